@@ -1,0 +1,65 @@
+package dev.logberg.pipeline.tables;
+
+import static org.apache.iceberg.types.Types.NestedField.optional;
+import static org.apache.iceberg.types.Types.NestedField.required;
+
+import dev.logberg.upsert.RowSchemas;
+import java.util.Set;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.types.Types;
+
+/** The data table: one row per log line, merge key {@code event_id}. */
+public final class SparkLogsTable {
+  private SparkLogsTable() {}
+
+  public static final String TIMESTAMP = "timestamp";
+  public static final String LOG_LEVEL = "log_level";
+  public static final String MESSAGE = "message";
+  public static final String POD_NAME = "pod_name";
+  public static final String NAMESPACE_NAME = "namespace_name";
+  public static final String CONTAINER_NAME = "container_name";
+  public static final String CONTAINER_IMAGE = "container_image";
+  public static final String APP = "app";
+  public static final String SPARK_APP_SELECTOR = "spark_app_selector";
+  public static final String SPARK_APP_NAME = "spark_app_name";
+  public static final String SPARK_ROLE = "spark_role";
+  public static final String SPARK_VERSION = "spark_version";
+  public static final String QUEUE = "queue";
+  public static final String SUBMISSION_ID = "submission_id";
+  public static final String NODE_NAME = "node_name";
+  public static final String LOGGER = "logger";
+  public static final String EVENT_ID = "event_id";
+  public static final String SOURCE_FILE = "source_file";
+  public static final String LINE_NUMBER = "line_number";
+  public static final String INGESTED_AT = "ingested_at";
+
+  /** Iceberg schema; {@code timestamp} and {@code ingested_at} are timestamptz (microseconds). */
+  public static final Schema SCHEMA =
+      new Schema(
+          Types.StructType.of(
+                  required(1, TIMESTAMP, Types.TimestampType.withZone()),
+                  optional(2, LOG_LEVEL, Types.StringType.get()),
+                  required(3, MESSAGE, Types.StringType.get()),
+                  optional(4, POD_NAME, Types.StringType.get()),
+                  optional(5, NAMESPACE_NAME, Types.StringType.get()),
+                  optional(6, CONTAINER_NAME, Types.StringType.get()),
+                  optional(7, CONTAINER_IMAGE, Types.StringType.get()),
+                  optional(8, APP, Types.StringType.get()),
+                  required(9, SPARK_APP_SELECTOR, Types.StringType.get()),
+                  optional(10, SPARK_APP_NAME, Types.StringType.get()),
+                  optional(11, SPARK_ROLE, Types.StringType.get()),
+                  optional(12, SPARK_VERSION, Types.StringType.get()),
+                  optional(13, QUEUE, Types.StringType.get()),
+                  optional(14, SUBMISSION_ID, Types.StringType.get()),
+                  optional(15, NODE_NAME, Types.StringType.get()),
+                  optional(16, LOGGER, Types.StringType.get()),
+                  required(17, EVENT_ID, Types.StringType.get()),
+                  required(18, SOURCE_FILE, Types.StringType.get()),
+                  required(19, LINE_NUMBER, Types.LongType.get()),
+                  required(20, INGESTED_AT, Types.TimestampType.withZone()))
+              .fields(),
+          Set.of(17));
+
+  /** Beam row schema of {@link #SCHEMA}: timestamps as INT64 microseconds since the epoch. */
+  public static final org.apache.beam.sdk.schemas.Schema ROW_SCHEMA = RowSchemas.fromIceberg(SCHEMA);
+}

@@ -1,0 +1,62 @@
+package dev.logberg.upsert;
+
+import java.io.Serializable;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.catalog.Catalog;
+
+/**
+ * Where the Iceberg tables live: a catalog name plus the properties {@link CatalogUtil} builds it from.
+ *
+ * <p>Serializable so that DoFns can open the same catalog on any worker. Property values may hold secrets
+ * (passwords, keys), so {@link #toString()} prints the keys only.
+ */
+public final class CatalogSpec implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final String name;
+  private final TreeMap<String, String> properties;
+
+  public CatalogSpec(String name, Map<String, String> properties) {
+    this.name = Objects.requireNonNull(name, "catalog name");
+    this.properties = new TreeMap<>(Objects.requireNonNull(properties, "catalog properties"));
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Map<String, String> properties() {
+    return java.util.Collections.unmodifiableMap(properties);
+  }
+
+  /** Returns a copy whose properties are these plus {@code overrides} (overrides win). */
+  public CatalogSpec with(Map<String, String> overrides) {
+    TreeMap<String, String> merged = new TreeMap<>(properties);
+    merged.putAll(overrides);
+    return new CatalogSpec(name, merged);
+  }
+
+  /** Builds a new catalog client. Callers own it and close it if it is {@link AutoCloseable}. */
+  public Catalog load() {
+    return CatalogUtil.buildIcebergCatalog(name, properties, new Configuration());
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof CatalogSpec other && name.equals(other.name) && properties.equals(other.properties);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, properties);
+  }
+
+  @Override
+  public String toString() {
+    return "CatalogSpec{name=" + name + ", properties=" + properties.keySet() + "}";
+  }
+}
