@@ -4,9 +4,12 @@ import java.io.Serializable;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.catalog.Catalog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where the Iceberg tables live: a catalog name plus the properties {@link CatalogUtil} builds it from.
@@ -16,6 +19,7 @@ import org.apache.iceberg.catalog.Catalog;
  */
 public final class CatalogSpec implements Serializable {
   private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(CatalogSpec.class);
 
   private final String name;
   private final TreeMap<String, String> properties;
@@ -43,6 +47,22 @@ public final class CatalogSpec implements Serializable {
   /** Builds a new catalog client. Callers own it and close it if it is {@link AutoCloseable}. */
   public Catalog load() {
     return CatalogUtil.buildIcebergCatalog(name, properties, new Configuration());
+  }
+
+  /** Runs {@code work} with a new catalog client and closes the client afterwards. */
+  public <T> T apply(Function<Catalog, T> work) {
+    Catalog catalog = load();
+    try {
+      return work.apply(catalog);
+    } finally {
+      if (catalog instanceof AutoCloseable closeable) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          LOG.debug("Closing catalog {} failed", name, e);
+        }
+      }
+    }
   }
 
   @Override

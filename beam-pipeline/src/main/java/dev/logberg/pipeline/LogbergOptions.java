@@ -1,0 +1,120 @@
+package dev.logberg.pipeline;
+
+import java.util.List;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.DefaultValueFactory;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/**
+ * Every option of a Logberg run. Checked by {@link OptionsValidator} before the pipeline is built, so a wrong value
+ * fails at launch with a message naming the option.
+ */
+public interface LogbergOptions extends PipelineOptions {
+
+  @Description(
+      "Folders whose spark-* subfolders are Spark application log folders (one per application), comma-separated."
+          + " Local paths now; s3://bucket/prefix with the S3 issue.")
+  @Default.InstanceFactory(DefaultInput.class)
+  List<String> getInput();
+
+  void setInput(List<String> value);
+
+  @Description("Iceberg catalog type: jdbc, hadoop or rest.")
+  @Default.String("jdbc")
+  String getCatalogType();
+
+  void setCatalogType(String value);
+
+  @Description("Iceberg catalog name; readers of the tables must use the same name with a jdbc catalog.")
+  @Default.String("logberg")
+  String getCatalogName();
+
+  void setCatalogName(String value);
+
+  @Description(
+      "Catalog URI: a JDBC URL for jdbc (the default is a sqlite file beside the warehouse),"
+          + " the server URL for rest. Not used by hadoop.")
+  String getCatalogUri();
+
+  void setCatalogUri(String value);
+
+  @Description("Warehouse location for new tables' data and metadata.")
+  @Default.String("target/logberg/warehouse")
+  String getWarehouse();
+
+  void setWarehouse(String value);
+
+  @Description(
+      "Extra Iceberg catalog properties as key=value, comma-separated (e.g. jdbc.user=logberg)."
+          + " They override the properties derived from the options above.")
+  List<String> getCatalogProperties();
+
+  void setCatalogProperties(List<String> value);
+
+  @Description("Namespace (database) of the three tables.")
+  @Default.String("logs")
+  String getDatabase();
+
+  void setDatabase(String value);
+
+  @Description(
+      "Name of the data table. The metadata and rejects tables are named <table>_processing_metadata and"
+          + " <table>_rejects.")
+  @Default.String("spark_logs")
+  String getTable();
+
+  void setTable(String value);
+
+  @Description(
+      "Partitioning of a new data table: comma-separated transforms of its columns, e.g. day(timestamp),"
+          + " hour(timestamp), spark_app_selector, bucket(16,event_id); or none. An existing table keeps its spec.")
+  @Default.String("day(timestamp)")
+  String getPartitionBy();
+
+  void setPartitionBy(String value);
+
+  @Description("An application whose runs failed this many times is skipped (and reported) until reprocessed.")
+  @Default.Integer(3)
+  int getMaxAttempts();
+
+  void setMaxAttempts(int value);
+
+  @Description(
+      "Minutes after which an application still marked PROCESSING is taken over: the run that marked it died.")
+  @Default.Integer(120)
+  int getLeaseMinutes();
+
+  void setLeaseMinutes(int value);
+
+  @Description("Application ids (spark-...) to process whatever their status, comma-separated.")
+  List<String> getReprocess();
+
+  void setReprocess(List<String> value);
+
+  @Description("Process every application found, whatever its status.")
+  @Default.Boolean(false)
+  boolean getReprocessAll();
+
+  void setReprocessAll(boolean value);
+
+  @Description("Lines longer than this many bytes are rejected as LINE_TOO_LONG (their first bytes are kept).")
+  @Default.Integer(8 * 1024 * 1024)
+  int getMaxLineBytes();
+
+  void setMaxLineBytes(int value);
+
+  @Description("Seconds between live progress lines while the job runs; 0 turns them off.")
+  @Default.Integer(5)
+  int getProgressSeconds();
+
+  void setProgressSeconds(int value);
+
+  /** The embedded default input: the checked-in test data, so a first run needs no setup. */
+  final class DefaultInput implements DefaultValueFactory<List<String>> {
+    @Override
+    public List<String> create(PipelineOptions options) {
+      return List.of("testdata/spark-application-logs/spark-team-a");
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dev.logberg.pipeline;
+
+import dev.logberg.pipeline.discover.DiscoverApps;
+import dev.logberg.pipeline.parse.ParseLogLine;
+import dev.logberg.pipeline.read.ReadLines;
+import dev.logberg.pipeline.status.AppStatus;
+import dev.logberg.pipeline.status.DecisionPolicy;
+import dev.logberg.pipeline.status.FilterProcessed;
+import dev.logberg.pipeline.status.MarkProcessing;
+import dev.logberg.pipeline.status.PlannedRun;
+import dev.logberg.pipeline.status.ReadLatestStatus;
+import dev.logberg.pipeline.status.RecordStatus;
+import dev.logberg.pipeline.tables.LogbergTables;
+import dev.logberg.upsert.AppendToIceberg;
+import dev.logberg.upsert.CatalogSpec;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.transforms.Wait;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.Row;
+
+/**
+ * The one Logberg graph, built the same way for every runner.
+ *
+ * <pre>
+ * DiscoverApps -> FilterProcessed (side input: ReadLatestStatus) -> MarkProcessing
+ *   -> (after PROCESSING is committed) ReadLines -> ParseLogLine -> WriteLogs, WriteRejects
+ *   -> (after both are committed) RecordStatus
+ * </pre>
+ */
+public final class LogbergPipeline {
+  private LogbergPipeline() {}
+
+  /**
+   * Adds the graph to {@code pipeline}. The tables must exist ({@code TableSetup}).
+   *
+   * @param catalog the catalog as workers open it
+   */
+  public static void build(Pipeline pipeline, LogbergOptions options, CatalogSpec catalog, RunContext context) {
+    LogbergTables tables = new LogbergTables(options.getDatabase(), options.getTable());
+    DecisionPolicy policy =
+        new DecisionPolicy(
+            options.getMaxAttempts(),
+            TimeUnit.MINUTES.toMicros(options.getLeaseMinutes()),
+            options.getReprocessAll(),
+            options.getReprocess() == null ? Set.of() : Set.copyOf(options.getReprocess()));
+
+    PCollectionView<Map<String, AppStatus>> latest =
+        pipeline.apply("ReadLatestStatus", ReadLatestStatus.from(catalog, tables.metadataTable()));
+    PCollection<PlannedRun> runs =
+        pipeline
+            .apply("DiscoverApps", DiscoverApps.under(options.getInput()))
+            .apply("FilterProcessed", FilterProcessed.using(latest, policy, context.startedAtMicros()));
+    PCollection<Row> marked = runs.apply("MarkProcessing", MarkProcessing.in(catalog, tables.metadataTable(), context));
+
+    PCollectionTuple lines =
+        runs.apply("AfterMarking", Wait.on(marked))
+            .setCoder(runs.getCoder())
+            .apply("ReadLines", ReadLines.withMaxLineBytes(options.getMaxLineBytes()));
+    PCollectionTuple parsed =
+        lines.get(ReadLines.LINES).apply("ParseLogLine", ParseLogLine.ingestedAt(context.startedAtMicros()));
+    PCollection<Row> dataCommits =
+        parsed.get(ParseLogLine.ROWS).apply("WriteLogs", AppendToIceberg.into(catalog, tables.dataTable()));
+    PCollection<Row> rejectCommits =
+        parsed.get(ParseLogLine.REJECTS).apply("WriteRejects", AppendToIceberg.into(catalog, tables.rejectsTable()));
+
+    PCollectionTuple.of(RecordStatus.RUNS, runs)
+        .and(RecordStatus.ROW_COUNTS, parsed.get(ParseLogLine.ROW_COUNTS))
+        .and(RecordStatus.REJECT_COUNTS, parsed.get(ParseLogLine.REJECT_COUNTS))
+        .and(RecordStatus.FAILURES, lines.get(ReadLines.FAILURES))
+        .apply(
+            "RecordStatus",
+            RecordStatus.in(catalog, tables.metadataTable(), context, dataCommits, rejectCommits));
+  }
+}

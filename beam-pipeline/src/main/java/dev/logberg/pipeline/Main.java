@@ -1,0 +1,160 @@
+package dev.logberg.pipeline;
+
+import dev.logberg.pipeline.report.RunMetrics;
+import dev.logberg.pipeline.report.TableSummary;
+import dev.logberg.pipeline.tables.CatalogSpecs;
+import dev.logberg.pipeline.tables.LogbergTables;
+import dev.logberg.pipeline.tables.TableSetup;
+import dev.logberg.upsert.CatalogSpec;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.joda.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command line: {@code run} (the default) lands the logs and prints a summary; {@code verify} prints the
+ * summary of existing tables; {@code --help} lists the options.
+ *
+ * <p>Exit codes: 0 done, 1 the job failed, 2 bad options, 3 done but some applications were recorded FAILED.
+ */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  public static final int OK = 0;
+  public static final int JOB_FAILED = 1;
+  public static final int BAD_OPTIONS = 2;
+  public static final int APPS_FAILED = 3;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out));
+  }
+
+  public static int run(String[] args, PrintStream out) {
+    PipelineOptionsFactory.register(LogbergOptions.class);
+    List<String> rest = new ArrayList<>(Arrays.asList(args));
+    String command = !rest.isEmpty() && !rest.get(0).startsWith("--") ? rest.remove(0) : "run";
+    if (rest.contains("--help") || command.equals("help")) {
+      printHelp(out);
+      return OK;
+    }
+    LogbergOptions options;
+    try {
+      options = PipelineOptionsFactory.fromArgs(nonBlocking(rest)).withValidation().as(LogbergOptions.class);
+      OptionsValidator.validate(options, command.equals("run"));
+    } catch (IllegalArgumentException e) {
+      out.println(e.getMessage());
+      out.println("Run with --help to see every option.");
+      return BAD_OPTIONS;
+    }
+    return switch (command) {
+      case "run" -> runJob(options, out);
+      case "verify" -> verify(options, out);
+      default -> {
+        out.println("Unknown command '" + command + "': use run (the default), verify or help.");
+        yield BAD_OPTIONS;
+      }
+    };
+  }
+
+  private static int runJob(LogbergOptions options, PrintStream out) {
+    CatalogSpec catalog = CatalogSpecs.fromOptions(options);
+    LogbergTables tables = new LogbergTables(options.getDatabase(), options.getTable());
+    RunContext context = RunContext.startingNow(options.getJobName());
+    TableSetup.ensureTables(catalog, tables, options.getPartitionBy());
+
+    Pipeline pipeline = Pipeline.create(options);
+    LogbergPipeline.build(pipeline, options, CatalogSpecs.forWorkers(catalog), context);
+    LOG.info("Starting run {} on {} with input {}", context.jobId(), options.getRunner().getSimpleName(), options.getInput());
+    long started = System.nanoTime();
+    PipelineResult result = pipeline.run();
+    RunMetrics metrics;
+    try {
+      waitWithProgress(result, options.getProgressSeconds(), out);
+      metrics = RunMetrics.of(result);
+    } catch (RuntimeException e) {
+      LOG.error("Run {} failed", context.jobId(), e);
+      out.printf("Run %s FAILED: %s%n", context.jobId(), rootMessage(e));
+      return JOB_FAILED;
+    }
+    out.printf("Run %s finished in %.1f s%n", context.jobId(), (System.nanoTime() - started) / 1e9);
+    out.println(metrics.report());
+    out.println(TableSummary.read(catalog, tables).report(tables));
+    return metrics.get(Counters.APPS_FAILED) > 0 ? APPS_FAILED : OK;
+  }
+
+  private static int verify(LogbergOptions options, PrintStream out) {
+    CatalogSpec catalog = CatalogSpecs.fromOptions(options);
+    LogbergTables tables = new LogbergTables(options.getDatabase(), options.getTable());
+    try {
+      out.println(TableSummary.read(catalog, tables).report(tables));
+      return OK;
+    } catch (RuntimeException e) {
+      out.println("Cannot read the tables of " + tables.dataTable() + ": " + rootMessage(e));
+      return JOB_FAILED;
+    }
+  }
+
+  private static void waitWithProgress(PipelineResult result, int seconds, PrintStream out) {
+    if (seconds == 0) {
+      result.waitUntilFinish();
+      return;
+    }
+    while (true) {
+      PipelineResult.State state = result.waitUntilFinish(Duration.standardSeconds(seconds));
+      if (state != null && state.isTerminal()) {
+        if (state != PipelineResult.State.DONE) {
+          throw new IllegalStateException("the job ended " + state);
+        }
+        return;
+      }
+      out.println(RunMetrics.of(result).progressLine());
+    }
+  }
+
+  /**
+   * Runners that block in {@code run()} until the job ends (the DirectRunner's {@code blockOnRun}) are asked not
+   * to, so that progress can be printed while the job runs, unless the user chose otherwise.
+   */
+  private static String[] nonBlocking(List<String> args) {
+    boolean chosen = args.stream().anyMatch(a -> a.startsWith("--blockOnRun"));
+    boolean known =
+        PipelineOptionsFactory.getRegisteredOptions().stream().anyMatch(Main::declaresBlockOnRun);
+    List<String> result = new ArrayList<>(args);
+    if (known && !chosen) {
+      result.add("--blockOnRun=false");
+    }
+    return result.toArray(String[]::new);
+  }
+
+  private static boolean declaresBlockOnRun(Class<? extends PipelineOptions> options) {
+    return Arrays.stream(options.getDeclaredMethods()).anyMatch(m -> m.getName().equals("getBlockOnRun"));
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (cause: " + cause + ")";
+  }
+
+  private static void printHelp(PrintStream out) {
+    out.println("Logberg: lands Spark application logs in Apache Iceberg with one Apache Beam pipeline.");
+    out.println();
+    out.println("Usage: logberg [run|verify] [--option=value ...]");
+    out.println("  run      discover application folders, land new or changed ones, print a summary (default)");
+    out.println("  verify   print the summary of the existing tables");
+    out.println();
+    PipelineOptionsFactory.printHelp(out, LogbergOptions.class);
+    out.println("Any Beam option (e.g. --runner, --jobName) is accepted too.");
+  }
+}

@@ -1,0 +1,27 @@
+package dev.logberg.pipeline.discover;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.List;
+
+/** Lists application folders and their files on one kind of storage. */
+public interface AppFolderLister extends Serializable {
+
+  /** Folder names that mark a Spark application: {@code spark-<app id>}. */
+  String APP_FOLDER_PREFIX = "spark-";
+
+  /** Locations of the {@code spark-*} folders directly under {@code root}; fails if {@code root} cannot be listed. */
+  List<String> listAppFolders(String root) throws IOException;
+
+  /** Every non-hidden file below an application folder, at any depth. */
+  List<LogFile> listFiles(String appFolder) throws IOException;
+
+  /** The lister for a location's scheme. */
+  static AppFolderLister forLocation(String location) {
+    if (location.contains("://") && !location.startsWith("file://")) {
+      throw new IllegalArgumentException(
+          "input " + location + ": only local folders can be listed in this version (S3 arrives with the S3 issue)");
+    }
+    return new LocalAppFolderLister();
+  }
+}

@@ -1,0 +1,148 @@
+package dev.logberg.pipeline.parse;
+
+import dev.logberg.pipeline.Counters;
+import dev.logberg.pipeline.read.LogLine;
+import dev.logberg.pipeline.tables.RejectsTable;
+import dev.logberg.pipeline.tables.SparkLogsTable;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Sum;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/**
+ * Parses every line into a row of the data table, or a row of the rejects table with its reason. Nothing is
+ * dropped: blank lines are counted, everything else is a row or a reject.
+ *
+ * <p>Also outputs, per application, how many rows and rejects it produced ({@link #ROW_COUNTS},
+ * {@link #REJECT_COUNTS}), for its status row. The DoFn counts per bundle so that the counts cost one element per
+ * application and bundle, not one per line.
+ */
+public final class ParseLogLine extends PTransform<PCollection<LogLine>, PCollectionTuple> {
+  public static final TupleTag<Row> ROWS = new TupleTag<>() {};
+  public static final TupleTag<Row> REJECTS = new TupleTag<>() {};
+  public static final TupleTag<KV<String, Long>> ROW_COUNTS = new TupleTag<>() {};
+  public static final TupleTag<KV<String, Long>> REJECT_COUNTS = new TupleTag<>() {};
+
+  private final long ingestedAtMicros;
+
+  private ParseLogLine(long ingestedAtMicros) {
+    this.ingestedAtMicros = ingestedAtMicros;
+  }
+
+  /** @param ingestedAtMicros the {@code ingested_at} of every row of this run */
+  public static ParseLogLine ingestedAt(long ingestedAtMicros) {
+    return new ParseLogLine(ingestedAtMicros);
+  }
+
+  @Override
+  public PCollectionTuple expand(PCollection<LogLine> lines) {
+    PCollectionTuple parsed =
+        lines.apply(
+            "Parse",
+            ParDo.of(new ParseFn(ingestedAtMicros))
+                .withOutputTags(ROWS, TupleTagList.of(REJECTS).and(ROW_COUNTS).and(REJECT_COUNTS)));
+    parsed.get(ROWS).setRowSchema(SparkLogsTable.ROW_SCHEMA);
+    parsed.get(REJECTS).setRowSchema(RejectsTable.ROW_SCHEMA);
+    KvCoder<String, Long> countCoder = KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
+    parsed.get(ROW_COUNTS).setCoder(countCoder);
+    parsed.get(REJECT_COUNTS).setCoder(countCoder);
+    return PCollectionTuple.of(ROWS, parsed.get(ROWS))
+        .and(REJECTS, parsed.get(REJECTS))
+        .and(ROW_COUNTS, parsed.get(ROW_COUNTS).apply("SumRows", Sum.longsPerKey()))
+        .and(REJECT_COUNTS, parsed.get(REJECT_COUNTS).apply("SumRejects", Sum.longsPerKey()));
+  }
+
+  static final class ParseFn extends DoFn<LogLine, Row> {
+    private final long ingestedAtMicros;
+    private final Counter rows = Counters.counter(Counters.ROWS_PARSED);
+    private final Counter blank = Counters.counter(Counters.LINES_BLANK);
+    private final Counter rejected = Counters.counter(Counters.LINES_REJECTED);
+    private final Map<RejectReason, Counter> byReason = new EnumMap<>(RejectReason.class);
+    private transient LogLineParser parser;
+    private transient Map<String, long[]> bundleCounts;
+
+    ParseFn(long ingestedAtMicros) {
+      this.ingestedAtMicros = ingestedAtMicros;
+      for (RejectReason reason : RejectReason.values()) {
+        byReason.put(reason, Counters.counter(Counters.REJECTED_PREFIX + reason.name()));
+      }
+    }
+
+    @Setup
+    public void setup() {
+      parser = new LogLineParser(ingestedAtMicros);
+    }
+
+    @StartBundle
+    public void startBundle() {
+      bundleCounts = new HashMap<>();
+    }
+
+    @ProcessElement
+    public void process(@Element LogLine line, MultiOutputReceiver out) {
+      ParseOutcome outcome =
+          line.tooLong()
+              ? new ParseOutcome.Rejected(RejectReason.LINE_TOO_LONG, "line longer than --maxLineBytes")
+              : parser.parse(line.text(), line.sourceFile(), line.lineNumber(), line.appId());
+      if (outcome instanceof ParseOutcome.Parsed parsed) {
+        rows.inc();
+        tally(line.appId())[0]++;
+        out.get(ROWS).output(parsed.row());
+      } else if (outcome instanceof ParseOutcome.Rejected reject) {
+        rejected.inc();
+        byReason.get(reject.reason()).inc();
+        tally(line.appId())[1]++;
+        out.get(REJECTS).output(rejectRow(line, reject));
+      } else {
+        blank.inc();
+      }
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) {
+      bundleCounts.forEach(
+          (app, counts) -> {
+            emit(context, ROW_COUNTS, app, counts[0]);
+            emit(context, REJECT_COUNTS, app, counts[1]);
+          });
+      bundleCounts = null;
+    }
+
+    private long[] tally(String appId) {
+      return bundleCounts.computeIfAbsent(appId, k -> new long[2]);
+    }
+
+    private static void emit(FinishBundleContext context, TupleTag<KV<String, Long>> tag, String app, long count) {
+      context.output(tag, KV.of(app, count), GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
+    }
+
+    private Row rejectRow(LogLine line, ParseOutcome.Rejected reject) {
+      String raw = line.text();
+      if (raw.length() > RejectsTable.RAW_MAX_CHARS) {
+        raw = raw.substring(0, RejectsTable.RAW_MAX_CHARS);
+      }
+      return Row.withSchema(RejectsTable.ROW_SCHEMA)
+          .withFieldValue(RejectsTable.SPARK_APP_SELECTOR, line.appId())
+          .withFieldValue(RejectsTable.SOURCE_FILE, line.sourceFile())
+          .withFieldValue(RejectsTable.LINE_NUMBER, line.lineNumber())
+          .withFieldValue(RejectsTable.REASON, reject.reason().name() + ": " + reject.detail())
+          .withFieldValue(RejectsTable.RAW, raw)
+          .withFieldValue(RejectsTable.INGESTED_AT, ingestedAtMicros)
+          .build();
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package dev.logberg.pipeline.report;
+
+import dev.logberg.pipeline.Counters;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+
+/** The pipeline's counters at one moment, summed over steps, with the lines a person reads. */
+public record RunMetrics(Map<String, Long> counters) {
+
+  public static RunMetrics of(PipelineResult result) {
+    MetricQueryResults query =
+        result.metrics().queryMetrics(MetricsFilter.builder().addNameFilter(MetricNameFilter.inNamespace(Counters.NAMESPACE)).build());
+    Map<String, Long> counters = new TreeMap<>();
+    for (MetricResult<Long> counter : query.getCounters()) {
+      // Attempted, not committed: not every runner reports committed values.
+      counters.merge(counter.getName().getName(), counter.getAttempted(), Long::sum);
+    }
+    return new RunMetrics(counters);
+  }
+
+  public long get(String name) {
+    return counters.getOrDefault(name, 0L);
+  }
+
+  /** Counters whose names start with {@code prefix}, without it, e.g. rejects by reason. */
+  public Map<String, Long> withPrefix(String prefix) {
+    Map<String, Long> result = new TreeMap<>();
+    counters.forEach((name, value) -> {
+      if (name.startsWith(prefix) && value > 0) {
+        result.put(name.substring(prefix.length()), value);
+      }
+    });
+    return result;
+  }
+
+  public String progressLine() {
+    return String.format(
+        "progress: folders %d found, %d to process | files %d | lines %,d | rows %,d | rejects %,d",
+        get(Counters.FOLDERS_FOUND), get(Counters.FOLDERS_TO_PROCESS), get(Counters.FILES_READ),
+        get(Counters.LINES_READ), get(Counters.ROWS_PARSED), get(Counters.LINES_REJECTED));
+  }
+
+  public String report() {
+    return String.join(
+        "\n",
+        String.format(
+            "  folders: %d found, %d empty, %d processed, %d skipped %s",
+            get(Counters.FOLDERS_FOUND), get(Counters.FOLDERS_EMPTY), get(Counters.FOLDERS_TO_PROCESS),
+            get(Counters.FOLDERS_SKIPPED), withPrefix(Counters.DECISION_PREFIX)),
+        String.format(
+            "  read: %d files (%,d bytes, %d failed), %,d lines (%,d blank)",
+            get(Counters.FILES_READ), get(Counters.BYTES_READ), get(Counters.FILES_FAILED),
+            get(Counters.LINES_READ), get(Counters.LINES_BLANK)),
+        String.format(
+            "  parsed: %,d rows, %,d rejected %s",
+            get(Counters.ROWS_PARSED), get(Counters.LINES_REJECTED), withPrefix(Counters.REJECTED_PREFIX)),
+        String.format(
+            "  applications: %d succeeded, %d failed", get(Counters.APPS_SUCCEEDED), get(Counters.APPS_FAILED)));
+  }
+}

@@ -1,0 +1,64 @@
+package dev.logberg.pipeline.tables;
+
+import dev.logberg.pipeline.LogbergOptions;
+import dev.logberg.upsert.CatalogSpec;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** Builds the {@link CatalogSpec} the options describe. */
+public final class CatalogSpecs {
+  private CatalogSpecs() {}
+
+  public static final String JDBC = "jdbc";
+  public static final String HADOOP = "hadoop";
+  public static final String REST = "rest";
+
+  public static CatalogSpec fromOptions(LogbergOptions options) {
+    String type = options.getCatalogType().trim().toLowerCase(Locale.ROOT);
+    String warehouse = absoluteIfLocal(options.getWarehouse());
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put("type", type);
+    properties.put("warehouse", warehouse);
+    switch (type) {
+      case JDBC -> {
+        properties.put("uri", options.getCatalogUri() != null ? options.getCatalogUri() : defaultSqliteUri(warehouse));
+        // V1 adds the view columns; without it Iceberg 1.9 warns on every catalog start.
+        properties.put("jdbc.schema-version", "V1");
+      }
+      case REST -> properties.put("uri", options.getCatalogUri());
+      case HADOOP -> {}
+      default -> throw new IllegalArgumentException("--catalogType: unknown catalog type '" + type + "'");
+    }
+    properties.putAll(KeyValues.parse("--catalogProperties", options.getCatalogProperties()));
+    return new CatalogSpec(options.getCatalogName(), properties);
+  }
+
+  /**
+   * The spec workers use once {@link TableSetup} has created the catalog's own tables: parallel workers would
+   * otherwise race to create them ("iceberg_tables already exists").
+   */
+  public static CatalogSpec forWorkers(CatalogSpec spec) {
+    return JDBC.equals(spec.properties().get("type"))
+        ? spec.with(Map.of("jdbc.init-catalog-tables", "false"))
+        : spec;
+  }
+
+  /** The embedded default: a sqlite catalog file beside a local warehouse folder. */
+  private static String defaultSqliteUri(String warehouse) {
+    if (warehouse.contains("://")) {
+      throw new IllegalArgumentException(
+          "--catalogUri is required with --catalogType=jdbc and a remote --warehouse (" + warehouse + ")");
+    }
+    return "jdbc:sqlite:" + Path.of(warehouse).resolveSibling("catalog.db");
+  }
+
+  /** Workers may run in another working directory (Flink, Spark), so local paths are made absolute here. */
+  private static String absoluteIfLocal(String location) {
+    if (location.contains("://") || location.startsWith("file:")) {
+      return location;
+    }
+    return Path.of(location).toAbsolutePath().normalize().toString();
+  }
+}

@@ -1,0 +1,25 @@
+package dev.logberg.pipeline.tables;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Parses {@code key=value} option items. */
+final class KeyValues {
+  private KeyValues() {}
+
+  static Map<String, String> parse(String option, List<String> items) {
+    Map<String, String> result = new LinkedHashMap<>();
+    if (items == null) {
+      return result;
+    }
+    for (String item : items) {
+      int eq = item.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException(option + ": '" + item + "' is not key=value");
+      }
+      result.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
+    }
+    return result;
+  }
+}

@@ -1,0 +1,106 @@
+package dev.logberg.pipeline.tables;
+
+import dev.logberg.upsert.CatalogSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.types.Types;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the namespace and the three tables before the job starts, or checks that existing ones fit.
+ *
+ * <p>Done once at launch rather than by the writers: the metadata table must exist for the side input to read it,
+ * timestamp columns must be timestamptz with microseconds (Beam would infer another type), and parallel writers
+ * must not race to create a table.
+ */
+public final class TableSetup {
+  private static final Logger LOG = LoggerFactory.getLogger(TableSetup.class);
+
+  private static final Map<String, String> TABLE_PROPERTIES =
+      Map.of(
+          TableProperties.FORMAT_VERSION, "2",
+          TableProperties.PARQUET_COMPRESSION, "zstd",
+          TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true",
+          TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "50");
+
+  private TableSetup() {}
+
+  public static void ensureTables(CatalogSpec spec, LogbergTables tables, String partitionBy) {
+    createLocalParents(spec);
+    spec.apply(
+        catalog -> {
+          Namespace namespace = Namespace.of(tables.database());
+          if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(namespace)) {
+            namespaces.createNamespace(namespace);
+            LOG.info("Created namespace {}", namespace);
+          }
+          ensure(catalog, tables.dataTable(), SparkLogsTable.SCHEMA, PartitionSpecs.parse(partitionBy, SparkLogsTable.SCHEMA));
+          ensure(catalog, tables.metadataTable(), ProcessingMetadataTable.SCHEMA, PartitionSpec.unpartitioned());
+          ensure(catalog, tables.rejectsTable(), RejectsTable.SCHEMA, PartitionSpec.unpartitioned());
+          return null;
+        });
+  }
+
+  private static void ensure(Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec) {
+    if (!catalog.tableExists(id)) {
+      catalog.buildTable(id, schema).withPartitionSpec(spec).withProperties(TABLE_PROPERTIES).create();
+      LOG.info("Created table {} partitioned by {}", id, spec.isUnpartitioned() ? "nothing" : spec.fields());
+      return;
+    }
+    Table table = catalog.loadTable(id);
+    List<String> problems = new ArrayList<>();
+    for (Types.NestedField wanted : schema.columns()) {
+      Types.NestedField found = table.schema().findField(wanted.name());
+      if (found == null) {
+        problems.add("column " + wanted.name() + " is missing");
+      } else if (!found.type().equals(wanted.type())) {
+        problems.add("column " + wanted.name() + " is " + found.type() + ", expected " + wanted.type());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException(
+          "table " + id + " exists but does not fit Logberg: " + String.join("; ", problems)
+              + ". Choose another --table or --database, or migrate the table.");
+    }
+    if (!layout(table.spec()).equals(layout(spec))) {
+      LOG.warn("Table {} exists with partition spec {}; keeping it (--partitionBy applies to new tables)", id, table.spec().fields());
+    }
+  }
+
+  /** sqlite and a local warehouse need their folders; remote locations are the catalog's business. */
+  private static void createLocalParents(CatalogSpec spec) {
+    try {
+      String warehouse = spec.properties().get("warehouse");
+      if (warehouse != null && !warehouse.contains("://")) {
+        Files.createDirectories(Path.of(warehouse));
+      }
+      String uri = spec.properties().get("uri");
+      if (uri != null && uri.startsWith("jdbc:sqlite:")) {
+        Path db = Path.of(uri.substring("jdbc:sqlite:".length()));
+        if (db.getParent() != null) {
+          Files.createDirectories(db.getParent());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the local warehouse folders", e);
+    }
+  }
+
+  private static List<String> layout(PartitionSpec spec) {
+    return spec.fields().stream().map(f -> f.transform() + "(" + f.sourceId() + ")").toList();
+  }
+}
