@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class TableSetup {
   private static final Logger LOG = LoggerFactory.getLogger(TableSetup.class);
 
+  // Beam 2.67's Managed writer does not apply table write properties (its Parquet files are gzip); these serve the
+  // table's other writers: the upsert resolver, compaction, and other engines.
   private static final Map<String, String> TABLE_PROPERTIES =
       Map.of(
           TableProperties.FORMAT_VERSION, "2",
