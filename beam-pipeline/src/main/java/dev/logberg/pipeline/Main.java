@@ -7,9 +7,13 @@ import dev.logberg.pipeline.tables.LogbergTables;
 import dev.logberg.pipeline.tables.TableSetup;
 import dev.logberg.upsert.CatalogSpec;
 import java.io.PrintStream;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -49,6 +53,9 @@ public final class Main {
     LogbergOptions options;
     try {
       options = PipelineOptionsFactory.fromArgs(nonBlocking(rest)).withValidation().as(LogbergOptions.class);
+      if (rest.stream().noneMatch(a -> a.startsWith("--jobName"))) {
+        options.setJobName(defaultJobName());
+      }
       OptionsValidator.validate(options, command.equals("run"));
     } catch (IllegalArgumentException e) {
       out.println(e.getMessage());
@@ -137,6 +144,12 @@ public final class Main {
 
   private static boolean declaresBlockOnRun(Class<? extends PipelineOptions> options) {
     return Arrays.stream(options.getDeclaredMethods()).anyMatch(m -> m.getName().equals("getBlockOnRun"));
+  }
+
+  /** Sortable and recognisable in the metadata table, where Beam's default names the main class and user. */
+  private static String defaultJobName() {
+    String time = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+    return "logberg-" + time + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000));
   }
 
   private static String rootMessage(Throwable e) {

@@ -1,0 +1,277 @@
+package dev.logberg.pipeline;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.logberg.pipeline.tables.ProcessingMetadataTable;
+import dev.logberg.pipeline.tables.RejectsTable;
+import dev.logberg.pipeline.tables.SparkLogsTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.iceberg.data.Record;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole pipeline on the checked-in test data (a copy, so tests may change it), against the generator's manifest:
+ * the ground truth of how many lines each application has, and which are valid.
+ */
+class EndToEndTest {
+  private static final Path REPO = Path.of(System.getProperty("logberg.repo", "..")).toAbsolutePath().normalize();
+  private static final Path TREE = REPO.resolve("testdata/spark-application-logs/spark-team-a");
+  private static final Path MANIFEST = REPO.resolve("testdata/expected/spark-team-a.manifest.json");
+
+  @TempDir Path dir;
+  private Lakehouse lake;
+  private JsonNode manifest;
+
+  @BeforeEach
+  void copyTree() throws IOException {
+    Path input = dir.resolve("input");
+    try (Stream<Path> paths = Files.walk(TREE)) {
+      for (Path p : paths.toList()) {
+        Path target = input.resolve(TREE.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+    lake = new Lakehouse(dir, input);
+    manifest = new ObjectMapper().readTree(MANIFEST.toFile());
+  }
+
+  @Test
+  void landsEveryValidLineRejectsTheRestAndASecondRunChangesNothing() {
+    Lakehouse.Run first = lake.run();
+    assertThat(first.output(), first.exitCode(), is(Main.OK));
+
+    List<Record> data = lake.rows(lake.tables.dataTable());
+    List<Record> rejects = lake.rows(lake.tables.rejectsTable());
+    Map<String, Record> statuses = latestStatus(lake.rows(lake.tables.metadataTable()));
+    assertThat(statuses.keySet(), is(manifestApps().keySet()));
+    for (JsonNode app : manifest.get("apps")) {
+      String id = app.get("appId").asText();
+      List<Record> rows = ofApp(data, id);
+      assertThat(id, rows, hasSize(app.get("validLines").asInt()));
+      assertThat(id, distinct(rows, SparkLogsTable.EVENT_ID), is((long) app.get("validLines").asInt()));
+      assertThat(id, countBy(rows, SparkLogsTable.LOG_LEVEL), is(asCounts(app.get("levels"))));
+      assertThat(id, rows.stream().map(r -> (OffsetDateTime) r.getField(SparkLogsTable.TIMESTAMP))
+          .min(Comparator.naturalOrder()).orElseThrow(), is(OffsetDateTime.parse(app.get("minTimestamp").asText())));
+      assertThat(id, rejectReasons(ofApp(rejects, id)), is(asCounts(app.get("rejects"))));
+
+      Record status = statuses.get(id);
+      assertThat(id, status.getField(ProcessingMetadataTable.STATUS), is("SUCCESS"));
+      assertThat(id, status.getField(ProcessingMetadataTable.RECORDS_PROCESSED), is(app.get("validLines").asLong()));
+      assertThat(id, status.getField(ProcessingMetadataTable.RECORDS_REJECTED), is(sum(app.get("rejects"))));
+      assertThat(id, status.getField(ProcessingMetadataTable.FILES), is(app.get("files").asLong()));
+      assertThat(id, status.getField(ProcessingMetadataTable.BYTES), is(app.get("bytes").asLong()));
+      assertThat(id, status.getField(ProcessingMetadataTable.ATTEMPTS), is(1));
+    }
+    // The non-application folder and the empty application folder leave no trace.
+    assertThat(data.stream().map(r -> (String) r.getField(SparkLogsTable.SOURCE_FILE))
+        .filter(f -> !f.startsWith("spark-")).toList(), is(empty()));
+    for (JsonNode empty : manifest.get("emptyAppFolders")) {
+      assertThat(statuses.containsKey(empty.asText()), is(false));
+    }
+    assertThat(first.output(), allOf(containsString("records"), containsString("applications by status {SUCCESS=")));
+
+    long[] snapshots = snapshots();
+    Lakehouse.Run second = lake.run();
+    assertThat(second.exitCode(), is(Main.OK));
+    assertThat(second.output(), containsString("{SKIP_DONE=" + manifest.get("apps").size() + "}"));
+    assertThat("no table changed", snapshots(), is(snapshots));
+  }
+
+  @Test
+  void aGrownFolderIsProcessedAgainAndNoOtherApplication() throws IOException {
+    assertThat(lake.run().exitCode(), is(Main.OK));
+    Map<String, Long> before = rowsPerApp(lake.rows(lake.tables.dataTable()));
+
+    String grown = manifest.get("apps").get(0).get("appId").asText();
+    Path original = plainFilesOf(grown).get(0);
+    Path added = original.resolveSibling(original.getFileName().toString().replace(".json", "_rotated.json"));
+    Files.copy(original, added);
+    String originalSource = lake.input.relativize(original).toString();
+    long originalRows = lake.rows(lake.tables.dataTable()).stream()
+        .filter(r -> originalSource.equals(r.getField(SparkLogsTable.SOURCE_FILE))).count();
+
+    Lakehouse.Run rerun = lake.run();
+    assertThat(rerun.exitCode(), is(Main.OK));
+    assertThat(rerun.output(), containsString("{PROCESS_CHANGED=1, SKIP_DONE=" + (before.size() - 1) + "}"));
+
+    List<Record> data = lake.rows(lake.tables.dataTable());
+    assertThat(distinct(ofApp(data, grown), SparkLogsTable.EVENT_ID), is(before.get(grown) + originalRows));
+    Map<String, Long> after = rowsPerApp(data);
+    before.forEach((app, rows) -> {
+      if (!app.equals(grown)) {
+        assertThat(app, after.get(app), is(rows));
+      }
+    });
+    Record status = latestStatus(lake.rows(lake.tables.metadataTable())).get(grown);
+    assertThat(status.getField(ProcessingMetadataTable.STATUS), is("SUCCESS"));
+    assertThat(status.getField(ProcessingMetadataTable.RECORDS_PROCESSED), is(before.get(grown) + originalRows));
+  }
+
+  @Test
+  void anUnreadableFileFailsItsApplicationWhichIsRetriedUntilAttemptsRunOut() throws IOException {
+    Path gz = filesOfTree().stream().filter(p -> p.toString().endsWith(".gz")).findFirst().orElseThrow();
+    String app = lake.input.relativize(gz).getName(0).toString();
+    byte[] good = Files.readAllBytes(gz);
+    Files.write(gz, "this is not gzip".getBytes());
+
+    Lakehouse.Run failing = lake.run("--maxAttempts=2");
+    assertThat(failing.output(), failing.exitCode(), is(Main.APPS_FAILED));
+    Record failed = latestStatus(lake.rows(lake.tables.metadataTable())).get(app);
+    assertThat(failed.getField(ProcessingMetadataTable.STATUS), is("FAILED"));
+    assertThat((String) failed.getField(ProcessingMetadataTable.ERROR_MESSAGE),
+        containsString("cannot read " + lake.input.relativize(gz)));
+    assertThat(failed.getField(ProcessingMetadataTable.ATTEMPTS), is(1));
+
+    Lakehouse.Run retried = lake.run("--maxAttempts=2");
+    assertThat(retried.output(), containsString("RETRY_FAILED=1"));
+    assertThat(latestStatus(lake.rows(lake.tables.metadataTable())).get(app)
+        .getField(ProcessingMetadataTable.ATTEMPTS), is(2));
+
+    Lakehouse.Run exhausted = lake.run("--maxAttempts=2");
+    assertThat(exhausted.exitCode(), is(Main.OK));
+    assertThat(exhausted.output(), containsString("SKIP_ATTEMPTS_EXHAUSTED=1"));
+
+    Files.write(gz, good);
+    Lakehouse.Run fixed = lake.run("--maxAttempts=2", "--reprocess=" + app);
+    assertThat(fixed.exitCode(), is(Main.OK));
+    assertThat(fixed.output(), containsString("PROCESS_FORCED=1"));
+    Record success = latestStatus(lake.rows(lake.tables.metadataTable())).get(app);
+    assertThat(success.getField(ProcessingMetadataTable.STATUS), is("SUCCESS"));
+    assertThat(distinct(ofApp(lake.rows(lake.tables.dataTable()), app), SparkLogsTable.EVENT_ID),
+        is(manifestApps().get(app).get("validLines").asLong()));
+  }
+
+  @Test
+  void anUnreadableMetadataTableFailsTheJobInsteadOfReprocessingEverything() throws IOException {
+    assertThat(lake.run().exitCode(), is(Main.OK));
+    long dataSnapshot = lake.snapshotId(lake.tables.dataTable());
+    String location = lake.table(lake.tables.metadataTable()).location();
+    try (Stream<Path> files = Files.walk(Path.of(location.replaceFirst("^file:", ""), "data"))) {
+      for (Path parquet : files.filter(p -> p.toString().endsWith(".parquet")).toList()) {
+        Files.delete(parquet);
+      }
+    }
+
+    Lakehouse.Run run = lake.run();
+    assertThat(run.exitCode(), is(Main.JOB_FAILED));
+    assertThat(run.output(), containsString("cannot read the metadata table logs.spark_logs_processing_metadata"));
+    assertThat(lake.snapshotId(lake.tables.dataTable()), is(dataSnapshot));
+  }
+
+  @Test
+  void verifyPrintsTheSummaryOfExistingTables() {
+    assertThat(lake.run().exitCode(), is(Main.OK));
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    int code = Main.run(prepend("verify", lake.args()), new java.io.PrintStream(bytes, true));
+    long valid = manifest.get("totals").get("validLines").asLong();
+    assertThat(code, is(Main.OK));
+    assertThat(bytes.toString(), containsString(String.format("Table logs.spark_logs: %,d records", valid)));
+  }
+
+  // --- helpers
+
+  private long[] snapshots() {
+    return new long[] {
+      lake.snapshotId(lake.tables.dataTable()),
+      lake.snapshotId(lake.tables.metadataTable()),
+      lake.snapshotId(lake.tables.rejectsTable())
+    };
+  }
+
+  private Map<String, JsonNode> manifestApps() {
+    Map<String, JsonNode> apps = new TreeMap<>();
+    manifest.get("apps").forEach(a -> apps.put(a.get("appId").asText(), a));
+    return apps;
+  }
+
+  /** Rows of an application folder: their source file starts with the folder's name. */
+  private static List<Record> ofApp(List<Record> rows, String app) {
+    return rows.stream().filter(r -> ((String) r.getField("source_file")).startsWith(app + "/")).toList();
+  }
+
+  private static Map<String, Long> rowsPerApp(List<Record> rows) {
+    return rows.stream().collect(Collectors.groupingBy(
+        r -> ((String) r.getField(SparkLogsTable.SOURCE_FILE)).split("/")[0], TreeMap::new, Collectors.counting()));
+  }
+
+  private static long distinct(List<Record> rows, String column) {
+    return rows.stream().map(r -> r.getField(column)).distinct().count();
+  }
+
+  private static Map<String, Long> countBy(List<Record> rows, String column) {
+    return rows.stream().collect(Collectors.groupingBy(r -> String.valueOf(r.getField(column)), TreeMap::new, Collectors.counting()));
+  }
+
+  private static Map<String, Long> rejectReasons(List<Record> rejects) {
+    return rejects.stream().collect(Collectors.groupingBy(
+        r -> ((String) r.getField(RejectsTable.REASON)).split(":")[0], TreeMap::new, Collectors.counting()));
+  }
+
+  private static Map<String, Long> asCounts(JsonNode object) {
+    Map<String, Long> counts = new TreeMap<>();
+    object.fields().forEachRemaining(e -> counts.put(e.getKey(), e.getValue().asLong()));
+    return counts;
+  }
+
+  private static long sum(JsonNode object) {
+    return asCounts(object).values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** The latest metadata row per application. */
+  private static Map<String, Record> latestStatus(List<Record> metadata) {
+    return metadata.stream().collect(Collectors.toMap(
+        r -> (String) r.getField(ProcessingMetadataTable.SPARK_APP_SELECTOR),
+        r -> r,
+        (a, b) -> ((OffsetDateTime) a.getField(ProcessingMetadataTable.UPDATED_AT))
+            .isAfter((OffsetDateTime) b.getField(ProcessingMetadataTable.UPDATED_AT)) ? a : b,
+        TreeMap::new));
+  }
+
+  private List<Path> filesOfTree() {
+    try (Stream<Path> paths = Files.walk(lake.input)) {
+      return paths.filter(Files::isRegularFile).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private List<Path> plainFilesOf(String app) {
+    List<Path> files = filesOfTree().stream()
+        .filter(p -> lake.input.relativize(p).getName(0).toString().equals(app))
+        .filter(p -> p.toString().endsWith(".json")).toList();
+    assertThat(files, everyItem(org.hamcrest.Matchers.hasToString(startsWith(lake.input.toString()))));
+    return files;
+  }
+
+  private static String[] prepend(String first, String[] rest) {
+    String[] all = new String[rest.length + 1];
+    all[0] = first;
+    System.arraycopy(rest, 0, all, 1, rest.length);
+    return all;
+  }
+}

@@ -1,0 +1,87 @@
+package dev.logberg.pipeline;
+
+import dev.logberg.pipeline.tables.CatalogSpecs;
+import dev.logberg.pipeline.tables.LogbergTables;
+import dev.logberg.upsert.CatalogSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+
+/** A local warehouse with a sqlite catalog in a temporary folder: runs Logberg into it and reads it back. */
+final class Lakehouse {
+  final Path input;
+  private final Path warehouse;
+  final LogbergTables tables = new LogbergTables("logs", "spark_logs");
+
+  /** What one run printed and returned. */
+  record Run(int exitCode, String output) {}
+
+  Lakehouse(Path dir, Path input) {
+    this.warehouse = dir.resolve("warehouse");
+    this.input = input;
+  }
+
+  String[] args(String... extra) {
+    List<String> args = new ArrayList<>(List.of("--input=" + input, "--warehouse=" + warehouse, "--progressSeconds=0"));
+    args.addAll(Arrays.asList(extra));
+    return args.toArray(String[]::new);
+  }
+
+  Run run(String... extra) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+      code = Main.run(args(extra), out);
+    }
+    String output = bytes.toString(StandardCharsets.UTF_8);
+    System.out.println(output);
+    return new Run(code, output);
+  }
+
+  CatalogSpec catalog() {
+    return CatalogSpecs.fromOptions(PipelineOptionsFactory.fromArgs(args()).as(LogbergOptions.class));
+  }
+
+  List<Record> rows(TableIdentifier id) {
+    return catalog().apply(c -> {
+      Table table = c.loadTable(id);
+      try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
+        List<Record> all = new ArrayList<>();
+        rows.forEach(r -> all.add(r.copy()));
+        return all;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  /** Current snapshot id, or -1 for a table without snapshots. */
+  long snapshotId(TableIdentifier id) {
+    return catalog().apply(c -> {
+      Snapshot current = c.loadTable(id).currentSnapshot();
+      return current == null ? -1L : current.snapshotId();
+    });
+  }
+
+  Table table(TableIdentifier id) {
+    return catalog().apply(c -> c.loadTable(id));
+  }
+
+  static Stream<Record> of(List<Record> rows, String column, Object value) {
+    return rows.stream().filter(r -> value.equals(r.getField(column)));
+  }
+}
