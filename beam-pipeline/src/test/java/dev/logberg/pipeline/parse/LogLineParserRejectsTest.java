@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import dev.logberg.pipeline.parse.ParseOutcome.Blank;
@@ -14,6 +15,7 @@ import dev.logberg.pipeline.parse.ParseOutcome.Rejected;
 import dev.logberg.pipeline.tables.SparkLogsTable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class LogLineParserRejectsTest {
@@ -81,10 +83,10 @@ class LogLineParserRejectsTest {
 
   @Test
   void topLevelValuesOtherThanObjectsAreNotAnObject() {
-    assertThat(reject("[{\"message\":\"m\"}]", RejectReason.NOT_AN_OBJECT).detail(), equalTo("line is a JSON array, not an object"));
-    assertThat(reject("\"just text\"", RejectReason.NOT_AN_OBJECT).detail(), equalTo("line is a JSON string, not an object"));
-    assertThat(reject("42", RejectReason.NOT_AN_OBJECT).detail(), equalTo("line is a JSON number, not an object"));
-    assertThat(reject("null", RejectReason.NOT_AN_OBJECT).detail(), equalTo("line is a JSON null, not an object"));
+    assertThat(notAnObject("[{\"message\":\"m\"}]"), equalTo("line is a JSON array, not an object"));
+    assertThat(notAnObject("\"just text\""), equalTo("line is a JSON string, not an object"));
+    assertThat(notAnObject("42"), equalTo("line is a JSON number, not an object"));
+    assertThat(notAnObject("null"), equalTo("line is a JSON null, not an object"));
   }
 
   @Test
@@ -144,15 +146,40 @@ class LogLineParserRejectsTest {
     assertThat(((Parsed) outcome).row().getString(SparkLogsTable.MESSAGE), equalTo(""));
   }
 
-  @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "{", "}", "{\"timestamp\":", "\u0000", "\uFEFF\uFEFF{}", "{\"a\":1,}", "{'a':1}", "{\"a\":NaN}",
-        "{\"timestamp\":1e999999999,\"message\":\"m\"}", "{\"kubernetes\":{\"labels\":[1]},\"time\":1,\"message\":{}}",
-        "{\"log\":\"{\\\"thrown\\\":[1],\\\"message\\\":\\\"m\\\",\\\"timeMillis\\\":1}\"}", "\"\\ud800\""
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      value = {
+        "{                                               | INVALID_JSON",
+        "}                                               | INVALID_JSON",
+        "{\"timestamp\":                                 | INVALID_JSON",
+        "\uFEFF\uFEFF{}                                   | INVALID_JSON",
+        "{\"a\":1,}                                        | INVALID_JSON",
+        "{'a':1}                                         | INVALID_JSON",
+        "{\"a\":NaN}                                       | INVALID_JSON",
+        "\"\\ud800\"                                       | NOT_AN_OBJECT",
+        "{\"timestamp\":1e999999999,\"message\":\"m\"}      | INVALID_TIMESTAMP",
+        "{\"timestamp\":{\"epochSecond\":1e400},\"message\":1} | INVALID_TIMESTAMP",
       })
-  void oddLinesNeverThrow(String line) {
-    assertThat(parse(line), instanceOf(ParseOutcome.class));
+  void oddLinesAreRejectedNotThrown(String line, RejectReason reason) {
+    reject(line, reason);
+  }
+
+  @Test
+  void rawControlCharactersAreInvalidJson() {
+    assertThat(reject("\u0000", RejectReason.INVALID_JSON).detail(), containsString("CTRL-CHAR, code 0"));
+    assertThat(reject("{\"message\":\"a\u0001b\"}", RejectReason.INVALID_JSON).detail(), containsString("CTRL-CHAR, code 1"));
+  }
+
+  @Test
+  void oddlyTypedMetadataAndThrownDoNotStopALine() {
+    String line =
+        "{\"kubernetes\":{\"labels\":[1]},\"log\":\"{\\\"thrown\\\":[1],\\\"message\\\":\\\"m\\\",\\\"timeMillis\\\":1}\"}";
+    ParseOutcome outcome = parse(line);
+
+    assertThat(((Parsed) outcome).row().getString(SparkLogsTable.MESSAGE), equalTo("m\n[1]"));
+    assertThat(((Parsed) outcome).row().getString(SparkLogsTable.APP), nullValue());
   }
 
   private ParseOutcome parse(String line) {
@@ -165,5 +192,9 @@ class LogLineParserRejectsTest {
     Rejected rejected = (Rejected) outcome;
     assertThat(rejected.detail(), rejected.reason(), equalTo(reason));
     return rejected;
+  }
+
+  private String notAnObject(String line) {
+    return reject(line, RejectReason.NOT_AN_OBJECT).detail();
   }
 }

@@ -88,16 +88,16 @@ class LogLineParserTest {
   }
 
   @Test
-  void flatTimeFieldsArePreferredInTheOrderTimeDateAtTimestamp() {
-    assertThat(
-        timestampOf("{\"@timestamp\":\"2025-01-15T10:23:47Z\",\"date\":1736936626,\"time\":\"2025-01-15T10:23:45Z\",\"message\":\"m\"}"),
-        equalTo(T_2025_01_15_10_23_45));
-    assertThat(
-        timestampOf("{\"@timestamp\":\"2025-01-15T10:23:47Z\",\"date\":1736936626,\"message\":\"m\"}"),
-        equalTo(T_2025_01_15_10_23_45 + 1_000_000));
-    assertThat(
-        timestampOf("{\"@timestamp\":\"2025-01-15T10:23:47Z\",\"message\":\"m\"}"),
-        equalTo(T_2025_01_15_10_23_45 + 2_000_000));
+  void recordTimeFieldsArePreferredInTheOrderTimestampTimeDateAtTimestamp() {
+    String atTimestamp = "\"@timestamp\":\"2025-01-15T10:23:47Z\",\"message\":\"m\"";
+    String date = "\"date\":1736936626," + atTimestamp;
+    String time = "\"time\":\"2025-01-15T10:23:45Z\"," + date;
+    String timestamp = "\"timestamp\":1736936628," + time;
+
+    assertThat(timestampOf("{" + timestamp + "}"), equalTo(T_2025_01_15_10_23_45 + 3_000_000));
+    assertThat(timestampOf("{" + time + "}"), equalTo(T_2025_01_15_10_23_45));
+    assertThat(timestampOf("{" + date + "}"), equalTo(T_2025_01_15_10_23_45 + 1_000_000));
+    assertThat(timestampOf("{" + atTimestamp + "}"), equalTo(T_2025_01_15_10_23_45 + 2_000_000));
     // JSON null counts as absent.
     assertThat(
         timestampOf("{\"time\":null,\"date\":1736936625.25,\"message\":\"m\"}"),

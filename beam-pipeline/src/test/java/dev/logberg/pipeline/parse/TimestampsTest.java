@@ -15,6 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class TimestampsTest {
   private static final String FORMS = "is not ISO-8601 with offset, epoch seconds/millis, or a log4j instant";
+  private static final String NO_OFFSET = "has no UTC offset (expected Z or +HH:MM at the end)";
+  private static final String OUT_OF_RANGE = "is out of range (years 0001-9999)";
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(
@@ -114,31 +116,36 @@ class TimestampsTest {
       delimiter = '|',
       quoteCharacter = '`', // JSON brings its own double quotes
       value = {
-        "\"yesterday\"                           | timestamp \"yesterday\" " + FORMS,
-        "\"\"                                    | timestamp \"\" " + FORMS,
-        "true                                     | timestamp true " + FORMS,
-        "[1736936625]                             | timestamp [1736936625] " + FORMS,
-        "{\"a\":1}                                | timestamp {\"a\":1} has no whole-number epochSecond",
-        "{\"epochSecond\":\"1\"}                  | timestamp {\"epochSecond\":\"1\"} has no whole-number epochSecond",
-        "{\"epochSecond\":1,\"nanoOfSecond\":1000000000} | timestamp {\"epochSecond\":1,\"nanoOfSecond\":1000000000} has a nanoOfSecond outside 0..999999999",
-        "\"2025-01-15T10:23:45\"                 | timestamp \"2025-01-15T10:23:45\" has no UTC offset (expected Z or +HH:MM at the end)",
-        "\"2025-01-15 10:23:45.123\"             | timestamp \"2025-01-15 10:23:45.123\" has no UTC offset (expected Z or +HH:MM at the end)",
-        "\"2025-02-30T00:00:00Z\"                | timestamp \"2025-02-30T00:00:00Z\" is not a calendar date",
-        "\"2025-01-15T24:00:00Z\"                | timestamp \"2025-01-15T24:00:00Z\" " + FORMS,
-        "\"2025-01-15T10:23:45.1234567891Z\"     | timestamp \"2025-01-15T10:23:45.1234567891Z\" " + FORMS,
-        "\"2025-01-15T10:23:45.Z\"               | timestamp \"2025-01-15T10:23:45.Z\" " + FORMS,
-        "\"2025-01-15T10:23:45+19:00\"           | timestamp \"2025-01-15T10:23:45+19:00\" " + FORMS,
-        "\"2025-01-15T10:23:45 UTC\"             | timestamp \"2025-01-15T10:23:45 UTC\" " + FORMS,
-        "\"2025-01-15T10:23:45Zjunk\"            | timestamp \"2025-01-15T10:23:45Zjunk\" " + FORMS,
-        "\"2025-01-15\"                          | timestamp \"2025-01-15\" " + FORMS,
-        "\"0001-01-01T00:00:00+01:00\"           | timestamp \"0001-01-01T00:00:00+01:00\" is out of range (years 0001-9999)",
-        "1e30                                     | timestamp 1E+30 is out of range (years 0001-9999)",
-        "-62135596801                             | timestamp -62135596801 is out of range (years 0001-9999)",
-        "{\"epochSecond\":253402300800}           | timestamp {\"epochSecond\":253402300800} is out of range (years 0001-9999)",
+        "\"yesterday\"                          | " + FORMS,
+        "\"\"                                   | " + FORMS,
+        "true                                    | " + FORMS,
+        "[1736936625]                            | " + FORMS,
+        "{\"a\":1}                               | has no whole-number epochSecond",
+        "{\"epochSecond\":\"1\"}                 | has no whole-number epochSecond",
+        "{\"epochSecond\":1,\"nanoOfSecond\":-1} | has a nanoOfSecond outside 0..999999999",
+        "\"2025-01-15T10:23:45\"                | " + NO_OFFSET,
+        "\"2025-01-15 10:23:45.123\"            | " + NO_OFFSET,
+        "\"2025-02-30T00:00:00Z\"               | is not a calendar date",
+        "\"2025-01-15T24:00:00Z\"               | " + FORMS,
+        "\"2025-01-15T10:23:45.1234567891Z\"    | " + FORMS,
+        "\"2025-01-15T10:23:45.Z\"              | " + FORMS,
+        "\"2025-01-15T10:23:45+19:00\"          | " + FORMS,
+        "\"2025-01-15T10:23:45 UTC\"            | " + FORMS,
+        "\"2025-01-15T10:23:45Zjunk\"           | " + FORMS,
+        "\"2025-01-15\"                         | " + FORMS,
+        "\"0001-01-01T00:00:00+01:00\"          | " + OUT_OF_RANGE,
+        "-62135596801                            | " + OUT_OF_RANGE,
+        "{\"epochSecond\":253402300800}          | " + OUT_OF_RANGE,
       })
-  void unusableValuesAreInvalidWithADetailNamingTheProblem(String json, String detail) {
+  void unusableValuesAreInvalidWithADetailNamingFieldValueAndProblem(String json, String problem) {
     InvalidTimestampException e = assertThrows(InvalidTimestampException.class, () -> micros(json));
-    assertThat(e.getMessage(), equalTo(detail));
+    assertThat(e.getMessage(), equalTo("timestamp " + json + " " + problem));
+  }
+
+  @Test
+  void numbersBeyondTheRangeAreInvalid() {
+    InvalidTimestampException e = assertThrows(InvalidTimestampException.class, () -> micros("1e30"));
+    assertThat(e.getMessage(), equalTo("timestamp 1E+30 " + OUT_OF_RANGE));
   }
 
   @Test
@@ -146,7 +153,7 @@ class TimestampsTest {
   void hugeExponentsAreRejectedWithoutComputingThem() {
     InvalidTimestampException e = assertThrows(InvalidTimestampException.class, () -> micros("1e999999999"));
     // Jackson keeps a number that overflows a double as an infinite double.
-    assertThat(e.getMessage(), equalTo("timestamp \"Infinity\" is out of range (years 0001-9999)"));
+    assertThat(e.getMessage(), equalTo("timestamp \"Infinity\" " + OUT_OF_RANGE));
   }
 
   @Test
