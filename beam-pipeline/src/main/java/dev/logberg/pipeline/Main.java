@@ -82,9 +82,9 @@ public final class Main {
     LogbergPipeline.build(pipeline, options, CatalogSpecs.forWorkers(catalog), context);
     LOG.info("Starting run {} on {} with input {}", context.jobId(), options.getRunner().getSimpleName(), options.getInput());
     long started = System.nanoTime();
-    PipelineResult result = pipeline.run();
     RunMetrics metrics;
     try {
+      PipelineResult result = pipeline.run();
       waitWithProgress(result, options.getProgressSeconds(), out);
       metrics = RunMetrics.of(result);
     } catch (RuntimeException e) {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.iceberg.Snapshot;
@@ -23,9 +24,13 @@ import org.apache.iceberg.io.CloseableIterable;
 
 /** A local warehouse with a sqlite catalog in a temporary folder: runs Logberg into it and reads it back. */
 final class Lakehouse {
+  private static final AtomicInteger COUNT = new AtomicInteger();
+
   final Path input;
   private final Path warehouse;
-  final LogbergTables tables = new LogbergTables("logs", "spark_logs");
+  // Beam's Managed writer caches tables per JVM by identifier alone, whatever the catalog: each lakehouse of a test
+  // JVM needs identifiers of its own.
+  final LogbergTables tables = new LogbergTables("logs" + COUNT.incrementAndGet(), "spark_logs");
 
   /** What one run printed and returned. */
   record Run(int exitCode, String output) {}
@@ -36,7 +41,8 @@ final class Lakehouse {
   }
 
   String[] args(String... extra) {
-    List<String> args = new ArrayList<>(List.of("--input=" + input, "--warehouse=" + warehouse, "--progressSeconds=0"));
+    List<String> args = new ArrayList<>(List.of(
+        "--input=" + input, "--warehouse=" + warehouse, "--database=" + tables.database(), "--progressSeconds=0"));
     args.addAll(Arrays.asList(extra));
     return args.toArray(String[]::new);
   }
