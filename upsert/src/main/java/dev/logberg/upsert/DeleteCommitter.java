@@ -1,0 +1,173 @@
+package dev.logberg.upsert;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.RowDelta;
+import org.apache.iceberg.StructLike;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.BaseDeleteLoader;
+import org.apache.iceberg.data.GenericAppenderFactory;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.deletes.BaseDVFileWriter;
+import org.apache.iceberg.deletes.PositionDelete;
+import org.apache.iceberg.deletes.PositionDeleteIndex;
+import org.apache.iceberg.deletes.PositionDeleteWriter;
+import org.apache.iceberg.encryption.EncryptedOutputFile;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.DeleteWriteResult;
+import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.util.ContentFileUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes rows by position in one validated commit: position-delete files on format v2 tables (one per partition),
+ * deletion vectors on v3 (one per data file, merged with the vector it already has).
+ *
+ * <p>The commit is a RowDelta based on the snapshot the positions were computed at. It fails with Iceberg's
+ * {@code ValidationException} if, since then, a referenced data file was removed, or data or deletes were committed
+ * that could change the outcome; the caller then recomputes from the new snapshot.
+ */
+public final class DeleteCommitter {
+  private static final Logger LOG = LoggerFactory.getLogger(DeleteCommitter.class);
+
+  /** Snapshot summary property naming the operation, so a table's history shows what Logberg committed. */
+  public static final String OPERATION_PROPERTY = "logberg.operation";
+
+  private DeleteCommitter() {}
+
+  /**
+   * @param positionsByFile row positions to delete, by data file path
+   * @return the committed snapshot's id, or -1 when there was nothing to delete
+   */
+  public static long commit(Table table, long baseSnapshotId, Map<String, long[]> positionsByFile) {
+    if (positionsByFile.isEmpty()) {
+      return -1L;
+    }
+    Map<String, FileScanTask> files = liveFiles(table, baseSnapshotId);
+    for (String path : positionsByFile.keySet()) {
+      if (!files.containsKey(path)) {
+        throw new org.apache.iceberg.exceptions.ValidationException(
+            "data file %s is not live in snapshot %s", path, baseSnapshotId);
+      }
+    }
+    OutputFileFactory outputs =
+        OutputFileFactory.builderFor(table, 0, System.nanoTime())
+            .format(FileFormat.PARQUET)
+            .operationId("logberg-" + UUID.randomUUID())
+            .build();
+    boolean vectors = formatVersion(table) >= 3;
+    DeleteWriteResult written =
+        vectors ? writeVectors(table, outputs, files, positionsByFile) : writePositionFiles(table, outputs, files, positionsByFile);
+
+    RowDelta delta = table.newRowDelta();
+    written.deleteFiles().forEach(delta::addDeletes);
+    written.rewrittenDeleteFiles().forEach(delta::removeDeletes);
+    try {
+      delta
+          .validateFromSnapshot(baseSnapshotId)
+          .validateDataFilesExist(positionsByFile.keySet())
+          .validateDeletedFiles()
+          .validateNoConflictingDataFiles()
+          .validateNoConflictingDeleteFiles()
+          .set(OPERATION_PROPERTY, "resolve-merge-keys")
+          .commit();
+    } catch (RuntimeException e) {
+      // Nothing references the files just written: remove them before the caller recomputes.
+      written.deleteFiles().forEach(f -> table.io().deleteFile(f.location()));
+      throw e;
+    }
+    long snapshot = table.currentSnapshot().snapshotId();
+    LOG.info(
+        "Committed {} {} deleting {} rows in {} data files of {} (snapshot {})",
+        written.deleteFiles().size(), vectors ? "deletion vectors" : "position-delete files",
+        positionsByFile.values().stream().mapToLong(p -> p.length).sum(), positionsByFile.size(), table.name(), snapshot);
+    return snapshot;
+  }
+
+  static int formatVersion(Table table) {
+    return ((HasTableOperations) table).operations().current().formatVersion();
+  }
+
+  private static Map<String, FileScanTask> liveFiles(Table table, long snapshotId) {
+    Map<String, FileScanTask> files = new HashMap<>();
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(snapshotId).planFiles()) {
+      tasks.forEach(t -> files.put(t.file().location(), t));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return files;
+  }
+
+  /** v2: one position-delete file per partition, rows sorted by file and position as the spec requires. */
+  private static DeleteWriteResult writePositionFiles(
+      Table table, OutputFileFactory outputs, Map<String, FileScanTask> files, Map<String, long[]> positionsByFile) {
+    Map<String, List<String>> pathsByPartition = new TreeMap<>();
+    positionsByFile.keySet().stream().sorted().forEach(path -> {
+      FileScanTask task = files.get(path);
+      pathsByPartition.computeIfAbsent(partitionKey(task), k -> new ArrayList<>()).add(path);
+    });
+    List<DeleteFile> written = new ArrayList<>();
+    PositionDelete<Record> delete = PositionDelete.create();
+    for (List<String> paths : pathsByPartition.values()) {
+      FileScanTask first = files.get(paths.get(0));
+      PartitionSpec spec = first.spec();
+      StructLike partition = first.file().partition();
+      EncryptedOutputFile out = outputs.newOutputFile(spec, partition);
+      PositionDeleteWriter<Record> writer =
+          new GenericAppenderFactory(table.schema(), spec).newPosDeleteWriter(out, FileFormat.PARQUET, partition);
+      try (writer) {
+        for (String path : paths) {
+          long[] positions = positionsByFile.get(path).clone();
+          java.util.Arrays.sort(positions);
+          for (long position : positions) {
+            writer.write(delete.set(path, position, null));
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("writing position deletes for " + table.name(), e);
+      }
+      written.add(writer.toDeleteFile());
+    }
+    return new DeleteWriteResult(written);
+  }
+
+  /** v3: one deletion vector per data file, holding its previous vector's positions too. */
+  private static DeleteWriteResult writeVectors(
+      Table table, OutputFileFactory outputs, Map<String, FileScanTask> files, Map<String, long[]> positionsByFile) {
+    BaseDeleteLoader loader = new BaseDeleteLoader(f -> table.io().newInputFile(f.location()));
+    BaseDVFileWriter writer =
+        new BaseDVFileWriter(outputs, path -> previousVector(loader, files.get(path), path));
+    try (writer) {
+      for (Map.Entry<String, long[]> entry : positionsByFile.entrySet()) {
+        FileScanTask task = files.get(entry.getKey());
+        for (long position : entry.getValue()) {
+          writer.delete(entry.getKey(), position, task.spec(), task.file().partition());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing deletion vectors for " + table.name(), e);
+    }
+    return writer.result();
+  }
+
+  private static PositionDeleteIndex previousVector(BaseDeleteLoader loader, FileScanTask task, String path) {
+    List<DeleteFile> vectors = task.deletes().stream().filter(ContentFileUtil::isDV).toList();
+    return vectors.isEmpty() ? null : loader.loadPositionDeletes(vectors, path);
+  }
+
+  private static String partitionKey(FileScanTask task) {
+    return task.spec().specId() + "/" + task.spec().partitionToPath(task.file().partition());
+  }
+}

@@ -1,0 +1,25 @@
+package dev.logberg.upsert;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Collects the rows to delete into sorted, de-duplicated positions per data file. */
+public final class DeletePlan {
+  private final Map<String, java.util.TreeSet<Long>> positions = new HashMap<>();
+
+  public void add(KeyedRow row) {
+    positions.computeIfAbsent(row.file(), f -> new java.util.TreeSet<>()).add(row.position());
+  }
+
+  public boolean isEmpty() {
+    return positions.isEmpty();
+  }
+
+  /** Positions per data file, each array ascending. */
+  public Map<String, long[]> positionsByFile() {
+    Map<String, long[]> result = new TreeMap<>();
+    positions.forEach((file, set) -> result.put(file, set.stream().mapToLong(Long::longValue).toArray()));
+    return result;
+  }
+}

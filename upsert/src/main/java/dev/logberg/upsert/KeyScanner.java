@@ -1,0 +1,121 @@
+package dev.logberg.upsert;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.MetadataColumns;
+import org.apache.iceberg.ScanTaskParser;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericDeleteFilter;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetReaders;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.types.TypeUtil;
+import org.apache.iceberg.util.DateTimeUtil;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Reads the merge-key and order columns of one data file, with each row's position, skipping rows that delete files
+ * already removed. Rows with a null in a key column have no key and are left alone.
+ */
+public final class KeyScanner {
+
+  /** Receives every keyed row of a file. */
+  @FunctionalInterface
+  public interface Sink {
+    void row(String key, KeyedRow row);
+  }
+
+  private final Table table;
+  private final MergeKeys keys;
+  private final Schema projection;
+
+  public KeyScanner(Table table, MergeKeys keys) {
+    this.table = table;
+    this.keys = keys;
+    Schema selected = table.schema().select(keys.projectedColumns());
+    this.projection = TypeUtil.join(selected, new Schema(MetadataColumns.ROW_POSITION));
+  }
+
+  /**
+   * @param filter keeps only rows whose key may be in it; null keeps every row
+   * @return the number of rows passed to {@code sink}
+   */
+  public long scan(ScanFile file, @Nullable KeyHashes filter, Sink sink) {
+    FileScanTask task = ScanTaskParser.fromJson(file.taskJson(), true);
+    if (task.file().format() != FileFormat.PARQUET) {
+      throw new UnsupportedOperationException(
+          "data file " + file.path() + " is " + task.file().format() + "; only Parquet files can be resolved");
+    }
+    GenericDeleteFilter deletes = new GenericDeleteFilter(table.io(), task, table.schema(), projection);
+    Schema required = deletes.requiredSchema();
+    long emitted = 0;
+    try (CloseableIterable<Record> rows =
+        deletes.filter(
+            Parquet.read(table.io().newInputFile(task.file().location()))
+                .project(required)
+                .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(required, fileSchema))
+                .build())) {
+      for (Record row : rows) {
+        String key = keyOf(row);
+        if (key == null || (filter != null && !filter.mightContain(key))) {
+          continue;
+        }
+        long position = (Long) row.getField(MetadataColumns.ROW_POSITION.name());
+        sink.row(key, new KeyedRow(orderOf(row), file.dataSequence(), file.path(), position));
+        emitted++;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading keys of " + file.path(), e);
+    }
+    return emitted;
+  }
+
+  /** One column's value as text; several columns length-prefixed, so that no two different keys meet. */
+  private @Nullable String keyOf(Record row) {
+    List<String> columns = keys.columns();
+    if (columns.size() == 1) {
+      Object value = row.getField(columns.get(0));
+      return value == null ? null : value.toString();
+    }
+    StringBuilder key = new StringBuilder();
+    List<Object> values = new ArrayList<>(columns.size());
+    for (String column : columns) {
+      Object value = row.getField(column);
+      if (value == null) {
+        return null;
+      }
+      values.add(value);
+    }
+    for (Object value : values) {
+      String text = value.toString();
+      key.append(text.length()).append(':').append(text);
+    }
+    return key.toString();
+  }
+
+  private long orderOf(Record row) {
+    if (keys.orderColumn() == null) {
+      return Long.MIN_VALUE;
+    }
+    Object value = row.getField(keys.orderColumn());
+    if (value == null) {
+      return Long.MIN_VALUE;
+    } else if (value instanceof OffsetDateTime t) {
+      return DateTimeUtil.microsFromTimestamptz(t);
+    } else if (value instanceof LocalDateTime t) {
+      return DateTimeUtil.microsFromTimestamp(t);
+    } else if (value instanceof LocalDate d) {
+      return d.toEpochDay();
+    }
+    return ((Number) value).longValue();
+  }
+}

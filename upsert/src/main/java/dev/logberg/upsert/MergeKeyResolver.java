@@ -1,0 +1,106 @@
+package dev.logberg.upsert;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.util.SnapshotUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Resolves merge keys in this process: plan, scan, pick winners, commit, and on a conflicting concurrent commit
+ * start again from the new snapshot. The Beam transform distributes the same steps; this class is what it falls back
+ * to when its commit conflicts, and what small maintenance runs and tests use.
+ */
+public final class MergeKeyResolver {
+  private static final Logger LOG = LoggerFactory.getLogger(MergeKeyResolver.class);
+
+  /** Commit attempts before giving up when other writers keep committing in between. */
+  public static final int MAX_ATTEMPTS = 5;
+
+  /**
+   * @param snapshotId the resolving commit, or -1 if no row had to be deleted
+   * @param deletedRows rows deleted
+   * @param attempts commits tried
+   */
+  public record Outcome(long snapshotId, long deletedRows, int attempts) {}
+
+  private MergeKeyResolver() {}
+
+  /** After appends: resolve the keys the given snapshots added against the whole table. */
+  public static Outcome resolveAppends(Table table, MergeKeys keys, Collection<Long> appendSnapshotIds) {
+    return resolve(table, keys, new LinkedHashSet<>(appendSnapshotIds), false);
+  }
+
+  /** Maintenance: leave one live row per key in the whole table. */
+  public static Outcome deduplicate(Table table, MergeKeys keys) {
+    return resolve(table, keys, new LinkedHashSet<>(), true);
+  }
+
+  /**
+   * Recomputes after a conflicting commit: the appends' keys, and the keys of everything committed after
+   * {@code sinceSnapshotId}, against the table as it is now.
+   */
+  public static Outcome resolveAfterConflict(
+      Table table, MergeKeys keys, Collection<Long> appendSnapshotIds, long sinceSnapshotId) {
+    table.refresh();
+    Set<Long> appends = new LinkedHashSet<>(appendSnapshotIds);
+    appends.addAll(committedSince(table, sinceSnapshotId));
+    return resolve(table, keys, appends, false);
+  }
+
+  private static Outcome resolve(Table table, MergeKeys keys, Set<Long> appends, boolean wholeTable) {
+    for (int attempt = 1; ; attempt++) {
+      ResolutionPlan plan =
+          wholeTable ? ResolutionPlan.wholeTable(table, keys) : ResolutionPlan.forAppends(table, keys, appends);
+      if (plan.isEmpty()) {
+        return new Outcome(-1L, 0, attempt - 1);
+      }
+      Map<String, long[]> deletes = deletions(table, keys, plan);
+      long rows = deletes.values().stream().mapToLong(p -> p.length).sum();
+      try {
+        return new Outcome(DeleteCommitter.commit(table, plan.baseSnapshotId(), deletes), rows, attempt);
+      } catch (ValidationException | CommitFailedException e) {
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new IllegalStateException(
+              "resolving merge keys of " + table.name() + " conflicted with other commits " + attempt + " times", e);
+        }
+        LOG.info("Resolving {} conflicted with a concurrent commit ({}); recomputing", table.name(), e.getMessage());
+        table.refresh();
+        appends.addAll(committedSince(table, plan.baseSnapshotId()));
+      }
+    }
+  }
+
+  /** Every row that loses to another row with its key, as positions by data file. */
+  static Map<String, long[]> deletions(Table table, MergeKeys keys, ResolutionPlan plan) {
+    KeyScanner scanner = new KeyScanner(table, keys);
+    Map<String, List<KeyedRow>> byKey = new HashMap<>();
+    KeyScanner.Sink collect = (key, row) -> byKey.computeIfAbsent(key, k -> new ArrayList<>(2)).add(row);
+    plan.added().forEach(f -> scanner.scan(f, null, collect));
+    KeyHashes filter = KeyHashes.of(byKey.keySet().stream().mapToLong(KeyHashes::hash).toArray());
+    plan.existing().forEach(f -> scanner.scan(f, filter, (key, row) -> {
+      List<KeyedRow> rows = byKey.get(key);
+      if (rows != null) {
+        rows.add(row);
+      }
+    }));
+    DeletePlan deletes = new DeletePlan();
+    byKey.values().forEach(rows -> WinnerSelection.losers(rows).forEach(deletes::add));
+    return deletes.positionsByFile();
+  }
+
+  private static List<Long> committedSince(Table table, long snapshotId) {
+    if (table.currentSnapshot() == null || snapshotId < 0) {
+      return List.of();
+    }
+    return SnapshotUtil.snapshotIdsBetween(table, snapshotId, table.currentSnapshot().snapshotId());
+  }
+}

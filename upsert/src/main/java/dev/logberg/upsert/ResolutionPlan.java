@@ -1,0 +1,125 @@
+package dev.logberg.upsert;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.ScanTaskParser;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Comparators;
+import org.apache.iceberg.types.Conversions;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * The files a resolution reads, fixed at one snapshot (the base of its delete commit).
+ *
+ * <p>{@code added} files are those the appends committed: all their keys take part. {@code existing} files are the
+ * other live files that may hold the same keys; files whose bounds for the first key column cannot overlap the added
+ * files' are left out. Partitions are not used to prune, because a key may move between partitions.
+ *
+ * @param baseSnapshotId the snapshot the plan was made at, or -1 for an empty table
+ */
+public record ResolutionPlan(String table, long baseSnapshotId, List<ScanFile> added, List<ScanFile> existing)
+    implements Serializable {
+
+  public boolean isEmpty() {
+    return added.isEmpty();
+  }
+
+  public long addedRecords() {
+    return added.stream().mapToLong(ScanFile::records).sum();
+  }
+
+  /** The plan after appends: the files those snapshots added are the new ones. */
+  public static ResolutionPlan forAppends(Table table, MergeKeys keys, Collection<Long> appendSnapshotIds) {
+    Set<String> addedPaths = new HashSet<>();
+    for (long id : appendSnapshotIds) {
+      Snapshot snapshot = table.snapshot(id);
+      if (snapshot == null) {
+        throw new IllegalStateException("snapshot " + id + " of " + table.name() + " no longer exists");
+      }
+      snapshot.addedDataFiles(table.io()).forEach(f -> addedPaths.add(f.location()));
+    }
+    return plan(table, keys, addedPaths::contains);
+  }
+
+  /** The plan that deduplicates a whole table: every live file takes part with all its keys. */
+  public static ResolutionPlan wholeTable(Table table, MergeKeys keys) {
+    return plan(table, keys, path -> true);
+  }
+
+  private static ResolutionPlan plan(Table table, MergeKeys keys, java.util.function.Predicate<String> isAdded) {
+    keys.check(table.schema(), table.name());
+    Snapshot base = table.currentSnapshot();
+    if (base == null) {
+      return new ResolutionPlan(table.name(), -1L, List.of(), List.of());
+    }
+    List<FileScanTask> added = new ArrayList<>();
+    List<FileScanTask> existing = new ArrayList<>();
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(base.snapshotId()).planFiles()) {
+      for (FileScanTask task : tasks) {
+        (isAdded.test(task.file().location()) ? added : existing).add(task);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("planning " + table.name(), e);
+    }
+    Types.NestedField firstKey = table.schema().findField(keys.columns().get(0));
+    Bounds bounds = Bounds.of(added, firstKey);
+    List<ScanFile> candidates =
+        existing.stream().filter(t -> bounds.mayOverlap(t.file(), firstKey)).map(ResolutionPlan::toScanFile).toList();
+    return new ResolutionPlan(
+        table.name(), base.snapshotId(), added.stream().map(ResolutionPlan::toScanFile).toList(), candidates);
+  }
+
+  private static ScanFile toScanFile(FileScanTask task) {
+    DataFile file = task.file();
+    return new ScanFile(file.location(), ScanTaskParser.toJson(task), file.dataSequenceNumber(), file.recordCount());
+  }
+
+  /** The range of one key column over the added files, from the files' column metrics. */
+  private record Bounds(@Nullable Object lower, @Nullable Object upper, Comparator<Object> order) {
+
+    @SuppressWarnings("unchecked")
+    static Bounds of(List<FileScanTask> files, Types.NestedField column) {
+      Comparator<Object> order = (Comparator<Object>) Comparators.forType(column.type().asPrimitiveType());
+      Object lower = null;
+      Object upper = null;
+      for (FileScanTask task : files) {
+        Object low = value(task.file().lowerBounds(), column);
+        Object high = value(task.file().upperBounds(), column);
+        if (low == null || high == null) {
+          return new Bounds(null, null, order); // unknown: nothing can be pruned
+        }
+        lower = lower == null || order.compare(low, lower) < 0 ? low : lower;
+        upper = upper == null || order.compare(high, upper) > 0 ? high : upper;
+      }
+      return new Bounds(lower, upper, order);
+    }
+
+    boolean mayOverlap(DataFile file, Types.NestedField column) {
+      if (lower == null) {
+        return true;
+      }
+      Object low = value(file.lowerBounds(), column);
+      Object high = value(file.upperBounds(), column);
+      return low == null || high == null || (order.compare(low, upper) <= 0 && order.compare(high, lower) >= 0);
+    }
+
+    private static @Nullable Object value(java.util.@Nullable Map<Integer, ByteBuffer> bounds, Types.NestedField column) {
+      ByteBuffer bytes = bounds == null ? null : bounds.get(column.fieldId());
+      return bytes == null ? null : Conversions.fromByteBuffer((Type) column.type(), bytes);
+    }
+  }
+}
