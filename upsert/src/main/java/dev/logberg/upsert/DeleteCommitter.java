@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
@@ -71,7 +72,10 @@ public final class DeleteCommitter {
     DeleteWriteResult written =
         vectors ? writeVectors(table, outputs, files, positionsByFile) : writePositionFiles(table, outputs, files, positionsByFile);
 
-    RowDelta delta = table.newRowDelta();
+    FileScanTask anyTouched = files.get(positionsByFile.keySet().iterator().next());
+    // Keeps Beam's Managed write working after this delete commit: see EmptyDataFile.
+    DataFile marker = EmptyDataFile.write(table, outputs, anyTouched.spec(), anyTouched.file().partition());
+    RowDelta delta = table.newRowDelta().addRows(marker);
     written.deleteFiles().forEach(delta::addDeletes);
     written.rewrittenDeleteFiles().forEach(delta::removeDeletes);
     try {
@@ -86,6 +90,7 @@ public final class DeleteCommitter {
     } catch (RuntimeException e) {
       // Nothing references the files just written: remove them before the caller recomputes.
       written.deleteFiles().forEach(f -> table.io().deleteFile(f.location()));
+      table.io().deleteFile(marker.location());
       throw e;
     }
     long snapshot = table.currentSnapshot().snapshotId();

@@ -12,8 +12,8 @@ public final class DeletePlan {
     positions.computeIfAbsent(row.file(), f -> new java.util.TreeSet<>()).add(row.position());
   }
 
-  public boolean isEmpty() {
-    return positions.isEmpty();
+  public long rowCount() {
+    return positions.values().stream().mapToLong(java.util.Set::size).sum();
   }
 
   /** Positions per data file, each array ascending. */

@@ -63,10 +63,10 @@ public final class MergeKeyResolver {
       if (plan.isEmpty()) {
         return new Outcome(-1L, 0, attempt - 1);
       }
-      Map<String, long[]> deletes = deletions(table, keys, plan);
-      long rows = deletes.values().stream().mapToLong(p -> p.length).sum();
+      DeletePlan deletes = deletions(table, keys, plan);
       try {
-        return new Outcome(DeleteCommitter.commit(table, plan.baseSnapshotId(), deletes), rows, attempt);
+        long snapshot = DeleteCommitter.commit(table, plan.baseSnapshotId(), deletes.positionsByFile());
+        return new Outcome(snapshot, deletes.rowCount(), attempt);
       } catch (ValidationException | CommitFailedException e) {
         if (attempt >= MAX_ATTEMPTS) {
           throw new IllegalStateException(
@@ -80,7 +80,7 @@ public final class MergeKeyResolver {
   }
 
   /** Every row that loses to another row with its key, as positions by data file. */
-  static Map<String, long[]> deletions(Table table, MergeKeys keys, ResolutionPlan plan) {
+  static DeletePlan deletions(Table table, MergeKeys keys, ResolutionPlan plan) {
     KeyScanner scanner = new KeyScanner(table, keys);
     Map<String, List<KeyedRow>> byKey = new HashMap<>();
     KeyScanner.Sink collect = (key, row) -> byKey.computeIfAbsent(key, k -> new ArrayList<>(2)).add(row);
@@ -94,7 +94,7 @@ public final class MergeKeyResolver {
     }));
     DeletePlan deletes = new DeletePlan();
     byKey.values().forEach(rows -> WinnerSelection.losers(rows).forEach(deletes::add));
-    return deletes.positionsByFile();
+    return deletes;
   }
 
   private static List<Long> committedSince(Table table, long snapshotId) {

@@ -18,7 +18,6 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Comparators;
 import org.apache.iceberg.types.Conversions;
-import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -31,7 +30,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * @param baseSnapshotId the snapshot the plan was made at, or -1 for an empty table
  */
-public record ResolutionPlan(String table, long baseSnapshotId, List<ScanFile> added, List<ScanFile> existing)
+public record ResolutionPlan(
+    String table, long baseSnapshotId, List<Long> appendSnapshotIds, List<ScanFile> added, List<ScanFile> existing)
     implements Serializable {
 
   public boolean isEmpty() {
@@ -52,19 +52,20 @@ public record ResolutionPlan(String table, long baseSnapshotId, List<ScanFile> a
       }
       snapshot.addedDataFiles(table.io()).forEach(f -> addedPaths.add(f.location()));
     }
-    return plan(table, keys, addedPaths::contains);
+    return plan(table, keys, List.copyOf(appendSnapshotIds), addedPaths::contains);
   }
 
   /** The plan that deduplicates a whole table: every live file takes part with all its keys. */
   public static ResolutionPlan wholeTable(Table table, MergeKeys keys) {
-    return plan(table, keys, path -> true);
+    return plan(table, keys, List.of(), path -> true);
   }
 
-  private static ResolutionPlan plan(Table table, MergeKeys keys, java.util.function.Predicate<String> isAdded) {
+  private static ResolutionPlan plan(
+      Table table, MergeKeys keys, List<Long> appends, java.util.function.Predicate<String> isAdded) {
     keys.check(table.schema(), table.name());
     Snapshot base = table.currentSnapshot();
     if (base == null) {
-      return new ResolutionPlan(table.name(), -1L, List.of(), List.of());
+      return new ResolutionPlan(table.name(), -1L, appends, List.of(), List.of());
     }
     List<FileScanTask> added = new ArrayList<>();
     List<FileScanTask> existing = new ArrayList<>();
@@ -80,7 +81,7 @@ public record ResolutionPlan(String table, long baseSnapshotId, List<ScanFile> a
     List<ScanFile> candidates =
         existing.stream().filter(t -> bounds.mayOverlap(t.file(), firstKey)).map(ResolutionPlan::toScanFile).toList();
     return new ResolutionPlan(
-        table.name(), base.snapshotId(), added.stream().map(ResolutionPlan::toScanFile).toList(), candidates);
+        table.name(), base.snapshotId(), appends, added.stream().map(ResolutionPlan::toScanFile).toList(), candidates);
   }
 
   private static ScanFile toScanFile(FileScanTask task) {
@@ -91,9 +92,8 @@ public record ResolutionPlan(String table, long baseSnapshotId, List<ScanFile> a
   /** The range of one key column over the added files, from the files' column metrics. */
   private record Bounds(@Nullable Object lower, @Nullable Object upper, Comparator<Object> order) {
 
-    @SuppressWarnings("unchecked")
     static Bounds of(List<FileScanTask> files, Types.NestedField column) {
-      Comparator<Object> order = (Comparator<Object>) Comparators.forType(column.type().asPrimitiveType());
+      Comparator<Object> order = Comparators.forType(column.type().asPrimitiveType());
       Object lower = null;
       Object upper = null;
       for (FileScanTask task : files) {
@@ -119,7 +119,7 @@ public record ResolutionPlan(String table, long baseSnapshotId, List<ScanFile> a
 
     private static @Nullable Object value(java.util.@Nullable Map<Integer, ByteBuffer> bounds, Types.NestedField column) {
       ByteBuffer bytes = bounds == null ? null : bounds.get(column.fieldId());
-      return bytes == null ? null : Conversions.fromByteBuffer((Type) column.type(), bytes);
+      return bytes == null ? null : Conversions.fromByteBuffer(column.type(), bytes);
     }
   }
 }

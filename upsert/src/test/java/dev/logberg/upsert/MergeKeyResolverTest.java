@@ -96,7 +96,7 @@ class MergeKeyResolverTest {
     MergeKeyResolver.resolveAppends(table, KEYS, List.of(s1));
     long s2 = append(table, row("a", "a2", 20, "x"));
     ResolutionPlan plan = ResolutionPlan.forAppends(table, KEYS, List.of(s2));
-    Map<String, long[]> deletes = MergeKeyResolver.deletions(table, KEYS, plan);
+    Map<String, long[]> deletes = MergeKeyResolver.deletions(table, KEYS, plan).positionsByFile();
 
     // Another writer (its own Table instance) lands a newer "a" and "b" between our plan and our commit.
     Table other = lake.load("t");

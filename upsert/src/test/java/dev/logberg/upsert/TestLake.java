@@ -45,6 +45,8 @@ final class TestLake {
           required(4, "part", Types.StringType.get()));
 
   final CatalogSpec spec;
+  /** What pipelines get: the catalog's own tables exist, so workers must not run their DDL against sqlite again. */
+  final CatalogSpec workerSpec;
   /** Open for the test's lifetime: tables loaded from it use its connection pool. */
   private final Catalog catalog;
 
@@ -58,6 +60,7 @@ final class TestLake {
                 "warehouse", dir.resolve("warehouse").toString(),
                 "jdbc.schema-version", "V1"));
     catalog = spec.load();
+    workerSpec = spec.with(Map.of("jdbc.init-catalog-tables", "false"));
   }
 
   Table create(String name, int formatVersion, boolean partitioned) {

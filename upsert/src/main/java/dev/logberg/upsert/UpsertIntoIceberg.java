@@ -1,0 +1,36 @@
+package dev.logberg.upsert;
+
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+/**
+ * Writes rows into an Iceberg table so that each merge key has exactly one live row afterwards: Managed Iceberg
+ * appends them, then {@link ResolveMergeKeys} deletes every row that lost to another with the same key. Rows of
+ * earlier runs, duplicates inside the batch and rows of a retried bundle are all resolved, by any Iceberg reader.
+ *
+ * <p>The output has one row per resolution commit ({@link ResolveMergeKeys#RESULT_SCHEMA}); wait on it to order a
+ * later step after the data is final.
+ */
+public final class UpsertIntoIceberg extends PTransform<PCollection<Row>, PCollection<Row>> {
+  private final CatalogSpec catalog;
+  private final TableIdentifier table;
+  private final MergeKeys keys;
+
+  private UpsertIntoIceberg(CatalogSpec catalog, TableIdentifier table, MergeKeys keys) {
+    this.catalog = catalog;
+    this.table = table;
+    this.keys = keys;
+  }
+
+  public static UpsertIntoIceberg into(CatalogSpec catalog, TableIdentifier table, MergeKeys keys) {
+    return new UpsertIntoIceberg(catalog, table, keys);
+  }
+
+  @Override
+  public PCollection<Row> expand(PCollection<Row> rows) {
+    return rows.apply("Append", AppendToIceberg.into(catalog, table))
+        .apply("ResolveMergeKeys", ResolveMergeKeys.of(catalog, table, keys));
+  }
+}

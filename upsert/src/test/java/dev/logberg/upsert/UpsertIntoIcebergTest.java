@@ -1,0 +1,82 @@
+package dev.logberg.upsert;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.Row;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The transform in a Beam pipeline on the DirectRunner: Managed append, then resolution in the same graph. */
+class UpsertIntoIcebergTest {
+  private static final MergeKeys KEYS = MergeKeys.of("id").orderedBy("ts");
+  private static final org.apache.beam.sdk.schemas.Schema ROW = RowSchemas.fromIceberg(TestLake.SCHEMA);
+  private static int tables;
+
+  @TempDir Path dir;
+
+  private static Row row(String id, String value, long seconds, String part) {
+    return Row.withSchema(ROW).addValues(id, value, seconds * 1_000_000L, part).build();
+  }
+
+  private static void upsert(TestLake lake, TableIdentifier id, Row... rows) {
+    Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.create());
+    pipeline.apply(Create.of(List.of(rows)).withRowSchema(ROW))
+        .apply(UpsertIntoIceberg.into(lake.workerSpec, id, KEYS));
+    pipeline.run().waitUntilFinish();
+  }
+
+  @ParameterizedTest(name = "format v{0}")
+  @ValueSource(ints = {2, 3})
+  void everyRunLeavesOneLiveRowPerKey(int version) {
+    TestLake lake = new TestLake(dir);
+    // Beam caches tables per JVM by identifier: every test writes a table of its own name.
+    String name = "t" + (++tables);
+    Table table = lake.create(name, version, true);
+    TableIdentifier id = TableIdentifier.of("db", name);
+
+    upsert(lake, id, row("a", "a1", 10, "x"), row("a", "a2", 20, "y"), row("b", "b1", 10, "x"));
+    assertThat(TestLake.live(table), is(Map.of("a", "a2", "b", "b1")));
+
+    upsert(lake, id, row("b", "b2", 30, "y"), row("c", "c1", 30, "x"), row("a", "a0", 5, "x"));
+    assertThat(TestLake.live(table), is(Map.of("a", "a2", "b", "b2", "c", "c1")));
+
+    // The same batch again (a re-run) changes nothing that a reader sees.
+    upsert(lake, id, row("b", "b2", 30, "y"), row("c", "c1", 30, "x"));
+    assertThat(TestLake.live(table), is(Map.of("a", "a2", "b", "b2", "c", "c1")));
+    assertThat(TestLake.liveCount(table), is(3L));
+  }
+
+  @Test
+  void aManyKeyBatchAgainstAnExistingTableIsExact() {
+    TestLake lake = new TestLake(dir);
+    String name = "t" + (++tables);
+    Table table = lake.create(name, 2, false);
+    TableIdentifier id = TableIdentifier.of("db", name);
+    Row[] first = new Row[2000];
+    for (int i = 0; i < first.length; i++) {
+      first[i] = row("k" + i, "v1", 100, "x");
+    }
+    upsert(lake, id, first);
+    Row[] second = new Row[500];
+    for (int i = 0; i < second.length; i++) {
+      second[i] = row("k" + (i * 4), "v2", 200, "x");
+    }
+    upsert(lake, id, second);
+    Map<String, String> live = TestLake.live(table);
+    assertThat(live.size(), is(2000));
+    assertThat(live.values().stream().filter("v2"::equals).count(), is(500L));
+    assertThat(live.get("k4"), is("v2"));
+    assertThat(live.get("k5"), is("v1"));
+  }
+}
