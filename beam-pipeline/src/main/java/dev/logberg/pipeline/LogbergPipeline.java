@@ -11,8 +11,10 @@ import dev.logberg.pipeline.status.PlannedRun;
 import dev.logberg.pipeline.status.ReadLatestStatus;
 import dev.logberg.pipeline.status.RecordStatus;
 import dev.logberg.pipeline.tables.LogbergTables;
-import dev.logberg.upsert.AppendToIceberg;
+import dev.logberg.pipeline.tables.RejectsTable;
+import dev.logberg.pipeline.tables.SparkLogsTable;
 import dev.logberg.upsert.CatalogSpec;
+import dev.logberg.upsert.UpsertIntoIceberg;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -29,8 +31,11 @@ import org.apache.beam.sdk.values.Row;
  * <pre>
  * DiscoverApps -> FilterProcessed (side input: ReadLatestStatus) -> MarkProcessing
  *   -> (after PROCESSING is committed) ReadLines -> ParseLogLine -> WriteLogs, WriteRejects
- *   -> (after both are committed) RecordStatus
+ *   -> (after both are committed and their merge keys resolved) RecordStatus
  * </pre>
+ *
+ * <p>Every write is an upsert by the table's merge keys, so a re-run, a retried bundle or a grown folder never
+ * leaves two live rows for one line, one rejected line or one application.
  */
 public final class LogbergPipeline {
   private LogbergPipeline() {}
@@ -64,9 +69,11 @@ public final class LogbergPipeline {
     PCollectionTuple parsed =
         lines.get(ReadLines.LINES).apply("ParseLogLine", ParseLogLine.ingestedAt(context.startedAtMicros()));
     PCollection<Row> dataCommits =
-        parsed.get(ParseLogLine.ROWS).apply("WriteLogs", AppendToIceberg.into(catalog, tables.dataTable()));
+        parsed.get(ParseLogLine.ROWS)
+            .apply("WriteLogs", UpsertIntoIceberg.into(catalog, tables.dataTable(), SparkLogsTable.MERGE_KEYS));
     PCollection<Row> rejectCommits =
-        parsed.get(ParseLogLine.REJECTS).apply("WriteRejects", AppendToIceberg.into(catalog, tables.rejectsTable()));
+        parsed.get(ParseLogLine.REJECTS)
+            .apply("WriteRejects", UpsertIntoIceberg.into(catalog, tables.rejectsTable(), RejectsTable.MERGE_KEYS));
 
     PCollectionTuple.of(RecordStatus.RUNS, runs)
         .and(RecordStatus.ROW_COUNTS, parsed.get(ParseLogLine.ROW_COUNTS))

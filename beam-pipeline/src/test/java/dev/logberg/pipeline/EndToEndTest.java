@@ -67,8 +67,10 @@ class EndToEndTest {
 
     List<Record> data = lake.rows(lake.tables.dataTable());
     List<Record> rejects = lake.rows(lake.tables.rejectsTable());
-    Map<String, Record> statuses = latestStatus(lake.rows(lake.tables.metadataTable()));
+    List<Record> metadata = lake.rows(lake.tables.metadataTable());
+    Map<String, Record> statuses = latestStatus(metadata);
     assertThat(statuses.keySet(), is(manifestApps().keySet()));
+    assertThat("one live metadata row per application", metadata, hasSize(statuses.size()));
     for (JsonNode app : manifest.get("apps")) {
       String id = app.get("appId").asText();
       List<Record> rows = ofApp(data, id);
@@ -120,6 +122,7 @@ class EndToEndTest {
     assertThat(rerun.output(), containsString("{PROCESS_CHANGED=1, SKIP_DONE=" + (before.size() - 1) + "}"));
 
     List<Record> data = lake.rows(lake.tables.dataTable());
+    assertThat(ofApp(data, grown), hasSize((int) (before.get(grown) + originalRows)));
     assertThat(distinct(ofApp(data, grown), SparkLogsTable.EVENT_ID), is(before.get(grown) + originalRows));
     Map<String, Long> after = rowsPerApp(data);
     before.forEach((app, rows) -> {
@@ -130,6 +133,15 @@ class EndToEndTest {
     Record status = latestStatus(lake.rows(lake.tables.metadataTable())).get(grown);
     assertThat(status.getField(ProcessingMetadataTable.STATUS), is("SUCCESS"));
     assertThat(status.getField(ProcessingMetadataTable.RECORDS_PROCESSED), is(before.get(grown) + originalRows));
+
+    // Processing everything again replaces rows, never adds: every count stays.
+    List<Record> rejectsBefore = lake.rows(lake.tables.rejectsTable());
+    assertThat(lake.run("--reprocessAll").exitCode(), is(Main.OK));
+    List<Record> again = lake.rows(lake.tables.dataTable());
+    assertThat(rowsPerApp(again), is(after));
+    assertThat(distinct(again, SparkLogsTable.EVENT_ID), is((long) again.size()));
+    assertThat(lake.rows(lake.tables.rejectsTable()), hasSize(rejectsBefore.size()));
+    assertThat(lake.rows(lake.tables.metadataTable()), hasSize(before.size()));
   }
 
   @Test
@@ -163,8 +175,10 @@ class EndToEndTest {
     assertThat(fixed.output(), containsString("PROCESS_FORCED=1"));
     Record success = latestStatus(lake.rows(lake.tables.metadataTable())).get(app);
     assertThat(success.getField(ProcessingMetadataTable.STATUS), is("SUCCESS"));
-    assertThat(distinct(ofApp(lake.rows(lake.tables.dataTable()), app), SparkLogsTable.EVENT_ID),
-        is(manifestApps().get(app).get("validLines").asLong()));
+    // The lines read before the truncation in the failed attempts were replaced, not duplicated.
+    List<Record> rows = ofApp(lake.rows(lake.tables.dataTable()), app);
+    assertThat(rows, hasSize(manifestApps().get(app).get("validLines").asInt()));
+    assertThat(distinct(rows, SparkLogsTable.EVENT_ID), is((long) rows.size()));
   }
 
   @Test

@@ -2,8 +2,8 @@ package dev.logberg.pipeline.status;
 
 import dev.logberg.pipeline.RunContext;
 import dev.logberg.pipeline.tables.ProcessingMetadataTable;
-import dev.logberg.upsert.AppendToIceberg;
 import dev.logberg.upsert.CatalogSpec;
+import dev.logberg.upsert.UpsertIntoIceberg;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
@@ -12,8 +12,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
- * Records PROCESSING for every application this run takes, before any of its data is written. The output is the
- * commit's snapshots, for the next steps to wait on.
+ * Records PROCESSING for every application this run takes, before any of its data is written. The row replaces the
+ * application's previous status. The output is the committed resolution, for the next steps to wait on.
  */
 public final class MarkProcessing extends PTransform<PCollection<PlannedRun>, PCollection<Row>> {
   private final CatalogSpec catalog;
@@ -37,6 +37,6 @@ public final class MarkProcessing extends PTransform<PCollection<PlannedRun>, PC
             "ToStatusRows",
             MapElements.into(TypeDescriptors.rows()).via((PlannedRun r) -> StatusRows.processing(r, run)))
         .setRowSchema(ProcessingMetadataTable.ROW_SCHEMA)
-        .apply("WriteMetadata", AppendToIceberg.into(catalog, table));
+        .apply("WriteMetadata", UpsertIntoIceberg.into(catalog, table, ProcessingMetadataTable.MERGE_KEYS));
   }
 }

@@ -3,8 +3,8 @@ package dev.logberg.pipeline.status;
 import dev.logberg.pipeline.Counters;
 import dev.logberg.pipeline.RunContext;
 import dev.logberg.pipeline.tables.ProcessingMetadataTable;
-import dev.logberg.upsert.AppendToIceberg;
 import dev.logberg.upsert.CatalogSpec;
+import dev.logberg.upsert.UpsertIntoIceberg;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -47,7 +47,7 @@ public final class RecordStatus extends PTransform<PCollectionTuple, PCollection
     this.commitsToWaitFor = commitsToWaitFor;
   }
 
-  /** @param commitsToWaitFor the snapshot outputs of the writes the statuses vouch for */
+  /** @param commitsToWaitFor the outputs of the (upsert) writes the statuses vouch for */
   public static RecordStatus in(
       CatalogSpec catalog, TableIdentifier table, RunContext context, PCollection<?>... commitsToWaitFor) {
     return new RecordStatus(catalog, table, context, List.of(commitsToWaitFor));
@@ -66,7 +66,7 @@ public final class RecordStatus extends PTransform<PCollectionTuple, PCollection
         .setRowSchema(ProcessingMetadataTable.ROW_SCHEMA)
         .apply("AfterDataCommits", Wait.on(commitsToWaitFor))
         .setRowSchema(ProcessingMetadataTable.ROW_SCHEMA)
-        .apply("WriteMetadata", AppendToIceberg.into(catalog, table));
+        .apply("WriteMetadata", UpsertIntoIceberg.into(catalog, table, ProcessingMetadataTable.MERGE_KEYS));
   }
 
   // The join's own tags: they name the values per application, where the input tags name whole collections.

@@ -3,6 +3,7 @@ package dev.logberg.pipeline.tables;
 import static org.apache.iceberg.types.Types.NestedField.optional;
 import static org.apache.iceberg.types.Types.NestedField.required;
 
+import dev.logberg.upsert.MergeKeys;
 import dev.logberg.upsert.RowSchemas;
 import java.util.Set;
 import org.apache.iceberg.Schema;
@@ -46,6 +47,9 @@ public final class ProcessingMetadataTable {
                   required(14, UPDATED_AT, Types.TimestampType.withZone()))
               .fields(),
           Set.of(1));
+
+  /** One live row per application: its latest status change. */
+  public static final MergeKeys MERGE_KEYS = MergeKeys.of(SPARK_APP_SELECTOR).orderedBy(UPDATED_AT);
 
   public static final org.apache.beam.sdk.schemas.Schema ROW_SCHEMA = RowSchemas.fromIceberg(SCHEMA);
 }

@@ -2,6 +2,7 @@ package dev.logberg.pipeline.tables;
 
 import static org.apache.iceberg.types.Types.NestedField.required;
 
+import dev.logberg.upsert.MergeKeys;
 import dev.logberg.upsert.RowSchemas;
 import java.util.Set;
 import org.apache.iceberg.Schema;
@@ -32,6 +33,9 @@ public final class RejectsTable {
                   required(6, INGESTED_AT, Types.TimestampType.withZone()))
               .fields(),
           Set.of(2, 3));
+
+  /** One live row per rejected line. */
+  public static final MergeKeys MERGE_KEYS = MergeKeys.of(SOURCE_FILE, LINE_NUMBER).orderedBy(INGESTED_AT);
 
   public static final org.apache.beam.sdk.schemas.Schema ROW_SCHEMA = RowSchemas.fromIceberg(SCHEMA);
 }

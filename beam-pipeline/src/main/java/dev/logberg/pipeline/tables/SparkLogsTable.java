@@ -3,6 +3,7 @@ package dev.logberg.pipeline.tables;
 import static org.apache.iceberg.types.Types.NestedField.optional;
 import static org.apache.iceberg.types.Types.NestedField.required;
 
+import dev.logberg.upsert.MergeKeys;
 import dev.logberg.upsert.RowSchemas;
 import java.util.Set;
 import org.apache.iceberg.Schema;
@@ -59,6 +60,9 @@ public final class SparkLogsTable {
                   required(20, INGESTED_AT, Types.TimestampType.withZone()))
               .fields(),
           Set.of(17));
+
+  /** One live row per line: a re-run's rows (later {@code ingested_at}) replace the earlier ones. */
+  public static final MergeKeys MERGE_KEYS = MergeKeys.of(EVENT_ID).orderedBy(INGESTED_AT);
 
   /** Beam row schema of {@link #SCHEMA}: timestamps as INT64 microseconds since the epoch. */
   public static final org.apache.beam.sdk.schemas.Schema ROW_SCHEMA = RowSchemas.fromIceberg(SCHEMA);
