@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.ScanTaskParser;
@@ -31,7 +32,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * @param baseSnapshotId the snapshot the plan was made at, or -1 for an empty table
  */
 public record ResolutionPlan(
-    String table, long baseSnapshotId, List<Long> appendSnapshotIds, List<ScanFile> added, List<ScanFile> existing)
+    String table,
+    long baseSnapshotId,
+    boolean wholeTable,
+    List<Long> appendSnapshotIds,
+    List<ScanFile> added,
+    List<ScanFile> existing)
     implements Serializable {
 
   public boolean isEmpty() {
@@ -52,20 +58,20 @@ public record ResolutionPlan(
       }
       snapshot.addedDataFiles(table.io()).forEach(f -> addedPaths.add(f.location()));
     }
-    return plan(table, keys, List.copyOf(appendSnapshotIds), addedPaths::contains);
+    return plan(table, keys, false, List.copyOf(appendSnapshotIds), addedPaths::contains);
   }
 
   /** The plan that deduplicates a whole table: every live file takes part with all its keys. */
   public static ResolutionPlan wholeTable(Table table, MergeKeys keys) {
-    return plan(table, keys, List.of(), path -> true);
+    return plan(table, keys, true, List.of(), path -> true);
   }
 
   private static ResolutionPlan plan(
-      Table table, MergeKeys keys, List<Long> appends, java.util.function.Predicate<String> isAdded) {
+      Table table, MergeKeys keys, boolean wholeTable, List<Long> appends, Predicate<String> isAdded) {
     keys.check(table.schema(), table.name());
     Snapshot base = table.currentSnapshot();
     if (base == null) {
-      return new ResolutionPlan(table.name(), -1L, appends, List.of(), List.of());
+      return new ResolutionPlan(table.name(), -1L, wholeTable, appends, List.of(), List.of());
     }
     List<FileScanTask> added = new ArrayList<>();
     List<FileScanTask> existing = new ArrayList<>();
@@ -81,7 +87,7 @@ public record ResolutionPlan(
     List<ScanFile> candidates =
         existing.stream().filter(t -> bounds.mayOverlap(t.file(), firstKey)).map(ResolutionPlan::toScanFile).toList();
     return new ResolutionPlan(
-        table.name(), base.snapshotId(), appends, added.stream().map(ResolutionPlan::toScanFile).toList(), candidates);
+        table.name(), base.snapshotId(), wholeTable, appends, added.stream().map(ResolutionPlan::toScanFile).toList(), candidates);
   }
 
   private static ScanFile toScanFile(FileScanTask task) {

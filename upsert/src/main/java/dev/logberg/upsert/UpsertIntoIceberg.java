@@ -10,7 +10,7 @@ import org.apache.iceberg.catalog.TableIdentifier;
  * appends them, then {@link ResolveMergeKeys} deletes every row that lost to another with the same key. Rows of
  * earlier runs, duplicates inside the batch and rows of a retried bundle are all resolved, by any Iceberg reader.
  *
- * <p>The output has one row per resolution commit ({@link ResolveMergeKeys#RESULT_SCHEMA}); wait on it to order a
+ * <p>The output has one row per resolution commit ({@link ResolvePlans#RESULT_SCHEMA}); wait on it to order a
  * later step after the data is final.
  */
 public final class UpsertIntoIceberg extends PTransform<PCollection<Row>, PCollection<Row>> {

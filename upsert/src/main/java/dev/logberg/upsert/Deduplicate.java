@@ -1,0 +1,89 @@
+package dev.logberg.upsert;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.options.Validation;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+/**
+ * Maintenance command: leave one live row per merge key in an existing table, on any Beam runner.
+ *
+ * <pre>
+ * Deduplicate --table=logs.spark_logs --mergeKeys=event_id --orderBy=ingested_at \
+ *   --catalogName=logberg --catalogProperties=type=jdbc,uri=jdbc:sqlite:/path/catalog.db,warehouse=/path
+ * </pre>
+ */
+public final class Deduplicate {
+  private Deduplicate() {}
+
+  /** Options of the command. */
+  public interface Options extends PipelineOptions {
+    @Description("The table to deduplicate, as namespace.table.")
+    @Validation.Required
+    String getTable();
+
+    void setTable(String value);
+
+    @Description("Merge-key columns, comma-separated.")
+    @Validation.Required
+    List<String> getMergeKeys();
+
+    void setMergeKeys(List<String> value);
+
+    @Description("Order column: the row with its highest value stays (long, int, date or timestamp). "
+        + "Without it the row of the latest commit stays.")
+    String getOrderBy();
+
+    void setOrderBy(String value);
+
+    @Description("Iceberg catalog name.")
+    @Default.String("logberg")
+    String getCatalogName();
+
+    void setCatalogName(String value);
+
+    @Description("Iceberg catalog properties as key=value, comma-separated (type, uri, warehouse, ...).")
+    @Validation.Required
+    List<String> getCatalogProperties();
+
+    void setCatalogProperties(List<String> value);
+  }
+
+  public static void main(String[] args) {
+    PipelineOptionsFactory.register(Options.class);
+    Options options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
+    PipelineResult.State state = run(options);
+    if (state != PipelineResult.State.DONE) {
+      System.err.println("Deduplication of " + options.getTable() + " ended " + state);
+      System.exit(1);
+    }
+  }
+
+  /** Builds and runs the pipeline; returns its final state. */
+  public static PipelineResult.State run(Options options) {
+    MergeKeys keys = new MergeKeys(options.getMergeKeys(), options.getOrderBy());
+    CatalogSpec catalog = new CatalogSpec(options.getCatalogName(), properties(options.getCatalogProperties()));
+    Pipeline pipeline = Pipeline.create(options);
+    pipeline.apply("Deduplicate", DeduplicateTable.of(catalog, TableIdentifier.parse(options.getTable()), keys));
+    return pipeline.run().waitUntilFinish();
+  }
+
+  private static Map<String, String> properties(List<String> items) {
+    Map<String, String> properties = new LinkedHashMap<>();
+    for (String item : items) {
+      int eq = item.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("--catalogProperties: '" + item + "' is not key=value");
+      }
+      properties.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
+    }
+    return properties;
+  }
+}

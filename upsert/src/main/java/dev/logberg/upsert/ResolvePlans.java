@@ -1,0 +1,248 @@
+package dev.logberg.upsert;
+
+import java.util.Arrays;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.FlatMapElements;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.transforms.join.CoGbkResult;
+import org.apache.beam.sdk.transforms.join.CoGroupByKey;
+import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs resolution plans in the graph: scan the planned files' keys in parallel, group rows by key (a GroupByKey, so
+ * every runner distributes it), pick one winner per key, and commit the deletes of all the others in one validated
+ * RowDelta. If that commit conflicts with a concurrent one, the resolution is recomputed in the committing worker
+ * from the new snapshot ({@link MergeKeyResolver}).
+ *
+ * <p>Existing files are scanned with the set of the added rows' key hashes as a side input, so only rows whose key
+ * the batch wrote cross the shuffle. The output has one row per plan: {@link #RESULT_SCHEMA}.
+ */
+public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, PCollection<Row>> {
+  public static final Schema RESULT_SCHEMA =
+      Schema.builder()
+          .addStringField("table")
+          .addInt64Field("snapshot_id")
+          .addInt64Field("deleted_rows")
+          .build();
+
+  static final String METRICS_NAMESPACE = "logberg.upsert";
+  private static final TupleTag<ResolutionPlan> PLAN = new TupleTag<>() {};
+  private static final TupleTag<KeyedRow> LOSER = new TupleTag<>() {};
+
+  private final CatalogSpec catalog;
+  private final TableIdentifier table;
+  private final MergeKeys keys;
+
+  private ResolvePlans(CatalogSpec catalog, TableIdentifier table, MergeKeys keys) {
+    this.catalog = catalog;
+    this.table = table;
+    this.keys = keys;
+  }
+
+  static ResolvePlans of(CatalogSpec catalog, TableIdentifier table, MergeKeys keys) {
+    return new ResolvePlans(catalog, table, keys);
+  }
+
+  private TableHandle handle() {
+    return new TableHandle(catalog, table);
+  }
+
+  @Override
+  public PCollection<Row> expand(PCollection<ResolutionPlan> plans) {
+    String name = table.toString();
+    KvCoder<String, KeyedRow> rowCoder = KvCoder.of(StringUtf8Coder.of(), KeyedRowCoder.of());
+    PCollection<KV<String, KeyedRow>> addedRows =
+        files(plans, "AddedFiles", true)
+            .apply("ScanAddedKeys", ParDo.of(new ScanKeysFn(handle(), keys, null)))
+            .setCoder(rowCoder);
+    PCollectionView<KeyHashes> batchKeys =
+        addedRows
+            .apply("KeyHashes", MapElements.into(TypeDescriptors.longs()).via((KV<String, KeyedRow> kv) -> KeyHashes.hash(kv.getKey())))
+            .apply("KeySet", Combine.globally(new KeyHashesFn()).asSingletonView());
+    PCollection<KV<String, KeyedRow>> existingRows =
+        files(plans, "ExistingFiles", false)
+            .apply("ScanExistingKeys",
+                ParDo.of(new ScanKeysFn(handle(), keys, batchKeys)).withSideInputs(batchKeys))
+            .setCoder(rowCoder);
+
+    PCollection<KV<String, KeyedRow>> losers =
+        PCollectionList.of(addedRows).and(existingRows)
+            .apply("AllKeyedRows", Flatten.pCollections())
+            .apply("GroupByKey", GroupByKey.create())
+            .apply("PickWinners", ParDo.of(new PickLosersFn(name)))
+            .setCoder(rowCoder);
+
+    return KeyedPCollectionTuple.of(PLAN, plans.apply("PlanByTable", WithKeys.of(name)).setCoder(
+            KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(ResolutionPlan.class))))
+        .and(LOSER, losers)
+        .apply("JoinPlanAndLosers", CoGroupByKey.create())
+        .apply("CommitDeletes", ParDo.of(new CommitFn(handle(), keys)))
+        .setRowSchema(RESULT_SCHEMA);
+  }
+
+  private static PCollection<ScanFile> files(PCollection<ResolutionPlan> plans, String name, boolean added) {
+    return plans
+        .apply(name, FlatMapElements.into(TypeDescriptor.of(ScanFile.class))
+            .via((ResolutionPlan p) -> added ? p.added() : p.existing()))
+        .setCoder(SerializableCoder.of(ScanFile.class))
+        .apply(name + "Spread", Reshuffle.viaRandomKey());
+  }
+
+  static final class ScanKeysFn extends DoFn<ScanFile, KV<String, KeyedRow>> {
+    private final TableHandle table;
+    private final MergeKeys keys;
+    private final @Nullable PCollectionView<KeyHashes> filter;
+    private final Counter scanned = Metrics.counter(METRICS_NAMESPACE, "keyed_rows_shuffled");
+    private transient KeyScanner scanner;
+
+    ScanKeysFn(TableHandle table, MergeKeys keys, @Nullable PCollectionView<KeyHashes> filter) {
+      this.table = table;
+      this.keys = keys;
+      this.filter = filter;
+    }
+
+    @ProcessElement
+    public void process(@Element ScanFile file, ProcessContext context) {
+      if (scanner == null) {
+        scanner = new KeyScanner(table.fresh(), keys);
+      }
+      KeyHashes batch = filter == null ? null : context.sideInput(filter);
+      scanned.inc(scanner.scan(file, batch, (key, row) -> context.output(KV.of(key, row))));
+    }
+
+    @Teardown
+    public void teardown() {
+      table.close();
+    }
+  }
+
+  static final class PickLosersFn extends DoFn<KV<String, Iterable<KeyedRow>>, KV<String, KeyedRow>> {
+    private final String table;
+    private final Counter duplicates = Metrics.counter(METRICS_NAMESPACE, "rows_superseded");
+
+    PickLosersFn(String table) {
+      this.table = table;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, Iterable<KeyedRow>> rows, OutputReceiver<KV<String, KeyedRow>> out) {
+      for (KeyedRow loser : WinnerSelection.losers(rows.getValue())) {
+        duplicates.inc();
+        out.output(KV.of(table, loser));
+      }
+    }
+  }
+
+  static final class CommitFn extends DoFn<KV<String, CoGbkResult>, Row> {
+    private static final Logger LOG = LoggerFactory.getLogger(CommitFn.class);
+    private final TableHandle table;
+    private final MergeKeys keys;
+    private final Counter deleted = Metrics.counter(METRICS_NAMESPACE, "rows_deleted");
+
+    CommitFn(TableHandle table, MergeKeys keys) {
+      this.table = table;
+      this.keys = keys;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, CoGbkResult> joined, OutputReceiver<Row> out) {
+      ResolutionPlan plan = joined.getValue().getOnly(PLAN);
+      DeletePlan deletes = new DeletePlan();
+      joined.getValue().getAll(LOSER).forEach(deletes::add);
+      Table current = table.fresh();
+      long snapshot;
+      long rows = deletes.rowCount();
+      try {
+        snapshot = DeleteCommitter.commit(current, plan.baseSnapshotId(), deletes.positionsByFile());
+      } catch (ValidationException | CommitFailedException e) {
+        // Someone committed in between: the distributed result may be stale, so recompute here from the new state.
+        LOG.info("Resolution of {} conflicted ({}); recomputing from the current snapshot", table.name(), e.getMessage());
+        MergeKeyResolver.Outcome outcome =
+            plan.wholeTable()
+                ? MergeKeyResolver.deduplicate(current, keys)
+                : MergeKeyResolver.resolveAfterConflict(current, keys, plan.appendSnapshotIds(), plan.baseSnapshotId());
+        snapshot = outcome.snapshotId();
+        rows = outcome.deletedRows();
+      }
+      deleted.inc(rows);
+      out.output(Row.withSchema(RESULT_SCHEMA).addValues(table.name(), snapshot, rows).build());
+    }
+
+    @Teardown
+    public void teardown() {
+      table.close();
+    }
+  }
+
+  /** Collects the batch's key hashes into a {@link KeyHashes}. */
+  static final class KeyHashesFn extends Combine.CombineFn<Long, KeyHashesFn.Buffer, KeyHashes> {
+
+    /** A growable array of hashes; Java serialization writes it compactly. */
+    static final class Buffer implements java.io.Serializable {
+      long[] values = new long[64];
+      int size;
+
+      void add(long value) {
+        if (size == values.length) {
+          values = Arrays.copyOf(values, size * 2);
+        }
+        values[size++] = value;
+      }
+    }
+
+    @Override
+    public Buffer createAccumulator() {
+      return new Buffer();
+    }
+
+    @Override
+    public Buffer addInput(Buffer buffer, Long hash) {
+      buffer.add(hash);
+      return buffer;
+    }
+
+    @Override
+    public Buffer mergeAccumulators(Iterable<Buffer> buffers) {
+      Buffer merged = new Buffer();
+      for (Buffer b : buffers) {
+        for (int i = 0; i < b.size; i++) {
+          merged.add(b.values[i]);
+        }
+      }
+      return merged;
+    }
+
+    @Override
+    public KeyHashes extractOutput(Buffer buffer) {
+      return KeyHashes.of(Arrays.copyOf(buffer.values, buffer.size));
+    }
+  }
+}
