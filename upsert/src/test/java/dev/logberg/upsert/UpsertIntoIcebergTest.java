@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -55,6 +58,33 @@ class UpsertIntoIcebergTest {
     upsert(lake, id, row("b", "b2", 30, "y"), row("c", "c1", 30, "x"));
     assertThat(TestLake.live(table), is(Map.of("a", "a2", "b", "b2", "c", "c1")));
     assertThat(TestLake.liveCount(table), is(3L));
+  }
+
+  @Test
+  void aCommitBetweenAppendAndResolutionIsDetectedInTheGraphAndTheResultStaysExact() {
+    TestLake lake = new TestLake(dir);
+    String name = "t" + (++tables);
+    Table table = lake.create(name, 2, false);
+    TableIdentifier id = TableIdentifier.of("db", name);
+    MergeKeyResolver.resolveAppends(table, KEYS, List.of(TestLake.append(table,
+        TestLake.row("a", "a1", 10, "x"), TestLake.row("b", "b1", 10, "x"))));
+    long ours = TestLake.append(table, TestLake.row("a", "a2", 20, "x"));
+    ResolutionPlan plan = ResolutionPlan.forAppends(table, KEYS, List.of(ours));
+    // Another writer commits newer rows after the plan was made, before the graph commits its deletes.
+    TestLake.append(lake.load(name), TestLake.row("a", "a3", 30, "x"), TestLake.row("b", "b3", 30, "x"));
+
+    Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.create());
+    PCollection<Row> result = pipeline
+        .apply(Create.of(plan).withCoder(SerializableCoder.of(ResolutionPlan.class)))
+        .apply(ResolvePlans.of(lake.workerSpec, id, KEYS));
+    // The graph's own result (only a1 loses, to a2) is stale; the recomputation deletes a1, a2 and b1.
+    PAssert.that(result).satisfies(rows -> {
+      Row only = rows.iterator().next();
+      assertThat(only.getInt64("deleted_rows"), is(3L));
+      return null;
+    });
+    pipeline.run().waitUntilFinish();
+    assertThat(TestLake.live(table), is(Map.of("a", "a3", "b", "b3")));
   }
 
   @Test
