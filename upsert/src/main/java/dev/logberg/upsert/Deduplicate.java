@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -59,20 +62,29 @@ public final class Deduplicate {
   public static void main(String[] args) {
     PipelineOptionsFactory.register(Options.class);
     Options options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
-    PipelineResult.State state = run(options);
-    if (state != PipelineResult.State.DONE) {
-      System.err.println("Deduplication of " + options.getTable() + " ended " + state);
+    PipelineResult result = run(options);
+    if (result.getState() != PipelineResult.State.DONE) {
+      System.err.println("Deduplication of " + options.getTable() + " ended " + result.getState());
       System.exit(1);
     }
+    long deleted = 0;
+    for (MetricResult<Long> counter : result.metrics().queryMetrics(MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.named(ResolvePlans.METRICS_NAMESPACE, ResolvePlans.ROWS_DELETED)).build())
+        .getCounters()) {
+      deleted += counter.getAttempted();
+    }
+    System.out.printf("Deduplicated %s by %s: %,d rows deleted%n", options.getTable(), options.getMergeKeys(), deleted);
   }
 
-  /** Builds and runs the pipeline; returns its final state. */
-  public static PipelineResult.State run(Options options) {
+  /** Builds and runs the pipeline to its end. */
+  public static PipelineResult run(Options options) {
     MergeKeys keys = new MergeKeys(options.getMergeKeys(), options.getOrderBy());
     CatalogSpec catalog = new CatalogSpec(options.getCatalogName(), properties(options.getCatalogProperties()));
     Pipeline pipeline = Pipeline.create(options);
     pipeline.apply("Deduplicate", DeduplicateTable.of(catalog, TableIdentifier.parse(options.getTable()), keys));
-    return pipeline.run().waitUntilFinish();
+    PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
+    return result;
   }
 
   private static Map<String, String> properties(List<String> items) {

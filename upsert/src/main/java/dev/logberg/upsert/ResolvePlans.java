@@ -54,6 +54,7 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
           .build();
 
   static final String METRICS_NAMESPACE = "logberg.upsert";
+  static final String ROWS_DELETED = "rows_deleted";
   private static final TupleTag<ResolutionPlan> PLAN = new TupleTag<>() {};
   private static final TupleTag<KeyedRow> LOSER = new TupleTag<>() {};
 
@@ -165,7 +166,7 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
     private static final Logger LOG = LoggerFactory.getLogger(CommitFn.class);
     private final TableHandle table;
     private final MergeKeys keys;
-    private final Counter deleted = Metrics.counter(METRICS_NAMESPACE, "rows_deleted");
+    private final Counter deleted = Metrics.counter(METRICS_NAMESPACE, ROWS_DELETED);
 
     CommitFn(TableHandle table, MergeKeys keys) {
       this.table = table;

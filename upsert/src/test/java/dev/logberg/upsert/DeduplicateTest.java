@@ -35,7 +35,7 @@ class DeduplicateTest {
     Deduplicate.Options options =
         PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).withValidation().as(Deduplicate.Options.class);
 
-    assertThat(Deduplicate.run(options), is(PipelineResult.State.DONE));
+    assertThat(Deduplicate.run(options).getState(), is(PipelineResult.State.DONE));
     assertThat(TestLake.live(table), is(Map.of("a", "a3", "b", "b2", "c", "c1")));
   }
 }
