@@ -1,8 +1,6 @@
 package dev.logberg.upsert;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
@@ -79,7 +77,7 @@ public final class Deduplicate {
   /** Builds and runs the pipeline to its end. */
   public static PipelineResult run(Options options) {
     MergeKeys keys = new MergeKeys(options.getMergeKeys(), options.getOrderBy());
-    CatalogSpec catalog = new CatalogSpec(options.getCatalogName(), properties(options.getCatalogProperties()));
+    CatalogSpec catalog = new CatalogSpec(options.getCatalogName(), KeyValues.parse("--catalogProperties", options.getCatalogProperties()));
     Pipeline pipeline = Pipeline.create(options);
     pipeline.apply("Deduplicate", DeduplicateTable.of(catalog, TableIdentifier.parse(options.getTable()), keys));
     PipelineResult result = pipeline.run();
@@ -87,15 +85,4 @@ public final class Deduplicate {
     return result;
   }
 
-  private static Map<String, String> properties(List<String> items) {
-    Map<String, String> properties = new LinkedHashMap<>();
-    for (String item : items) {
-      int eq = item.indexOf('=');
-      if (eq <= 0) {
-        throw new IllegalArgumentException("--catalogProperties: '" + item + "' is not key=value");
-      }
-      properties.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
-    }
-    return properties;
-  }
 }

@@ -2,6 +2,7 @@ package dev.logberg.pipeline.tables;
 
 import dev.logberg.pipeline.LogbergOptions;
 import dev.logberg.upsert.CatalogSpec;
+import dev.logberg.upsert.KeyValues;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;

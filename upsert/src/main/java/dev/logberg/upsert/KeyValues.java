@@ -1,14 +1,15 @@
-package dev.logberg.pipeline.tables;
+package dev.logberg.upsert;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Parses {@code key=value} option items. */
-final class KeyValues {
+/** Parses {@code key=value} option items, such as catalog properties given on a command line. */
+public final class KeyValues {
   private KeyValues() {}
 
-  static Map<String, String> parse(String option, List<String> items) {
+  /** @throws IllegalArgumentException naming {@code option} and the item that is not {@code key=value} */
+  public static Map<String, String> parse(String option, List<String> items) {
     Map<String, String> result = new LinkedHashMap<>();
     if (items == null) {
       return result;
