@@ -84,5 +84,4 @@ public final class Deduplicate {
     result.waitUntilFinish();
     return result;
   }
-
 }
