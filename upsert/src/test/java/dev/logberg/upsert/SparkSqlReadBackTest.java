@@ -56,7 +56,10 @@ class SparkSqlReadBackTest {
             .config("spark.sql.shuffle.partitions", "2")
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.driver.bindAddress", "127.0.0.1")
-            .config("spark.sql.session.timeZone", "UTC");
+            .config("spark.sql.session.timeZone", "UTC")
+            // Tiny queries: skip adaptive re-planning and whole-stage code generation, both only cost time here.
+            .config("spark.sql.adaptive.enabled", "false")
+            .config("spark.sql.codegen.wholeStage", "false");
     String prefix = "spark.sql.catalog." + lake.spec.name();
     builder.config(prefix, "org.apache.iceberg.spark.SparkCatalog");
     lake.spec.properties().forEach((k, v) -> builder.config(prefix + "." + k, v));
