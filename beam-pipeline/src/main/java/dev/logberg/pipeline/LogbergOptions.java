@@ -98,6 +98,14 @@ public interface LogbergOptions extends PipelineOptions {
 
   void setReprocessAll(boolean value);
 
+  @Description(
+      "Merge-key resolutions that read at most this many rows run inside one worker; larger ones are distributed by"
+          + " key (GroupByKey). 0 always distributes.")
+  @Default.Long(2_000_000L)
+  long getResolveInProcessMaxRows();
+
+  void setResolveInProcessMaxRows(long value);
+
   @Description("Lines longer than this many bytes are rejected as LINE_TOO_LONG (their first bytes are kept).")
   @Default.Integer(8 * 1024 * 1024)
   int getMaxLineBytes();

@@ -13,8 +13,8 @@ import dev.logberg.pipeline.status.RecordStatus;
 import dev.logberg.pipeline.tables.LogbergTables;
 import dev.logberg.pipeline.tables.RejectsTable;
 import dev.logberg.pipeline.tables.SparkLogsTable;
+import dev.logberg.pipeline.tables.TableWriters;
 import dev.logberg.upsert.CatalogSpec;
-import dev.logberg.upsert.UpsertIntoIceberg;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -54,13 +54,14 @@ public final class LogbergPipeline {
             options.getReprocessAll(),
             options.getReprocess() == null ? Set.of() : Set.copyOf(options.getReprocess()));
 
+    TableWriters writers = new TableWriters(catalog, options.getResolveInProcessMaxRows());
     PCollectionView<Map<String, AppStatus>> latest =
         pipeline.apply("ReadLatestStatus", ReadLatestStatus.from(catalog, tables.metadataTable()));
     PCollection<PlannedRun> runs =
         pipeline
             .apply("DiscoverApps", DiscoverApps.under(options.getInput()))
             .apply("FilterProcessed", FilterProcessed.using(latest, policy, context.startedAtMicros()));
-    PCollection<Row> marked = runs.apply("MarkProcessing", MarkProcessing.in(catalog, tables.metadataTable(), context));
+    PCollection<Row> marked = runs.apply("MarkProcessing", MarkProcessing.in(writers, tables.metadataTable(), context));
 
     PCollectionTuple lines =
         runs.apply("AfterMarking", Wait.on(marked))
@@ -70,10 +71,10 @@ public final class LogbergPipeline {
         lines.get(ReadLines.LINES).apply("ParseLogLine", ParseLogLine.ingestedAt(context.startedAtMicros()));
     PCollection<Row> dataCommits =
         parsed.get(ParseLogLine.ROWS)
-            .apply("WriteLogs", UpsertIntoIceberg.into(catalog, tables.dataTable(), SparkLogsTable.MERGE_KEYS));
+            .apply("WriteLogs", writers.upsert(tables.dataTable(), SparkLogsTable.MERGE_KEYS));
     PCollection<Row> rejectCommits =
         parsed.get(ParseLogLine.REJECTS)
-            .apply("WriteRejects", UpsertIntoIceberg.into(catalog, tables.rejectsTable(), RejectsTable.MERGE_KEYS));
+            .apply("WriteRejects", writers.upsert(tables.rejectsTable(), RejectsTable.MERGE_KEYS));
 
     PCollectionTuple.of(RecordStatus.RUNS, runs)
         .and(RecordStatus.ROW_COUNTS, parsed.get(ParseLogLine.ROW_COUNTS))
@@ -81,6 +82,6 @@ public final class LogbergPipeline {
         .and(RecordStatus.FAILURES, lines.get(ReadLines.FAILURES))
         .apply(
             "RecordStatus",
-            RecordStatus.in(catalog, tables.metadataTable(), context, dataCommits, rejectCommits));
+            RecordStatus.in(writers, tables.metadataTable(), context, dataCommits, rejectCommits));
   }
 }

@@ -30,6 +30,8 @@ public final class OptionsValidator {
         "--database: '" + options.getDatabase() + "' is not a plain identifier (letters, digits, _)");
     check(problems, IDENTIFIER.matcher(options.getTable()).matches(),
         "--table: '" + options.getTable() + "' is not a plain identifier (letters, digits, _)");
+    check(problems, options.getResolveInProcessMaxRows() >= 0,
+        "--resolveInProcessMaxRows must be 0 (always distribute) or more, got " + options.getResolveInProcessMaxRows());
     check(problems, options.getMaxAttempts() >= 1, "--maxAttempts must be at least 1, got " + options.getMaxAttempts());
     check(problems, options.getLeaseMinutes() >= 1, "--leaseMinutes must be at least 1, got " + options.getLeaseMinutes());
     check(problems, options.getProgressSeconds() >= 0,

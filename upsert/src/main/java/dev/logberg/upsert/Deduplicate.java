@@ -44,6 +44,12 @@ public final class Deduplicate {
 
     void setOrderBy(String value);
 
+    @Description("Tables up to this many rows are deduplicated inside one worker; larger ones are distributed by key.")
+    @Default.Long(ResolvePlans.DEFAULT_IN_PROCESS_MAX_ROWS)
+    long getInProcessMaxRows();
+
+    void setInProcessMaxRows(long value);
+
     @Description("Iceberg catalog name.")
     @Default.String("logberg")
     String getCatalogName();
@@ -79,7 +85,8 @@ public final class Deduplicate {
     MergeKeys keys = new MergeKeys(options.getMergeKeys(), options.getOrderBy());
     CatalogSpec catalog = new CatalogSpec(options.getCatalogName(), KeyValues.parse("--catalogProperties", options.getCatalogProperties()));
     Pipeline pipeline = Pipeline.create(options);
-    pipeline.apply("Deduplicate", DeduplicateTable.of(catalog, TableIdentifier.parse(options.getTable()), keys));
+    pipeline.apply("Deduplicate", DeduplicateTable.of(catalog, TableIdentifier.parse(options.getTable()), keys)
+        .withInProcessMaxRows(options.getInProcessMaxRows()));
     PipelineResult result = pipeline.run();
     result.waitUntilFinish();
     return result;

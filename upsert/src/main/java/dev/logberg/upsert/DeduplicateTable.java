@@ -20,15 +20,25 @@ public final class DeduplicateTable extends PTransform<PBegin, PCollection<Row>>
   private final CatalogSpec catalog;
   private final TableIdentifier table;
   private final MergeKeys keys;
+  private final long inProcessMaxRows;
 
-  private DeduplicateTable(CatalogSpec catalog, TableIdentifier table, MergeKeys keys) {
+  private DeduplicateTable(CatalogSpec catalog, TableIdentifier table, MergeKeys keys, long inProcessMaxRows) {
     this.catalog = catalog;
     this.table = table;
     this.keys = keys;
+    this.inProcessMaxRows = inProcessMaxRows;
+  }
+
+  /**
+   * Resolutions that read at most this many rows run inside one worker; larger ones are distributed by key. 0
+   * always distributes. Default {@link ResolvePlans#DEFAULT_IN_PROCESS_MAX_ROWS}.
+   */
+  public DeduplicateTable withInProcessMaxRows(long rows) {
+    return new DeduplicateTable(catalog, table, keys, rows);
   }
 
   public static DeduplicateTable of(CatalogSpec catalog, TableIdentifier table, MergeKeys keys) {
-    return new DeduplicateTable(catalog, table, keys);
+    return new DeduplicateTable(catalog, table, keys, ResolvePlans.DEFAULT_IN_PROCESS_MAX_ROWS);
   }
 
   @Override
@@ -37,7 +47,7 @@ public final class DeduplicateTable extends PTransform<PBegin, PCollection<Row>>
         .apply("Impulse", Impulse.create())
         .apply("PlanWholeTable", ParDo.of(new PlanWholeTableFn(new TableHandle(catalog, table), keys)))
         .setCoder(SerializableCoder.of(ResolutionPlan.class))
-        .apply("Resolve", ResolvePlans.of(catalog, table, keys));
+        .apply("Resolve", ResolvePlans.of(catalog, table, keys, inProcessMaxRows));
   }
 
   static final class PlanWholeTableFn extends DoFn<byte[], ResolutionPlan> {

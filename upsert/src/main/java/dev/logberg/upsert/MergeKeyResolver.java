@@ -56,6 +56,26 @@ public final class MergeKeyResolver {
     return resolve(table, keys, appends, false);
   }
 
+  /** Resolves a plan made elsewhere (a graph's planning step) in this process. */
+  public static Outcome resolvePlan(Table table, MergeKeys keys, ResolutionPlan plan) {
+    return commitOrRecompute(table, keys, plan, deletions(table, keys, plan));
+  }
+
+  /**
+   * Commits deletes computed for {@code plan}; if a concurrent commit makes them stale, recomputes here from the
+   * table's new state instead.
+   */
+  static Outcome commitOrRecompute(Table table, MergeKeys keys, ResolutionPlan plan, DeletePlan deletes) {
+    try {
+      return new Outcome(DeleteCommitter.commit(table, plan.baseSnapshotId(), deletes.positionsByFile()), deletes.rowCount(), 1);
+    } catch (ValidationException | CommitFailedException e) {
+      LOG.info("Resolution of {} conflicted ({}); recomputing from the current snapshot", table.name(), e.getMessage());
+      return plan.wholeTable()
+          ? deduplicate(table, keys)
+          : resolveAfterConflict(table, keys, plan.appendSnapshotIds(), plan.baseSnapshotId());
+    }
+  }
+
   private static Outcome resolve(Table table, MergeKeys keys, Set<Long> appends, boolean wholeTable) {
     for (int attempt = 1; ; attempt++) {
       ResolutionPlan plan =

@@ -28,15 +28,25 @@ public final class ResolveMergeKeys extends PTransform<PCollection<Row>, PCollec
   private final CatalogSpec catalog;
   private final TableIdentifier table;
   private final MergeKeys keys;
+  private final long inProcessMaxRows;
 
-  private ResolveMergeKeys(CatalogSpec catalog, TableIdentifier table, MergeKeys keys) {
+  private ResolveMergeKeys(CatalogSpec catalog, TableIdentifier table, MergeKeys keys, long inProcessMaxRows) {
     this.catalog = catalog;
     this.table = table;
     this.keys = keys;
+    this.inProcessMaxRows = inProcessMaxRows;
+  }
+
+  /**
+   * Resolutions that read at most this many rows run inside one worker; larger ones are distributed by key. 0
+   * always distributes. Default {@link ResolvePlans#DEFAULT_IN_PROCESS_MAX_ROWS}.
+   */
+  public ResolveMergeKeys withInProcessMaxRows(long rows) {
+    return new ResolveMergeKeys(catalog, table, keys, rows);
   }
 
   public static ResolveMergeKeys of(CatalogSpec catalog, TableIdentifier table, MergeKeys keys) {
-    return new ResolveMergeKeys(catalog, table, keys);
+    return new ResolveMergeKeys(catalog, table, keys, ResolvePlans.DEFAULT_IN_PROCESS_MAX_ROWS);
   }
 
   @Override
@@ -48,7 +58,7 @@ public final class ResolveMergeKeys extends PTransform<PCollection<Row>, PCollec
         .apply("AllAppends", GroupByKey.create())
         .apply("Plan", ParDo.of(new PlanFn(new TableHandle(catalog, table), keys)))
         .setCoder(SerializableCoder.of(ResolutionPlan.class))
-        .apply("Resolve", ResolvePlans.of(catalog, table, keys));
+        .apply("Resolve", ResolvePlans.of(catalog, table, keys, inProcessMaxRows));
   }
 
   /** One plan per write, however many snapshots the append committed. */

@@ -23,18 +23,15 @@ import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
-import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.exceptions.CommitFailedException;
-import org.apache.iceberg.exceptions.ValidationException;
 import org.checkerframework.checker.nullness.qual.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs resolution plans in the graph: scan the planned files' keys in parallel, group rows by key (a GroupByKey, so
@@ -44,6 +41,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Existing files are scanned with the set of the added rows' key hashes as a side input, so only rows whose key
  * the batch wrote cross the shuffle. The output has one row per plan: {@link #RESULT_SCHEMA}.
+ *
+ * <p>A plan that reads at most {@code inProcessMaxRows} rows is resolved inside one worker instead, as a query
+ * planner broadcasts a small join side: the same steps without shuffles take well under a second there, where each
+ * shuffle stage costs seconds on the DirectRunner (see BENCHMARKS.md). Set it to 0 to always distribute.
  */
 public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, PCollection<Row>> {
   public static final Schema RESULT_SCHEMA =
@@ -57,19 +58,29 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
   static final String ROWS_DELETED = "rows_deleted";
   private static final TupleTag<ResolutionPlan> PLAN = new TupleTag<>() {};
   private static final TupleTag<KeyedRow> LOSER = new TupleTag<>() {};
+  private static final TupleTag<ResolutionPlan> SMALL = new TupleTag<>() {};
+  private static final TupleTag<ResolutionPlan> LARGE = new TupleTag<>() {};
+
+  /** Plans that read up to this many rows are resolved in one worker by default. */
+  public static final long DEFAULT_IN_PROCESS_MAX_ROWS = 2_000_000L;
 
   private final CatalogSpec catalog;
   private final TableIdentifier table;
   private final MergeKeys keys;
+  private final long inProcessMaxRows;
 
-  private ResolvePlans(CatalogSpec catalog, TableIdentifier table, MergeKeys keys) {
+  private ResolvePlans(CatalogSpec catalog, TableIdentifier table, MergeKeys keys, long inProcessMaxRows) {
+    if (inProcessMaxRows < 0) {
+      throw new IllegalArgumentException("inProcessMaxRows must be 0 or more, got " + inProcessMaxRows);
+    }
     this.catalog = catalog;
     this.table = table;
     this.keys = keys;
+    this.inProcessMaxRows = inProcessMaxRows;
   }
 
-  static ResolvePlans of(CatalogSpec catalog, TableIdentifier table, MergeKeys keys) {
-    return new ResolvePlans(catalog, table, keys);
+  static ResolvePlans of(CatalogSpec catalog, TableIdentifier table, MergeKeys keys, long inProcessMaxRows) {
+    return new ResolvePlans(catalog, table, keys, inProcessMaxRows);
   }
 
   private TableHandle handle() {
@@ -77,7 +88,19 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
   }
 
   @Override
-  public PCollection<Row> expand(PCollection<ResolutionPlan> plans) {
+  public PCollection<Row> expand(PCollection<ResolutionPlan> allPlans) {
+    PCollectionTuple bySize =
+        allPlans.apply("BySize", ParDo.of(new BySizeFn(inProcessMaxRows)).withOutputTags(SMALL, TupleTagList.of(LARGE)));
+    PCollection<Row> small =
+        bySize.get(SMALL).setCoder(SerializableCoder.of(ResolutionPlan.class))
+            .apply("ResolveInProcess", ParDo.of(new InProcessFn(handle(), keys)))
+            .setRowSchema(RESULT_SCHEMA);
+    PCollection<Row> large =
+        distributed(bySize.get(LARGE).setCoder(SerializableCoder.of(ResolutionPlan.class)));
+    return PCollectionList.of(small).and(large).apply("Results", Flatten.pCollections());
+  }
+
+  private PCollection<Row> distributed(PCollection<ResolutionPlan> plans) {
     String name = table.toString();
     KvCoder<String, KeyedRow> rowCoder = KvCoder.of(StringUtf8Coder.of(), KeyedRowCoder.of());
     PCollection<KV<String, KeyedRow>> addedRows =
@@ -162,8 +185,48 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
     }
   }
 
+  private static Row result(String table, MergeKeyResolver.Outcome outcome) {
+    return Row.withSchema(RESULT_SCHEMA).addValues(table, outcome.snapshotId(), outcome.deletedRows()).build();
+  }
+
+  static final class BySizeFn extends DoFn<ResolutionPlan, ResolutionPlan> {
+    private final long inProcessMaxRows;
+
+    BySizeFn(long inProcessMaxRows) {
+      this.inProcessMaxRows = inProcessMaxRows;
+    }
+
+    @ProcessElement
+    public void process(@Element ResolutionPlan plan, MultiOutputReceiver out) {
+      out.get(plan.scannedRecords() <= inProcessMaxRows ? SMALL : LARGE).output(plan);
+    }
+  }
+
+  /** Resolves a small plan inside this worker: the same steps, without shuffles. */
+  static final class InProcessFn extends DoFn<ResolutionPlan, Row> {
+    private final TableHandle table;
+    private final MergeKeys keys;
+    private final Counter deleted = Metrics.counter(METRICS_NAMESPACE, ROWS_DELETED);
+
+    InProcessFn(TableHandle table, MergeKeys keys) {
+      this.table = table;
+      this.keys = keys;
+    }
+
+    @ProcessElement
+    public void process(@Element ResolutionPlan plan, OutputReceiver<Row> out) {
+      MergeKeyResolver.Outcome outcome = MergeKeyResolver.resolvePlan(table.fresh(), keys, plan);
+      deleted.inc(outcome.deletedRows());
+      out.output(result(table.name(), outcome));
+    }
+
+    @Teardown
+    public void teardown() {
+      table.close();
+    }
+  }
+
   static final class CommitFn extends DoFn<KV<String, CoGbkResult>, Row> {
-    private static final Logger LOG = LoggerFactory.getLogger(CommitFn.class);
     private final TableHandle table;
     private final MergeKeys keys;
     private final Counter deleted = Metrics.counter(METRICS_NAMESPACE, ROWS_DELETED);
@@ -178,23 +241,9 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
       ResolutionPlan plan = joined.getValue().getOnly(PLAN);
       DeletePlan deletes = new DeletePlan();
       joined.getValue().getAll(LOSER).forEach(deletes::add);
-      Table current = table.fresh();
-      long snapshot;
-      long rows = deletes.rowCount();
-      try {
-        snapshot = DeleteCommitter.commit(current, plan.baseSnapshotId(), deletes.positionsByFile());
-      } catch (ValidationException | CommitFailedException e) {
-        // Someone committed in between: the distributed result may be stale, so recompute here from the new state.
-        LOG.info("Resolution of {} conflicted ({}); recomputing from the current snapshot", table.name(), e.getMessage());
-        MergeKeyResolver.Outcome outcome =
-            plan.wholeTable()
-                ? MergeKeyResolver.deduplicate(current, keys)
-                : MergeKeyResolver.resolveAfterConflict(current, keys, plan.appendSnapshotIds(), plan.baseSnapshotId());
-        snapshot = outcome.snapshotId();
-        rows = outcome.deletedRows();
-      }
-      deleted.inc(rows);
-      out.output(Row.withSchema(RESULT_SCHEMA).addValues(table.name(), snapshot, rows).build());
+      MergeKeyResolver.Outcome outcome = MergeKeyResolver.commitOrRecompute(table.fresh(), keys, plan, deletes);
+      deleted.inc(outcome.deletedRows());
+      out.output(result(table.name(), outcome));
     }
 
     @Teardown

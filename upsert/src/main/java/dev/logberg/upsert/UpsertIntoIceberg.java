@@ -17,20 +17,30 @@ public final class UpsertIntoIceberg extends PTransform<PCollection<Row>, PColle
   private final CatalogSpec catalog;
   private final TableIdentifier table;
   private final MergeKeys keys;
+  private final long inProcessMaxRows;
 
-  private UpsertIntoIceberg(CatalogSpec catalog, TableIdentifier table, MergeKeys keys) {
+  private UpsertIntoIceberg(CatalogSpec catalog, TableIdentifier table, MergeKeys keys, long inProcessMaxRows) {
     this.catalog = catalog;
     this.table = table;
     this.keys = keys;
+    this.inProcessMaxRows = inProcessMaxRows;
+  }
+
+  /**
+   * Resolutions that read at most this many rows run inside one worker; larger ones are distributed by key. 0
+   * always distributes. Default {@link ResolvePlans#DEFAULT_IN_PROCESS_MAX_ROWS}.
+   */
+  public UpsertIntoIceberg withInProcessMaxRows(long rows) {
+    return new UpsertIntoIceberg(catalog, table, keys, rows);
   }
 
   public static UpsertIntoIceberg into(CatalogSpec catalog, TableIdentifier table, MergeKeys keys) {
-    return new UpsertIntoIceberg(catalog, table, keys);
+    return new UpsertIntoIceberg(catalog, table, keys, ResolvePlans.DEFAULT_IN_PROCESS_MAX_ROWS);
   }
 
   @Override
   public PCollection<Row> expand(PCollection<Row> rows) {
     return rows.apply("Append", AppendToIceberg.into(catalog, table))
-        .apply("ResolveMergeKeys", ResolveMergeKeys.of(catalog, table, keys));
+        .apply("ResolveMergeKeys", ResolveMergeKeys.of(catalog, table, keys).withInProcessMaxRows(inProcessMaxRows));
   }
 }

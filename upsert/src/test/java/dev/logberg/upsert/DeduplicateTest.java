@@ -28,7 +28,9 @@ class DeduplicateTest {
     assertThat(TestLake.liveCount(table), is(6L));
 
     List<String> args = new ArrayList<>(List.of(
-        "--table=db.dedupe", "--mergeKeys=id", "--orderBy=ts", "--catalogName=test"));
+        "--table=db.dedupe", "--mergeKeys=id", "--orderBy=ts", "--catalogName=test",
+        // The distributed path: the in-process one is what MergeKeyResolverTest covers.
+        "--inProcessMaxRows=0"));
     StringBuilder properties = new StringBuilder("--catalogProperties=");
     lake.workerSpec.properties().forEach((k, v) -> properties.append(k).append('=').append(v).append(','));
     args.add(properties.substring(0, properties.length() - 1));

@@ -15,9 +15,9 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The transform in a Beam pipeline on the DirectRunner: Managed append, then resolution in the same graph. */
@@ -32,36 +32,41 @@ class UpsertIntoIcebergTest {
     return Row.withSchema(ROW).addValues(id, value, seconds * 1_000_000L, part).build();
   }
 
-  private static void upsert(TestLake lake, TableIdentifier id, Row... rows) {
+  /** 0 forces the distributed resolution (GroupByKey by key); the default resolves these small plans in-process. */
+  private static final long DISTRIBUTED = 0;
+  private static final long IN_PROCESS = ResolvePlans.DEFAULT_IN_PROCESS_MAX_ROWS;
+
+  private static void upsert(TestLake lake, TableIdentifier id, long inProcessMaxRows, Row... rows) {
     Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.create());
     pipeline.apply(Create.of(List.of(rows)).withRowSchema(ROW))
-        .apply(UpsertIntoIceberg.into(lake.workerSpec, id, KEYS));
+        .apply(UpsertIntoIceberg.into(lake.workerSpec, id, KEYS).withInProcessMaxRows(inProcessMaxRows));
     pipeline.run().waitUntilFinish();
   }
 
-  @ParameterizedTest(name = "format v{0}")
-  @ValueSource(ints = {2, 3})
-  void everyRunLeavesOneLiveRowPerKey(int version) {
+  @ParameterizedTest(name = "format v{0}, in-process up to {1} rows")
+  @CsvSource({"2, 0", "3, 0", "2, 2000000", "3, 2000000"})
+  void everyRunLeavesOneLiveRowPerKey(int version, long inProcessMaxRows) {
     TestLake lake = new TestLake(dir);
     // Beam caches tables per JVM by identifier: every test writes a table of its own name.
     String name = "t" + (++tables);
     Table table = lake.create(name, version, true);
     TableIdentifier id = TableIdentifier.of("db", name);
 
-    upsert(lake, id, row("a", "a1", 10, "x"), row("a", "a2", 20, "y"), row("b", "b1", 10, "x"));
+    upsert(lake, id, inProcessMaxRows, row("a", "a1", 10, "x"), row("a", "a2", 20, "y"), row("b", "b1", 10, "x"));
     assertThat(TestLake.live(table), is(Map.of("a", "a2", "b", "b1")));
 
-    upsert(lake, id, row("b", "b2", 30, "y"), row("c", "c1", 30, "x"), row("a", "a0", 5, "x"));
+    upsert(lake, id, inProcessMaxRows, row("b", "b2", 30, "y"), row("c", "c1", 30, "x"), row("a", "a0", 5, "x"));
     assertThat(TestLake.live(table), is(Map.of("a", "a2", "b", "b2", "c", "c1")));
 
     // The same batch again (a re-run) changes nothing that a reader sees.
-    upsert(lake, id, row("b", "b2", 30, "y"), row("c", "c1", 30, "x"));
+    upsert(lake, id, inProcessMaxRows, row("b", "b2", 30, "y"), row("c", "c1", 30, "x"));
     assertThat(TestLake.live(table), is(Map.of("a", "a2", "b", "b2", "c", "c1")));
     assertThat(TestLake.liveCount(table), is(3L));
   }
 
-  @Test
-  void aCommitBetweenAppendAndResolutionIsDetectedInTheGraphAndTheResultStaysExact() {
+  @ParameterizedTest(name = "in-process up to {0} rows")
+  @ValueSource(longs = {DISTRIBUTED, IN_PROCESS})
+  void aCommitBetweenAppendAndResolutionIsDetectedInTheGraphAndTheResultStaysExact(long inProcessMaxRows) {
     TestLake lake = new TestLake(dir);
     String name = "t" + (++tables);
     Table table = lake.create(name, 2, false);
@@ -76,7 +81,7 @@ class UpsertIntoIcebergTest {
     Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.create());
     PCollection<Row> result = pipeline
         .apply(Create.of(plan).withCoder(SerializableCoder.of(ResolutionPlan.class)))
-        .apply(ResolvePlans.of(lake.workerSpec, id, KEYS));
+        .apply(ResolvePlans.of(lake.workerSpec, id, KEYS, inProcessMaxRows));
     // The graph's own result (only a1 loses, to a2) is stale; the recomputation deletes a1, a2 and b1.
     PAssert.that(result).satisfies(rows -> {
       Row only = rows.iterator().next();
@@ -87,8 +92,9 @@ class UpsertIntoIcebergTest {
     assertThat(TestLake.live(table), is(Map.of("a", "a3", "b", "b3")));
   }
 
-  @Test
-  void aManyKeyBatchAgainstAnExistingTableIsExact() {
+  @ParameterizedTest(name = "in-process up to {0} rows")
+  @ValueSource(longs = {DISTRIBUTED, IN_PROCESS})
+  void aManyKeyBatchAgainstAnExistingTableIsExact(long inProcessMaxRows) {
     TestLake lake = new TestLake(dir);
     String name = "t" + (++tables);
     Table table = lake.create(name, 2, false);
@@ -97,12 +103,12 @@ class UpsertIntoIcebergTest {
     for (int i = 0; i < first.length; i++) {
       first[i] = row("k" + i, "v1", 100, "x");
     }
-    upsert(lake, id, first);
+    upsert(lake, id, inProcessMaxRows, first);
     Row[] second = new Row[500];
     for (int i = 0; i < second.length; i++) {
       second[i] = row("k" + (i * 4), "v2", 200, "x");
     }
-    upsert(lake, id, second);
+    upsert(lake, id, inProcessMaxRows, second);
     Map<String, String> live = TestLake.live(table);
     assertThat(live.size(), is(2000));
     assertThat(live.values().stream().filter("v2"::equals).count(), is(500L));

@@ -2,8 +2,7 @@ package dev.logberg.pipeline.status;
 
 import dev.logberg.pipeline.RunContext;
 import dev.logberg.pipeline.tables.ProcessingMetadataTable;
-import dev.logberg.upsert.CatalogSpec;
-import dev.logberg.upsert.UpsertIntoIceberg;
+import dev.logberg.pipeline.tables.TableWriters;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
@@ -16,18 +15,18 @@ import org.apache.iceberg.catalog.TableIdentifier;
  * application's previous status. The output is the committed resolution, for the next steps to wait on.
  */
 public final class MarkProcessing extends PTransform<PCollection<PlannedRun>, PCollection<Row>> {
-  private final CatalogSpec catalog;
+  private final TableWriters writers;
   private final TableIdentifier table;
   private final RunContext context;
 
-  private MarkProcessing(CatalogSpec catalog, TableIdentifier table, RunContext context) {
-    this.catalog = catalog;
+  private MarkProcessing(TableWriters writers, TableIdentifier table, RunContext context) {
+    this.writers = writers;
     this.table = table;
     this.context = context;
   }
 
-  public static MarkProcessing in(CatalogSpec catalog, TableIdentifier table, RunContext context) {
-    return new MarkProcessing(catalog, table, context);
+  public static MarkProcessing in(TableWriters writers, TableIdentifier table, RunContext context) {
+    return new MarkProcessing(writers, table, context);
   }
 
   @Override
@@ -37,6 +36,6 @@ public final class MarkProcessing extends PTransform<PCollection<PlannedRun>, PC
             "ToStatusRows",
             MapElements.into(TypeDescriptors.rows()).via((PlannedRun r) -> StatusRows.processing(r, run)))
         .setRowSchema(ProcessingMetadataTable.ROW_SCHEMA)
-        .apply("WriteMetadata", UpsertIntoIceberg.into(catalog, table, ProcessingMetadataTable.MERGE_KEYS));
+        .apply("WriteMetadata", writers.upsert(table, ProcessingMetadataTable.MERGE_KEYS));
   }
 }

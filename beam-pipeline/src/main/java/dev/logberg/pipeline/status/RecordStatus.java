@@ -3,8 +3,7 @@ package dev.logberg.pipeline.status;
 import dev.logberg.pipeline.Counters;
 import dev.logberg.pipeline.RunContext;
 import dev.logberg.pipeline.tables.ProcessingMetadataTable;
-import dev.logberg.upsert.CatalogSpec;
-import dev.logberg.upsert.UpsertIntoIceberg;
+import dev.logberg.pipeline.tables.TableWriters;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -34,14 +33,14 @@ public final class RecordStatus extends PTransform<PCollectionTuple, PCollection
   public static final TupleTag<KV<String, Long>> REJECT_COUNTS = new TupleTag<>() {};
   public static final TupleTag<KV<String, String>> FAILURES = new TupleTag<>() {};
 
-  private final CatalogSpec catalog;
+  private final TableWriters writers;
   private final TableIdentifier table;
   private final RunContext context;
   private final List<PCollection<?>> commitsToWaitFor;
 
   private RecordStatus(
-      CatalogSpec catalog, TableIdentifier table, RunContext context, List<PCollection<?>> commitsToWaitFor) {
-    this.catalog = catalog;
+      TableWriters writers, TableIdentifier table, RunContext context, List<PCollection<?>> commitsToWaitFor) {
+    this.writers = writers;
     this.table = table;
     this.context = context;
     this.commitsToWaitFor = commitsToWaitFor;
@@ -49,8 +48,8 @@ public final class RecordStatus extends PTransform<PCollectionTuple, PCollection
 
   /** @param commitsToWaitFor the outputs of the (upsert) writes the statuses vouch for */
   public static RecordStatus in(
-      CatalogSpec catalog, TableIdentifier table, RunContext context, PCollection<?>... commitsToWaitFor) {
-    return new RecordStatus(catalog, table, context, List.of(commitsToWaitFor));
+      TableWriters writers, TableIdentifier table, RunContext context, PCollection<?>... commitsToWaitFor) {
+    return new RecordStatus(writers, table, context, List.of(commitsToWaitFor));
   }
 
   @Override
@@ -66,7 +65,7 @@ public final class RecordStatus extends PTransform<PCollectionTuple, PCollection
         .setRowSchema(ProcessingMetadataTable.ROW_SCHEMA)
         .apply("AfterDataCommits", Wait.on(commitsToWaitFor))
         .setRowSchema(ProcessingMetadataTable.ROW_SCHEMA)
-        .apply("WriteMetadata", UpsertIntoIceberg.into(catalog, table, ProcessingMetadataTable.MERGE_KEYS));
+        .apply("WriteMetadata", writers.upsert(table, ProcessingMetadataTable.MERGE_KEYS));
   }
 
   // The join's own tags: they name the values per application, where the input tags name whole collections.

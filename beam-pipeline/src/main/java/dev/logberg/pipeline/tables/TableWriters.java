@@ -1,0 +1,15 @@
+package dev.logberg.pipeline.tables;
+
+import dev.logberg.upsert.CatalogSpec;
+import dev.logberg.upsert.MergeKeys;
+import dev.logberg.upsert.UpsertIntoIceberg;
+import java.io.Serializable;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+/** How every step of a run writes a table: an upsert by its merge keys, with the run's resolution settings. */
+public record TableWriters(CatalogSpec catalog, long inProcessMaxRows) implements Serializable {
+
+  public UpsertIntoIceberg upsert(TableIdentifier table, MergeKeys keys) {
+    return UpsertIntoIceberg.into(catalog, table, keys).withInProcessMaxRows(inProcessMaxRows);
+  }
+}
