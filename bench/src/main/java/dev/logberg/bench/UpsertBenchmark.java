@@ -1,0 +1,633 @@
+package dev.logberg.bench;
+
+import dev.logberg.upsert.AppendToIceberg;
+import dev.logberg.upsert.DeleteCommitter;
+import dev.logberg.upsert.MergeKeyResolver;
+import dev.logberg.upsert.ResolutionPhases;
+import dev.logberg.upsert.ResolvePlans;
+import dev.logberg.upsert.UpsertIntoIceberg;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.GenerateSequence;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.util.SnapshotUtil;
+import org.joda.time.Duration;
+
+/**
+ * End-to-end benchmark of the upsert library on the DirectRunner: append-only vs upsert of a batch re-sending 10% of
+ * the keys, the resolution alone, and full-scan reads after 5 upsert rounds vs the compacted table.
+ * BENCHMARKS.md describes the method and the results.
+ *
+ * <p>Options ({@code --name=value}); every other argument goes to Beam's PipelineOptions:
+ * <ul>
+ *   <li>{@code --sizes=1000000,2000000} rows of the main tables
+ *   <li>{@code --reps=3} append-only runs and upsert runs, each on a fresh copy of each main table
+ *   <li>{@code --rounds=5} upsert rounds (different 10% batches; the last upsert run is round 1) before the scans, at
+ *       most 9
+ *   <li>{@code --scanReps=3} full scans of each table (after the rounds, compacted), interleaved
+ *   <li>{@code --rowsPerFile=125000} rows per data file of the initial load and of the compacted table
+ *   <li>{@code --seriesSizes=25000,50000,100000} smaller tables on which both resolution paths of UpsertIntoIceberg
+ *       run (in-process and distributed)
+ *   <li>{@code --upsertCapSeconds=60} a distributed-path run still going after this is cancelled (and larger sizes are
+ *       not tried)
+ *   <li>{@code --warmup=true} unrecorded runs on a 10,000-row table first
+ *   <li>{@code --formatVersion=2} of the tables (3: deletion vectors instead of position-delete files)
+ *   <li>{@code --dir=bench/results/upsert-TIMESTAMP} where the catalog, the tables and report.md go
+ * </ul>
+ * Exit code 0: done and every table checked; 1: a check failed (e.g. a key live twice) or a run failed.
+ */
+public final class UpsertBenchmark {
+  private final Map<String, String> options;
+  private final String[] beamArgs;
+  private final JvmProbe probe = new JvmProbe();
+  private final StringBuilder report = new StringBuilder();
+  private BenchLake lake;
+  /** Set when an UpsertIntoIceberg run hit the cap: larger tables would not finish either. */
+  private long cappedAtRows = Long.MAX_VALUE;
+
+  private UpsertBenchmark(Map<String, String> options, String[] beamArgs) {
+    this.options = options;
+    this.beamArgs = beamArgs;
+  }
+
+  public static void main(String[] args) {
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("sizes", "1000000,2000000");
+    options.put("reps", "3");
+    options.put("rounds", "5");
+    options.put("scanReps", "3");
+    options.put("rowsPerFile", "125000");
+    options.put("seriesSizes", "25000,50000,100000");
+    options.put("upsertCapSeconds", "60");
+    options.put("warmup", "true");
+    options.put("formatVersion", "2");
+    options.put("dir", "bench/results/upsert-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    List<String> beam = new ArrayList<>();
+    for (String arg : args) {
+      String key = arg.startsWith("--") && arg.contains("=") ? arg.substring(2, arg.indexOf('=')) : null;
+      if (key != null && options.containsKey(key)) {
+        options.put(key, arg.substring(arg.indexOf('=') + 1));
+      } else {
+        beam.add(arg);
+      }
+    }
+    UpsertBenchmark bench = new UpsertBenchmark(options, beam.toArray(String[]::new));
+    int exit;
+    try {
+      bench.run();
+      exit = 0;
+    } catch (Throwable e) {
+      System.out.println();
+      System.out.println("BENCHMARK FAILED: " + e);
+      e.printStackTrace(System.out);
+      exit = 1;
+    } finally {
+      bench.probe.close();
+    }
+    System.exit(exit);
+  }
+
+  private int intOption(String name) {
+    return Integer.parseInt(options.get(name).trim());
+  }
+
+  private long rowsPerFile() {
+    return Long.parseLong(options.get("rowsPerFile").trim());
+  }
+
+  private static List<Long> longs(String list) {
+    List<Long> values = new ArrayList<>();
+    for (String s : list.split(",")) {
+      if (!s.isBlank()) {
+        values.add(Long.parseLong(s.trim().replace("_", "")));
+      }
+    }
+    return values;
+  }
+
+  private void run() throws IOException {
+    long started = System.nanoTime();
+    Path dir = Path.of(options.get("dir")).toAbsolutePath();
+    Files.createDirectories(dir);
+    int rounds = intOption("rounds");
+    if (rounds < 1 || rounds >= LogRows.BATCH_MODULUS) {
+      throw new IllegalArgumentException("--rounds must be 1.." + (LogRows.BATCH_MODULUS - 1));
+    }
+    line("# Upsert benchmark " + LocalDateTime.now().withNano(0));
+    line("");
+    line("- machine: " + JvmProbe.machine());
+    line("- load average at start: " + JvmProbe.loadAverage());
+    line("- options: " + options + (beamArgs.length > 0 ? ", Beam: " + String.join(" ", beamArgs) : ", Beam: defaults"));
+    line("- command: " + System.getProperty("bench.command", System.getProperty("sun.java.command")));
+    line("");
+    lake = new BenchLake(dir, intOption("formatVersion"));
+    try {
+      if (Boolean.parseBoolean(options.get("warmup"))) {
+        warmUp();
+      }
+      List<Long> series = longs(options.get("seriesSizes"));
+      if (!series.isEmpty()) {
+        series(series);
+      }
+      Map<Long, Table> bases = new LinkedHashMap<>();
+      for (long n : longs(options.get("sizes"))) {
+        bases.put(n, measure(n, rounds));
+      }
+      if (!bases.isEmpty()) {
+        upsertMainTables(bases);
+      }
+    } finally {
+      lake.close();
+    }
+    line("- load average at end: " + JvmProbe.loadAverage());
+    line(String.format("- whole run: %.1f min; catalog and tables on disk: %s", (System.nanoTime() - started) / 60e9,
+        BenchLake.mb(BenchLake.bytesUnder(dir))));
+    Files.writeString(dir.resolve("report.md"), report.toString());
+    System.out.println("Report written to " + dir.resolve("report.md"));
+  }
+
+  /** JIT, class loading and Beam's first-run costs, on a small table; nothing is recorded. */
+  private void warmUp() {
+    long n = 10_000;
+    progress("warm-up on a %,d-row table", n);
+    Table base = createBase("warm", n);
+    Table a = lake.cloneOf(base, "warm_append");
+    long baseSnapshot = a.currentSnapshot().snapshotId();
+    runPipeline("warm_append", n, 1, Mode.APPEND, 0);
+    MergeKeyResolver.resolveAppends(a, LogRows.KEYS, snapshotsAfter(a, baseSnapshot));
+    lake.cloneOf(base, "warm_upsert");
+    runPipeline("warm_upsert", n, 1, Mode.UPSERT_IN_PROCESS, 0);
+    lake.cloneOf(base, "warm_upsert_d");
+    runPipeline("warm_upsert_d", n, 1, Mode.UPSERT_DISTRIBUTED, 0);
+    BenchLake.verifyOneRowPerKey(a, n, 1);
+  }
+
+  /** Both resolution paths of UpsertIntoIceberg next to the append alone, on tables small enough for both. */
+  private void series(List<Long> sizes) {
+    int cap = intOption("upsertCapSeconds");
+    line("## UpsertIntoIceberg's two resolution paths (DirectRunner), by table size");
+    line("");
+    line("One run each; the batch re-sends 10% of the keys. \"resolution\" is the time from the append's commit to the"
+        + " resolution's commit (snapshot timestamps). Runs still going after " + cap + " s are cancelled.");
+    line("");
+    line("| table rows | batch rows | append-only | upsert, in-process path (resolution) |"
+        + " upsert, distributed path (resolution) | resolveAppends alone |");
+    line("|---|---|---|---|---|---|");
+    List<String> notes = new ArrayList<>();
+    for (long n : sizes) {
+      String p = label(n);
+      long batch = LogRows.batchSize(n, 1);
+      Table base = createBase(p, n);
+
+      Table a = lake.cloneOf(base, p + "_append");
+      long aBase = a.currentSnapshot().snapshotId();
+      progress("%s: append-only", p);
+      probe.start();
+      PipelineRun append = runPipeline(p + "_append", n, 1, Mode.APPEND, 0);
+      notes.add(String.format("%,d rows, append-only %s: %s; %d data files added", n, Samples.seconds(append.millis),
+          probe.window(), addedFiles(a, snapshotsAfter(a, aBase))));
+      probe.start();
+      long r0 = System.nanoTime();
+      MergeKeyResolver.Outcome outcome = MergeKeyResolver.resolveAppends(a, LogRows.KEYS, snapshotsAfter(a, aBase));
+      long resolveMs = millisSince(r0);
+      check(outcome.deletedRows() == batch, "%s: resolveAppends deleted %,d rows, expected %,d", a.name(),
+          outcome.deletedRows(), batch);
+
+      String[] cells = new String[2];
+      Mode[] modes = {Mode.UPSERT_IN_PROCESS, Mode.UPSERT_DISTRIBUTED};
+      for (int m = 0; m < 2; m++) {
+        String name = p + (m == 0 ? "_upsert_local" : "_upsert_dist");
+        Table u = lake.cloneOf(base, name);
+        long uBase = u.currentSnapshot().snapshotId();
+        progress("%s: %s", p, modes[m].label);
+        probe.start();
+        PipelineRun run = runPipeline(name, n, 1, modes[m], cap);
+        Phases phases = phases(u, uBase, run);
+        if (run.finished()) {
+          check(run.deletedRows == batch, "%s: the upsert deleted %,d rows, expected %,d", u.name(), run.deletedRows,
+              batch);
+          cells[m] = Samples.seconds(run.millis) + " (" + Samples.seconds(phases.resolutionMillis) + ")";
+          notes.add(String.format("%,d rows, %s %s: %s; %s", n, modes[m].label, Samples.seconds(run.millis),
+              phases.text, probe.window()));
+        } else {
+          String window = probe.window();
+          int quiet = JvmProbe.awaitQuiet(120);
+          cells[m] = "> " + Samples.seconds(run.millis) + " (cancelled)";
+          notes.add(String.format("%,d rows, %s: cancelled after %s; %s; %s; runner threads %s", n, modes[m].label,
+              Samples.seconds(run.millis), phases.text, window,
+              quiet < 0 ? "still busy 120 s later" : "stopped within " + quiet + " s"));
+        }
+      }
+      line(String.format("| %,d | %,d | %s | %s | %s | %s |", n, batch, Samples.seconds(append.millis), cells[0],
+          cells[1], Samples.seconds(resolveMs)));
+    }
+    line("");
+    notes.forEach(note -> line("- " + note));
+    line("");
+  }
+
+  private Table createBase(String prefix, long n) {
+    Table base = lake.create(prefix + "_base");
+    BenchLake.commit(base, BenchLake.writeRows(base, n, rowsPerFile(), i -> LogRows.record(i, n, 0)));
+    return base;
+  }
+
+  /** Measures one size; returns its initial table (for {@link #upsertMainTables}). */
+  private Table measure(long n, int rounds) {
+    String p = label(n);
+    long batch = LogRows.batchSize(n, 1);
+    int reps = intOption("reps");
+    line("## " + String.format("%,d rows", n) + " (batch: " + String.format("%,d", batch) + " rows = 10% of the keys)");
+    line("");
+
+    // 1. The initial table, written with Iceberg's generic Parquet writer in one append commit.
+    progress("%s: writing the initial table", p);
+    probe.start();
+    long t0 = System.nanoTime();
+    Table base = createBase(p, n);
+    long setupMs = millisSince(t0);
+    BenchLake.Layout baseLayout = BenchLake.layout(base);
+    List<String> notes = new ArrayList<>();
+    notes.add("initial table: " + baseLayout.describe() + String.format(
+        ", %.0f bytes/row; written by Iceberg's generic Parquet writer (zstd) in %s (%s)",
+        (double) baseLayout.dataBytes() / n, Samples.seconds(setupMs), probe.window()));
+
+    Samples append = new Samples("a. append-only: AppendToIceberg");
+    Samples resolve = new Samples("resolution alone: MergeKeyResolver.resolveAppends after the append, in-process");
+    Samples upsert = new Samples("b. upsert: UpsertIntoIceberg (in-process path)");
+    Samples upsertResolution = new Samples("of which append commit to resolution commit");
+    Samples laterRounds = new Samples("upsert rounds 2.." + rounds + " on the same table (UpsertIntoIceberg)");
+
+    // 2a. Append-only on fresh copies; then the in-process resolution of that append alone.
+    for (int rep = 1; rep <= reps; rep++) {
+      String name = p + "_append_" + rep;
+      Table table = lake.cloneOf(base, name);
+      long baseSnapshot = table.currentSnapshot().snapshotId();
+      progress("%s: append-only %d/%d", p, rep, reps);
+      probe.start();
+      PipelineRun run = runPipeline(name, n, 1, Mode.APPEND, 0);
+      append.add(run.millis);
+      String appendWindow = probe.window();
+      List<Long> appended = snapshotsAfter(table, baseSnapshot);
+      long appendedRows = addedRecords(table, appended);
+      check(appendedRows == batch, "%s: the append added %,d rows, expected %,d", name, appendedRows, batch);
+
+      progress("%s: resolveAppends %d/%d", p, rep, reps);
+      probe.start();
+      long r0 = System.nanoTime();
+      MergeKeyResolver.Outcome outcome = MergeKeyResolver.resolveAppends(table, LogRows.KEYS, appended);
+      long resolveMs = millisSince(r0);
+      resolve.add(resolveMs);
+      check(outcome.deletedRows() == batch && outcome.attempts() == 1,
+          "%s: resolveAppends deleted %,d rows in %d attempts, expected %,d in 1", name, outcome.deletedRows(),
+          outcome.attempts(), batch);
+      notes.add(String.format("append-only %d: %s (%s; %d data files added); resolveAppends %s (%s)", rep,
+          Samples.seconds(run.millis), appendWindow, addedFiles(table, appended), Samples.seconds(resolveMs),
+          probe.window()));
+    }
+
+    // 2b. Upsert through the transform on fresh copies, then more rounds on the last one.
+    Table table = null;
+    for (int rep = 1; rep <= reps; rep++) {
+      String name = p + "_upsert_" + rep;
+      table = lake.cloneOf(base, name);
+      PipelineRun run = upsertRound(table, n, 1, "upsert " + rep + "/" + reps, notes);
+      upsert.add(run.millis);
+      upsertResolution.add(run.resolutionMillis);
+    }
+    for (int round = 2; round <= rounds; round++) {
+      laterRounds.add(upsertRound(table, n, round, "round " + round + "/" + rounds, notes).millis);
+    }
+
+    // The resolution's phases, in-process, on a copy whose batch was appended with Iceberg's writer.
+    progress("%s: in-process resolution, phase by phase", p);
+    Table phased = lake.cloneOf(base, p + "_phases");
+    long phasedBase = phased.currentSnapshot().snapshotId();
+    BenchLake.commit(phased, BenchLake.writeRows(phased, batch, rowsPerFile(), j -> LogRows.record(LogRows.batchKey(j, 1), n, 1)));
+    probe.start();
+    ResolutionPhases.Timing timing = ResolutionPhases.resolveAppends(phased, LogRows.KEYS, snapshotsAfter(phased, phasedBase));
+    check(timing.deletedRows() == batch, "%s: phased resolution deleted %,d rows", phased.name(), timing.deletedRows());
+    notes.add(String.format(
+        "in-process resolution by phase (batch appended by Iceberg's writer): plan %s (%d added + %d existing files),"
+            + " key scan + winners %s, delete commit %s, total %s; %s",
+        Samples.seconds(timing.planMillis()), timing.addedFiles(), timing.existingFiles(),
+        Samples.seconds(timing.scanMillis()), Samples.seconds(timing.commitMillis()),
+        Samples.seconds(timing.totalMillis()), probe.window()));
+
+    // 2c. Check, compact, scan.
+    progress("%s: checking one live row per key after %d rounds", p, rounds);
+    String verified = BenchLake.verifyOneRowPerKey(table, n, rounds);
+    BenchLake.Layout roundsLayout = BenchLake.layout(table);
+
+    progress("%s: compacting", p);
+    probe.start();
+    long c0 = System.nanoTime();
+    Table compacted = lake.compact(table, p + "_compacted", rowsPerFile());
+    long compactMs = millisSince(c0);
+    String compactWindow = probe.window();
+    BenchLake.Layout compactedLayout = BenchLake.layout(compacted);
+
+    // The same data files without the deletes: what reading the files costs, apart from applying the deletes.
+    Table noDeletes = lake.copyDataFiles(table, p + "_files_only", true);
+    long allRows = n;
+    for (int round = 1; round <= rounds; round++) {
+      allRows += LogRows.batchSize(n, round);
+    }
+
+    Samples scanRounds = new Samples("c. full scan after " + rounds + " upsert rounds (IcebergGenerics, all columns)");
+    Samples scanCompacted = new Samples("full scan of the compacted table");
+    Samples scanFilesOnly = new Samples(String.format(
+        "full scan of the same data files without the deletes (%,d rows)", allRows));
+    for (int rep = 1; rep <= intOption("scanReps"); rep++) {
+      progress("%s: full scans %d/%s", p, rep, options.get("scanReps"));
+      long s0 = System.nanoTime();
+      long live = BenchLake.countRows(table);
+      scanRounds.add(millisSince(s0));
+      check(live == n, "%s: %,d live rows, expected %,d", table.name(), live, n);
+      s0 = System.nanoTime();
+      live = BenchLake.countRows(compacted);
+      scanCompacted.add(millisSince(s0));
+      check(live == n, "%s: %,d live rows, expected %,d", compacted.name(), live, n);
+      s0 = System.nanoTime();
+      live = BenchLake.countRows(noDeletes);
+      scanFilesOnly.add(millisSince(s0));
+      check(live == allRows, "%s: %,d rows, expected %,d", noDeletes.name(), live, allRows);
+    }
+
+    line("| measurement (DirectRunner for the pipelines) | median (min - max, runs) |");
+    line("|---|---|");
+    for (Samples s : List.of(append, upsert, upsertResolution, resolve, laterRounds)) {
+      line("| " + s.name + " | " + s.summary() + " |");
+    }
+    line(String.format("| **upsert / append-only** (medians) | **%.2f** |", upsert.median() / append.median()));
+    for (Samples s : List.of(scanRounds, scanCompacted, scanFilesOnly)) {
+      line("| " + s.name + " | " + s.summary() + " |");
+    }
+    line(String.format("| **scan after %d rounds / scan compacted** (medians) | **%.2f** |", rounds,
+        scanRounds.median() / scanCompacted.median()));
+    line("| compaction (generic read of the live rows + rewrite, once) | " + Samples.seconds(compactMs) + " |");
+    line("");
+    line("- after " + rounds + " rounds: " + roundsLayout.describe() + ", " + roundsLayout.snapshots() + " snapshots; "
+        + verified + " (checked)");
+    line("- compacted: " + compactedLayout.describe() + "; compaction " + compactWindow);
+    notes.forEach(note -> line("- " + note));
+    line("- raw seconds: append " + append.raw() + ", upsert " + upsert.raw() + " (resolution "
+        + upsertResolution.raw() + "), resolveAppends " + resolve.raw() + ", rounds 2.. " + laterRounds.raw()
+        + ", scan after rounds " + scanRounds.raw() + ", scan compacted " + scanCompacted.raw()
+        + ", scan of the files without deletes " + scanFilesOnly.raw());
+    line("");
+    return base;
+  }
+
+  /** One UpsertIntoIceberg run (in-process path) of round {@code round}'s batch, checked. */
+  private PipelineRun upsertRound(Table table, long n, int round, String what, List<String> notes) {
+    String name = BenchLake.name(table);
+    long batch = LogRows.batchSize(n, round);
+    long baseSnapshot = table.currentSnapshot().snapshotId();
+    progress("%s: %s", label(n), what);
+    probe.start();
+    PipelineRun run = runPipeline(name, n, round, Mode.UPSERT_IN_PROCESS, 0);
+    check(run.deletedRows == batch, "%s round %d: the upsert deleted %,d rows, expected %,d", name, round,
+        run.deletedRows, batch);
+    Phases phases = phases(table, baseSnapshot, run);
+    notes.add(String.format("%s (batch %d): %s; %s; %s", what, round, Samples.seconds(run.millis), phases.text,
+        probe.window()));
+    return run.withResolution(phases.resolutionMillis);
+  }
+
+  /**
+   * UpsertIntoIceberg with the library's default threshold, on a fresh copy of each main table whose plan exceeds it
+   * (so that it takes the distributed path), cancelled after the cap. Last in the run, so that a cancelled pipeline
+   * cannot disturb another measurement; larger tables are not tried once one hit the cap.
+   */
+  private void upsertMainTables(Map<Long, Table> bases) {
+    int cap = intOption("upsertCapSeconds");
+    line("## UpsertIntoIceberg with its default threshold (" + String.format("%,d", ResolvePlans.DEFAULT_IN_PROCESS_MAX_ROWS)
+        + " scanned rows) on the main tables");
+    line("");
+    for (Map.Entry<Long, Table> entry : bases.entrySet()) {
+      long n = entry.getKey();
+      String p = label(n);
+      long batch = LogRows.batchSize(n, 1);
+      if (n + batch <= ResolvePlans.DEFAULT_IN_PROCESS_MAX_ROWS) {
+        line(String.format("- %,d rows: the plan reads %,d rows, within the threshold: the in-process path measured"
+            + " above", n, n + batch));
+        continue;
+      }
+      if (n >= cappedAtRows) {
+        line(String.format("- %,d rows: the plan reads %,d rows, over the threshold: distributed path; not run, it did"
+            + " not finish within %d s on %,d rows", n, n + batch, cap, cappedAtRows));
+        continue;
+      }
+      Table u = lake.cloneOf(entry.getValue(), p + "_upsert_default");
+      long uBase = u.currentSnapshot().snapshotId();
+      progress("%s: UpsertIntoIceberg, default threshold (cancelled after %d s)", p, cap);
+      probe.start();
+      PipelineRun run = runPipeline(p + "_upsert_default", n, 1, Mode.UPSERT_DEFAULT, cap);
+      String prefix = String.format("- %,d rows: the plan reads %,d rows, over the threshold: distributed path; ", n,
+          n + batch);
+      if (run.finished()) {
+        check(run.deletedRows == batch, "%s: the upsert deleted %,d rows, expected %,d", u.name(), run.deletedRows, batch);
+        line(prefix + String.format("upsert %s; %s; %s", Samples.seconds(run.millis), phases(u, uBase, run).text,
+            probe.window()));
+      } else {
+        cappedAtRows = Math.min(cappedAtRows, n);
+        String window = probe.window();
+        int quiet = JvmProbe.awaitQuiet(120);
+        line(prefix + String.format("> %s: cancelled, not finished; %s; %s; %s", Samples.seconds(run.millis),
+            phases(u, uBase, run).text, window, quiet < 0
+                ? "the runner's threads were still busy 120 s after the cancel"
+                : "the runner's threads stopped within " + quiet + " s of the cancel"));
+      }
+    }
+    line("");
+  }
+
+  /** What a pipeline run writes with. */
+  enum Mode {
+    APPEND("AppendToIceberg"),
+    /** UpsertIntoIceberg as the pipeline uses it: the library's default threshold picks the path. */
+    UPSERT_DEFAULT("UpsertIntoIceberg, default threshold"),
+    /** UpsertIntoIceberg resolving inside one worker whatever the plan's size. */
+    UPSERT_IN_PROCESS("UpsertIntoIceberg, in-process path"),
+    /** UpsertIntoIceberg distributing the resolution by key whatever the plan's size. */
+    UPSERT_DISTRIBUTED("UpsertIntoIceberg, distributed path");
+
+    final String label;
+
+    Mode(String label) {
+      this.label = label;
+    }
+  }
+
+  /** Wall time and outcome of one pipeline run. */
+  private record PipelineRun(long millis, long startEpochMillis, long endEpochMillis, long deletedRows,
+      PipelineResult.State state, long resolutionMillis) {
+    boolean finished() {
+      return state == PipelineResult.State.DONE;
+    }
+
+    PipelineRun withResolution(long ms) {
+      return new PipelineRun(millis, startEpochMillis, endEpochMillis, deletedRows, state, ms);
+    }
+  }
+
+  /**
+   * Round {@code round}'s batch of a table of {@code n} rows, generated inside the pipeline, into table {@code name}.
+   * With {@code capSeconds > 0} the run is cancelled after that long.
+   */
+  private PipelineRun runPipeline(String name, long n, int round, Mode mode, int capSeconds) {
+    boolean upsert = mode != Mode.APPEND;
+    PipelineOptions pipelineOptions = PipelineOptionsFactory.fromArgs(beamArgs).withValidation().create();
+    if (capSeconds > 0) {
+      pipelineOptions.as(DirectOptions.class).setBlockOnRun(false);
+    }
+    Pipeline pipeline = Pipeline.create(pipelineOptions);
+    PCollection<Row> rows =
+        pipeline
+            .apply("Batch", GenerateSequence.from(0).to(LogRows.batchSize(n, round)))
+            .apply("ToRows", MapElements.via(new LogRows.BatchRow(n, round)))
+            .setRowSchema(LogRows.ROW_SCHEMA);
+    if (upsert) {
+      UpsertIntoIceberg transform = UpsertIntoIceberg.into(lake.workerSpec, BenchLake.id(name), LogRows.KEYS);
+      if (mode == Mode.UPSERT_IN_PROCESS) {
+        transform = transform.withInProcessMaxRows(Long.MAX_VALUE);
+      } else if (mode == Mode.UPSERT_DISTRIBUTED) {
+        transform = transform.withInProcessMaxRows(0);
+      }
+      rows.apply("Upsert", transform);
+    } else {
+      rows.apply("Append", AppendToIceberg.into(lake.workerSpec, BenchLake.id(name)));
+    }
+    long startEpoch = System.currentTimeMillis();
+    long t0 = System.nanoTime();
+    PipelineResult result = pipeline.run();
+    PipelineResult.State state =
+        capSeconds > 0 ? result.waitUntilFinish(Duration.standardSeconds(capSeconds)) : result.waitUntilFinish();
+    long millis = millisSince(t0);
+    long endEpoch = System.currentTimeMillis();
+    if (state == null || !state.isTerminal()) {
+      try {
+        result.cancel();
+      } catch (IOException | RuntimeException e) {
+        System.out.println("cancelling the pipeline into " + name + " failed: " + e);
+      }
+      state = PipelineResult.State.CANCELLED;
+    } else {
+      check(state == PipelineResult.State.DONE, "pipeline into %s ended %s", name, state);
+    }
+    long deleted = 0;
+    if (upsert && state == PipelineResult.State.DONE) {
+      for (MetricResult<Long> counter : result.metrics()
+          .queryMetrics(MetricsFilter.builder()
+              .addNameFilter(MetricNameFilter.named("logberg.upsert", "rows_deleted")).build())
+          .getCounters()) {
+        deleted += counter.getAttempted();
+      }
+    }
+    return new PipelineRun(millis, startEpoch, endEpoch, deleted, state, -1);
+  }
+
+  private record Phases(long resolutionMillis, String text) {}
+
+  /** Where an upsert pipeline's time went, from the commit times of the snapshots it made. */
+  private static Phases phases(Table table, long baseSnapshot, PipelineRun run) {
+    long lastAppend = -1;
+    long resolution = -1;
+    int appends = 0;
+    int addedFiles = 0;
+    for (long id : snapshotsAfter(table, baseSnapshot)) {
+      Snapshot s = table.snapshot(id);
+      if ("resolve-merge-keys".equals(s.summary().get(DeleteCommitter.OPERATION_PROPERTY))) {
+        resolution = Math.max(resolution, s.timestampMillis());
+      } else {
+        appends++;
+        addedFiles += Integer.parseInt(s.summary().getOrDefault("added-data-files", "0"));
+        lastAppend = Math.max(lastAppend, s.timestampMillis());
+      }
+    }
+    if (lastAppend < 0) {
+      return new Phases(-1, "no append committed");
+    }
+    String appendPart = String.format(Locale.ROOT, "start to append commit %s (%d append snapshot(s), %d data files)",
+        Samples.seconds(lastAppend - run.startEpochMillis()), appends, addedFiles);
+    if (resolution < 0) {
+      return new Phases(-1, appendPart + ", then no resolution commit in the remaining "
+          + Samples.seconds(run.endEpochMillis() - lastAppend));
+    }
+    return new Phases(resolution - lastAppend, appendPart + String.format(Locale.ROOT,
+        ", append commit to resolution commit %s, resolution commit to end %s",
+        Samples.seconds(resolution - lastAppend), Samples.seconds(run.endEpochMillis() - resolution)));
+  }
+
+  /** Snapshots committed after {@code base}, oldest first. */
+  private static List<Long> snapshotsAfter(Table table, long base) {
+    table.refresh();
+    if (table.currentSnapshot().snapshotId() == base) {
+      return List.of(); // (SnapshotUtil.snapshotIdsBetween(t, base, base) returns [base])
+    }
+    List<Long> ids = new ArrayList<>(SnapshotUtil.snapshotIdsBetween(table, base, table.currentSnapshot().snapshotId()));
+    Collections.reverse(ids);
+    return ids;
+  }
+
+  private static long addedRecords(Table table, List<Long> snapshots) {
+    return snapshots.stream()
+        .mapToLong(id -> Long.parseLong(table.snapshot(id).summary().getOrDefault("added-records", "0"))).sum();
+  }
+
+  private static long addedFiles(Table table, List<Long> snapshots) {
+    return snapshots.stream()
+        .mapToLong(id -> Long.parseLong(table.snapshot(id).summary().getOrDefault("added-data-files", "0"))).sum();
+  }
+
+  private static String label(long n) {
+    if (n % 1_000_000 == 0) {
+      return "n" + n / 1_000_000 + "m";
+    }
+    if (n % 1_000 == 0) {
+      return "n" + n / 1_000 + "k";
+    }
+    return "n" + n;
+  }
+
+  private static long millisSince(long nanoStart) {
+    return (System.nanoTime() - nanoStart) / 1_000_000;
+  }
+
+  private static void check(boolean ok, String format, Object... args) {
+    if (!ok) {
+      throw new IllegalStateException("CHECK FAILED: " + String.format(format, args));
+    }
+  }
+
+  private void line(String text) {
+    report.append(text).append('\n');
+    System.out.println(text);
+  }
+
+  private static void progress(String format, Object... args) {
+    System.out.printf("%s ... %s%n", LocalDateTime.now().withNano(0).toLocalTime(), String.format(format, args));
+  }
+}
