@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.FileMetadata;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.PartitionSpec;
@@ -115,35 +116,33 @@ public final class DeleteCommitter {
     return files;
   }
 
-  /** v2: one position-delete file per partition, rows sorted by file and position as the spec requires. */
+  /**
+   * v2: one position-delete file per data file. It names the one file it applies to, so readers of every other data
+   * file in the partition never open it (a partition-wide delete file is read by each of them, on every scan).
+   */
   private static DeleteWriteResult writePositionFiles(
       Table table, OutputFileFactory outputs, Map<String, FileScanTask> files, Map<String, long[]> positionsByFile) {
-    Map<String, List<String>> pathsByPartition = new TreeMap<>();
-    positionsByFile.keySet().stream().sorted().forEach(path -> {
-      FileScanTask task = files.get(path);
-      pathsByPartition.computeIfAbsent(partitionKey(task), k -> new ArrayList<>()).add(path);
-    });
     List<DeleteFile> written = new ArrayList<>();
     PositionDelete<Record> delete = PositionDelete.create();
-    for (List<String> paths : pathsByPartition.values()) {
-      FileScanTask first = files.get(paths.get(0));
-      PartitionSpec spec = first.spec();
-      StructLike partition = first.file().partition();
+    for (Map.Entry<String, long[]> entry : new TreeMap<>(positionsByFile).entrySet()) {
+      FileScanTask task = files.get(entry.getKey());
+      PartitionSpec spec = task.spec();
+      StructLike partition = task.file().partition();
       EncryptedOutputFile out = outputs.newOutputFile(spec, partition);
       PositionDeleteWriter<Record> writer =
           new GenericAppenderFactory(table.schema(), spec).newPosDeleteWriter(out, FileFormat.PARQUET, partition);
       try (writer) {
-        for (String path : paths) {
-          long[] positions = positionsByFile.get(path).clone();
-          java.util.Arrays.sort(positions);
-          for (long position : positions) {
-            writer.write(delete.set(path, position, null));
-          }
+        long[] positions = entry.getValue().clone();
+        java.util.Arrays.sort(positions);
+        for (long position : positions) {
+          writer.write(delete.set(entry.getKey(), position, null));
         }
       } catch (IOException e) {
         throw new UncheckedIOException("writing position deletes for " + table.name(), e);
       }
-      written.add(writer.toDeleteFile());
+      written.add(FileMetadata.deleteFileBuilder(spec).copy(writer.toDeleteFile())
+          .withReferencedDataFile(entry.getKey())
+          .build());
     }
     return new DeleteWriteResult(written);
   }
@@ -172,7 +171,4 @@ public final class DeleteCommitter {
     return vectors.isEmpty() ? null : loader.loadPositionDeletes(vectors, path);
   }
 
-  private static String partitionKey(FileScanTask task) {
-    return task.spec().specId() + "/" + task.spec().partitionToPath(task.file().partition());
-  }
 }

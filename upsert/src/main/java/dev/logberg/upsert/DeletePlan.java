@@ -12,6 +12,13 @@ public final class DeletePlan {
     positions.computeIfAbsent(row.file(), f -> new java.util.TreeSet<>()).add(row.position());
   }
 
+  public void add(String file, long[] filePositions) {
+    java.util.TreeSet<Long> set = positions.computeIfAbsent(file, f -> new java.util.TreeSet<>());
+    for (long position : filePositions) {
+      set.add(position);
+    }
+  }
+
   public long rowCount() {
     return positions.values().stream().mapToLong(java.util.Set::size).sum();
   }

@@ -31,6 +31,16 @@ public final class KeyHashes implements Serializable {
     return sorted.length;
   }
 
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof KeyHashes other && Arrays.equals(sorted, other.sorted);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(sorted);
+  }
+
   /** 64-bit FNV-1a over the key's UTF-8 bytes, then a final mix so that similar keys spread. */
   public static long hash(String key) {
     long h = 0xcbf29ce484222325L;

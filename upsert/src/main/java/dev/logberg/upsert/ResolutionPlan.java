@@ -48,10 +48,6 @@ public record ResolutionPlan(
     return added.stream().mapToLong(ScanFile::records).sum();
   }
 
-  /** Rows the key scan reads: every row of the added and the candidate existing files. */
-  public long scannedRecords() {
-    return addedRecords() + existing.stream().mapToLong(ScanFile::records).sum();
-  }
 
   /** The plan after appends: the files those snapshots added are the new ones. */
   public static ResolutionPlan forAppends(Table table, MergeKeys keys, Collection<Long> appendSnapshotIds) {

@@ -1,9 +1,12 @@
 package dev.logberg.upsert;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
@@ -42,7 +45,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>Existing files are scanned with the set of the added rows' key hashes as a side input, so only rows whose key
  * the batch wrote cross the shuffle. The output has one row per plan: {@link #RESULT_SCHEMA}.
  *
- * <p>A plan that reads at most {@code inProcessMaxRows} rows is resolved inside one worker instead, as a query
+ * <p>A plan whose added files hold at most {@code inProcessMaxRows} rows is resolved inside one worker instead, as a query
  * planner broadcasts a small join side: the same steps without shuffles take well under a second there, where each
  * shuffle stage costs seconds on the DirectRunner (see BENCHMARKS.md). Set it to 0 to always distribute.
  */
@@ -57,7 +60,7 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
   static final String METRICS_NAMESPACE = "logberg.upsert";
   static final String ROWS_DELETED = "rows_deleted";
   private static final TupleTag<ResolutionPlan> PLAN = new TupleTag<>() {};
-  private static final TupleTag<KeyedRow> LOSER = new TupleTag<>() {};
+  private static final TupleTag<FileDeletes> FILE_DELETES = new TupleTag<>() {};
   private static final TupleTag<ResolutionPlan> SMALL = new TupleTag<>() {};
   private static final TupleTag<ResolutionPlan> LARGE = new TupleTag<>() {};
 
@@ -117,16 +120,23 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
                 ParDo.of(new ScanKeysFn(handle(), keys, batchKeys)).withSideInputs(batchKeys))
             .setCoder(rowCoder);
 
-    PCollection<KV<String, KeyedRow>> losers =
+    // Losers are gathered per data file before the one commit per table: its join then holds one element per file
+    // touched, not one per row (a single key with many values is slow to group on some runners).
+    PCollection<KV<String, FileDeletes>> deletesByFile =
         PCollectionList.of(addedRows).and(existingRows)
             .apply("AllKeyedRows", Flatten.pCollections())
             .apply("GroupByKey", GroupByKey.create())
-            .apply("PickWinners", ParDo.of(new PickLosersFn(name)))
-            .setCoder(rowCoder);
+            .apply("PickWinners", ParDo.of(new PickLosersFn()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
+            .apply("ByDataFile", GroupByKey.create())
+            .apply("FileDeletes", MapElements.into(TypeDescriptor.of(FileDeletes.class)).via(FileDeletes::of))
+            .setCoder(SerializableCoder.of(FileDeletes.class))
+            .apply("ForTable", WithKeys.of(name))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(FileDeletes.class)));
 
     return KeyedPCollectionTuple.of(PLAN, plans.apply("PlanByTable", WithKeys.of(name)).setCoder(
             KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(ResolutionPlan.class))))
-        .and(LOSER, losers)
+        .and(FILE_DELETES, deletesByFile)
         .apply("JoinPlanAndLosers", CoGroupByKey.create())
         .apply("CommitDeletes", ParDo.of(new CommitFn(handle(), keys)))
         .setRowSchema(RESULT_SCHEMA);
@@ -168,20 +178,25 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
     }
   }
 
-  static final class PickLosersFn extends DoFn<KV<String, Iterable<KeyedRow>>, KV<String, KeyedRow>> {
-    private final String table;
+  /** Emits (data file, position) for every row that lost to another with its key. */
+  static final class PickLosersFn extends DoFn<KV<String, Iterable<KeyedRow>>, KV<String, Long>> {
     private final Counter duplicates = Metrics.counter(METRICS_NAMESPACE, "rows_superseded");
 
-    PickLosersFn(String table) {
-      this.table = table;
-    }
-
     @ProcessElement
-    public void process(@Element KV<String, Iterable<KeyedRow>> rows, OutputReceiver<KV<String, KeyedRow>> out) {
+    public void process(@Element KV<String, Iterable<KeyedRow>> rows, OutputReceiver<KV<String, Long>> out) {
       for (KeyedRow loser : WinnerSelection.losers(rows.getValue())) {
         duplicates.inc();
-        out.output(KV.of(table, loser));
+        out.output(KV.of(loser.file(), loser.position()));
       }
+    }
+  }
+
+  /** The positions to delete in one data file. */
+  record FileDeletes(String file, long[] positions) implements java.io.Serializable {
+    static FileDeletes of(KV<String, Iterable<Long>> grouped) {
+      List<Long> positions = new ArrayList<>();
+      grouped.getValue().forEach(positions::add);
+      return new FileDeletes(grouped.getKey(), positions.stream().mapToLong(Long::longValue).toArray());
     }
   }
 
@@ -198,7 +213,8 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
 
     @ProcessElement
     public void process(@Element ResolutionPlan plan, MultiOutputReceiver out) {
-      out.get(plan.scannedRecords() <= inProcessMaxRows ? SMALL : LARGE).output(plan);
+      // In-process memory grows with the batch's keys; the scan of existing files only keeps rows with those keys.
+      out.get(plan.addedRecords() <= inProcessMaxRows ? SMALL : LARGE).output(plan);
     }
   }
 
@@ -240,7 +256,7 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
     public void process(@Element KV<String, CoGbkResult> joined, OutputReceiver<Row> out) {
       ResolutionPlan plan = joined.getValue().getOnly(PLAN);
       DeletePlan deletes = new DeletePlan();
-      joined.getValue().getAll(LOSER).forEach(deletes::add);
+      joined.getValue().getAll(FILE_DELETES).forEach(f -> deletes.add(f.file(), f.positions()));
       MergeKeyResolver.Outcome outcome = MergeKeyResolver.commitOrRecompute(table.fresh(), keys, plan, deletes);
       deleted.inc(outcome.deletedRows());
       out.output(result(table.name(), outcome));
@@ -265,6 +281,17 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
           values = Arrays.copyOf(values, size * 2);
         }
         values[size++] = value;
+      }
+
+      @Override
+      public boolean equals(Object o) {
+        return o instanceof Buffer other
+            && Arrays.equals(values, 0, size, other.values, 0, other.size);
+      }
+
+      @Override
+      public int hashCode() {
+        return Arrays.hashCode(Arrays.copyOf(values, size));
       }
     }
 

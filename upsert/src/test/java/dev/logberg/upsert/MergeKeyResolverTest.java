@@ -89,6 +89,29 @@ class MergeKeyResolverTest {
   }
 
   @Test
+  void positionDeletesOnV2AreScopedToTheirOneDataFile() {
+    Table table = new TestLake(dir).create("t", 2, true);
+    MergeKeyResolver.resolveAppends(table, KEYS, List.of(append(table,
+        row("a", "a1", 1, "x"), row("b", "b1", 1, "x"), row("c", "c1", 1, "y"))));
+    MergeKeyResolver.resolveAppends(table, KEYS, List.of(append(table, row("a", "a2", 2, "x"), row("c", "c2", 2, "y"))));
+    assertThat(live(table), is(Map.of("a", "a2", "b", "b1", "c", "c2")));
+    table.refresh();
+    int deleteFiles = 0;
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+      for (FileScanTask task : tasks) {
+        for (org.apache.iceberg.DeleteFile delete : task.deletes()) {
+          deleteFiles++;
+          assertThat(org.apache.iceberg.util.ContentFileUtil.referencedDataFileLocation(delete),
+              is(task.file().location()));
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    assertThat("one delete file for each of the two data files that lost a row", deleteFiles, is(2));
+  }
+
+  @Test
   void aConflictingCommitBetweenPlanAndCommitIsDetectedAndRecomputed() {
     TestLake lake = new TestLake(dir);
     Table table = lake.create("t", 2, false);
