@@ -424,20 +424,20 @@ public final class UpsertBenchmark {
   private void upsertMainTables(Map<Long, Table> bases) {
     int cap = intOption("upsertCapSeconds");
     line("## UpsertIntoIceberg with its default threshold (" + String.format("%,d", ResolvePlans.DEFAULT_IN_PROCESS_MAX_ROWS)
-        + " scanned rows) on the main tables");
+        + " batch rows) on the main tables");
     line("");
     for (Map.Entry<Long, Table> entry : bases.entrySet()) {
       long n = entry.getKey();
       String p = label(n);
       long batch = LogRows.batchSize(n, 1);
-      if (n + batch <= ResolvePlans.DEFAULT_IN_PROCESS_MAX_ROWS) {
-        line(String.format("- %,d rows: the plan reads %,d rows, within the threshold: the in-process path measured"
-            + " above", n, n + batch));
+      if (batch <= ResolvePlans.DEFAULT_IN_PROCESS_MAX_ROWS) {
+        line(String.format("- %,d rows: the batch holds %,d rows, within the threshold: the in-process path measured"
+            + " above", n, batch));
         continue;
       }
       if (n >= cappedAtRows) {
-        line(String.format("- %,d rows: the plan reads %,d rows, over the threshold: distributed path; not run, it did"
-            + " not finish within %d s on %,d rows", n, n + batch, cap, cappedAtRows));
+        line(String.format("- %,d rows: the batch holds %,d rows, over the threshold: distributed path; not run, it"
+            + " did not finish within %d s on %,d rows", n, batch, cap, cappedAtRows));
         continue;
       }
       Table u = lake.cloneOf(entry.getValue(), p + "_upsert_default");
@@ -445,8 +445,8 @@ public final class UpsertBenchmark {
       progress("%s: UpsertIntoIceberg, default threshold (cancelled after %d s)", p, cap);
       probe.start();
       PipelineRun run = runPipeline(p + "_upsert_default", n, 1, Mode.UPSERT_DEFAULT, cap);
-      String prefix = String.format("- %,d rows: the plan reads %,d rows, over the threshold: distributed path; ", n,
-          n + batch);
+      String prefix = String.format("- %,d rows: the batch holds %,d rows, over the threshold: distributed path; ", n,
+          batch);
       if (run.finished()) {
         check(run.deletedRows == batch, "%s: the upsert deleted %,d rows, expected %,d", u.name(), run.deletedRows, batch);
         line(prefix + String.format("upsert %s; %s; %s", Samples.seconds(run.millis), phases(u, uBase, run).text,
