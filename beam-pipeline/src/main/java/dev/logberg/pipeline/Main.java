@@ -79,7 +79,7 @@ public final class Main {
     TableSetup.ensureTables(catalog, tables, options.getPartitionBy());
 
     Pipeline pipeline = Pipeline.create(options);
-    LogbergPipeline.build(pipeline, options, CatalogSpecs.forWorkers(catalog), context);
+    LogbergPipeline.build(pipeline, options, catalog.forWorkers(), context);
     LOG.info("Starting run {} on {} with input {}", context.jobId(), options.getRunner().getSimpleName(), options.getInput());
     long started = System.nanoTime();
     RunMetrics metrics;

@@ -69,16 +69,9 @@ final class BenchLake implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    spec =
-        new CatalogSpec(
-            "bench",
-            Map.of(
-                "type", "jdbc",
-                "uri", "jdbc:sqlite:" + dir.resolve("catalog.db"),
-                "warehouse", dir.resolve("warehouse").toString(),
-                "jdbc.schema-version", "V1"));
+    spec = CatalogSpec.sqlite("bench", dir);
     catalog = spec.load();
-    workerSpec = spec.with(Map.of("jdbc.init-catalog-tables", "false"));
+    workerSpec = spec.forWorkers();
     SupportsNamespaces namespaces = (SupportsNamespaces) catalog;
     if (!namespaces.namespaceExists(NAMESPACE)) {
       namespaces.createNamespace(NAMESPACE);

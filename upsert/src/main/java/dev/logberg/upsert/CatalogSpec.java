@@ -1,6 +1,7 @@
 package dev.logberg.upsert;
 
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -27,6 +28,29 @@ public final class CatalogSpec implements Serializable {
   public CatalogSpec(String name, Map<String, String> properties) {
     this.name = Objects.requireNonNull(name, "catalog name");
     this.properties = new TreeMap<>(Objects.requireNonNull(properties, "catalog properties"));
+  }
+
+  /**
+   * A JDBC catalog in the sqlite file {@code dir/catalog.db}, its warehouse in {@code dir/warehouse}: the local lake
+   * of tests, benchmarks and laptops.
+   */
+  public static CatalogSpec sqlite(String name, Path dir) {
+    return new CatalogSpec(
+        name,
+        Map.of(
+            "type", "jdbc",
+            "uri", "jdbc:sqlite:" + dir.resolve("catalog.db"),
+            "warehouse", dir.resolve("warehouse").toString(),
+            // V1 adds the view columns; without it Iceberg 1.9 warns on every catalog start.
+            "jdbc.schema-version", "V1"));
+  }
+
+  /**
+   * The spec pipeline workers use once the catalog was opened at launch: a JDBC catalog's own tables exist by then,
+   * and parallel workers would race to create them ("iceberg_tables already exists", or a locked sqlite file).
+   */
+  public CatalogSpec forWorkers() {
+    return "jdbc".equals(properties.get("type")) ? with(Map.of("jdbc.init-catalog-tables", "false")) : this;
   }
 
   public String name() {

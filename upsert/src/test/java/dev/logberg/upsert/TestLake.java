@@ -51,16 +51,9 @@ final class TestLake {
   private final Catalog catalog;
 
   TestLake(Path dir) {
-    spec =
-        new CatalogSpec(
-            "test",
-            Map.of(
-                "type", "jdbc",
-                "uri", "jdbc:sqlite:" + dir.resolve("catalog.db"),
-                "warehouse", dir.resolve("warehouse").toString(),
-                "jdbc.schema-version", "V1"));
+    spec = CatalogSpec.sqlite("test", dir);
     catalog = spec.load();
-    workerSpec = spec.with(Map.of("jdbc.init-catalog-tables", "false"));
+    workerSpec = spec.forWorkers();
   }
 
   Table create(String name, int formatVersion, boolean partitioned) {

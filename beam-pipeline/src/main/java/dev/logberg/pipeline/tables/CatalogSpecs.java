@@ -36,16 +36,6 @@ public final class CatalogSpecs {
     return new CatalogSpec(options.getCatalogName(), properties);
   }
 
-  /**
-   * The spec workers use once {@link TableSetup} has created the catalog's own tables: parallel workers would
-   * otherwise race to create them ("iceberg_tables already exists").
-   */
-  public static CatalogSpec forWorkers(CatalogSpec spec) {
-    return JDBC.equals(spec.properties().get("type"))
-        ? spec.with(Map.of("jdbc.init-catalog-tables", "false"))
-        : spec;
-  }
-
   /** The embedded default: a sqlite catalog file beside a local warehouse folder. */
   private static String defaultSqliteUri(String warehouse) {
     if (warehouse.contains("://")) {
