@@ -13,12 +13,28 @@ import org.apache.beam.sdk.options.PipelineOptions;
 public interface LogbergOptions extends PipelineOptions {
 
   @Description(
-      "Folders whose spark-* subfolders are Spark application log folders (one per application), comma-separated."
-          + " Local paths now; s3://bucket/prefix with the S3 issue.")
+      "Folders whose spark-* subfolders are Spark application log folders (one per application), comma-separated:"
+          + " local paths or s3://bucket/prefix.")
   @Default.InstanceFactory(DefaultInput.class)
   List<String> getInput();
 
   void setInput(List<String> value);
+
+  @Description("AWS region of the S3 input; unset, the AWS default chain decides (AWS_REGION, profile, instance).")
+  String getRegion();
+
+  void setRegion(String value);
+
+  @Description("Endpoint of an S3-compatible store for s3:// input, e.g. http://127.0.0.1:9000; unset for AWS S3.")
+  String getS3Endpoint();
+
+  void setS3Endpoint(String value);
+
+  @Description("Path-style S3 addressing (http://host/bucket/key), which most S3-compatible stores need.")
+  @Default.Boolean(false)
+  boolean getS3PathStyleAccess();
+
+  void setS3PathStyleAccess(boolean value);
 
   @Description("Iceberg catalog type: jdbc, hadoop or rest.")
   @Default.String("jdbc")

@@ -10,6 +10,7 @@ import dev.logberg.pipeline.status.MarkProcessing;
 import dev.logberg.pipeline.status.PlannedRun;
 import dev.logberg.pipeline.status.ReadLatestStatus;
 import dev.logberg.pipeline.status.RecordStatus;
+import dev.logberg.pipeline.storage.S3Settings;
 import dev.logberg.pipeline.tables.LogbergTables;
 import dev.logberg.pipeline.tables.RejectsTable;
 import dev.logberg.pipeline.tables.SparkLogsTable;
@@ -55,11 +56,13 @@ public final class LogbergPipeline {
             options.getReprocess() == null ? Set.of() : Set.copyOf(options.getReprocess()));
 
     TableWriters writers = new TableWriters(catalog, options.getResolveInProcessMaxRows());
+    S3Settings s3 = S3Settings.fromOptions(options);
+    s3.applyTo(options);
     PCollectionView<Map<String, AppStatus>> latest =
         pipeline.apply("ReadLatestStatus", ReadLatestStatus.from(catalog, tables.metadataTable()));
     PCollection<PlannedRun> runs =
         pipeline
-            .apply("DiscoverApps", DiscoverApps.under(options.getInput()))
+            .apply("DiscoverApps", DiscoverApps.under(options.getInput(), s3))
             .apply("FilterProcessed", FilterProcessed.using(latest, policy, context.startedAtMicros()));
     PCollection<Row> marked = runs.apply("MarkProcessing", MarkProcessing.in(writers, tables.metadataTable(), context));
 

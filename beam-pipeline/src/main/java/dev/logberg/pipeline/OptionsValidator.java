@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 /** Checks every option before anything runs and reports all problems at once, each naming its option. */
 public final class OptionsValidator {
+  private static final Pattern S3_LOCATION = Pattern.compile("s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?");
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final int MIN_LINE_BYTES = 1024;
   private static final int MAX_LINE_BYTES = 256 * 1024 * 1024;
@@ -43,6 +44,14 @@ public final class OptionsValidator {
         check(problems, app.startsWith("spark-"), "--reprocess: '" + app + "' is not an application id (spark-...)");
       }
     }
+    if (options.getS3Endpoint() != null) {
+      collect(problems, () -> {
+        java.net.URI endpoint = java.net.URI.create(options.getS3Endpoint());
+        if (endpoint.getScheme() == null || endpoint.getHost() == null) {
+          throw new IllegalArgumentException("'" + options.getS3Endpoint() + "' is not a URL like http://host:port");
+        }
+      }, "--s3Endpoint");
+    }
     if (CatalogSpecs.REST.equalsIgnoreCase(options.getCatalogType())) {
       check(problems, options.getCatalogUri() != null, "--catalogUri is required with --catalogType=rest");
     }
@@ -59,8 +68,12 @@ public final class OptionsValidator {
       return;
     }
     for (String root : inputs) {
-      if (root.contains("://") && !root.startsWith("file:")) {
-        problems.add("--input: " + root + ": only local folders are supported in this version");
+      if (root.startsWith("s3://")) {
+        if (!S3_LOCATION.matcher(root).matches()) {
+          problems.add("--input: " + root + " is not s3://bucket or s3://bucket/prefix");
+        }
+      } else if (root.contains("://") && !root.startsWith("file:")) {
+        problems.add("--input: " + root + ": use a local folder or s3://bucket/prefix");
       } else if (!root.startsWith("file:") && !Files.isDirectory(Path.of(root))) {
         problems.add("--input: folder " + Path.of(root).toAbsolutePath() + " does not exist");
       }

@@ -40,12 +40,13 @@ class EndToEndTest {
   private static final Path MANIFEST = REPO.resolve("testdata/expected/spark-team-a.manifest.json");
 
   @TempDir Path dir;
+  private Path input;
   private Lakehouse lake;
   private JsonNode manifest;
 
   @BeforeEach
   void copyTree() throws IOException {
-    Path input = dir.resolve("input");
+    input = dir.resolve("input");
     try (Stream<Path> paths = Files.walk(TREE)) {
       for (Path p : paths.toList()) {
         Path target = input.resolve(TREE.relativize(p).toString());
@@ -56,7 +57,7 @@ class EndToEndTest {
         }
       }
     }
-    lake = new Lakehouse(dir, input);
+    lake = new Lakehouse(dir, input.toString());
     manifest = new ObjectMapper().readTree(MANIFEST.toFile());
   }
 
@@ -113,7 +114,7 @@ class EndToEndTest {
     Path original = plainFilesOf(grown).get(0);
     Path added = original.resolveSibling(original.getFileName().toString().replace(".json", "_rotated.json"));
     Files.copy(original, added);
-    String originalSource = lake.input.relativize(original).toString();
+    String originalSource = input.relativize(original).toString();
     long originalRows = lake.rows(lake.tables.dataTable()).stream()
         .filter(r -> originalSource.equals(r.getField(SparkLogsTable.SOURCE_FILE))).count();
 
@@ -148,7 +149,7 @@ class EndToEndTest {
   @Test
   void anUnreadableFileFailsItsApplicationWhichIsRetriedUntilAttemptsRunOut() throws IOException {
     Path gz = filesOfTree().stream().filter(p -> p.toString().endsWith(".gz")).findFirst().orElseThrow();
-    String app = lake.input.relativize(gz).getName(0).toString();
+    String app = input.relativize(gz).getName(0).toString();
     byte[] good = Files.readAllBytes(gz);
     // Truncated: the gzip header is fine, the stream ends early (Beam reads a file without gzip magic as plain text).
     Files.write(gz, java.util.Arrays.copyOf(good, good.length / 2));
@@ -158,7 +159,7 @@ class EndToEndTest {
     Record failed = latestStatus(lake.rows(lake.tables.metadataTable())).get(app);
     assertThat(failed.getField(ProcessingMetadataTable.STATUS), is("FAILED"));
     assertThat((String) failed.getField(ProcessingMetadataTable.ERROR_MESSAGE),
-        containsString("cannot read " + lake.input.relativize(gz)));
+        containsString("cannot read " + input.relativize(gz)));
     assertThat(failed.getField(ProcessingMetadataTable.ATTEMPTS), is(1));
 
     Lakehouse.Run retried = lake.run("--maxAttempts=2");
@@ -269,7 +270,7 @@ class EndToEndTest {
   }
 
   private List<Path> filesOfTree() {
-    try (Stream<Path> paths = Files.walk(lake.input)) {
+    try (Stream<Path> paths = Files.walk(input)) {
       return paths.filter(Files::isRegularFile).sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -278,9 +279,9 @@ class EndToEndTest {
 
   private List<Path> plainFilesOf(String app) {
     List<Path> files = filesOfTree().stream()
-        .filter(p -> lake.input.relativize(p).getName(0).toString().equals(app))
+        .filter(p -> input.relativize(p).getName(0).toString().equals(app))
         .filter(p -> p.toString().endsWith(".json")).toList();
-    assertThat(files, everyItem(org.hamcrest.Matchers.hasToString(startsWith(lake.input.toString()))));
+    assertThat(files, everyItem(org.hamcrest.Matchers.hasToString(startsWith(input.toString()))));
     return files;
   }
 

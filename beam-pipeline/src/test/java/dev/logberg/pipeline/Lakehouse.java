@@ -26,7 +26,8 @@ import org.apache.iceberg.io.CloseableIterable;
 final class Lakehouse {
   private static final AtomicInteger COUNT = new AtomicInteger();
 
-  final Path input;
+  private final String input;
+  private final List<String> options;
   private final Path warehouse;
   // Beam's Managed writer caches tables per JVM by identifier alone, whatever the catalog: each lakehouse of a test
   // JVM needs identifiers of its own.
@@ -35,14 +36,17 @@ final class Lakehouse {
   /** What one run printed and returned. */
   record Run(int exitCode, String output) {}
 
-  Lakehouse(Path dir, Path input) {
+  /** @param options extra options of every run, e.g. how to reach an S3 input */
+  Lakehouse(Path dir, String input, String... options) {
     this.warehouse = dir.resolve("warehouse");
     this.input = input;
+    this.options = List.of(options);
   }
 
   String[] args(String... extra) {
     List<String> args = new ArrayList<>(List.of(
         "--input=" + input, "--warehouse=" + warehouse, "--database=" + tables.database(), "--progressSeconds=0"));
+    args.addAll(options);
     args.addAll(Arrays.asList(extra));
     return args.toArray(String[]::new);
   }

@@ -56,13 +56,18 @@ class OptionsValidatorTest {
   }
 
   @Test
-  void rejectsUnknownCatalogTypeAndS3InputForNow() {
+  void rejectsUnknownCatalogTypeBadS3LocationsAndEndpoints() {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> OptionsValidator.validate(options("--input=s3://bucket/logs", "--catalogType=hive"), true));
+            () -> OptionsValidator.validate(options("--input=s3://B_ad/logs,gs://bucket/x", "--catalogType=hive",
+                "--s3Endpoint=localhost"), true));
     assertThat(e.getMessage(), allOf(containsString("--catalogType: unknown catalog type 'hive'"),
-        containsString("--input: s3://bucket/logs: only local folders")));
+        containsString("--input: s3://B_ad/logs is not s3://bucket or s3://bucket/prefix"),
+        containsString("--input: gs://bucket/x: use a local folder or s3://bucket/prefix"),
+        containsString("--s3Endpoint: 'localhost' is not a URL like http://host:port")));
+    assertDoesNotThrow(() -> OptionsValidator.validate(options("--input=s3://logs-bucket/spark-application-logs/team-a",
+        "--s3Endpoint=http://127.0.0.1:9000", "--s3PathStyleAccess"), true));
   }
 
   @Test

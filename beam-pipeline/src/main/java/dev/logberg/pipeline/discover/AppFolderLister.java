@@ -1,5 +1,6 @@
 package dev.logberg.pipeline.discover;
 
+import dev.logberg.pipeline.storage.S3Settings;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.List;
@@ -16,11 +17,13 @@ public interface AppFolderLister extends Serializable {
   /** Every non-hidden file below an application folder, at any depth. */
   List<LogFile> listFiles(String appFolder) throws IOException;
 
-  /** The lister for a location's scheme. */
-  static AppFolderLister forLocation(String location) {
+  /** The lister for a location's scheme: {@code s3://} or a local path. */
+  static AppFolderLister forLocation(String location, S3Settings s3) {
+    if (location.startsWith("s3://")) {
+      return new S3AppFolderLister(s3);
+    }
     if (location.contains("://") && !location.startsWith("file://")) {
-      throw new IllegalArgumentException(
-          "input " + location + ": only local folders can be listed in this version (S3 arrives with the S3 issue)");
+      throw new IllegalArgumentException("input " + location + ": only s3:// and local folders can be listed");
     }
     return new LocalAppFolderLister();
   }

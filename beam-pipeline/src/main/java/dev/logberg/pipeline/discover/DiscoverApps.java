@@ -1,6 +1,7 @@
 package dev.logberg.pipeline.discover;
 
 import dev.logberg.pipeline.Counters;
+import dev.logberg.pipeline.storage.S3Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -25,33 +26,41 @@ import org.slf4j.LoggerFactory;
  */
 public final class DiscoverApps extends PTransform<PBegin, PCollection<AppFolder>> {
   private final List<String> roots;
+  private final S3Settings s3;
 
-  private DiscoverApps(List<String> roots) {
+  private DiscoverApps(List<String> roots, S3Settings s3) {
     this.roots = List.copyOf(roots);
+    this.s3 = s3;
   }
 
-  public static DiscoverApps under(List<String> roots) {
-    return new DiscoverApps(roots);
+  /** @param s3 how to reach the s3:// roots, if any */
+  public static DiscoverApps under(List<String> roots, S3Settings s3) {
+    return new DiscoverApps(roots, s3);
   }
 
   @Override
   public PCollection<AppFolder> expand(PBegin begin) {
     return begin
         .apply("Roots", Create.of(roots).withCoder(StringUtf8Coder.of()))
-        .apply("ListAppFolders", ParDo.of(new ListAppFolders()))
+        .apply("ListAppFolders", ParDo.of(new ListAppFolders(s3)))
         .apply("SpreadFolders", Reshuffle.viaRandomKey())
-        .apply("ListFolderFiles", ParDo.of(new ListFolderFiles()))
+        .apply("ListFolderFiles", ParDo.of(new ListFolderFiles(s3)))
         .setCoder(SerializableCoder.of(AppFolder.class));
   }
 
   static final class ListAppFolders extends DoFn<String, String> {
     private final Counter found = Counters.counter(Counters.FOLDERS_FOUND);
+    private final S3Settings s3;
+
+    ListAppFolders(S3Settings s3) {
+      this.s3 = s3;
+    }
 
     @ProcessElement
     public void process(@Element String root, OutputReceiver<String> out) {
       List<String> folders;
       try {
-        folders = AppFolderLister.forLocation(root).listAppFolders(root);
+        folders = AppFolderLister.forLocation(root, s3).listAppFolders(root);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot list input " + root + ": " + e.getMessage(), e);
       }
@@ -63,12 +72,17 @@ public final class DiscoverApps extends PTransform<PBegin, PCollection<AppFolder
   static final class ListFolderFiles extends DoFn<String, AppFolder> {
     private static final Logger LOG = LoggerFactory.getLogger(ListFolderFiles.class);
     private final Counter empty = Counters.counter(Counters.FOLDERS_EMPTY);
+    private final S3Settings s3;
+
+    ListFolderFiles(S3Settings s3) {
+      this.s3 = s3;
+    }
 
     @ProcessElement
     public void process(@Element String folder, OutputReceiver<AppFolder> out) {
       List<LogFile> files;
       try {
-        files = AppFolderLister.forLocation(folder).listFiles(folder);
+        files = AppFolderLister.forLocation(folder, s3).listFiles(folder);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot list application folder " + folder + ": " + e.getMessage(), e);
       }
