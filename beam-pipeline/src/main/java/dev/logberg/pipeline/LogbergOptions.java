@@ -36,7 +36,7 @@ public interface LogbergOptions extends PipelineOptions {
 
   void setS3PathStyleAccess(boolean value);
 
-  @Description("Iceberg catalog type: jdbc, hadoop or rest.")
+  @Description("Iceberg catalog type: glue (production: warehouse on S3, region), rest, jdbc or hadoop.")
   @Default.String("jdbc")
   String getCatalogType();
 
@@ -55,7 +55,17 @@ public interface LogbergOptions extends PipelineOptions {
 
   void setCatalogUri(String value);
 
-  @Description("Warehouse location for new tables' data and metadata.")
+  @Description("Glue catalog id (the AWS account id owning the Data Catalog) when it is not the caller's account.")
+  String getGlueCatalogId();
+
+  void setGlueCatalogId(String value);
+
+  @Description("Glue endpoint override (a VPC endpoint, or a stub in tests).")
+  String getGlueEndpoint();
+
+  void setGlueEndpoint(String value);
+
+  @Description("Warehouse location for new tables' data and metadata: a local folder or s3://bucket/prefix.")
   @Default.String("target/logberg/warehouse")
   String getWarehouse();
 

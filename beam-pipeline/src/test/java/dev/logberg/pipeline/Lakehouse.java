@@ -45,7 +45,10 @@ final class Lakehouse {
 
   String[] args(String... extra) {
     List<String> args = new ArrayList<>(List.of(
-        "--input=" + input, "--warehouse=" + warehouse, "--database=" + tables.database(), "--progressSeconds=0"));
+        "--input=" + input, "--database=" + tables.database(), "--progressSeconds=0"));
+    if (options.stream().noneMatch(o -> o.startsWith("--warehouse="))) {
+      args.add("--warehouse=" + warehouse);
+    }
     args.addAll(options);
     args.addAll(Arrays.asList(extra));
     return args.toArray(String[]::new);

@@ -102,6 +102,14 @@ public final class DeleteCommitter {
     return snapshot;
   }
 
+  /**
+   * A new file in the partition's folder. For an unpartitioned table the partition path is empty, and asking for it
+   * would give {@code data//file}: harmless on a disk, a different (escaped) key on S3.
+   */
+  static EncryptedOutputFile newOutputFile(OutputFileFactory outputs, PartitionSpec spec, StructLike partition) {
+    return spec.isUnpartitioned() ? outputs.newOutputFile() : outputs.newOutputFile(spec, partition);
+  }
+
   static int formatVersion(Table table) {
     return ((HasTableOperations) table).operations().current().formatVersion();
   }
@@ -128,7 +136,7 @@ public final class DeleteCommitter {
       FileScanTask task = files.get(entry.getKey());
       PartitionSpec spec = task.spec();
       StructLike partition = task.file().partition();
-      EncryptedOutputFile out = outputs.newOutputFile(spec, partition);
+      EncryptedOutputFile out = newOutputFile(outputs, spec, partition);
       PositionDeleteWriter<Record> writer =
           new GenericAppenderFactory(table.schema(), spec).newPosDeleteWriter(out, FileFormat.PARQUET, partition);
       try (writer) {

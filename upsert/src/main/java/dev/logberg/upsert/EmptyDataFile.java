@@ -30,7 +30,7 @@ final class EmptyDataFile {
   private EmptyDataFile() {}
 
   static DataFile write(Table table, OutputFileFactory outputs, PartitionSpec spec, StructLike partition) {
-    EncryptedOutputFile encrypted = outputs.newOutputFile(spec, partition);
+    EncryptedOutputFile encrypted = DeleteCommitter.newOutputFile(outputs, spec, partition);
     OutputFile file = encrypted.encryptingOutputFile();
     try {
       ParquetFileWriter writer =

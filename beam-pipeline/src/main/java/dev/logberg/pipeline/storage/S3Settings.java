@@ -1,8 +1,11 @@
 package dev.logberg.pipeline.storage;
 
 import dev.logberg.pipeline.LogbergOptions;
+import dev.logberg.upsert.SharedS3FileIO;
 import java.io.Serializable;
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.beam.sdk.io.aws2.options.S3Options;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -36,6 +39,27 @@ public record S3Settings(@Nullable URI endpoint, @Nullable String region, boolea
       builder.region(Region.of(region));
     }
     return builder.build();
+  }
+
+  /**
+   * Catalog properties for an Iceberg warehouse on this store: S3FileIO (the variant that survives Beam closing it),
+   * with the same endpoint, addressing and region. Credentials stay with the default chain.
+   */
+  public Map<String, String> icebergProperties() {
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put("io-impl", SharedS3FileIO.class.getName());
+    // Beam brings the SDK's Apache HTTP client; Iceberg's default (url-connection) is not on the classpath.
+    properties.put("http-client.type", "apache");
+    if (endpoint != null) {
+      properties.put("s3.endpoint", endpoint.toString());
+    }
+    if (pathStyle) {
+      properties.put("s3.path-style-access", "true");
+    }
+    if (region != null) {
+      properties.put("client.region", region);
+    }
+    return properties;
   }
 
   /** Points Beam's S3 filesystem, which reads the input files, at the same store. */

@@ -1,6 +1,7 @@
 package dev.logberg.pipeline.tables;
 
 import dev.logberg.pipeline.LogbergOptions;
+import dev.logberg.pipeline.storage.S3Settings;
 import dev.logberg.upsert.CatalogSpec;
 import dev.logberg.upsert.KeyValues;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ public final class CatalogSpecs {
   public static final String JDBC = "jdbc";
   public static final String HADOOP = "hadoop";
   public static final String REST = "rest";
+  public static final String GLUE = "glue";
 
   public static CatalogSpec fromOptions(LogbergOptions options) {
     String type = options.getCatalogType().trim().toLowerCase(Locale.ROOT);
@@ -29,11 +31,31 @@ public final class CatalogSpecs {
         properties.put("jdbc.schema-version", "V1");
       }
       case REST -> properties.put("uri", options.getCatalogUri());
-      case HADOOP -> {}
+      case HADOOP -> {
+        if (warehouse.contains("://")) {
+          throw new IllegalArgumentException(
+              "--catalogType=hadoop needs a local or HDFS --warehouse (it relies on atomic renames); use jdbc, rest or glue"
+                  + " for " + warehouse);
+        }
+      }
+      case GLUE -> {
+        putIfSet(properties, "glue.id", options.getGlueCatalogId());
+        putIfSet(properties, "glue.endpoint", options.getGlueEndpoint());
+        putIfSet(properties, "client.region", options.getRegion());
+      }
       default -> throw new IllegalArgumentException("--catalogType: unknown catalog type '" + type + "'");
+    }
+    if (warehouse.startsWith("s3://")) {
+      properties.putAll(S3Settings.fromOptions(options).icebergProperties());
     }
     properties.putAll(KeyValues.parse("--catalogProperties", options.getCatalogProperties()));
     return new CatalogSpec(options.getCatalogName(), properties);
+  }
+
+  private static void putIfSet(Map<String, String> properties, String key, String value) {
+    if (value != null) {
+      properties.put(key, value);
+    }
   }
 
   /** The embedded default: a sqlite catalog file beside a local warehouse folder. */
