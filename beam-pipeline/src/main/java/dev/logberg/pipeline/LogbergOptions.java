@@ -20,6 +20,20 @@ public interface LogbergOptions extends PipelineOptions {
 
   void setInput(List<String> value);
 
+  @Description(
+      "Demo of the S3 path on a laptop: start an S3 server on loopback, upload the (local) --input folders to it,"
+          + " and keep the warehouse and a sqlite catalog there. Overrides the input, warehouse and catalog options.")
+  @Default.Boolean(false)
+  boolean getLocalLake();
+
+  void setLocalLake(boolean value);
+
+  @Description("Folder that keeps the local lake's S3 objects and catalog between runs.")
+  @Default.String("target/logberg/local-lake")
+  String getLocalLakeDir();
+
+  void setLocalLakeDir(String value);
+
   @Description("AWS region of the S3 input; unset, the AWS default chain decides (AWS_REGION, profile, instance).")
   String getRegion();
 

@@ -4,6 +4,7 @@ import dev.logberg.pipeline.report.RunMetrics;
 import dev.logberg.pipeline.report.TableSummary;
 import dev.logberg.pipeline.tables.CatalogSpecs;
 import dev.logberg.pipeline.tables.LogbergTables;
+import dev.logberg.pipeline.storage.LocalLake;
 import dev.logberg.pipeline.tables.TableSetup;
 import dev.logberg.upsert.CatalogSpec;
 import java.io.PrintStream;
@@ -63,7 +64,7 @@ public final class Main {
       return BAD_OPTIONS;
     }
     return switch (command) {
-      case "run" -> runJob(options, out);
+      case "run" -> options.getLocalLake() ? runOnLocalLake(options, out) : runJob(options, out);
       case "verify" -> verify(options, out);
       default -> {
         out.println("Unknown command '" + command + "': use run (the default), verify or help.");
@@ -96,6 +97,15 @@ public final class Main {
     out.println(metrics.report());
     out.println(TableSummary.read(catalog, tables).report(tables));
     return metrics.get(Counters.APPS_FAILED) > 0 ? APPS_FAILED : OK;
+  }
+
+  private static int runOnLocalLake(LogbergOptions options, PrintStream out) {
+    try (LocalLake lake = LocalLake.start(options)) {
+      return runJob(options, out);
+    } catch (Exception e) {
+      out.println("Local lake FAILED: " + rootMessage(e));
+      return JOB_FAILED;
+    }
   }
 
   private static int verify(LogbergOptions options, PrintStream out) {

@@ -26,6 +26,10 @@ public final class OptionsValidator {
     List<String> problems = new ArrayList<>();
     if (forRun) {
       checkInputs(problems, options.getInput());
+      if (options.getLocalLake() && options.getInput() != null
+          && options.getInput().stream().anyMatch(i -> i.contains("://"))) {
+        problems.add("--localLake uploads local --input folders; it cannot take " + options.getInput());
+      }
     }
     check(problems, IDENTIFIER.matcher(options.getDatabase()).matches(),
         "--database: '" + options.getDatabase() + "' is not a plain identifier (letters, digits, _)");

@@ -15,13 +15,14 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * A real S3 server (s3proxy) in this JVM on a random loopback port, with static test credentials published as the
- * AWS SDK's system properties, so every client on the default chain (ours, Beam's) authenticates.
+ * A real S3 server (s3proxy) in this JVM on a random loopback port, for the local lake and the tests. Its static
+ * credentials (a local secret, not an AWS one) are published as the AWS SDK's system properties, so every client on
+ * the default chain (ours, Beam's, Iceberg's) authenticates.
  */
 public final class LoopbackS3 implements AutoCloseable {
   public static final String REGION = "us-east-1";
-  private static final String ACCESS_KEY = "logberg-test";
-  private static final String SECRET_KEY = "logberg-test-secret";
+  private static final String ACCESS_KEY = "logberg-local";
+  private static final String SECRET_KEY = "logberg-local-secret";
 
   private final S3Proxy proxy;
   private final BlobStoreContext context;
