@@ -77,7 +77,14 @@ public final class Main {
     CatalogSpec catalog = CatalogSpecs.fromOptions(options);
     LogbergTables tables = new LogbergTables(options.getDatabase(), options.getTable());
     RunContext context = RunContext.startingNow(options.getJobName());
-    TableSetup.ensureTables(catalog, tables, options.getPartitionBy());
+    try {
+      TableSetup.ensureTables(catalog, tables, options.getPartitionBy());
+    } catch (RuntimeException e) {
+      LOG.error("Preparing the tables failed", e);
+      out.printf("Cannot prepare the tables of %s in catalog %s (warehouse %s): %s%n", tables.dataTable(),
+          catalog.name(), options.getWarehouse(), rootMessage(e));
+      return JOB_FAILED;
+    }
 
     Pipeline pipeline = Pipeline.create(options);
     LogbergPipeline.build(pipeline, options, catalog.forWorkers(), context);

@@ -105,6 +105,29 @@ class S3InputTest {
     assertThat(remote.rows(remote.tables.metadataTable()), hasSize(0));
   }
 
+  @Test
+  void anUnreachableS3FailsTheJobNamingTheLocationAndRecordsNothing() {
+    // Nothing listens on port 1: S3 is down for this run.
+    Lakehouse remote = new Lakehouse(dir.resolve("remote"), "s3://spark-logs/spark-application-logs/spark-team-a",
+        "--s3Endpoint=http://127.0.0.1:1", "--s3PathStyleAccess", "--region=" + LoopbackS3.REGION);
+    Lakehouse.Run run = remote.run();
+    assertThat(run.exitCode(), is(Main.JOB_FAILED));
+    assertThat(run.output(), run.output().contains("cannot list s3://spark-logs/spark-application-logs/spark-team-a/"),
+        is(true));
+    assertThat(remote.rows(remote.tables.metadataTable()), hasSize(0));
+  }
+
+  @Test
+  void anUnreachableWarehouseFailsBeforeTheJobNamingIt() {
+    Lakehouse remote = new Lakehouse(dir.resolve("remote"), TREE.toString(),
+        "--warehouse=s3://lake/warehouse", "--catalogUri=jdbc:sqlite:" + dir.resolve("catalog.db"),
+        "--s3Endpoint=http://127.0.0.1:1", "--s3PathStyleAccess", "--region=" + LoopbackS3.REGION);
+    Lakehouse.Run run = remote.run();
+    assertThat(run.exitCode(), is(Main.JOB_FAILED));
+    assertThat(run.output(), run.output().contains("Cannot prepare the tables of")
+        && run.output().contains("warehouse s3://lake/warehouse"), is(true));
+  }
+
   private static String[] concat(String[] first, String... more) {
     String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
     System.arraycopy(more, 0, all, first.length, more.length);
