@@ -14,7 +14,8 @@ public interface LogbergOptions extends PipelineOptions {
 
   @Description(
       "Folders whose spark-* subfolders are Spark application log folders (one per application), comma-separated:"
-          + " local paths or s3://bucket/prefix.")
+          + " local paths or s3://bucket/prefix. Unset: testdata/spark-application-logs/spark-team-a, the checked-in"
+          + " test data.")
   @Default.InstanceFactory(DefaultInput.class)
   List<String> getInput();
 
