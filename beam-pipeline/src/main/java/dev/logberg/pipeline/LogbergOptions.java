@@ -1,5 +1,6 @@
 package dev.logberg.pipeline;
 
+import dev.logberg.upsert.ResolvePlans;
 import java.util.List;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.DefaultValueFactory;
@@ -142,7 +143,7 @@ public interface LogbergOptions extends PipelineOptions {
   @Description(
       "Merge-key resolutions that read at most this many rows run inside one worker; larger ones are distributed by"
           + " key (GroupByKey). 0 always distributes.")
-  @Default.Long(2_000_000L)
+  @Default.Long(ResolvePlans.DEFAULT_IN_PROCESS_MAX_ROWS)
   long getResolveInProcessMaxRows();
 
   void setResolveInProcessMaxRows(long value);

@@ -4,10 +4,9 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
-import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.startsWith;
+import static org.hamcrest.Matchers.not;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -281,7 +280,7 @@ class EndToEndTest {
     List<Path> files = filesOfTree().stream()
         .filter(p -> input.relativize(p).getName(0).toString().equals(app))
         .filter(p -> p.toString().endsWith(".json")).toList();
-    assertThat(files, everyItem(org.hamcrest.Matchers.hasToString(startsWith(input.toString()))));
+    assertThat("the test needs a plain file of " + app, files, is(not(empty())));
     return files;
   }
 

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -92,9 +91,5 @@ final class Lakehouse {
 
   Table table(TableIdentifier id) {
     return catalog().apply(c -> c.loadTable(id));
-  }
-
-  static Stream<Record> of(List<Record> rows, String column, Object value) {
-    return rows.stream().filter(r -> value.equals(r.getField(column)));
   }
 }

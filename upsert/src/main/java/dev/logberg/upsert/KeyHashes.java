@@ -27,10 +27,6 @@ public final class KeyHashes implements Serializable {
     return Arrays.binarySearch(sorted, hash(key)) >= 0;
   }
 
-  public int size() {
-    return sorted.length;
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof KeyHashes other && Arrays.equals(sorted, other.sorted);
