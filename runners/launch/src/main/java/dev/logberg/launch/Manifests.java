@@ -1,0 +1,121 @@
+package dev.logberg.launch;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The FlinkDeployment and SparkApplication of a launch, built as maps and lists and written by SnakeYAML: every
+ * value is a scalar node that SnakeYAML quotes as needed, and every pipeline argument is one list item, so no value
+ * can add keys, documents or commands.
+ */
+final class Manifests {
+  static final String FLINK_API_VERSION = "flink.apache.org/v1beta1";
+  static final String FLINK_VERSION = "v1_19";
+  static final String FLINK_JAR = "local:///opt/flink/usrlib/logberg-flink.jar";
+  static final String FLINK_ENTRY_CLASS = "dev.logberg.runners.flink.LogbergFlink";
+  static final String SPARK_API_VERSION = "sparkoperator.k8s.io/v1beta2";
+  static final String SPARK_VERSION = "3.5.3";
+  static final String SPARK_JAR = "local:///opt/logberg/logberg-spark.jar";
+  static final String SPARK_MAIN_CLASS = "dev.logberg.runners.spark.LogbergSpark";
+  /** Slots per task manager and cores per executor: a launch's parallelism is spread over pods of this size. */
+  static final int CORES_PER_WORKER = 2;
+
+  private Manifests() {}
+
+  /** What names and places the Kubernetes resource. */
+  record Placement(String name, String namespace, String image, String serviceAccount, int parallelism) {}
+
+  /**
+   * Application mode, run once: upgradeMode stateless and no checkpointing (the job is bounded; a failed run is
+   * repeated by launching again, which the metadata table makes safe).
+   */
+  static Map<String, Object> flinkDeployment(Placement placement, List<String> pipelineArgs) {
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("image", placement.image());
+    spec.put("imagePullPolicy", "IfNotPresent");
+    spec.put("flinkVersion", FLINK_VERSION);
+    spec.put("serviceAccount", placement.serviceAccount());
+    spec.put("flinkConfiguration", Map.of("taskmanager.numberOfTaskSlots", String.valueOf(CORES_PER_WORKER)));
+    spec.put("jobManager", Map.of("resource", cpuAndMemory(1, "2048m")));
+    spec.put("taskManager", Map.of("resource", cpuAndMemory(CORES_PER_WORKER, "4096m")));
+    Map<String, Object> job = new LinkedHashMap<>();
+    job.put("jarURI", FLINK_JAR);
+    job.put("entryClass", FLINK_ENTRY_CLASS);
+    job.put("args", List.copyOf(pipelineArgs));
+    job.put("parallelism", placement.parallelism());
+    job.put("upgradeMode", "stateless");
+    spec.put("job", job);
+    return resource(FLINK_API_VERSION, "FlinkDeployment", placement, "flink", spec);
+  }
+
+  /** Cluster mode; the driver and the executors both reach S3 and the catalog, so both run as the service account. */
+  static Map<String, Object> sparkApplication(Placement placement, List<String> pipelineArgs) {
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("type", "Java");
+    spec.put("mode", "cluster");
+    spec.put("image", placement.image());
+    spec.put("imagePullPolicy", "IfNotPresent");
+    spec.put("mainClass", SPARK_MAIN_CLASS);
+    spec.put("mainApplicationFile", SPARK_JAR);
+    spec.put("arguments", List.copyOf(pipelineArgs));
+    spec.put("sparkVersion", SPARK_VERSION);
+    spec.put("restartPolicy", Map.of("type", "Never"));
+    spec.put("sparkConf", Map.of("spark.default.parallelism", String.valueOf(placement.parallelism())));
+    spec.put("driver", sparkPod(1, "2g", placement.serviceAccount(), null));
+    int executors = (placement.parallelism() + CORES_PER_WORKER - 1) / CORES_PER_WORKER;
+    spec.put("executor", sparkPod(CORES_PER_WORKER, "4g", placement.serviceAccount(), executors));
+    return resource(SPARK_API_VERSION, "SparkApplication", placement, "spark", spec);
+  }
+
+  static String toYaml(Map<String, Object> manifest) {
+    DumperOptions options = new DumperOptions();
+    options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+    options.setIndent(2);
+    options.setIndicatorIndent(2);
+    options.setIndentWithIndicator(true);
+    // Long arguments stay on one line: folded scalars are valid YAML but hard to read and diff.
+    options.setSplitLines(false);
+    return new Yaml(options).dump(manifest);
+  }
+
+  private static Map<String, Object> resource(
+      String apiVersion, String kind, Placement placement, String component, Map<String, Object> spec) {
+    Map<String, Object> labels = new LinkedHashMap<>();
+    labels.put("app.kubernetes.io/name", "logberg");
+    labels.put("app.kubernetes.io/component", component);
+    labels.put("app.kubernetes.io/instance", placement.name());
+    labels.put("app.kubernetes.io/managed-by", "logberg-launch");
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("name", placement.name());
+    metadata.put("namespace", placement.namespace());
+    metadata.put("labels", labels);
+    Map<String, Object> manifest = new LinkedHashMap<>();
+    manifest.put("apiVersion", apiVersion);
+    manifest.put("kind", kind);
+    manifest.put("metadata", metadata);
+    manifest.put("spec", spec);
+    return manifest;
+  }
+
+  private static Map<String, Object> cpuAndMemory(int cpu, String memory) {
+    Map<String, Object> resource = new LinkedHashMap<>();
+    resource.put("cpu", cpu);
+    resource.put("memory", memory);
+    return resource;
+  }
+
+  private static Map<String, Object> sparkPod(int cores, String memory, String serviceAccount, Integer instances) {
+    Map<String, Object> pod = new LinkedHashMap<>();
+    pod.put("cores", cores);
+    if (instances != null) {
+      pod.put("instances", instances);
+    }
+    pod.put("memory", memory);
+    pod.put("serviceAccount", serviceAccount);
+    pod.put("labels", Map.of("version", SPARK_VERSION));
+    return pod;
+  }
+}
