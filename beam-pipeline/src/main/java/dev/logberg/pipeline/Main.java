@@ -1,5 +1,6 @@
 package dev.logberg.pipeline;
 
+import dev.logberg.pipeline.report.CanonicalTables;
 import dev.logberg.pipeline.report.RunMetrics;
 import dev.logberg.pipeline.report.TableSummary;
 import dev.logberg.pipeline.tables.CatalogSpecs;
@@ -14,6 +15,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The command line: {@code run} (the default) lands the logs and prints a summary; {@code verify} prints the
- * summary of existing tables; {@code --help} lists the options.
+ * summary of existing tables; {@code dump} prints their canonical content (to compare deployments);
+ * {@code --help} lists the options.
  *
  * <p>Exit codes: 0 done, 1 the job failed, 2 bad options, 3 done but some applications were recorded FAILED.
  */
@@ -41,6 +44,21 @@ public final class Main {
 
   public static void main(String[] args) {
     System.exit(run(args, System.out));
+  }
+
+  /**
+   * The arguments with a runner's defaults added (each {@code --name=value}) where the user did not set that option:
+   * how a runner's jar sets what its runner needs without the pipeline knowing which runner it is on.
+   */
+  public static String[] withDefaults(String[] args, String... defaults) {
+    List<String> result = new ArrayList<>(Arrays.asList(args));
+    for (String option : defaults) {
+      String name = option.substring(0, option.indexOf('='));
+      if (result.stream().noneMatch(a -> a.equals(name) || a.startsWith(name + "="))) {
+        result.add(option);
+      }
+    }
+    return result.toArray(String[]::new);
   }
 
   public static int run(String[] args, PrintStream out) {
@@ -65,9 +83,10 @@ public final class Main {
     }
     return switch (command) {
       case "run" -> options.getLocalLake() ? runOnLocalLake(options, out) : runJob(options, out);
-      case "verify" -> verify(options, out);
+      case "verify" -> printTables(options, out, (catalog, tables) -> TableSummary.read(catalog, tables).report(tables));
+      case "dump" -> printTables(options, out, (catalog, tables) -> String.join("\n", CanonicalTables.dump(catalog, tables)));
       default -> {
-        out.println("Unknown command '" + command + "': use run (the default), verify or help.");
+        out.println("Unknown command '" + command + "': use run (the default), verify, dump or help.");
         yield BAD_OPTIONS;
       }
     };
@@ -115,11 +134,13 @@ public final class Main {
     }
   }
 
-  private static int verify(LogbergOptions options, PrintStream out) {
+  /** {@code verify} and {@code dump}: read the existing tables and print what {@code show} makes of them. */
+  private static int printTables(
+      LogbergOptions options, PrintStream out, BiFunction<CatalogSpec, LogbergTables, String> show) {
     CatalogSpec catalog = CatalogSpecs.fromOptions(options);
     LogbergTables tables = new LogbergTables(options.getDatabase(), options.getTable());
     try {
-      out.println(TableSummary.read(catalog, tables).report(tables));
+      out.println(show.apply(catalog, tables));
       return OK;
     } catch (RuntimeException e) {
       out.println("Cannot read the tables of " + tables.dataTable() + ": " + rootMessage(e));
@@ -180,9 +201,10 @@ public final class Main {
   private static void printHelp(PrintStream out) {
     out.println("Logberg: lands Spark application logs in Apache Iceberg with one Apache Beam pipeline.");
     out.println();
-    out.println("Usage: logberg [run|verify] [--option=value ...]");
+    out.println("Usage: logberg [run|verify|dump] [--option=value ...]");
     out.println("  run      discover application folders, land new or changed ones, print a summary (default)");
     out.println("  verify   print the summary of the existing tables");
+    out.println("  dump     print the tables' rows as sorted lines without run-dependent columns, to diff deployments");
     out.println();
     PipelineOptionsFactory.printHelp(out, LogbergOptions.class);
     out.println("Any Beam option (e.g. --runner, --jobName) is accepted too.");

@@ -15,6 +15,7 @@ import dev.logberg.pipeline.tables.RejectsTable;
 import dev.logberg.pipeline.tables.SparkLogsTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
@@ -200,13 +201,29 @@ class EndToEndTest {
   }
 
   @Test
-  void verifyPrintsTheSummaryOfExistingTables() {
+  void verifyPrintsTheSummaryAndDumpTheCanonicalRowsOfExistingTables() {
     assertThat(lake.run().exitCode(), is(Main.OK));
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    int code = Main.run(prepend("verify", lake.args()), new java.io.PrintStream(bytes, true));
     long valid = manifest.get("totals").get("validLines").asLong();
-    assertThat(code, is(Main.OK));
-    assertThat(bytes.toString(), containsString(String.format("Table %s: %,d records", lake.tables.dataTable(), valid)));
+    assertThat(command("verify"), containsString(String.format("Table %s: %,d records", lake.tables.dataTable(), valid)));
+
+    List<String> dump = command("dump").lines().toList();
+    long rejected = sum(manifest.get("totals").get("rejects"));
+    int apps = manifest.get("apps").size();
+    assertThat(dump, hasSize((int) (3 + valid + apps + rejected)));
+    assertThat(dump.stream().filter(l -> l.startsWith("# ")).count(), is(3L));
+    assertThat(dump.stream().filter(l -> l.contains("INGESTED_AT") || l.contains("ingested_at")).count(), is(0L));
+
+    // Reprocessing everything rewrites every row with new times and job ids; the canonical content stays the same.
+    assertThat(lake.run("--reprocessAll").exitCode(), is(Main.OK));
+    assertThat(command("dump").lines().toList(), is(dump));
+  }
+
+  private String command(String command) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    int code = Main.run(prepend(command, lake.args()), new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8));
+    String output = bytes.toString(StandardCharsets.UTF_8);
+    assertThat(output, code, is(Main.OK));
+    return output;
   }
 
   // --- helpers

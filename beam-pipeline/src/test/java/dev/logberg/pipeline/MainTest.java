@@ -24,7 +24,7 @@ class MainTest {
     Result help = main("--help");
     assertThat(help.code(), is(Main.OK));
     assertThat(help.output(), allOf(
-        containsString("Usage: logberg [run|verify]"),
+        containsString("Usage: logberg [run|verify|dump]"),
         containsString("--input"),
         containsString("spark-* subfolders"),
         containsString("--maxAttempts"),
@@ -48,5 +48,13 @@ class MainTest {
     Result unknown = main("vrify");
     assertThat(unknown.code(), is(Main.BAD_OPTIONS));
     assertThat(unknown.output(), containsString("Unknown command 'vrify'"));
+  }
+
+  @Test
+  void runnerDefaultsApplyOnlyWhereTheUserSetNothing() {
+    String[] args = Main.withDefaults(new String[] {"run", "--runner=SparkRunner", "--parallelism", "4"},
+        "--runner=FlinkRunner", "--parallelism=2", "--reIterableGroupByKeyResult=true");
+    assertThat(java.util.List.of(args), is(java.util.List.of(
+        "run", "--runner=SparkRunner", "--parallelism", "4", "--reIterableGroupByKeyResult=true")));
   }
 }

@@ -77,7 +77,8 @@ public record TableSummary(
     return colon < 0 ? reason : reason.substring(0, colon);
   }
 
-  private static void scan(Catalog catalog, TableIdentifier id, Consumer<Record> each, String... columns) {
+  /** Reads the given columns of every live row of a table. */
+  static void scan(Catalog catalog, TableIdentifier id, Consumer<Record> each, String... columns) {
     Table table = catalog.loadTable(id);
     try (CloseableIterable<Record> rows = IcebergGenerics.read(table).select(columns).build()) {
       rows.forEach(each);
