@@ -2,6 +2,7 @@ package dev.logberg.launch;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -91,6 +92,9 @@ record LaunchRequest(
     } else {
       try {
         template = TemplateSpec.read(workingDir.resolve(templateFile.get()));
+      } catch (NoSuchFileException e) {
+        problems.add("--template " + templateFile.get() + ": no such file (" + workingDir.resolve(templateFile.get())
+            + ")");
       } catch (IOException e) {
         problems.add("cannot read --template " + templateFile.get() + ": " + e);
       } catch (IllegalArgumentException e) {

@@ -78,6 +78,8 @@ final class Manifests {
     options.setIndentWithIndicator(true);
     // Long arguments stay on one line: folded scalars are valid YAML but hard to read and diff.
     options.setSplitLines(false);
+    // Control characters are escaped in a double-quoted string; the default would turn such a value into !!binary.
+    options.setNonPrintableStyle(DumperOptions.NonPrintableStyle.ESCAPE);
     return new Yaml(options).dump(manifest);
   }
 

@@ -60,7 +60,7 @@ public record TemplateSpec(String name, String description, List<Parameter> para
   public static TemplateSpec read(Path file) throws IOException {
     JsonNode root;
     try {
-      root = JSON.readTree(file.toFile());
+      root = JSON.readTree(Files.readString(file));
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("template " + file + " is not valid JSON: " + e.getOriginalMessage());
     }
@@ -185,6 +185,9 @@ public record TemplateSpec(String name, String description, List<Parameter> para
       if (parameter.isEmpty()) {
         problems.add("unknown parameter " + Messages.quote(value.getKey()) + " (the template " + name + " has: "
             + known + ")");
+      } else if (value.getValue().indexOf('\0') >= 0) {
+        // No process argument can hold it (the JVM refuses), so no launch could pass it on.
+        problems.add("parameter " + value.getKey() + ": " + Messages.quote(value.getValue()) + " holds a NUL character");
       } else {
         parameter.get().problemWith(value.getValue()).ifPresent(problems::add);
       }
