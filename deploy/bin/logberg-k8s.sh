@@ -27,7 +27,7 @@ Verbs:
 
 Options:
   --engine flink|spark      which operator runs the job (required)
-  --jobName NAME            Kubernetes name of the job (default: logberg); lowercase letters, digits, '-', <= 45
+  --jobName NAME            Kubernetes name of the job (default: logberg): a-z, 0-9, '-', from a letter, <= 45
   --namespace NS            namespace of the job (default: logberg)
   --serviceAccount SA       service account of the job's pods (default: logberg-flink / logberg-spark)
   --image IMAGE             image of the job (deploy: passed to the launcher; verify: required unless --local)
@@ -173,7 +173,7 @@ case "$verb" in
 esac
 
 # What differs between the engines: the operator's resource, the launcher's target, the pods' labels, where the
-# image keeps the jar and its engine's libraries, and the states that end a job.
+# image keeps the jar (self-contained: `java -jar` runs it), and the states that end a job.
 case "$engine" in
   flink)
     resource="flinkdeployments.flink.apache.org"
@@ -183,8 +183,7 @@ case "$engine" in
     status_columns="NAME:.metadata.name,JOB:.status.jobStatus.state,LIFECYCLE:.status.lifecycleState,JOBMANAGER:.status.jobManagerDeploymentStatus"
     pods_selector="app=$job_name"
     main_pod_selector="app=$job_name,component=jobmanager"
-    image_classpath="/opt/flink/usrlib/logberg-flink.jar:/opt/flink/lib/*"
-    main_class="dev.logberg.runners.flink.LogbergFlink"
+    image_jar="/opt/flink/usrlib/logberg-flink.jar" # deploy/flink/Dockerfile
     run_as_user=9999 # the flink user of the official image
     ;;
   spark)
@@ -195,8 +194,7 @@ case "$engine" in
     status_columns="NAME:.metadata.name,STATE:.status.applicationState.state,ATTEMPTS:.status.submissionAttempts,DRIVER:.status.driverInfo.podName"
     pods_selector="sparkoperator.k8s.io/app-name=$job_name"
     main_pod_selector="sparkoperator.k8s.io/app-name=$job_name,spark-role=driver"
-    image_classpath="/opt/logberg/logberg-spark.jar:/opt/spark/jars/*"
-    main_class="dev.logberg.runners.spark.LogbergSpark"
+    image_jar="/opt/logberg/logberg-spark.jar" # deploy/spark/Dockerfile
     run_as_user=185 # the spark user of the official image
     ;;
   "") fail_usage "--engine is required: --engine flink or --engine spark" ;;
@@ -206,9 +204,10 @@ service_account=${service_account:-logberg-$engine}
 
 # Names end up in label selectors and a JSON override: restricting them to Kubernetes name syntax keeps them inert
 # there too. 45 is Flink's limit for a cluster id; the Spark driver pod adds "-driver" within 63.
+# The launcher checks the same.
 dns_label='^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'
-[[ $job_name =~ $dns_label && ${#job_name} -le 45 ]] ||
-  fail_usage "--jobName '$job_name' must be lowercase letters, digits and '-', at most 45 characters"
+[[ $job_name =~ ^[a-z]([-a-z0-9]*[a-z0-9])?$ && ${#job_name} -le 45 ]] ||
+  fail_usage "--jobName '$job_name' must be lowercase letters, digits and '-', start with a letter, at most 45 characters"
 [[ $namespace =~ $dns_label && ${#namespace} -le 63 ]] || fail_usage "--namespace '$namespace' is not a Kubernetes name"
 [[ $service_account =~ $dns_label && ${#service_account} -le 63 ]] ||
   fail_usage "--serviceAccount '$service_account' is not a Kubernetes name"
@@ -301,7 +300,7 @@ verify() {
     require_tools java
     local jar="$repo_root/runners/$engine/target/logberg-$engine.jar"
     require_file "$engine jar (build it: mvn -B package -DskipTests)" "$jar"
-    run java -cp "$jar" "$main_class" "${args[@]}"
+    run java -jar "$jar" "${args[@]}"
     return
   fi
   require_tools kubectl
@@ -312,7 +311,7 @@ verify() {
   overrides=$(printf '{"apiVersion":"v1","spec":{"serviceAccountName":"%s","securityContext":{"runAsNonRoot":true,"runAsUser":%s}}}' \
     "$service_account" "$run_as_user")
   run kubectl run "$job_name-verify" --namespace "$namespace" --image "$image" --restart=Never --rm --attach --quiet \
-    --overrides "$overrides" --command -- java -cp "$image_classpath" "$main_class" "${args[@]}"
+    --overrides "$overrides" --command -- java -jar "$image_jar" "${args[@]}"
 }
 
 cleanup() {
