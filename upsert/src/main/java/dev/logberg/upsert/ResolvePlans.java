@@ -57,8 +57,10 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
           .addInt64Field("deleted_rows")
           .build();
 
-  static final String METRICS_NAMESPACE = "logberg.upsert";
-  static final String ROWS_DELETED = "rows_deleted";
+  /** Counters of the resolution, for run reports: rows deleted (both paths) and keyed rows shuffled (distributed). */
+  public static final String METRICS_NAMESPACE = "logberg.upsert";
+  public static final String ROWS_DELETED = "rows_deleted";
+  public static final String ROWS_SHUFFLED = "keyed_rows_shuffled";
   private static final TupleTag<ResolutionPlan> PLAN = new TupleTag<>() {};
   private static final TupleTag<FileDeletes> FILE_DELETES = new TupleTag<>() {};
   private static final TupleTag<ResolutionPlan> SMALL = new TupleTag<>() {};
@@ -154,7 +156,7 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
     private final TableHandle table;
     private final MergeKeys keys;
     private final @Nullable PCollectionView<KeyHashes> filter;
-    private final Counter scanned = Metrics.counter(METRICS_NAMESPACE, "keyed_rows_shuffled");
+    private final Counter scanned = Metrics.counter(METRICS_NAMESPACE, ROWS_SHUFFLED);
     private transient KeyScanner scanner;
 
     ScanKeysFn(TableHandle table, MergeKeys keys, @Nullable PCollectionView<KeyHashes> filter) {

@@ -1,6 +1,7 @@
 package dev.logberg.pipeline.report;
 
 import dev.logberg.pipeline.Counters;
+import dev.logberg.upsert.ResolvePlans;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.PipelineResult;
@@ -13,14 +14,23 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
 public record RunMetrics(Map<String, Long> counters) {
 
   public static RunMetrics of(PipelineResult result) {
-    MetricQueryResults query =
-        result.metrics().queryMetrics(MetricsFilter.builder().addNameFilter(MetricNameFilter.inNamespace(Counters.NAMESPACE)).build());
+    MetricQueryResults query = result.metrics().queryMetrics(MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.inNamespace(Counters.NAMESPACE))
+        .addNameFilter(MetricNameFilter.inNamespace(ResolvePlans.METRICS_NAMESPACE))
+        .build());
     Map<String, Long> counters = new TreeMap<>();
     for (MetricResult<Long> counter : query.getCounters()) {
+      String namespace = counter.getName().getNamespace();
+      String name = namespace.equals(Counters.NAMESPACE) ? counter.getName().getName() : upsert(counter.getName().getName());
       // Attempted, not committed: not every runner reports committed values.
-      counters.merge(counter.getName().getName(), counter.getAttempted(), Long::sum);
+      counters.merge(name, counter.getAttempted(), Long::sum);
     }
     return new RunMetrics(counters);
+  }
+
+  /** The key of an upsert resolution counter (namespace {@link ResolvePlans#METRICS_NAMESPACE}). */
+  static String upsert(String name) {
+    return "upsert." + name;
   }
 
   public long get(String name) {
@@ -60,6 +70,10 @@ public record RunMetrics(Map<String, Long> counters) {
             "  parsed: %,d rows, %,d rejected %s",
             get(Counters.ROWS_PARSED), get(Counters.LINES_REJECTED), withPrefix(Counters.REJECTED_PREFIX)),
         String.format(
-            "  applications: %d succeeded, %d failed", get(Counters.APPS_SUCCEEDED), get(Counters.APPS_FAILED)));
+            "  applications: %d succeeded, %d failed", get(Counters.APPS_SUCCEEDED), get(Counters.APPS_FAILED)),
+        String.format("  upsert: %,d superseded rows deleted, %s", get(upsert(ResolvePlans.ROWS_DELETED)),
+            get(upsert(ResolvePlans.ROWS_SHUFFLED)) == 0
+                ? "resolved in process"
+                : String.format("distributed (%,d keyed rows shuffled)", get(upsert(ResolvePlans.ROWS_SHUFFLED)))));
   }
 }

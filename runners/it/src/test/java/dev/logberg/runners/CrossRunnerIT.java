@@ -1,0 +1,155 @@
+package dev.logberg.runners;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.logberg.pipeline.LogbergOptions;
+import dev.logberg.pipeline.report.CanonicalTables;
+import dev.logberg.pipeline.tables.CatalogSpecs;
+import dev.logberg.pipeline.tables.LogbergTables;
+import dev.logberg.upsert.CatalogSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The portability promise: the same jar-packaged pipeline on Direct, Flink (local mini-cluster, parallelism 2) and
+ * Spark ({@code local[2]}) lands the same tables from testdata/, and a second run changes nothing.
+ */
+class CrossRunnerIT {
+  private static final Path TREE = RunnerJar.REPO.resolve("testdata/spark-application-logs/spark-team-a");
+  private static final Path MANIFEST = RunnerJar.REPO.resolve("testdata/expected/spark-team-a.manifest.json");
+  private static final Pattern UPSERT = Pattern.compile("upsert: ([\\d,]+) superseded rows deleted, (.*)");
+
+  @TempDir static Path dir;
+  private static Path input;
+  private static JsonNode totals;
+
+  @BeforeAll
+  static void copyTestdata() throws IOException {
+    // One input location for every run: the metadata table records it, and the dumps compare it.
+    input = dir.resolve("spark-team-a");
+    try (Stream<Path> files = Files.walk(TREE)) {
+      for (Path from : (Iterable<Path>) files::iterator) {
+        Path to = input.resolve(TREE.relativize(from).toString());
+        if (Files.isDirectory(from)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+    totals = new ObjectMapper().readTree(MANIFEST.toFile()).get("totals");
+  }
+
+  @Test
+  void directFlinkAndSparkLandIdenticalTablesAndASecondRunChangesNothing() throws Exception {
+    Map<RunnerJar, List<String>> dumps = new EnumMap<>(RunnerJar.class);
+    for (RunnerJar runner : RunnerJar.values()) {
+      Warehouse warehouse = new Warehouse(runner + "-identical");
+      RunnerJar.Run first = runner.run(warehouse.logs(), "run", warehouse.args());
+      assertThat(runner + ": " + first.output(), first.exitCode(), is(0));
+      assertThat(first.output(), containsString("applications: 5 succeeded, 0 failed"));
+      List<String> dump = warehouse.dump();
+      List<Long> snapshots = warehouse.snapshots();
+
+      RunnerJar.Run second = runner.run(warehouse.logs(), "run", warehouse.args());
+      assertThat(runner + ": " + second.output(), second.exitCode(), is(0));
+      assertThat(second.output(), containsString("{SKIP_DONE=5}"));
+      assertThat(runner + ": no table changed", warehouse.snapshots(), is(snapshots));
+      assertThat(runner + ": same rows", warehouse.dump(), is(dump));
+      dumps.put(runner, dump);
+    }
+    List<String> direct = dumps.get(RunnerJar.DIRECT);
+    // Three header lines, every valid line, one status row per application, every rejected line.
+    long rejects = 0;
+    for (JsonNode count : totals.get("rejects")) {
+      rejects += count.asLong();
+    }
+    assertThat(direct, hasSize((int) (3 + totals.get("validLines").asLong() + totals.get("apps").asLong() + rejects)));
+    assertThat(direct.stream().filter(l -> l.contains("\tSUCCESS\t")).count(), is(totals.get("apps").asLong()));
+    assertThat("Flink = Direct", dumps.get(RunnerJar.FLINK), is(direct));
+    assertThat("Spark = Direct", dumps.get(RunnerJar.SPARK), is(direct));
+  }
+
+  @Test
+  void upsertResolutionRunsDistributedOnFlinkAndSparkWithTheSameResult() throws Exception {
+    for (RunnerJar runner : List.of(RunnerJar.FLINK, RunnerJar.SPARK)) {
+      Warehouse warehouse = new Warehouse(runner + "-distributed");
+      RunnerJar.Run first = runner.run(warehouse.logs(), "run", warehouse.args());
+      assertThat(runner + ": " + first.output(), first.exitCode(), is(0));
+      List<String> landed = warehouse.dump();
+
+      // Every row comes again: each key now has two rows, and the GroupByKey by merge key must pick one.
+      RunnerJar.Run again = runner.run(
+          warehouse.logs(), "run", warehouse.args("--reprocessAll", "--resolveInProcessMaxRows=0"));
+      assertThat(runner + ": " + again.output(), again.exitCode(), is(0));
+      Matcher upsert = UPSERT.matcher(again.output());
+      assertThat(again.output(), upsert.find(), is(true));
+      assertThat(upsert.group(2), containsString("distributed"));
+      assertThat(Long.parseLong(upsert.group(1).replace(",", "")),
+          greaterThanOrEqualTo(totals.get("validLines").asLong()));
+      assertThat(runner + ": the same live rows after resolving every key again", warehouse.dump(), is(landed));
+      assertThat(landed, not(hasSize(0)));
+    }
+  }
+
+  /** A local warehouse (sqlite catalog beside it) of one runner's runs. */
+  private record Warehouse(Path path) {
+    Warehouse(String name) {
+      this(dir.resolve(name).resolve("warehouse"));
+    }
+
+    Path logs() {
+      return path.resolveSibling("logs");
+    }
+
+    List<String> args(String... extra) {
+      List<String> args = new ArrayList<>(
+          List.of("--input=" + input, "--warehouse=" + path, "--progressSeconds=0"));
+      args.addAll(List.of(extra));
+      return args;
+    }
+
+    CatalogSpec catalog() {
+      return CatalogSpecs.fromOptions(
+          PipelineOptionsFactory.fromArgs(args().toArray(String[]::new)).as(LogbergOptions.class));
+    }
+
+    LogbergTables tables() {
+      return new LogbergTables("logs", "spark_logs");
+    }
+
+    List<String> dump() {
+      return CanonicalTables.dump(catalog(), tables());
+    }
+
+    List<Long> snapshots() {
+      LogbergTables tables = tables();
+      return catalog().apply(c -> Stream.of(tables.dataTable(), tables.metadataTable(), tables.rejectsTable())
+          .map((TableIdentifier id) -> c.loadTable(id).currentSnapshot())
+          .map(Snapshot::snapshotId)
+          .toList());
+    }
+  }
+}
