@@ -53,15 +53,8 @@ record LaunchRequest(
 
   /** Thrown with every problem of a launch. */
   static final class Invalid extends Exception {
-    private final List<String> problems;
-
     Invalid(List<String> problems) {
       super("Invalid launch:\n  - " + String.join("\n  - ", problems));
-      this.problems = List.copyOf(problems);
-    }
-
-    List<String> problems() {
-      return problems;
     }
   }
 
@@ -149,7 +142,7 @@ record LaunchRequest(
     if (target != null && !target.kubernetes()) {
       runnerJar = runnerJar(target, flags.get("jarDir"), workingDir, problems);
     }
-    if (flags.has("apply") && !kubectlAvailable) {
+    if (flags.has("apply") && (target == null || target.kubernetes()) && !kubectlAvailable) {
       problems.add("--apply runs `kubectl apply -f -`, but kubectl is not on the PATH: install it, or leave out"
           + " --apply and apply the printed manifest yourself");
     }

@@ -39,20 +39,22 @@ public final class Launcher {
    * @param workingDir where relative paths start
    */
   static int run(List<String> args, PrintStream out, PrintStream err, Map<String, String> env, Path workingDir) {
-    List<String> rest = new ArrayList<>(args);
-    String command = rest.isEmpty() || rest.get(0).startsWith("--") ? "help" : rest.remove(0);
-    if (rest.contains("--help")) {
-      command = "help";
+    if (args.isEmpty()) {
+      printHelp(out, List.of(), workingDir);
+      return BAD_USAGE;
+    }
+    List<String> rest = new ArrayList<>(args.subList(1, args.size()));
+    String command = args.get(0);
+    if (command.equals("--help") || command.equals("help") || rest.contains("--help")) {
+      printHelp(out, rest, workingDir);
+      return OK;
     }
     return switch (command) {
       case "launch" -> launch(rest, out, err, env, workingDir);
       case "template" -> template(rest, out, err, workingDir);
-      case "help" -> {
-        printHelp(out, rest, workingDir);
-        yield args.isEmpty() ? BAD_USAGE : OK;
-      }
       default -> {
-        err.println("Unknown command " + Messages.quote(command) + ": use launch, template or --help.");
+        err.println("Unknown command " + Messages.quote(command) + ": the first argument is launch, template or"
+            + " --help.");
         yield BAD_USAGE;
       }
     };

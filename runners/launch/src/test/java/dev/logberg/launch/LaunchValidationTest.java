@@ -131,7 +131,14 @@ class LaunchValidationTest {
   void unknownCommandAndHelp() {
     Launched unknown = Launched.run("deploy");
     assertThat(unknown.code(), is(Launcher.BAD_USAGE));
-    assertThat(unknown.err(), containsString("Unknown command 'deploy': use launch, template or --help."));
+    assertThat(unknown.err(), containsString("Unknown command 'deploy': the first argument is launch, template or"
+        + " --help."));
+    Launched flagFirst = Launched.run("--target", "direct", "launch");
+    assertThat(flagFirst.code(), is(Launcher.BAD_USAGE));
+    assertThat(flagFirst.err(), containsString("Unknown command '--target'"));
+    Launched none = Launched.run();
+    assertThat(none.code(), is(Launcher.BAD_USAGE));
+    assertThat(none.out(), containsString("Usage:"));
 
     Launched help = Launched.run("launch", "--help", "--template", Launched.TEMPLATE);
     assertThat(help.code(), is(Launcher.OK));
