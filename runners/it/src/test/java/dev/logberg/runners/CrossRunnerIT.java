@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The portability promise: the same jar-packaged pipeline on Direct, Flink (local mini-cluster, parallelism 2) and
- * Spark ({@code local[2]}) lands the same tables from testdata/, and a second run changes nothing.
+ * Spark ({@code local[2]}, by {@code java -jar} and by spark-submit) lands the same tables from testdata/, and a
+ * second run changes nothing.
  */
 class CrossRunnerIT {
   private static final Path TREE = RunnerJar.REPO.resolve("testdata/spark-application-logs/spark-team-a");
@@ -65,7 +66,7 @@ class CrossRunnerIT {
   @Test
   void directFlinkAndSparkLandIdenticalTablesAndASecondRunChangesNothing() throws Exception {
     Map<RunnerJar, List<String>> dumps = new EnumMap<>(RunnerJar.class);
-    for (RunnerJar runner : RunnerJar.values()) {
+    for (RunnerJar runner : List.of(RunnerJar.DIRECT, RunnerJar.FLINK, RunnerJar.SPARK, RunnerJar.SPARK_SUBMIT)) {
       Warehouse warehouse = new Warehouse(runner + "-identical");
       RunnerJar.Run first = runner.run(warehouse.logs(), "run", warehouse.args());
       assertThat(runner + ": " + first.output(), first.exitCode(), is(0));
@@ -90,6 +91,7 @@ class CrossRunnerIT {
     assertThat(direct.stream().filter(l -> l.contains("\tSUCCESS\t")).count(), is(totals.get("apps").asLong()));
     assertThat("Flink = Direct", dumps.get(RunnerJar.FLINK), is(direct));
     assertThat("Spark = Direct", dumps.get(RunnerJar.SPARK), is(direct));
+    assertThat("spark-submit on a Spark distribution = Direct", dumps.get(RunnerJar.SPARK_SUBMIT), is(direct));
   }
 
   @Test

@@ -8,22 +8,36 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** One runner's shaded jar, run the way a user runs it: {@code java -jar} in a JVM of its own. */
+/** One runner's shaded jar, run the way a user runs it, in a JVM of its own. */
 enum RunnerJar {
   DIRECT("direct"),
   FLINK("flink", "--flinkMaster=[local]", "--parallelism=2"),
-  SPARK("spark", "--sparkMaster=local[2]");
+  SPARK("spark", "--sparkMaster=local[2]"),
+  /** The Spark jar under spark-submit with a Spark distribution's jars first, as in the image of deploy/spark. */
+  SPARK_SUBMIT("spark") {
+    @Override
+    List<String> launch() throws IOException {
+      Path classpath = REPO.resolve("runners/spark-distribution/target/classpath.txt");
+      assertThat(classpath + " is missing: build it with `mvn -B package -pl runners/spark-distribution`",
+          Files.isRegularFile(classpath), is(true));
+      List<String> line = new ArrayList<>(Arrays.asList(System.getProperty("logberg.jvm.opens", "").split(" ")));
+      line.addAll(List.of("-cp", Files.readString(classpath).trim(), "org.apache.spark.deploy.SparkSubmit",
+          "--master", "local[2]", "--class", "dev.logberg.runners.spark.LogbergSpark", jar().toString()));
+      return line;
+    }
+  };
 
   static final Path REPO = Path.of(System.getProperty("logberg.repo", "../..")).toAbsolutePath().normalize();
 
-  private final String name;
+  private final String module;
   private final List<String> localOptions;
 
-  RunnerJar(String name, String... localOptions) {
-    this.name = name;
+  RunnerJar(String module, String... localOptions) {
+    this.module = module;
     this.localOptions = List.of(localOptions);
   }
 
@@ -31,20 +45,26 @@ enum RunnerJar {
   record Run(int exitCode, String output) {}
 
   Path jar() {
-    Path jar = REPO.resolve("runners").resolve(name).resolve("target").resolve("logberg-" + name + ".jar");
-    assertThat(jar + " is missing: build it with `mvn -B package -DskipTests -pl runners/" + name + " -am`",
+    Path jar = REPO.resolve("runners").resolve(module).resolve("target").resolve("logberg-" + module + ".jar");
+    assertThat(jar + " is missing: build it with `mvn -B package -DskipTests -pl runners/" + module + " -am`",
         Files.isRegularFile(jar), is(true));
     return jar;
   }
 
+  /** The JVM arguments that start the jar's entry point. */
+  List<String> launch() throws IOException {
+    return List.of("-jar", jar().toString());
+  }
+
   /** Runs {@code command} with the runner's local options (local mini-cluster, local[2]) and {@code args}. */
   Run run(Path logs, String command, List<String> args) throws IOException, InterruptedException {
-    List<String> line = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g", "-jar", jar().toString(), command));
+    List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g"));
+    line.addAll(launch());
+    line.add(command);
     line.addAll(localOptions);
     line.addAll(args);
     Files.createDirectories(logs);
-    String stem = name + "-" + command + "-" + System.nanoTime();
+    String stem = name().toLowerCase() + "-" + command + "-" + System.nanoTime();
     Path out = logs.resolve(stem + ".out");
     Process process = new ProcessBuilder(line)
         .redirectOutput(out.toFile())
@@ -52,15 +72,10 @@ enum RunnerJar {
         .start();
     if (!process.waitFor(10, TimeUnit.MINUTES)) {
       process.destroyForcibly();
-      throw new AssertionError(name + " " + command + " did not end in 10 minutes; see " + out);
+      throw new AssertionError(this + " " + command + " did not end in 10 minutes; see " + out);
     }
     String output = Files.readString(out, StandardCharsets.UTF_8);
-    System.out.printf("--- %s %s: exit %d%n%s%n", name, command, process.exitValue(), output);
+    System.out.printf("--- %s %s: exit %d%n%s%n", this, command, process.exitValue(), output);
     return new Run(process.exitValue(), output);
-  }
-
-  @Override
-  public String toString() {
-    return name;
   }
 }
