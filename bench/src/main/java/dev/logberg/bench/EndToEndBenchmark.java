@@ -20,7 +20,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.iceberg.Snapshot;
-import org.apache.iceberg.Table;
 
 /**
  * Logberg end to end against the limit (a plain JVM program) and the peer (Spark SQL) on one generated tree: every
@@ -31,7 +30,8 @@ import org.apache.iceberg.Table;
  * number of valid lines as rows, and its table's current snapshot holds exactly that many live rows.
  *
  * <p>Options: {@code --tree=DIR} (holding {@code spark-application-logs/} and {@code manifest.json}), {@code --out=DIR},
- * {@code --reps=3}, {@code --contenders=limit,direct,peer,flink,spark}, {@code --xmx=2g}, {@code --opens=...},
+ * {@code --reps=3}, {@code --contenders=limit,direct,direct-nochecks,peer,flink,spark}, {@code --xmx=2g},
+ * {@code --opens=...},
  * {@code --benchClasspath}, {@code --peerClasspath}, {@code --directJar}, {@code --flinkJar}, {@code --sparkJar},
  * {@code --profile=true} (one more Direct run under JFR, summarised by {@link JfrStages}), {@code --timeoutSeconds=1800},
  * {@code --command} (how the run was started, for the report).
@@ -42,17 +42,26 @@ public final class EndToEndBenchmark {
   private static final Pattern ROWS = Pattern.compile("\\brows=(\\d+)");
   private static final Pattern REJECTED = Pattern.compile("\\brejected=(\\d+)");
   private static final Pattern SECONDS = Pattern.compile("\\bseconds=([\\d.]+)");
-  private static final List<String> LOGBERG_RUNNERS = List.of("direct", "flink", "spark");
+  /**
+   * Logberg's contenders. {@code direct-nochecks} is the DirectRunner without its development checks
+   * ({@code --enforceImmutability=false --enforceEncodability=false}), which the profile shows cost about half its CPU.
+   */
+  private static final List<String> LOGBERG_RUNNERS = List.of("direct", "direct-nochecks", "flink", "spark");
 
   /** One measured run. {@code jobSeconds} is the contender's own timing of its work (without JVM start and exit). */
   record Run(int rep, String contender, RunMeasure.Result result, long rows, long rejected, double jobSeconds,
-      long tableRows, String problem) {
+      TableFacts table, String problem) {
     boolean ok() {
       return problem == null;
     }
 
     double rowsPerSecond() {
       return rows / result.wallSeconds();
+    }
+
+    /** Rows per second of CPU: what a run would do on an idle machine if it kept both cores busy. */
+    double rowsPerCpuSecond() {
+      return rows / result.cpuSeconds();
     }
   }
 
@@ -82,7 +91,8 @@ public final class EndToEndBenchmark {
   private boolean runAll() throws IOException, InterruptedException {
     Files.createDirectories(out);
     int reps = Integer.parseInt(options.getOrDefault("reps", "3"));
-    List<String> contenders = Arrays.asList(options.getOrDefault("contenders", "limit,direct,peer,flink,spark").split(","));
+    List<String> contenders =
+        Arrays.asList(options.getOrDefault("contenders", "limit,direct,direct-nochecks,peer,flink,spark").split(","));
     String started = DateTimeFormatter.ISO_INSTANT.format(Instant.now());
     System.out.printf("tree %s: %,d bytes, %,d valid lines; %d reps of %s; %s%n", input, treeBytes, expectedRows, reps,
         contenders, JvmProbe.machine());
@@ -91,7 +101,7 @@ public final class EndToEndBenchmark {
       for (String contender : contenders) {
         Run run = measure(rep, contender, Map.of());
         runs.add(run);
-        System.out.printf("rep %d %-7s %7.1f s wall, %6.1f s job, %,9d rows, %8.0f rows/s, RSS %5.0f MB, CPU %6.1f s,"
+        System.out.printf("rep %d %-15s %7.1f s wall, %6.1f s job, %,9d rows, %8.0f rows/s, RSS %5.0f MB, CPU %6.1f s,"
                 + " load %s -> %s%s%n", rep, contender, run.result().wallSeconds(), run.jobSeconds(), run.rows(),
             run.rowsPerSecond(), run.result().peakRssBytes() / 1e6, run.result().cpuSeconds(),
             run.result().loadBefore(), run.result().loadAfter(), run.ok() ? "" : "  FAILED: " + run.problem());
@@ -128,17 +138,18 @@ public final class EndToEndBenchmark {
     long rows = logberg ? count(LOGBERG_ROWS, output, 1) : count(ROWS, output, 1);
     long rejected = logberg ? count(LOGBERG_ROWS, output, 2) : count(REJECTED, output, 1);
     double job = decimal(logberg ? LOGBERG_SECONDS : SECONDS, output);
-    long tableRows = result.exitCode() == 0 ? liveRows(runDir) : -1;
+    TableFacts table = result.exitCode() == 0 ? TableFacts.of(runDir) : TableFacts.NONE;
     String problem = null;
     if (result.exitCode() != 0) {
       problem = "exit code " + result.exitCode() + " (see " + runDir.resolve("output.log") + ")";
-    } else if (rows != expectedRows || tableRows != expectedRows) {
-      problem = String.format("reported %,d rows, table holds %,d live rows, expected %,d", rows, tableRows, expectedRows);
+    } else if (rows != expectedRows || table.liveRows() != expectedRows) {
+      problem = String.format("reported %,d rows, table holds %,d live rows, expected %,d", rows, table.liveRows(),
+          expectedRows);
     }
     if (!Boolean.parseBoolean(options.getOrDefault("keepTables", "false"))) {
       deleteTree(runDir.resolve("warehouse"));
     }
-    return new Run(rep, contender, result, rows, rejected, job, tableRows, problem);
+    return new Run(rep, contender, result, rows, rejected, job, table, problem);
   }
 
   private List<String> command(String contender, Path runDir) {
@@ -159,6 +170,11 @@ public final class EndToEndBenchmark {
         command.addAll(List.of("-jar", LimitIngest.required(options, "directJar")));
         command.addAll(logberg);
       }
+      case "direct-nochecks" -> {
+        command.addAll(List.of("-jar", LimitIngest.required(options, "directJar")));
+        command.addAll(logberg);
+        command.addAll(List.of("--enforceImmutability=false", "--enforceEncodability=false"));
+      }
       case "flink" -> {
         command.addAll(List.of("-jar", LimitIngest.required(options, "flinkJar")));
         command.addAll(logberg);
@@ -174,23 +190,34 @@ public final class EndToEndBenchmark {
     return command;
   }
 
-  /** Live rows of the data table: every contender's table is {@code logs.spark_logs} in catalog {@code logberg}. */
-  private static long liveRows(Path runDir) {
-    try {
-      return CatalogSpec.sqlite(LimitIngest.CATALOG, runDir).apply(catalog -> {
-        Table table = catalog.loadTable(LimitIngest.TABLES.dataTable());
-        Snapshot current = table.currentSnapshot();
-        if (current == null) {
-          return 0L;
-        }
-        Map<String, String> summary = current.summary();
-        return Long.parseLong(summary.getOrDefault("total-records", "0"))
-            - Long.parseLong(summary.getOrDefault("total-position-deletes", "0"))
-            - Long.parseLong(summary.getOrDefault("total-equality-deletes", "0"));
-      });
-    } catch (RuntimeException e) {
-      System.out.println("cannot read the table of " + runDir + ": " + e);
-      return -1;
+  /**
+   * The data table's current snapshot, from its summary: every contender's table is {@code logs.spark_logs} in the
+   * sqlite catalog {@code logberg} of its run folder.
+   */
+  record TableFacts(long liveRows, long dataFiles, long bytes) {
+    static final TableFacts NONE = new TableFacts(-1, -1, -1);
+
+    static TableFacts of(Path runDir) {
+      try {
+        return CatalogSpec.sqlite(LimitIngest.CATALOG, runDir).apply(catalog -> {
+          Snapshot current = catalog.loadTable(LimitIngest.TABLES.dataTable()).currentSnapshot();
+          if (current == null) {
+            return new TableFacts(0, 0, 0);
+          }
+          Map<String, String> summary = current.summary();
+          return new TableFacts(
+              number(summary, "total-records") - number(summary, "total-position-deletes")
+                  - number(summary, "total-equality-deletes"),
+              number(summary, "total-data-files"), number(summary, "total-files-size"));
+        });
+      } catch (RuntimeException e) {
+        System.out.println("cannot read the table of " + runDir + ": " + e);
+        return NONE;
+      }
+    }
+
+    private static long number(Map<String, String> summary, String key) {
+      return Long.parseLong(summary.getOrDefault(key, "0"));
     }
   }
 
@@ -210,11 +237,13 @@ public final class EndToEndBenchmark {
 
   private void writeCsv() throws IOException {
     StringBuilder csv = new StringBuilder("rep,contender,ok,wall_s,job_s,rows,rejected,table_rows,rows_per_s,mb_per_s,"
-        + "peak_rss_mb,cpu_s,load_before,load_after\n");
+        + "peak_rss_mb,cpu_s,rows_per_cpu_s,data_files,table_mb,load_before,load_after\n");
     for (Run r : runs) {
-      csv.append(String.format("%d,%s,%s,%.2f,%.2f,%d,%d,%d,%.0f,%.2f,%.0f,%.1f,%s,%s%n", r.rep(), r.contender(), r.ok(),
-          r.result().wallSeconds(), r.jobSeconds(), r.rows(), r.rejected(), r.tableRows(), r.rowsPerSecond(),
+      csv.append(String.format("%d,%s,%s,%.2f,%.2f,%d,%d,%d,%.0f,%.2f,%.0f,%.1f,%.0f,%d,%.1f,%s,%s%n", r.rep(),
+          r.contender(), r.ok(), r.result().wallSeconds(), r.jobSeconds(), r.rows(), r.rejected(), r.table().liveRows(),
+          r.rowsPerSecond(),
           treeBytes / 1e6 / r.result().wallSeconds(), r.result().peakRssBytes() / 1e6, r.result().cpuSeconds(),
+          r.rowsPerCpuSecond(), r.table().dataFiles(), r.table().bytes() / 1e6,
           r.result().loadBefore().replace(' ', '/'), r.result().loadAfter().replace(' ', '/')));
     }
     Files.writeString(out.resolve("runs.csv"), csv);
@@ -232,25 +261,29 @@ public final class EndToEndBenchmark {
         runs.isEmpty() ? "-" : runs.get(runs.size() - 1).result().loadAfter()));
     md.append("Median (min - max) over the repetitions; wall time is the process's, JVM start and exit included; "
         + "\"job\" is the contender's own timing of its work.\n\n");
-    md.append("| contender | ok runs | wall s | job s | rows/s | MB/s | peak RSS MB | CPU s |\n|---|---|---|---|---|---|---|---|\n");
+    md.append("| contender | ok runs | wall s | job s | rows/s | MB/s | peak RSS MB | CPU s | rows per CPU-s | last run: data files"
+        + " (MB) |\n|---|---|---|---|---|---|---|---|---|---|\n");
     for (String c : contenders) {
       List<Run> ok = runs.stream().filter(r -> r.contender().equals(c) && r.ok()).toList();
       long all = runs.stream().filter(r -> r.contender().equals(c)).count();
-      md.append(String.format("| %s | %d/%d | %s | %s | %s | %s | %s | %s |%n", label(c), ok.size(), all,
+      md.append(String.format("| %s | %d/%d | %s | %s | %s | %s | %s | %s | %s | %s |%n", label(c), ok.size(), all,
           stat(ok, r -> r.result().wallSeconds(), "%.1f"), stat(ok, Run::jobSeconds, "%.1f"),
           stat(ok, Run::rowsPerSecond, "%,.0f"), stat(ok, r -> treeBytes / 1e6 / r.result().wallSeconds(), "%.2f"),
-          stat(ok, r -> r.result().peakRssBytes() / 1e6, "%,.0f"), stat(ok, r -> r.result().cpuSeconds(), "%.1f")));
+          stat(ok, r -> r.result().peakRssBytes() / 1e6, "%,.0f"), stat(ok, r -> r.result().cpuSeconds(), "%.1f"),
+          stat(ok, Run::rowsPerCpuSecond, "%,.0f"), ok.isEmpty() ? "-" : String.format("%d (%.1f)",
+              ok.get(ok.size() - 1).table().dataFiles(), ok.get(ok.size() - 1).table().bytes() / 1e6)));
     }
-    md.append("\nRatios of rows/s, taken pair by pair within each repetition (median (min - max), pairs):\n\n");
-    md.append("| ratio | value | target |\n|---|---|---|\n");
+    md.append("\nRatios of rows/s (wall), taken pair by pair within each repetition (median (min - max), pairs), and the"
+        + " same for rows per CPU-second, which other load on the machine disturbs less:\n\n");
+    md.append("| ratio | rows/s | rows per CPU-s | target (rows/s) |\n|---|---|---|---|\n");
     for (String runner : LOGBERG_RUNNERS) {
       if (!contenders.contains(runner)) {
         continue;
       }
       for (String other : List.of("limit", "peer")) {
         if (contenders.contains(other)) {
-          md.append(String.format("| Logberg %s / %s | %s | %s |%n", runner, other, ratio(runner, other),
-              target(runner, other)));
+          md.append(String.format("| Logberg %s / %s | %s | %s | %s |%n", runner, other,
+              ratio(runner, other, Run::rowsPerSecond), ratio(runner, other, Run::rowsPerCpuSecond), target(runner, other)));
         }
       }
     }
@@ -275,6 +308,7 @@ public final class EndToEndBenchmark {
       case "limit" -> "limit (plain JVM, 2 threads)";
       case "peer" -> "peer (Spark SQL local[2])";
       case "direct" -> "Logberg Direct";
+      case "direct-nochecks" -> "Logberg Direct, checks off";
       case "flink" -> "Logberg Flink local p=2";
       case "spark" -> "Logberg Spark local[2]";
       default -> contender;
@@ -286,20 +320,20 @@ public final class EndToEndBenchmark {
       return ">= 1.5";
     }
     return switch (runner) {
-      case "direct" -> ">= 0.5";
+      case "direct", "direct-nochecks" -> ">= 0.5";
       case "flink" -> ">= 0.7";
       default -> "-";
     };
   }
 
-  private String ratio(String a, String b) {
+  private String ratio(String a, String b, ToDoubleFunction<Run> rate) {
     List<Double> ratios = new ArrayList<>();
     Map<Integer, Run> byRep = new LinkedHashMap<>();
     runs.stream().filter(r -> r.contender().equals(b) && r.ok()).forEach(r -> byRep.put(r.rep(), r));
     for (Run r : runs) {
       Run other = byRep.get(r.rep());
       if (r.contender().equals(a) && r.ok() && other != null) {
-        ratios.add(r.rowsPerSecond() / other.rowsPerSecond());
+        ratios.add(rate.applyAsDouble(r) / rate.applyAsDouble(other));
       }
     }
     if (ratios.isEmpty()) {

@@ -5,9 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -52,10 +55,12 @@ public final class JfrStages {
           "org.apache.beam.runners.direct.ImmutabilityCheckingBundleFactory",
           "org.apache.beam.runners.direct.ImmutabilityEnforcementFactory",
           "org.apache.beam.runners.direct.EncodabilityEnforcementFactory", "org.apache.beam.sdk.util.MutationDetectors")),
+      new Stage("DirectRunner per-bundle setup (ParDo to proto and back, DoFn (de)serialization)", prefixes(
+          "org.apache.beam.sdk.util.construction.", "org.apache.beam.runners.direct.ParDoEvaluatorFactory.forApplication",
+          "org.apache.beam.sdk.util.SerializableUtils")),
       new Stage("encode/decode between steps (coders)", prefixes(
           "org.apache.beam.sdk.coders.", "org.apache.beam.sdk.schemas.SchemaCoder", "org.apache.beam.sdk.util.CoderUtils",
-          "dev.logberg.pipeline.read.LogLineCoder", "dev.logberg.upsert.KeyedRowCoder",
-          "org.apache.beam.sdk.util.SerializableUtils")),
+          "dev.logberg.pipeline.read.LogLineCoder", "dev.logberg.upsert.KeyedRowCoder")),
       new Stage("Parquet write (encoding, compression, file output)", prefixes(
           "org.apache.parquet.", "org.apache.iceberg.parquet.", "java.util.zip.Deflater", "com.github.luben.zstd.",
           "org.apache.iceberg.io.", "org.apache.hadoop.")),
@@ -66,6 +71,8 @@ public final class JfrStages {
           "dev.logberg.pipeline.discover.", "dev.logberg.pipeline.status.", "dev.logberg.pipeline.tables.")),
       new Stage("Beam runner (bundles, watermarks, state, metrics)", prefixes("org.apache.beam.")),
       new Stage("other (JVM, JIT, class loading, logging)", frame -> true));
+
+  private static final int TOP_INCLUSIVE = 30;
 
   private JfrStages() {}
 
@@ -80,6 +87,7 @@ public final class JfrStages {
   static String summarize(Path recording) throws IOException {
     Map<String, Long> samples = new LinkedHashMap<>();
     Map<String, Map<String, Long>> leaves = new LinkedHashMap<>();
+    Map<String, Long> inclusive = new HashMap<>();
     STAGES.forEach(s -> {
       samples.put(s.name(), 0L);
       leaves.put(s.name(), new LinkedHashMap<>());
@@ -97,6 +105,13 @@ public final class JfrStages {
         String stage = stageOf(stack);
         samples.merge(stage, 1L, Long::sum);
         leaves.get(stage).merge(name(stack.getFrames().get(0)), 1L, Long::sum);
+        Set<String> seen = new HashSet<>();
+        for (RecordedFrame frame : stack.getFrames()) {
+          String name = name(frame);
+          if ((name.startsWith("org.apache.beam.") || name.startsWith("dev.logberg.")) && seen.add(name)) {
+            inclusive.merge(name, 1L, Long::sum);
+          }
+        }
         total++;
       }
     }
@@ -109,6 +124,10 @@ public final class JfrStages {
         .filter(e -> e.getValue() > 0)
         .forEach(e -> out.append(String.format("| %s | %,d | %.1f%% | %s |%n", e.getKey(), e.getValue(),
             100.0 * e.getValue() / all, top(leaves.get(e.getKey()), e.getValue()))));
+    // Stages say what the CPU did; these say on whose behalf (a frame counts once per sample, wherever it is).
+    out.append(String.format("%nBeam and Logberg methods on the most stacks (inclusive share of all samples):%n%n"));
+    inclusive.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(TOP_INCLUSIVE)
+        .forEach(e -> out.append(String.format("- %.1f%% `%s`%n", 100.0 * e.getValue() / all, e.getKey())));
     return out.toString();
   }
 
