@@ -5,7 +5,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.not;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -64,22 +63,41 @@ class CrossRunnerIT {
   }
 
   @Test
-  void directFlinkAndSparkLandIdenticalTablesAndASecondRunChangesNothing() throws Exception {
+  void everyJarStartsAndExplainsItself() throws Exception {
+    for (RunnerJar runner : List.of(RunnerJar.DIRECT, RunnerJar.FLINK, RunnerJar.SPARK)) {
+      RunnerJar.Run help = runner.run(dir.resolve("help"), "help", List.of());
+      assertThat(runner + ": " + help.output(), help.exitCode(), is(0));
+      assertThat(help.output(), containsString("Usage: logberg [run|verify|dump]"));
+      assertThat(help.output(), containsString("--warehouse"));
+    }
+  }
+
+  /**
+   * One flow per runner, to keep the forked runs few: land testdata/, run again (nothing may change), and on Flink and
+   * Spark land every row once more with the upsert resolved distributed (its GroupByKey at parallelism 2).
+   */
+  @Test
+  void everyRunnerLandsIdenticalTablesASecondRunChangesNothingAndDistributedResolutionAgrees() throws Exception {
     Map<RunnerJar, List<String>> dumps = new EnumMap<>(RunnerJar.class);
-    for (RunnerJar runner : List.of(RunnerJar.DIRECT, RunnerJar.FLINK, RunnerJar.SPARK, RunnerJar.SPARK_SUBMIT)) {
-      Warehouse warehouse = new Warehouse(runner + "-identical");
+    for (RunnerJar runner : RunnerJar.values()) {
+      Warehouse warehouse = new Warehouse(runner.name().toLowerCase());
       RunnerJar.Run first = runner.run(warehouse.logs(), "run", warehouse.args());
       assertThat(runner + ": " + first.output(), first.exitCode(), is(0));
       assertThat(first.output(), containsString("applications: 5 succeeded, 0 failed"));
       List<String> dump = warehouse.dump();
+      dumps.put(runner, dump);
+      if (runner == RunnerJar.SPARK_SUBMIT) {
+        continue; // the same jar and runner as SPARK, which checks the rest
+      }
       List<Long> snapshots = warehouse.snapshots();
-
       RunnerJar.Run second = runner.run(warehouse.logs(), "run", warehouse.args());
       assertThat(runner + ": " + second.output(), second.exitCode(), is(0));
       assertThat(second.output(), containsString("{SKIP_DONE=5}"));
       assertThat(runner + ": no table changed", warehouse.snapshots(), is(snapshots));
       assertThat(runner + ": same rows", warehouse.dump(), is(dump));
-      dumps.put(runner, dump);
+      if (runner == RunnerJar.FLINK || runner == RunnerJar.SPARK) {
+        resolvesDistributed(runner, warehouse, dump);
+      }
     }
     List<String> direct = dumps.get(RunnerJar.DIRECT);
     // Three header lines, every valid line, one status row per application, every rejected line.
@@ -94,26 +112,17 @@ class CrossRunnerIT {
     assertThat("spark-submit on a Spark distribution = Direct", dumps.get(RunnerJar.SPARK_SUBMIT), is(direct));
   }
 
-  @Test
-  void upsertResolutionRunsDistributedOnFlinkAndSparkWithTheSameResult() throws Exception {
-    for (RunnerJar runner : List.of(RunnerJar.FLINK, RunnerJar.SPARK)) {
-      Warehouse warehouse = new Warehouse(runner + "-distributed");
-      RunnerJar.Run first = runner.run(warehouse.logs(), "run", warehouse.args());
-      assertThat(runner + ": " + first.output(), first.exitCode(), is(0));
-      List<String> landed = warehouse.dump();
-
-      // Every row comes again: each key now has two rows, and the GroupByKey by merge key must pick one.
-      RunnerJar.Run again = runner.run(
-          warehouse.logs(), "run", warehouse.args("--reprocessAll", "--resolveInProcessMaxRows=0"));
-      assertThat(runner + ": " + again.output(), again.exitCode(), is(0));
-      Matcher upsert = UPSERT.matcher(again.output());
-      assertThat(again.output(), upsert.find(), is(true));
-      assertThat(upsert.group(2), containsString("distributed"));
-      assertThat(Long.parseLong(upsert.group(1).replace(",", "")),
-          greaterThanOrEqualTo(totals.get("validLines").asLong()));
-      assertThat(runner + ": the same live rows after resolving every key again", warehouse.dump(), is(landed));
-      assertThat(landed, not(hasSize(0)));
-    }
+  /** Every row comes again: each key has two rows, and the GroupByKey by merge key must keep one. */
+  private static void resolvesDistributed(RunnerJar runner, Warehouse warehouse, List<String> landed) throws Exception {
+    RunnerJar.Run again = runner.run(
+        warehouse.logs(), "run", warehouse.args("--reprocessAll", "--resolveInProcessMaxRows=0"));
+    assertThat(runner + ": " + again.output(), again.exitCode(), is(0));
+    Matcher upsert = UPSERT.matcher(again.output());
+    assertThat(again.output(), upsert.find(), is(true));
+    assertThat(upsert.group(2), containsString("distributed"));
+    assertThat(Long.parseLong(upsert.group(1).replace(",", "")),
+        greaterThanOrEqualTo(totals.get("validLines").asLong()));
+    assertThat(runner + ": the same live rows after resolving every key again", warehouse.dump(), is(landed));
   }
 
   /** A local warehouse (sqlite catalog beside it) of one runner's runs. */
