@@ -7,6 +7,10 @@ public final class LogbergDirect {
   private LogbergDirect() {}
 
   public static void main(String[] args) {
-    Main.main(Main.withDefaults(args, "--runner=DirectRunner"));
+    // The DirectRunner's immutability and encodability checks copy and re-encode every element to catch DoFn bugs;
+    // the test suite keeps them on, a production run of the same DoFns does not pay for them (~35% of the time,
+    // BENCHMARKS.md).
+    Main.main(Main.withDefaults(args,
+        "--runner=DirectRunner", "--enforceImmutability=false", "--enforceEncodability=false"));
   }
 }
