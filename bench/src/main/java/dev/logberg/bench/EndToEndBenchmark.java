@@ -46,7 +46,7 @@ public final class EndToEndBenchmark {
   /**
    * Logberg's contenders. {@code direct-nochecks} is the DirectRunner without its development checks
    * ({@code --enforceImmutability=false --enforceEncodability=false}), which the profile shows cost about half its CPU.
-   * {@code spark-memdisk} is the Spark runner with {@code --storageLevel=MEMORY_AND_DISK_SER}: with the default
+   * {@code spark-memdisk} is the Spark runner with {@code --storageLevel=MEMORY_AND_DISK}: with the default
    * MEMORY_ONLY, cached partitions that do not fit the heap are dropped, and the lines are read and parsed again.
    */
   private static final List<String> LOGBERG_RUNNERS =
@@ -193,7 +193,7 @@ public final class EndToEndBenchmark {
         command.addAll(logberg);
         command.add("--sparkMaster=local[2]");
         if (contender.equals("spark-memdisk")) {
-          command.add("--storageLevel=MEMORY_AND_DISK_SER");
+          command.add("--storageLevel=MEMORY_AND_DISK");
         }
       }
       default -> throw new IllegalArgumentException("unknown contender " + contender);
@@ -323,7 +323,7 @@ public final class EndToEndBenchmark {
       case "direct-nochecks" -> "Logberg Direct, checks off";
       case "flink" -> "Logberg Flink local p=2";
       case "spark" -> "Logberg Spark local[2]";
-      case "spark-memdisk" -> "Logberg Spark local[2], storage MEMORY_AND_DISK_SER";
+      case "spark-memdisk" -> "Logberg Spark local[2], storage MEMORY_AND_DISK";
       default -> contender;
     };
   }
