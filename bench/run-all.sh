@@ -2,15 +2,16 @@
 # Logberg end to end (Direct, Flink local p=2, Spark local[2]) against the limit (plain JVM + Iceberg's generic writer)
 # and the peer (Spark SQL 3.5 + Iceberg), on one generated tree; see BENCHMARKS.md.
 #   bench/run-all.sh                       # 100 MB tree, 3 interleaved reps of every contender, JFR profile of Direct
-#   bench/run-all.sh --size 1GB --reps 1   # the 1 GB runner figures (issue 5)
-# Options: --size (100MB), --reps (3), --seed (20250115), --contenders (limit,direct,direct-nochecks,peer,flink,spark),
+#   bench/run-all.sh --size 1GB --reps 1 --profile false --xmx 8g   # the 1 GB runner figures (issue 5), ~15 min
+# Options: --size (100MB), --reps (3), --seed (20250115), --contenders (limit,direct,direct-checks,peer,flink,spark;
+#          also direct-nochecks, spark-memdisk),
 #          --profile true|false (true), --xmx (2g: the heap of every contender's JVM).
 # Environment: SKIP_BUILD=1 reuses the last build (the runner jars must exist), MVN_ARGS (e.g. -o to build offline).
 # Writes bench/results/e2e-<size>-<time>/ (report.md, runs.csv, profile.md, each run's output) and prints the report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SIZE=100MB REPS=3 SEED=20250115 CONTENDERS=limit,direct,direct-nochecks,peer,flink,spark PROFILE=true XMX=2g
+SIZE=100MB REPS=3 SEED=20250115 CONTENDERS=limit,direct,direct-checks,peer,flink,spark PROFILE=true XMX=2g
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --size) SIZE=$2 ;;
