@@ -70,6 +70,8 @@ public final class JfrStages {
       new Stage("discovery, status, metadata", prefixes(
           "dev.logberg.pipeline.discover.", "dev.logberg.pipeline.status.", "dev.logberg.pipeline.tables.")),
       new Stage("Beam runner (bundles, watermarks, state, metrics)", prefixes("org.apache.beam.")),
+      new Stage("Flink runtime (operators, serializers, network buffers)", prefixes("org.apache.flink.")),
+      new Stage("Spark runtime (tasks, shuffle, block manager)", prefixes("org.apache.spark.", "scala.")),
       new Stage("other (JVM, JIT, class loading, logging)", frame -> true));
 
   private static final int TOP_INCLUSIVE = 30;
