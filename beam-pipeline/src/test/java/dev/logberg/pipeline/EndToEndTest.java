@@ -97,6 +97,14 @@ class EndToEndTest {
       assertThat(statuses.containsKey(empty.asText()), is(false));
     }
     assertThat(first.output(), allOf(containsString("records"), containsString("applications by status {SUCCESS=")));
+    // The status rows of a run are written from one bundle: one data file per status commit, not one per application.
+    List<String> statusFilesPerAppend = new java.util.ArrayList<>();
+    lake.table(lake.tables.metadataTable()).snapshots().forEach(s -> {
+      if ("append".equals(s.operation())) {
+        statusFilesPerAppend.add(s.summary().get("added-data-files"));
+      }
+    });
+    assertThat(statusFilesPerAppend, is(List.of("1", "1")));
 
     long[] snapshots = snapshots();
     Lakehouse.Run second = lake.run();

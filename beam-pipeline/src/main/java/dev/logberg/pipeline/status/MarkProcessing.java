@@ -36,6 +36,6 @@ public final class MarkProcessing extends PTransform<PCollection<PlannedRun>, PC
             "ToStatusRows",
             MapElements.into(TypeDescriptors.rows()).via((PlannedRun r) -> StatusRows.processing(r, run)))
         .setRowSchema(ProcessingMetadataTable.ROW_SCHEMA)
-        .apply("WriteMetadata", writers.upsert(table, ProcessingMetadataTable.MERGE_KEYS));
+        .apply("WriteMetadata", new WriteStatusRows(writers, table));
   }
 }

@@ -65,7 +65,7 @@ public final class RecordStatus extends PTransform<PCollectionTuple, PCollection
         .setRowSchema(ProcessingMetadataTable.ROW_SCHEMA)
         .apply("AfterDataCommits", Wait.on(commitsToWaitFor))
         .setRowSchema(ProcessingMetadataTable.ROW_SCHEMA)
-        .apply("WriteMetadata", writers.upsert(table, ProcessingMetadataTable.MERGE_KEYS));
+        .apply("WriteMetadata", new WriteStatusRows(writers, table));
   }
 
   // The join's own tags: they name the values per application, where the input tags name whole collections.
