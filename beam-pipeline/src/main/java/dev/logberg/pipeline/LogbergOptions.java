@@ -154,6 +154,15 @@ public interface LogbergOptions extends PipelineOptions {
 
   void setMaxLineBytes(int value);
 
+  @Description(
+      "Files are packed into this many groups of about equal bytes, each read by one worker: the read parallelism."
+          + " 0 makes one group per 64 MiB of input. On the DirectRunner, which keeps a few chunks of every group in"
+          + " memory at once, fewer groups mean less memory.")
+  @Default.Integer(0)
+  int getReadGroups();
+
+  void setReadGroups(int value);
+
   @Description("Seconds between live progress lines while the job runs; 0 turns them off.")
   @Default.Integer(5)
   int getProgressSeconds();

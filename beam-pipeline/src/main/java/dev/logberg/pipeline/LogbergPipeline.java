@@ -69,7 +69,7 @@ public final class LogbergPipeline {
     PCollectionTuple lines =
         runs.apply("AfterMarking", Wait.on(marked))
             .setCoder(runs.getCoder())
-            .apply("ReadLines", ReadLines.withMaxLineBytes(options.getMaxLineBytes()));
+            .apply("ReadLines", ReadLines.of(options.getMaxLineBytes(), options.getReadGroups()));
     PCollectionTuple parsed =
         lines.get(ReadLines.LINES).apply("ParseLogLine", ParseLogLine.ingestedAt(context.startedAtMicros()));
     PCollection<Row> dataCommits =

@@ -41,6 +41,8 @@ public final class OptionsValidator {
     check(problems, options.getLeaseMinutes() >= 1, "--leaseMinutes must be at least 1, got " + options.getLeaseMinutes());
     check(problems, options.getProgressSeconds() >= 0,
         "--progressSeconds must be 0 (off) or more, got " + options.getProgressSeconds());
+    check(problems, options.getReadGroups() >= 0,
+        "--readGroups must be 0 (one group per 64 MiB of input) or more, got " + options.getReadGroups());
     check(problems, options.getMaxLineBytes() >= MIN_LINE_BYTES && options.getMaxLineBytes() <= MAX_LINE_BYTES,
         "--maxLineBytes must be between " + MIN_LINE_BYTES + " and " + MAX_LINE_BYTES + ", got " + options.getMaxLineBytes());
     if (options.getReprocess() != null) {

@@ -39,7 +39,8 @@ class OptionsValidatorTest {
                         "--catalogType=rest",
                         "--reprocess=app-1",
                         "--catalogProperties=novalue",
-                        "--maxLineBytes=10"),
+                        "--maxLineBytes=10",
+                        "--readGroups=-2"),
                     true));
     assertThat(
         e.getMessage(),
@@ -52,7 +53,8 @@ class OptionsValidatorTest {
             containsString("--catalogUri is required with --catalogType=rest"),
             containsString("--reprocess: 'app-1' is not an application id"),
             containsString("--catalogProperties: 'novalue' is not key=value"),
-            containsString("--maxLineBytes must be between")));
+            containsString("--maxLineBytes must be between"),
+            containsString("--readGroups must be 0 (one group per 64 MiB of input) or more, got -2")));
   }
 
   @Test

@@ -60,7 +60,7 @@ public final class JfrStages {
           "org.apache.beam.sdk.util.SerializableUtils")),
       new Stage("encode/decode between steps (coders)", prefixes(
           "org.apache.beam.sdk.coders.", "org.apache.beam.sdk.schemas.SchemaCoder", "org.apache.beam.sdk.util.CoderUtils",
-          "dev.logberg.pipeline.read.LogLineCoder", "dev.logberg.upsert.KeyedRowCoder")),
+          "dev.logberg.pipeline.read.LineBatchCoder", "dev.logberg.upsert.KeyedRowCoder")),
       new Stage("Parquet write (encoding, compression, file output)", prefixes(
           "org.apache.parquet.", "org.apache.iceberg.parquet.", "java.util.zip.Deflater", "com.github.luben.zstd.",
           "org.apache.iceberg.io.", "org.apache.hadoop.")),

@@ -1,7 +1,7 @@
 package dev.logberg.pipeline.parse;
 
 import dev.logberg.pipeline.Counters;
-import dev.logberg.pipeline.read.LogLine;
+import dev.logberg.pipeline.read.LineBatch;
 import dev.logberg.pipeline.tables.RejectsTable;
 import dev.logberg.pipeline.tables.SparkLogsTable;
 import java.util.EnumMap;
@@ -29,9 +29,9 @@ import org.apache.beam.sdk.values.TupleTagList;
  *
  * <p>Also outputs, per application, how many rows and rejects it produced ({@link #ROW_COUNTS},
  * {@link #REJECT_COUNTS}), for its status row. The DoFn counts per bundle so that the counts cost one element per
- * application and bundle, not one per line.
+ * application and bundle, not one per batch.
  */
-public final class ParseLogLine extends PTransform<PCollection<LogLine>, PCollectionTuple> {
+public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PCollectionTuple> {
   public static final TupleTag<Row> ROWS = new TupleTag<>() {};
   public static final TupleTag<Row> REJECTS = new TupleTag<>() {};
   public static final TupleTag<KV<String, Long>> ROW_COUNTS = new TupleTag<>() {};
@@ -49,7 +49,7 @@ public final class ParseLogLine extends PTransform<PCollection<LogLine>, PCollec
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<LogLine> lines) {
+  public PCollectionTuple expand(PCollection<LineBatch> lines) {
     PCollectionTuple parsed =
         lines.apply(
             "Parse",
@@ -66,7 +66,7 @@ public final class ParseLogLine extends PTransform<PCollection<LogLine>, PCollec
         .and(REJECT_COUNTS, parsed.get(REJECT_COUNTS).apply("SumRejects", Sum.longsPerKey()));
   }
 
-  static final class ParseFn extends DoFn<LogLine, Row> {
+  static final class ParseFn extends DoFn<LineBatch, Row> {
     private final long ingestedAtMicros;
     private final Counter rows = Counters.counter(Counters.ROWS_PARSED);
     private final Counter blank = Counters.counter(Counters.LINES_BLANK);
@@ -93,22 +93,27 @@ public final class ParseLogLine extends PTransform<PCollection<LogLine>, PCollec
     }
 
     @ProcessElement
-    public void process(@Element LogLine line, MultiOutputReceiver out) {
-      ParseOutcome outcome =
-          line.tooLong()
-              ? new ParseOutcome.Rejected(RejectReason.LINE_TOO_LONG, "line longer than --maxLineBytes")
-              : parser.parse(line.text(), line.sourceFile(), line.lineNumber(), line.appId());
-      if (outcome instanceof ParseOutcome.Parsed parsed) {
-        rows.inc();
-        tally(line.appId())[0]++;
-        out.get(ROWS).output(parsed.row());
-      } else if (outcome instanceof ParseOutcome.Rejected reject) {
-        rejected.inc();
-        byReason.get(reject.reason()).inc();
-        tally(line.appId())[1]++;
-        out.get(REJECTS).output(rejectRow(line, reject));
-      } else {
-        blank.inc();
+    public void process(@Element LineBatch batch, MultiOutputReceiver out) {
+      long[] tally = bundleCounts.computeIfAbsent(batch.appId(), k -> new long[2]);
+      for (int i = 0; i < batch.size(); i++) {
+        String text = batch.text(i);
+        long lineNumber = batch.lineNumber(i);
+        ParseOutcome outcome =
+            batch.tooLong(i)
+                ? new ParseOutcome.Rejected(RejectReason.LINE_TOO_LONG, "line longer than --maxLineBytes")
+                : parser.parse(text, batch.sourceFile(), lineNumber, batch.appId());
+        if (outcome instanceof ParseOutcome.Parsed parsed) {
+          rows.inc();
+          tally[0]++;
+          out.get(ROWS).output(parsed.row());
+        } else if (outcome instanceof ParseOutcome.Rejected reject) {
+          rejected.inc();
+          byReason.get(reject.reason()).inc();
+          tally[1]++;
+          out.get(REJECTS).output(rejectRow(batch, text, lineNumber, reject));
+        } else {
+          blank.inc();
+        }
       }
     }
 
@@ -122,23 +127,19 @@ public final class ParseLogLine extends PTransform<PCollection<LogLine>, PCollec
       bundleCounts = null;
     }
 
-    private long[] tally(String appId) {
-      return bundleCounts.computeIfAbsent(appId, k -> new long[2]);
-    }
-
     private static void emit(FinishBundleContext context, TupleTag<KV<String, Long>> tag, String app, long count) {
       context.output(tag, KV.of(app, count), GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
     }
 
-    private Row rejectRow(LogLine line, ParseOutcome.Rejected reject) {
-      String raw = line.text();
+    private Row rejectRow(LineBatch batch, String text, long lineNumber, ParseOutcome.Rejected reject) {
+      String raw = text;
       if (raw.length() > RejectsTable.RAW_MAX_CHARS) {
         raw = raw.substring(0, RejectsTable.RAW_MAX_CHARS);
       }
       return Row.withSchema(RejectsTable.ROW_SCHEMA)
-          .withFieldValue(RejectsTable.SPARK_APP_SELECTOR, line.appId())
-          .withFieldValue(RejectsTable.SOURCE_FILE, line.sourceFile())
-          .withFieldValue(RejectsTable.LINE_NUMBER, line.lineNumber())
+          .withFieldValue(RejectsTable.SPARK_APP_SELECTOR, batch.appId())
+          .withFieldValue(RejectsTable.SOURCE_FILE, batch.sourceFile())
+          .withFieldValue(RejectsTable.LINE_NUMBER, lineNumber)
           .withFieldValue(RejectsTable.REASON, reject.reason().name() + ": " + reject.detail())
           .withFieldValue(RejectsTable.RAW, raw)
           .withFieldValue(RejectsTable.INGESTED_AT, ingestedAtMicros)

@@ -6,50 +6,69 @@ import dev.logberg.pipeline.status.PlannedRun;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.range.OffsetRange;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.FlatMapElements;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads every line of every file of the planned applications, with its file and line number. Files are
- * decompressed by extension (.gz, .zst, .bz2, ...) and spread over workers.
+ * Reads every line of every file of the planned applications, in batches of consecutive lines of one file. Files are
+ * decompressed by extension (.gz, .zst, .bz2, ...).
+ *
+ * <p>The files are packed into groups of about equal bytes ({@link FileGroups}); each group is read by one worker, a
+ * chunk of about {@link #CHUNK_BYTES} at a time. Between chunks the reader hands back to the runner (a splittable DoFn
+ * checkpoint), so a runner that keeps each bundle's output in memory until the next step has run (the DirectRunner)
+ * holds a few chunks at a time, not the whole input, and makes one bundle per chunk, not one per file.
  *
  * <p>A file that cannot be read does not stop the job: it is reported on {@link #FAILURES} as (app id, error) so the
  * application is recorded FAILED and retried by a later run.
  */
 public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollectionTuple> {
-  public static final TupleTag<LogLine> LINES = new TupleTag<>() {};
+  public static final TupleTag<LineBatch> LINES = new TupleTag<>() {};
   public static final TupleTag<KV<String, String>> FAILURES = new TupleTag<>() {};
 
+  /** Bytes read (on storage) before the reader checkpoints; one file is never split. */
+  static final long CHUNK_BYTES = 8L * 1024 * 1024;
+  /** Lines and characters per batch: big enough that per-element costs vanish, small enough to move cheaply. */
+  static final int BATCH_LINES = 1024;
+  static final long BATCH_CHARS = 1024L * 1024;
+
   private final int maxLineBytes;
+  private final int groups;
 
-  private ReadLines(int maxLineBytes) {
+  private ReadLines(int maxLineBytes, int groups) {
     this.maxLineBytes = maxLineBytes;
+    this.groups = groups;
   }
 
-  public static ReadLines withMaxLineBytes(int maxLineBytes) {
-    return new ReadLines(maxLineBytes);
+  /**
+   * @param maxLineBytes longer lines are cut and flagged
+   * @param groups how many groups the files are read in (the read parallelism); 0 for one per 64 MiB
+   */
+  public static ReadLines of(int maxLineBytes, int groups) {
+    return new ReadLines(maxLineBytes, groups);
   }
-
-  /** A file to read and the application it belongs to. */
-  record FileOfApp(String appId, LogFile file) implements java.io.Serializable {}
 
   @Override
   public PCollectionTuple expand(PCollection<PlannedRun> runs) {
@@ -59,45 +78,94 @@ public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollec
                 FlatMapElements.into(TypeDescriptor.of(FileOfApp.class))
                     .via((PlannedRun run) -> run.folder().files().stream().map(f -> new FileOfApp(run.appId(), f)).toList()))
             .setCoder(SerializableCoder.of(FileOfApp.class))
-            .apply("SpreadFiles", Reshuffle.viaRandomKey())
-            .apply(
-                "ReadFile",
-                ParDo.of(new ReadFile(maxLineBytes)).withOutputTags(LINES, TupleTagList.of(FAILURES)));
-    result.get(LINES).setCoder(LogLineCoder.of());
+            // One key: the packing needs every file of the run, a few hundred bytes each.
+            .apply("CollectFiles", WithKeys.of(0))
+            .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(FileOfApp.class)))
+            .apply("AllFiles", GroupByKey.create())
+            .apply("GroupFiles", FlatMapElements.into(TypeDescriptor.of(FileGroup.class))
+                .via((KV<Integer, Iterable<FileOfApp>> all) -> FileGroups.pack(toList(all.getValue()), groups)))
+            .setCoder(SerializableCoder.of(FileGroup.class))
+            .apply("ReadGroups", ParDo.of(new ReadGroup(maxLineBytes)).withOutputTags(LINES, TupleTagList.of(FAILURES)));
+    result.get(LINES).setCoder(LineBatchCoder.of());
     result.get(FAILURES).setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
     return result;
   }
 
-  static final class ReadFile extends DoFn<FileOfApp, LogLine> {
-    private static final Logger LOG = LoggerFactory.getLogger(ReadFile.class);
+  private static List<FileOfApp> toList(Iterable<FileOfApp> files) {
+    List<FileOfApp> list = new ArrayList<>();
+    files.forEach(list::add);
+    return list;
+  }
+
+  /** Reads the files of a group in order; the restriction is the range of file indexes still to read. */
+  @DoFn.BoundedPerElement
+  static final class ReadGroup extends DoFn<FileGroup, LineBatch> {
+    private static final Logger LOG = LoggerFactory.getLogger(ReadGroup.class);
     private final Counter files = Counters.counter(Counters.FILES_READ);
     private final Counter failed = Counters.counter(Counters.FILES_FAILED);
     private final Counter bytes = Counters.counter(Counters.BYTES_READ);
     private final Counter lines = Counters.counter(Counters.LINES_READ);
     private final int maxLineBytes;
 
-    ReadFile(int maxLineBytes) {
+    ReadGroup(int maxLineBytes) {
       this.maxLineBytes = maxLineBytes;
     }
 
+    @GetInitialRestriction
+    public OffsetRange initialRestriction(@Element FileGroup group) {
+      return new OffsetRange(0, group.files().size());
+    }
+
+    @GetSize
+    public double size(@Element FileGroup group, @Restriction OffsetRange range) {
+      return group.bytes(range.getFrom(), range.getTo());
+    }
+
+    @GetRestrictionCoder
+    public OffsetRange.Coder restrictionCoder() {
+      return OffsetRange.Coder.of();
+    }
+
     @ProcessElement
-    public void process(@Element FileOfApp element, MultiOutputReceiver out) {
+    public ProcessContinuation process(
+        @Element FileGroup group, RestrictionTracker<OffsetRange, Long> tracker, MultiOutputReceiver out) {
+      long chunk = 0;
+      for (long i = tracker.currentRestriction().getFrom(); tracker.tryClaim(i); i++) {
+        FileOfApp file = group.files().get((int) i);
+        read(file, out);
+        chunk += file.file().size();
+        if (chunk >= CHUNK_BYTES && i + 1 < tracker.currentRestriction().getTo()) {
+          return ProcessContinuation.resume();
+        }
+      }
+      return ProcessContinuation.stop();
+    }
+
+    private void read(FileOfApp element, MultiOutputReceiver out) {
       LogFile file = element.file();
-      OutputReceiver<LogLine> lineOut = out.get(LINES);
+      OutputReceiver<LineBatch> lineOut = out.get(LINES);
+      LineBatch.Builder batch = new LineBatch.Builder(element.appId(), file.sourceFile(), BATCH_LINES, BATCH_CHARS);
       try (InputStream in = open(file.location())) {
         long count =
             new LineReader(maxLineBytes)
-                .read(in, (number, text, tooLong) ->
-                    lineOut.output(new LogLine(element.appId(), file.sourceFile(), number, text, tooLong)));
+                .read(in, (number, text, tooLong) -> {
+                  if (batch.add(text, tooLong)) {
+                    lineOut.output(batch.take());
+                  }
+                });
         lines.inc(count);
         files.inc();
         bytes.inc(file.size());
       } catch (IOException | RuntimeException e) {
-        // Lines already emitted stay: the application is marked FAILED and its retry rewrites them by key.
+        // Lines already read stay: the application is marked FAILED and its retry rewrites them by key.
         failed.inc();
         String error = "cannot read " + file.sourceFile() + ": " + e;
         LOG.warn("{} (application {} will be marked FAILED)", error, element.appId());
         out.get(FAILURES).output(KV.of(element.appId(), error));
+      } finally {
+        if (!batch.isEmpty()) {
+          lineOut.output(batch.take());
+        }
       }
     }
 

@@ -1,0 +1,133 @@
+package dev.logberg.pipeline.read;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Consecutive lines of one file. Lines travel in batches because every element costs the runner bookkeeping (and,
+ * between workers, a coder call): a batch of a thousand lines costs what one line did.
+ */
+public final class LineBatch {
+  private final String appId;
+  private final String sourceFile;
+  private final long firstLineNumber;
+  private final List<String> texts;
+  private final int[] cut;
+
+  /**
+   * @param appId the application folder's id, which owns the lines whatever they say
+   * @param sourceFile the file's identity (see {@code LogFile#sourceFile})
+   * @param firstLineNumber 1-based number of the first line
+   * @param texts the lines without their terminators
+   * @param cut ascending indexes into {@code texts} of the lines that were longer than the limit and were cut
+   */
+  public LineBatch(String appId, String sourceFile, long firstLineNumber, List<String> texts, int[] cut) {
+    this.appId = appId;
+    this.sourceFile = sourceFile;
+    this.firstLineNumber = firstLineNumber;
+    this.texts = List.copyOf(texts);
+    this.cut = cut.clone();
+  }
+
+  public String appId() {
+    return appId;
+  }
+
+  public String sourceFile() {
+    return sourceFile;
+  }
+
+  public long firstLineNumber() {
+    return firstLineNumber;
+  }
+
+  public int size() {
+    return texts.size();
+  }
+
+  public String text(int index) {
+    return texts.get(index);
+  }
+
+  public long lineNumber(int index) {
+    return firstLineNumber + index;
+  }
+
+  /** Whether the line was longer than the limit: then {@link #text} is only its first bytes. */
+  public boolean tooLong(int index) {
+    return Arrays.binarySearch(cut, index) >= 0;
+  }
+
+  List<String> texts() {
+    return texts;
+  }
+
+  int[] cut() {
+    return cut.clone();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LineBatch other
+        && appId.equals(other.appId)
+        && sourceFile.equals(other.sourceFile)
+        && firstLineNumber == other.firstLineNumber
+        && texts.equals(other.texts)
+        && Arrays.equals(cut, other.cut);
+  }
+
+  @Override
+  public int hashCode() {
+    return (appId.hashCode() * 31 + sourceFile.hashCode()) * 31 + Long.hashCode(firstLineNumber);
+  }
+
+  @Override
+  public String toString() {
+    return sourceFile + " lines " + firstLineNumber + ".." + (firstLineNumber + texts.size() - 1);
+  }
+
+  /** Collects the lines of one file and hands out a batch whenever it is full. */
+  static final class Builder {
+    private final String appId;
+    private final String sourceFile;
+    private final int maxLines;
+    private final long maxChars;
+    private final List<String> texts = new ArrayList<>();
+    private final List<Integer> cut = new ArrayList<>();
+    private long firstLineNumber = 1;
+    private long chars;
+
+    Builder(String appId, String sourceFile, int maxLines, long maxChars) {
+      this.appId = appId;
+      this.sourceFile = sourceFile;
+      this.maxLines = maxLines;
+      this.maxChars = maxChars;
+    }
+
+    /** Adds the next line; returns true when the batch is full and should be taken. */
+    boolean add(String text, boolean tooLong) {
+      if (tooLong) {
+        cut.add(texts.size());
+      }
+      texts.add(text);
+      chars += text.length();
+      return texts.size() >= maxLines || chars >= maxChars;
+    }
+
+    boolean isEmpty() {
+      return texts.isEmpty();
+    }
+
+    /** The lines added since the last take, as a batch; the builder continues with the next line number. */
+    LineBatch take() {
+      LineBatch batch =
+          new LineBatch(appId, sourceFile, firstLineNumber, texts, cut.stream().mapToInt(Integer::intValue).toArray());
+      firstLineNumber += texts.size();
+      texts.clear();
+      cut.clear();
+      chars = 0;
+      return batch;
+    }
+  }
+}
