@@ -68,21 +68,6 @@ public final class LineBatch {
   }
 
   @Override
-  public boolean equals(Object o) {
-    return o instanceof LineBatch other
-        && appId.equals(other.appId)
-        && sourceFile.equals(other.sourceFile)
-        && firstLineNumber == other.firstLineNumber
-        && texts.equals(other.texts)
-        && Arrays.equals(cut, other.cut);
-  }
-
-  @Override
-  public int hashCode() {
-    return (appId.hashCode() * 31 + sourceFile.hashCode()) * 31 + Long.hashCode(firstLineNumber);
-  }
-
-  @Override
   public String toString() {
     return sourceFile + " lines " + firstLineNumber + ".." + (firstLineNumber + texts.size() - 1);
   }
