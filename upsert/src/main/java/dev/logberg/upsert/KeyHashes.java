@@ -5,9 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The set of merge keys written by a batch, as sorted 64-bit hashes: scans of older files keep only rows whose key
- * may be in it, so that only those rows are shuffled. A hash collision only lets an extra row through (it then finds
- * no partner and is dropped); it never hides a duplicate.
+ * A set of merge keys as sorted 64-bit hashes, 8 bytes per key. Scans of older files keep only rows whose key may be
+ * in a batch's set, and the in-process resolver keeps whole rows only for keys whose hash occurs twice. A hash
+ * collision only lets an extra row through (it is then compared by its real key); it never hides a duplicate.
  */
 public final class KeyHashes implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -24,7 +24,36 @@ public final class KeyHashes implements Serializable {
   }
 
   public boolean mightContain(String key) {
-    return Arrays.binarySearch(sorted, hash(key)) >= 0;
+    return mightContain(hash(key));
+  }
+
+  public boolean mightContain(long hash) {
+    return Arrays.binarySearch(sorted, hash) >= 0;
+  }
+
+  /** Whether any of {@code hashes} is in this set. */
+  public boolean mightContainAny(long[] hashes) {
+    for (long h : hashes) {
+      if (mightContain(h)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public boolean isEmpty() {
+    return sorted.length == 0;
+  }
+
+  /** The hashes that occur more than once, each once: the keys that may have duplicates. */
+  public long[] repeated() {
+    Builder repeated = new Builder();
+    for (int i = 1; i < sorted.length; i++) {
+      if (sorted[i] == sorted[i - 1] && (repeated.size == 0 || repeated.values[repeated.size - 1] != sorted[i])) {
+        repeated.add(sorted[i]);
+      }
+    }
+    return repeated.toArray();
   }
 
   @Override
@@ -48,5 +77,54 @@ public final class KeyHashes implements Serializable {
     h *= 0xff51afd7ed558ccdL;
     h ^= h >>> 33;
     return h;
+  }
+
+  /** A growable array of hashes; Java serialization writes it compactly (it is also a combiner's accumulator). */
+  public static final class Builder implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private long[] values = new long[64];
+    private int size;
+
+    public Builder add(long hash) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = hash;
+      return this;
+    }
+
+    public Builder addAll(long[] hashes) {
+      for (long h : hashes) {
+        add(h);
+      }
+      return this;
+    }
+
+    public Builder addAll(Builder other) {
+      for (int i = 0; i < other.size; i++) {
+        add(other.values[i]);
+      }
+      return this;
+    }
+
+    public long[] toArray() {
+      return Arrays.copyOf(values, size);
+    }
+
+    public KeyHashes build() {
+      long[] copy = toArray();
+      Arrays.sort(copy);
+      return new KeyHashes(copy);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Builder other && Arrays.equals(values, 0, size, other.values, 0, other.size);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(toArray());
+    }
   }
 }

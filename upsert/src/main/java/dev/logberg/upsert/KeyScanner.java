@@ -7,6 +7,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.MetadataColumns;
@@ -50,6 +51,18 @@ public final class KeyScanner {
    * @return the number of rows passed to {@code sink}
    */
   public long scan(ScanFile file, @Nullable KeyHashes filter, Sink sink) {
+    return read(file, filter, (key, row) ->
+        sink.row(key, new KeyedRow(orderOf(row), file.dataSequence(), file.path(), positionOf(row))));
+  }
+
+  /** The hash of every key in the file, in file order: 8 bytes a row where {@link #scan} keeps a whole row. */
+  public long[] hashes(ScanFile file) {
+    KeyHashes.Builder hashes = new KeyHashes.Builder();
+    read(file, null, (key, row) -> hashes.add(KeyHashes.hash(key)));
+    return hashes.toArray();
+  }
+
+  private long read(ScanFile file, @Nullable KeyHashes filter, BiConsumer<String, Record> sink) {
     FileScanTask task = ScanTaskParser.fromJson(file.taskJson(), true);
     if (task.file().format() != FileFormat.PARQUET) {
       throw new UnsupportedOperationException(
@@ -69,14 +82,17 @@ public final class KeyScanner {
         if (key == null || (filter != null && !filter.mightContain(key))) {
           continue;
         }
-        long position = (Long) row.getField(MetadataColumns.ROW_POSITION.name());
-        sink.row(key, new KeyedRow(orderOf(row), file.dataSequence(), file.path(), position));
+        sink.accept(key, row);
         emitted++;
       }
     } catch (IOException e) {
       throw new UncheckedIOException("reading keys of " + file.path(), e);
     }
     return emitted;
+  }
+
+  private static long positionOf(Record row) {
+    return (Long) row.getField(MetadataColumns.ROW_POSITION.name());
   }
 
   /** One column's value as text; several columns length-prefixed, so that no two different keys meet. */

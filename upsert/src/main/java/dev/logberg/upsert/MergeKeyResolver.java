@@ -101,20 +101,46 @@ public final class MergeKeyResolver {
 
   /** Every row that loses to another row with its key, as positions by data file. */
   static DeletePlan deletions(Table table, MergeKeys keys, ResolutionPlan plan) {
-    KeyScanner scanner = new KeyScanner(table, keys);
-    Map<String, List<KeyedRow>> byKey = new HashMap<>();
-    KeyScanner.Sink collect = (key, row) -> byKey.computeIfAbsent(key, k -> new ArrayList<>(2)).add(row);
-    plan.added().forEach(f -> scanner.scan(f, null, collect));
-    KeyHashes filter = KeyHashes.of(byKey.keySet().stream().mapToLong(KeyHashes::hash).toArray());
-    plan.existing().forEach(f -> scanner.scan(f, filter, (key, row) -> {
-      List<KeyedRow> rows = byKey.get(key);
-      if (rows != null) {
-        rows.add(row);
-      }
-    }));
     DeletePlan deletes = new DeletePlan();
-    byKey.values().forEach(rows -> WinnerSelection.losers(rows).forEach(deletes::add));
+    contested(table, keys, plan).values().forEach(rows -> WinnerSelection.losers(rows).forEach(deletes::add));
     return deletes;
+  }
+
+  /**
+   * The rows of every added key that may have more than one live row, grouped by key. Hashes first: the added
+   * files' keys are read as 64-bit hashes (8 bytes a row), and only keys whose hash repeats in the batch or is met
+   * in an existing file are read again in full. A fresh batch of new keys, the common case, keeps nothing but its
+   * hashes; a batch that rewrites old keys keeps what it must compare.
+   */
+  static Map<String, List<KeyedRow>> contested(Table table, MergeKeys keys, ResolutionPlan plan) {
+    KeyScanner scanner = new KeyScanner(table, keys);
+    List<long[]> addedHashes = plan.added().stream().map(scanner::hashes).toList();
+    KeyHashes.Builder all = new KeyHashes.Builder();
+    addedHashes.forEach(all::addAll);
+    KeyHashes added = all.build();
+
+    Map<String, List<KeyedRow>> existing = new HashMap<>();
+    plan.existing().forEach(f -> scanner.scan(f, added, (key, row) -> group(existing, key, row)));
+    KeyHashes contested = new KeyHashes.Builder()
+        .addAll(added.repeated())
+        .addAll(existing.keySet().stream().mapToLong(KeyHashes::hash).toArray())
+        .build();
+    Map<String, List<KeyedRow>> byKey = new HashMap<>();
+    if (contested.isEmpty()) {
+      return byKey;
+    }
+    for (int i = 0; i < addedHashes.size(); i++) {
+      if (contested.mightContainAny(addedHashes.get(i))) {
+        scanner.scan(plan.added().get(i), contested, (key, row) -> group(byKey, key, row));
+      }
+    }
+    // Only added keys are resolved: an existing row that merely shares a hash stays as it is.
+    byKey.forEach((key, rows) -> rows.addAll(existing.getOrDefault(key, List.of())));
+    return byKey;
+  }
+
+  private static void group(Map<String, List<KeyedRow>> byKey, String key, KeyedRow row) {
+    byKey.computeIfAbsent(key, k -> new ArrayList<>(2)).add(row);
   }
 
   private static List<Long> committedSince(Table table, long snapshotId) {

@@ -1,7 +1,6 @@
 package dev.logberg.upsert;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
@@ -271,57 +270,27 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
   }
 
   /** Collects the batch's key hashes into a {@link KeyHashes}. */
-  static final class KeyHashesFn extends Combine.CombineFn<Long, KeyHashesFn.Buffer, KeyHashes> {
-
-    /** A growable array of hashes; Java serialization writes it compactly. */
-    static final class Buffer implements java.io.Serializable {
-      long[] values = new long[64];
-      int size;
-
-      void add(long value) {
-        if (size == values.length) {
-          values = Arrays.copyOf(values, size * 2);
-        }
-        values[size++] = value;
-      }
-
-      @Override
-      public boolean equals(Object o) {
-        return o instanceof Buffer other
-            && Arrays.equals(values, 0, size, other.values, 0, other.size);
-      }
-
-      @Override
-      public int hashCode() {
-        return Arrays.hashCode(Arrays.copyOf(values, size));
-      }
+  static final class KeyHashesFn extends Combine.CombineFn<Long, KeyHashes.Builder, KeyHashes> {
+    @Override
+    public KeyHashes.Builder createAccumulator() {
+      return new KeyHashes.Builder();
     }
 
     @Override
-    public Buffer createAccumulator() {
-      return new Buffer();
+    public KeyHashes.Builder addInput(KeyHashes.Builder hashes, Long hash) {
+      return hashes.add(hash);
     }
 
     @Override
-    public Buffer addInput(Buffer buffer, Long hash) {
-      buffer.add(hash);
-      return buffer;
-    }
-
-    @Override
-    public Buffer mergeAccumulators(Iterable<Buffer> buffers) {
-      Buffer merged = new Buffer();
-      for (Buffer b : buffers) {
-        for (int i = 0; i < b.size; i++) {
-          merged.add(b.values[i]);
-        }
-      }
+    public KeyHashes.Builder mergeAccumulators(Iterable<KeyHashes.Builder> accumulators) {
+      KeyHashes.Builder merged = new KeyHashes.Builder();
+      accumulators.forEach(merged::addAll);
       return merged;
     }
 
     @Override
-    public KeyHashes extractOutput(Buffer buffer) {
-      return KeyHashes.of(Arrays.copyOf(buffer.values, buffer.size));
+    public KeyHashes extractOutput(KeyHashes.Builder hashes) {
+      return hashes.build();
     }
   }
 }

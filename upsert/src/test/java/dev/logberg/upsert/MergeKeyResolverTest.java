@@ -11,9 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.iceberg.FileContent;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.Test;
@@ -141,6 +143,34 @@ class MergeKeyResolverTest {
     assertThat(outcome.deletedRows(), is(4L));
     assertThat(live(table), is(Map.of("a", "a3", "b", "b1", "c", "c1")));
     assertThat(MergeKeyResolver.deduplicate(table, KEYS).deletedRows(), is(0L));
+  }
+
+  @Test
+  void onlyKeysThatMayHaveTwoLiveRowsAreReadInFull() {
+    Table table = new TestLake(dir).create("t", 2, true);
+    Record[] fresh = new Record[500];
+    for (int i = 0; i < fresh.length; i++) {
+      fresh[i] = row("k" + i, "v", 1, i % 2 == 0 ? "x" : "y");
+    }
+    long s1 = append(table, fresh);
+    assertThat(MergeKeyResolver.contested(table, KEYS, ResolutionPlan.forAppends(table, KEYS, List.of(s1))),
+        is(Map.of()));
+    assertThat(MergeKeyResolver.resolveAppends(table, KEYS, List.of(s1)).deletedRows(), is(0L));
+
+    // k7 rewrites an old key, n2 comes twice in the batch, n1 and n3 are new.
+    long s2 = append(table, row("k7", "k7 again", 2, "y"), row("n1", "v", 2, "x"), row("n2", "first", 2, "x"),
+        row("n2", "second", 3, "y"), row("n3", "v", 2, "y"));
+    Map<String, List<KeyedRow>> contested =
+        MergeKeyResolver.contested(table, KEYS, ResolutionPlan.forAppends(table, KEYS, List.of(s2)));
+    assertThat(contested.keySet(), is(Set.of("k7", "n2")));
+    assertThat(contested.get("k7").size(), is(2));
+    assertThat(contested.get("n2").size(), is(2));
+
+    assertThat(MergeKeyResolver.resolveAppends(table, KEYS, List.of(s2)).deletedRows(), is(2L));
+    Map<String, String> live = live(table);
+    assertThat(live.size(), is(503));
+    assertThat(live.get("k7"), is("k7 again"));
+    assertThat(live.get("n2"), is("second"));
   }
 
   @Test

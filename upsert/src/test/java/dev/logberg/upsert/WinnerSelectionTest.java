@@ -94,6 +94,21 @@ class WinnerSelectionTest {
   }
 
   @Test
+  void keyHashesNameEachRepeatedHashOnce() {
+    KeyHashes.Builder builder = new KeyHashes.Builder();
+    for (int i = 0; i < 1_000; i++) {
+      builder.add(i * 7L);
+    }
+    builder.addAll(new long[] {14L, 14L, 700L, -3L});
+    KeyHashes set = builder.build();
+    assertThat(set.repeated(), is(new long[] {14L, 700L}));
+    assertThat(set.mightContainAny(new long[] {1L, 2L, -3L}), is(true));
+    assertThat(set.mightContainAny(new long[] {1L, 2L}), is(false));
+    assertThat(KeyHashes.of(new long[0]).isEmpty(), is(true));
+    assertThat(KeyHashes.of(new long[] {5L, 6L}).repeated().length, is(0));
+  }
+
+  @Test
   void mergeKeysNameBadColumns() {
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> MergeKeys.of("id").orderedBy("value").check(TestLake.SCHEMA, "db.t"));
