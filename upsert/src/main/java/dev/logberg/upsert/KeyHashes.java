@@ -1,7 +1,6 @@
 package dev.logberg.upsert;
 
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -66,11 +65,11 @@ public final class KeyHashes implements Serializable {
     return Arrays.hashCode(sorted);
   }
 
-  /** 64-bit FNV-1a over the key's UTF-8 bytes, then a final mix so that similar keys spread. */
+  /** 64-bit FNV-1a over the key's UTF-16 chars (no byte copy), then a final mix so that similar keys spread. */
   public static long hash(String key) {
     long h = 0xcbf29ce484222325L;
-    for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
-      h ^= b & 0xff;
+    for (int i = 0; i < key.length(); i++) {
+      h ^= key.charAt(i);
       h *= 0x100000001b3L;
     }
     h ^= h >>> 33;

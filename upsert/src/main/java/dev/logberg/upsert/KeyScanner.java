@@ -38,12 +38,14 @@ public final class KeyScanner {
   private final Table table;
   private final MergeKeys keys;
   private final Schema projection;
+  private final Schema keysOnly;
 
   public KeyScanner(Table table, MergeKeys keys) {
     this.table = table;
     this.keys = keys;
     Schema selected = table.schema().select(keys.projectedColumns());
     this.projection = TypeUtil.join(selected, new Schema(MetadataColumns.ROW_POSITION));
+    this.keysOnly = table.schema().select(keys.columns());
   }
 
   /**
@@ -51,24 +53,24 @@ public final class KeyScanner {
    * @return the number of rows passed to {@code sink}
    */
   public long scan(ScanFile file, @Nullable KeyHashes filter, Sink sink) {
-    return read(file, filter, (key, row) ->
+    return read(file, filter, projection, (key, row) ->
         sink.row(key, new KeyedRow(orderOf(row), file.dataSequence(), file.path(), positionOf(row))));
   }
 
   /** The hash of every key in the file, in file order: 8 bytes a row where {@link #scan} keeps a whole row. */
   public long[] hashes(ScanFile file) {
     KeyHashes.Builder hashes = new KeyHashes.Builder();
-    read(file, null, (key, row) -> hashes.add(KeyHashes.hash(key)));
+    read(file, null, keysOnly, (key, row) -> hashes.add(KeyHashes.hash(key)));
     return hashes.toArray();
   }
 
-  private long read(ScanFile file, @Nullable KeyHashes filter, BiConsumer<String, Record> sink) {
+  private long read(ScanFile file, @Nullable KeyHashes filter, Schema columns, BiConsumer<String, Record> sink) {
     FileScanTask task = ScanTaskParser.fromJson(file.taskJson(), true);
     if (task.file().format() != FileFormat.PARQUET) {
       throw new UnsupportedOperationException(
           "data file " + file.path() + " is " + task.file().format() + "; only Parquet files can be resolved");
     }
-    GenericDeleteFilter deletes = new GenericDeleteFilter(table.io(), task, table.schema(), projection);
+    GenericDeleteFilter deletes = new GenericDeleteFilter(table.io(), task, table.schema(), columns);
     Schema required = deletes.requiredSchema();
     long emitted = 0;
     try (CloseableIterable<Record> rows =

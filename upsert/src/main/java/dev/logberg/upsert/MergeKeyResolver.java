@@ -114,7 +114,8 @@ public final class MergeKeyResolver {
    */
   static Map<String, List<KeyedRow>> contested(Table table, MergeKeys keys, ResolutionPlan plan) {
     KeyScanner scanner = new KeyScanner(table, keys);
-    List<long[]> addedHashes = plan.added().stream().map(scanner::hashes).toList();
+    // The files are independent and this step has the worker to itself: hash them in parallel.
+    List<long[]> addedHashes = plan.added().parallelStream().map(scanner::hashes).toList();
     KeyHashes.Builder all = new KeyHashes.Builder();
     addedHashes.forEach(all::addAll);
     KeyHashes added = all.build();
