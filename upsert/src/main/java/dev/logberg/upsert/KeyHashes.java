@@ -5,8 +5,9 @@ import java.util.Arrays;
 
 /**
  * A set of merge keys as sorted 64-bit hashes, 8 bytes per key. Scans of older files keep only rows whose key may be
- * in a batch's set, and the in-process resolver keeps whole rows only for keys whose hash occurs twice. A hash
- * collision only lets an extra row through (it is then compared by its real key); it never hides a duplicate.
+ * in a batch's set, and the in-process resolver keeps whole rows only for keys whose hash occurs twice in the batch or
+ * in an older file. A hash collision only lets an extra row through (it is then compared by its real key); it never
+ * hides a duplicate.
  */
 public final class KeyHashes implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -48,7 +49,8 @@ public final class KeyHashes implements Serializable {
   public long[] repeated() {
     Builder repeated = new Builder();
     for (int i = 1; i < sorted.length; i++) {
-      if (sorted[i] == sorted[i - 1] && (repeated.size == 0 || repeated.values[repeated.size - 1] != sorted[i])) {
+      boolean firstRepeat = i == 1 || sorted[i - 1] != sorted[i - 2];
+      if (sorted[i] == sorted[i - 1] && firstRepeat) {
         repeated.add(sorted[i]);
       }
     }
