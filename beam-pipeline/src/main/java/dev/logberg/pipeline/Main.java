@@ -21,6 +21,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,13 +62,27 @@ public final class Main {
     return result.toArray(String[]::new);
   }
 
+  /**
+   * How a command ended: its exit code and, when the job or its preparation failed, the exception (for a runner's
+   * entry point that must tell a failure before the job from a failure of the job; see {@code LogbergFlink}).
+   */
+  public record Outcome(int exitCode, @Nullable RuntimeException failure) {
+    static Outcome of(int exitCode) {
+      return new Outcome(exitCode, null);
+    }
+  }
+
   public static int run(String[] args, PrintStream out) {
+    return execute(args, out).exitCode();
+  }
+
+  public static Outcome execute(String[] args, PrintStream out) {
     PipelineOptionsFactory.register(LogbergOptions.class);
     List<String> rest = new ArrayList<>(Arrays.asList(args));
     String command = !rest.isEmpty() && !rest.get(0).startsWith("--") ? rest.remove(0) : "run";
     if (rest.contains("--help") || command.equals("help")) {
       printHelp(out);
-      return OK;
+      return Outcome.of(OK);
     }
     LogbergOptions options;
     try {
@@ -79,20 +94,22 @@ public final class Main {
     } catch (IllegalArgumentException e) {
       out.println(e.getMessage());
       out.println("Run with --help to see every option.");
-      return BAD_OPTIONS;
+      return Outcome.of(BAD_OPTIONS);
     }
     return switch (command) {
       case "run" -> options.getLocalLake() ? runOnLocalLake(options, out) : runJob(options, out);
-      case "verify" -> printTables(options, out, (catalog, tables) -> TableSummary.read(catalog, tables).report(tables));
-      case "dump" -> printTables(options, out, (catalog, tables) -> String.join("\n", CanonicalTables.dump(catalog, tables)));
+      case "verify" -> Outcome.of(
+          printTables(options, out, (catalog, tables) -> TableSummary.read(catalog, tables).report(tables)));
+      case "dump" -> Outcome.of(
+          printTables(options, out, (catalog, tables) -> String.join("\n", CanonicalTables.dump(catalog, tables))));
       default -> {
         out.println("Unknown command '" + command + "': use run (the default), verify, dump or help.");
-        yield BAD_OPTIONS;
+        yield Outcome.of(BAD_OPTIONS);
       }
     };
   }
 
-  private static int runJob(LogbergOptions options, PrintStream out) {
+  private static Outcome runJob(LogbergOptions options, PrintStream out) {
     CatalogSpec catalog = CatalogSpecs.fromOptions(options);
     LogbergTables tables = new LogbergTables(options.getDatabase(), options.getTable());
     RunContext context = RunContext.startingNow(options.getJobName());
@@ -102,7 +119,7 @@ public final class Main {
       LOG.error("Preparing the tables failed", e);
       out.printf("Cannot prepare the tables of %s in catalog %s (warehouse %s): %s%n", tables.dataTable(),
           catalog.name(), options.getWarehouse(), rootMessage(e));
-      return JOB_FAILED;
+      return new Outcome(JOB_FAILED, e);
     }
 
     Pipeline pipeline = Pipeline.create(options);
@@ -117,20 +134,20 @@ public final class Main {
     } catch (RuntimeException e) {
       LOG.error("Run {} failed", context.jobId(), e);
       out.printf("Run %s FAILED: %s%n", context.jobId(), rootMessage(e));
-      return JOB_FAILED;
+      return new Outcome(JOB_FAILED, e);
     }
     out.printf("Run %s finished in %.1f s%n", context.jobId(), (System.nanoTime() - started) / 1e9);
     out.println(metrics.report());
     out.println(TableSummary.read(catalog, tables).report(tables));
-    return metrics.get(Counters.APPS_FAILED) > 0 ? APPS_FAILED : OK;
+    return Outcome.of(metrics.get(Counters.APPS_FAILED) > 0 ? APPS_FAILED : OK);
   }
 
-  private static int runOnLocalLake(LogbergOptions options, PrintStream out) {
+  private static Outcome runOnLocalLake(LogbergOptions options, PrintStream out) {
     try (LocalLake lake = LocalLake.start(options)) {
       return runJob(options, out);
     } catch (Exception e) {
       out.println("Local lake FAILED: " + rootMessage(e));
-      return JOB_FAILED;
+      return new Outcome(JOB_FAILED, e instanceof RuntimeException r ? r : new IllegalStateException(e));
     }
   }
 
@@ -190,7 +207,8 @@ public final class Main {
     return "logberg-" + time + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000));
   }
 
-  private static String rootMessage(Throwable e) {
+  /** The message of {@code e} and of its root cause: what a user needs to see first. */
+  public static String rootMessage(Throwable e) {
     Throwable cause = e;
     while (cause.getCause() != null && cause.getCause() != cause) {
       cause = cause.getCause();

@@ -8,25 +8,13 @@ import static org.hamcrest.Matchers.is;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.logberg.pipeline.LogbergOptions;
-import dev.logberg.pipeline.report.CanonicalTables;
-import dev.logberg.pipeline.tables.CatalogSpecs;
-import dev.logberg.pipeline.tables.LogbergTables;
-import dev.logberg.upsert.CatalogSpec;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.iceberg.Snapshot;
-import org.apache.iceberg.catalog.TableIdentifier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,8 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * second run changes nothing.
  */
 class CrossRunnerIT {
-  private static final Path TREE = RunnerJar.REPO.resolve("testdata/spark-application-logs/spark-team-a");
-  private static final Path MANIFEST = RunnerJar.REPO.resolve("testdata/expected/spark-team-a.manifest.json");
   private static final Pattern UPSERT = Pattern.compile("upsert: ([\\d,]+) superseded rows deleted, (.*)");
 
   @TempDir static Path dir;
@@ -47,19 +33,8 @@ class CrossRunnerIT {
 
   @BeforeAll
   static void copyTestdata() throws IOException {
-    // One input location for every run: the metadata table records it, and the dumps compare it.
-    input = dir.resolve("spark-team-a");
-    try (Stream<Path> files = Files.walk(TREE)) {
-      for (Path from : (Iterable<Path>) files::iterator) {
-        Path to = input.resolve(TREE.relativize(from).toString());
-        if (Files.isDirectory(from)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
-    totals = new ObjectMapper().readTree(MANIFEST.toFile()).get("totals");
+    input = Warehouse.copyTestdata(dir.resolve("spark-team-a"));
+    totals = new ObjectMapper().readTree(Warehouse.MANIFEST.toFile()).get("totals");
   }
 
   @Test
@@ -80,7 +55,7 @@ class CrossRunnerIT {
   void everyRunnerLandsIdenticalTablesASecondRunChangesNothingAndDistributedResolutionAgrees() throws Exception {
     Map<RunnerJar, List<String>> dumps = new EnumMap<>(RunnerJar.class);
     for (RunnerJar runner : RunnerJar.values()) {
-      Warehouse warehouse = new Warehouse(runner.name().toLowerCase());
+      Warehouse warehouse = warehouse(runner.name().toLowerCase());
       RunnerJar.Run first = runner.run(warehouse.logs(), "run", warehouse.args());
       assertThat(runner + ": " + first.output(), first.exitCode(), is(0));
       assertThat(first.output(), containsString("applications: 5 succeeded, 0 failed"));
@@ -125,42 +100,7 @@ class CrossRunnerIT {
     assertThat(runner + ": the same live rows after resolving every key again", warehouse.dump(), is(landed));
   }
 
-  /** A local warehouse (sqlite catalog beside it) of one runner's runs. */
-  private record Warehouse(Path path) {
-    Warehouse(String name) {
-      this(dir.resolve(name).resolve("warehouse"));
-    }
-
-    Path logs() {
-      return path.resolveSibling("logs");
-    }
-
-    List<String> args(String... extra) {
-      List<String> args = new ArrayList<>(
-          List.of("--input=" + input, "--warehouse=" + path, "--progressSeconds=0"));
-      args.addAll(List.of(extra));
-      return args;
-    }
-
-    CatalogSpec catalog() {
-      return CatalogSpecs.fromOptions(
-          PipelineOptionsFactory.fromArgs(args().toArray(String[]::new)).as(LogbergOptions.class));
-    }
-
-    LogbergTables tables() {
-      return new LogbergTables("logs", "spark_logs");
-    }
-
-    List<String> dump() {
-      return CanonicalTables.dump(catalog(), tables());
-    }
-
-    List<Long> snapshots() {
-      LogbergTables tables = tables();
-      return catalog().apply(c -> Stream.of(tables.dataTable(), tables.metadataTable(), tables.rejectsTable())
-          .map((TableIdentifier id) -> c.loadTable(id).currentSnapshot())
-          .map(Snapshot::snapshotId)
-          .toList());
-    }
+  private static Warehouse warehouse(String runner) {
+    return new Warehouse(dir.resolve(runner).resolve("warehouse"), input);
   }
 }

@@ -38,7 +38,7 @@ final class Manifests {
     spec.put("imagePullPolicy", "IfNotPresent");
     spec.put("flinkVersion", FLINK_VERSION);
     spec.put("serviceAccount", placement.serviceAccount());
-    spec.put("flinkConfiguration", Map.of("taskmanager.numberOfTaskSlots", String.valueOf(CORES_PER_WORKER)));
+    spec.put("flinkConfiguration", flinkConfiguration());
     spec.put("jobManager", Map.of("resource", cpuAndMemory(1, "2048m")));
     spec.put("taskManager", Map.of("resource", cpuAndMemory(CORES_PER_WORKER, "4096m")));
     Map<String, Object> job = new LinkedHashMap<>();
@@ -49,6 +49,21 @@ final class Manifests {
     job.put("upgradeMode", "stateless");
     spec.put("job", job);
     return resource(FLINK_API_VERSION, "FlinkDeployment", placement, "flink", spec);
+  }
+
+  /**
+   * Beside the slots: {@code execution.attached}, since in application mode Flink runs {@code main} detached unless
+   * told otherwise, and Beam's FlinkRunner then fails with "Job was submitted in detached mode" (apache/beam#32944);
+   * and {@code execution.submit-failed-job-on-application-error} (the operator's default, written out because
+   * LogbergFlink relies on it): an error before the job is submitted becomes one FAILED job, not a job manager that
+   * exits and is restarted.
+   */
+  static Map<String, Object> flinkConfiguration() {
+    Map<String, Object> configuration = new LinkedHashMap<>();
+    configuration.put("taskmanager.numberOfTaskSlots", String.valueOf(CORES_PER_WORKER));
+    configuration.put("execution.attached", "true");
+    configuration.put("execution.submit-failed-job-on-application-error", "true");
+    return configuration;
   }
 
   /** Cluster mode; the driver and the executors both reach S3 and the catalog, so both run as the service account. */

@@ -52,8 +52,14 @@ class ManifestsTest {
     assertThat(at(spec, "job", "upgradeMode"), equalTo("stateless"));
     assertThat(at(spec, "jobManager", "resource"), equalTo(Map.of("cpu", 1, "memory", "2048m")));
     assertThat(at(spec, "taskManager", "resource"), equalTo(Map.of("cpu", 2, "memory", "4096m")));
+    Map<String, Object> flinkConfiguration = map(spec.get("flinkConfiguration"));
+    // Application mode runs main detached unless told otherwise, and Beam's FlinkRunner then fails (apache/beam#32944).
+    assertThat(flinkConfiguration.get("execution.attached"), equalTo("true"));
+    // An error before submission ends as one FAILED job, not a job manager restart.
+    assertThat(flinkConfiguration.get("execution.submit-failed-job-on-application-error"), equalTo("true"));
+    assertThat(flinkConfiguration.get("taskmanager.numberOfTaskSlots"), equalTo("2"));
     // A bounded job: no checkpoints.
-    assertThat(map(spec.get("flinkConfiguration")), not(hasKey("execution.checkpointing.interval")));
+    assertThat(flinkConfiguration, not(hasKey("execution.checkpointing.interval")));
   }
 
   @Test

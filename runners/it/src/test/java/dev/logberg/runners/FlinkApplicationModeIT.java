@@ -1,0 +1,134 @@
+package dev.logberg.runners;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The production path on Flink: the FlinkDeployment the launcher renders for {@code flink-k8s}, run as the operator
+ * runs it (application mode, see {@link ApplicationCluster}). A successful run lands what the Direct jar lands and a
+ * second run changes nothing; a failed or partly failed run ends the application once, in the state README's
+ * "Exit codes on Flink" documents, with the job manager still up (one that exits is restarted and runs it again).
+ */
+class FlinkApplicationModeIT {
+  @TempDir static Path dir;
+  private static Path input;
+
+  @BeforeAll
+  static void copyTestdata() throws IOException {
+    input = Warehouse.copyTestdata(dir.resolve("spark-team-a"));
+  }
+
+  @Test
+  void landsWhatTheDirectJarLandsAndASecondRunChangesNothing() throws Exception {
+    Warehouse direct = new Warehouse(dir.resolve("direct").resolve("warehouse"), input);
+    RunnerJar.Run reference = RunnerJar.DIRECT.run(direct.logs(), "run", direct.args());
+    assertThat(reference.output(), reference.exitCode(), is(0));
+
+    Warehouse flink = new Warehouse(dir.resolve("flink-app").resolve("warehouse"), input);
+    Map<String, Object> manifest = ApplicationCluster.render(Files.createDirectories(dir.resolve("flink-app")),
+        "logberg-app-mode", params(flink.path(), input));
+
+    ApplicationCluster.Ending first = ApplicationCluster.run(manifest, dir.resolve("flink-app"));
+    assertFinished(first);
+    assertThat(first.jobManagerLog(), containsString("applications: 5 succeeded, 0 failed"));
+    assertThat("Flink application mode = Direct", flink.dump(), is(direct.dump()));
+
+    List<Long> snapshots = flink.snapshots();
+    ApplicationCluster.Ending second = ApplicationCluster.run(manifest, dir.resolve("flink-app"));
+    assertFinished(second);
+    assertThat(second.jobManagerLog(), containsString("{SKIP_DONE=5}"));
+    assertThat("no table changed", flink.snapshots(), is(snapshots));
+  }
+
+  /** An unreachable catalog fails the run before its job: one FAILED job with the reason, not a restart. */
+  @Test
+  void aRunThatFailsBeforeItsJobEndsTheApplicationFailedOnce() throws Exception {
+    Path work = Files.createDirectories(dir.resolve("unreachable"));
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    List<String> params = new ArrayList<>(params(work.resolve("warehouse"), input));
+    params.addAll(List.of("catalogType=rest", "catalogUri=http://127.0.0.1:" + closed));
+    Map<String, Object> manifest = ApplicationCluster.render(work, "logberg-unreachable", params);
+
+    ApplicationCluster.Ending ending = ApplicationCluster.run(manifest, work);
+    assertThat(ending.jobManagerLog(), ending.onlyJob().state(), is("FAILED"));
+    assertEndedOnce(ending);
+    assertThat(ending.jobManagerLog(), containsString("Application FAILED"));
+    assertThat("the job's exception says why", ending.exceptions(), containsString("before its job ran"));
+    assertThat(ending.exceptions(), containsString("Connection refused"));
+  }
+
+  /** Some applications FAILED (a corrupt file): the job FINISHED, the failures are in the metadata table. */
+  @Test
+  void aRunWithFailedApplicationsFinishesAndRecordsThem() throws Exception {
+    Path work = Files.createDirectories(dir.resolve("partly-failed"));
+    Path tree = Warehouse.copyTestdata(work.resolve("spark-team-a"));
+    Path corrupt;
+    try (var folders = Files.walk(tree, 2)) {
+      Path pod = folders.filter(p -> Files.isDirectory(p) && tree.relativize(p).getNameCount() == 2
+          && tree.relativize(p).getName(0).toString().startsWith("spark-")).sorted().findFirst().orElseThrow();
+      corrupt = pod.resolve("zz-truncated.json.gz");
+    }
+    writeTruncatedGzip(corrupt);
+    Warehouse warehouse = new Warehouse(work.resolve("warehouse"), tree);
+    Map<String, Object> manifest = ApplicationCluster.render(work, "logberg-partly-failed",
+        params(warehouse.path(), tree));
+
+    ApplicationCluster.Ending ending = ApplicationCluster.run(manifest, work);
+    assertFinished(ending);
+    assertThat(ending.jobManagerLog(), containsString("applications: 4 succeeded, 1 failed"));
+    assertThat(ending.jobManagerLog(), containsString("some applications were recorded FAILED"));
+    List<String> failed = warehouse.dump().stream().filter(l -> l.contains("\tFAILED\t")).toList();
+    assertThat(failed.toString(), failed.size(), is(1));
+    assertThat(failed.get(0), containsString(corrupt.getFileName().toString()));
+  }
+
+  private static List<String> params(Path warehouse, Path tree) {
+    return List.of("input=" + tree, "warehouse=" + warehouse, "progressSeconds=0");
+  }
+
+  private static void assertFinished(ApplicationCluster.Ending ending) {
+    assertThat(ending.jobManagerLog(), ending.onlyJob().state(), is("FINISHED"));
+    assertThat(ending.jobManagerLog(), containsString("Application completed SUCCESSFULLY"));
+    assertEndedOnce(ending);
+  }
+
+  /** The job manager outlived the application's end without a fatal error, so nothing restarts it. */
+  private static void assertEndedOnce(ApplicationCluster.Ending ending) {
+    assertThat(ending.jobManagerLog(), not(containsString("Application failed unexpectedly")));
+    assertThat(ending.jobManagerLog(), not(containsString("Fatal error occurred")));
+    assertThat(ending.jobManagerLog(), ending.jobManagerAlive(), is(true));
+  }
+
+  /** The first half of a gzip stream: what a writer that died mid-upload leaves. */
+  private static void writeTruncatedGzip(Path file) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (OutputStream gzip = new GZIPOutputStream(bytes)) {
+      for (int i = 0; i < 2000; i++) {
+        gzip.write(("{\"timestamp\":\"2025-01-15T00:00:00Z\",\"message\":\"line " + i + "\"}\n").getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    byte[] all = bytes.toByteArray();
+    Files.write(file, Arrays.copyOf(all, all.length / 2));
+  }
+}

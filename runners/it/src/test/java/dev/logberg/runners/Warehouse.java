@@ -1,0 +1,74 @@
+package dev.logberg.runners;
+
+import dev.logberg.pipeline.LogbergOptions;
+import dev.logberg.pipeline.report.CanonicalTables;
+import dev.logberg.pipeline.tables.CatalogSpecs;
+import dev.logberg.pipeline.tables.LogbergTables;
+import dev.logberg.upsert.CatalogSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+/** A local warehouse (sqlite catalog beside it) that runs land {@code input} in, and what its tables hold. */
+record Warehouse(Path path, Path input) {
+  static final Path TESTDATA = RunnerJar.REPO.resolve("testdata/spark-application-logs/spark-team-a");
+  static final Path MANIFEST = RunnerJar.REPO.resolve("testdata/expected/spark-team-a.manifest.json");
+
+  /**
+   * A copy of testdata/'s tree at {@code to}: runs that are compared must read one input location, since the metadata
+   * table records it and the dumps compare it.
+   */
+  static Path copyTestdata(Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(TESTDATA)) {
+      for (Path from : (Iterable<Path>) files::iterator) {
+        Path target = to.resolve(TESTDATA.relativize(from).toString());
+        if (Files.isDirectory(from)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(from, target, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+    return to;
+  }
+
+  Path logs() {
+    return path.resolveSibling("logs");
+  }
+
+  /** The pipeline arguments of a run into this warehouse. */
+  List<String> args(String... extra) {
+    List<String> args = new ArrayList<>(List.of("--input=" + input, "--warehouse=" + path, "--progressSeconds=0"));
+    args.addAll(List.of(extra));
+    return args;
+  }
+
+  CatalogSpec catalog() {
+    return CatalogSpecs.fromOptions(
+        PipelineOptionsFactory.fromArgs(args().toArray(String[]::new)).as(LogbergOptions.class));
+  }
+
+  LogbergTables tables() {
+    return new LogbergTables("logs", "spark_logs");
+  }
+
+  List<String> dump() {
+    return CanonicalTables.dump(catalog(), tables());
+  }
+
+  /** The current snapshot of each table: equal lists mean no table changed. */
+  List<Long> snapshots() {
+    LogbergTables tables = tables();
+    return catalog().apply(c -> Stream.of(tables.dataTable(), tables.metadataTable(), tables.rejectsTable())
+        .map((TableIdentifier id) -> c.loadTable(id).currentSnapshot())
+        .map(Snapshot::snapshotId)
+        .toList());
+  }
+}
