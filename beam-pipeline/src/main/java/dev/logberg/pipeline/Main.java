@@ -197,8 +197,10 @@ public final class Main {
     return result.toArray(String[]::new);
   }
 
+  /** The DirectRunner declares it as the boolean getter {@code isBlockOnRun}. */
   private static boolean declaresBlockOnRun(Class<? extends PipelineOptions> options) {
-    return Arrays.stream(options.getDeclaredMethods()).anyMatch(m -> m.getName().equals("getBlockOnRun"));
+    return Arrays.stream(options.getDeclaredMethods())
+        .anyMatch(m -> m.getName().equals("isBlockOnRun") || m.getName().equals("getBlockOnRun"));
   }
 
   /** Sortable and recognisable in the metadata table, where Beam's default names the main class and user. */

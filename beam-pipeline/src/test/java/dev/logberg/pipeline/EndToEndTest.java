@@ -35,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the ground truth of how many lines each application has, and which are valid.
  */
 class EndToEndTest {
-  private static final Path REPO = Path.of(System.getProperty("logberg.repo", "..")).toAbsolutePath().normalize();
-  private static final Path TREE = REPO.resolve("testdata/spark-application-logs/spark-team-a");
+  static final Path REPO = Path.of(System.getProperty("logberg.repo", "..")).toAbsolutePath().normalize();
+  static final Path TREE = REPO.resolve("testdata/spark-application-logs/spark-team-a");
   private static final Path MANIFEST = REPO.resolve("testdata/expected/spark-team-a.manifest.json");
 
   @TempDir Path dir;

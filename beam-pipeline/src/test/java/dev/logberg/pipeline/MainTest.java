@@ -4,11 +4,14 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
   private record Result(int code, String output) {}
@@ -48,6 +51,21 @@ class MainTest {
     Result unknown = main("vrify");
     assertThat(unknown.code(), is(Main.BAD_OPTIONS));
     assertThat(unknown.output(), containsString("Unknown command 'vrify'"));
+  }
+
+  /** The DirectRunner is asked not to block in run(), so progress lines come while the job runs. */
+  @Test
+  void progressLinesComeBeforeTheSummaryAndNoneWithZero(@TempDir Path dir) {
+    String input = "--input=" + EndToEndTest.TREE;
+    Result watched = main(input, "--warehouse=" + dir.resolve("a"), "--progressSeconds=1");
+    assertThat(watched.output(), watched.code(), is(Main.OK));
+    int summary = watched.output().indexOf("finished in");
+    int progress = watched.output().indexOf("progress: ");
+    assertThat(watched.output(), progress >= 0 && progress < summary, is(true));
+
+    Result quiet = main(input, "--warehouse=" + dir.resolve("b"), "--progressSeconds=0");
+    assertThat(quiet.output(), quiet.code(), is(Main.OK));
+    assertThat(quiet.output(), not(containsString("progress: ")));
   }
 
   @Test
