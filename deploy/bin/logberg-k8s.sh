@@ -219,9 +219,9 @@ for param in ${params[@]+"${params[@]}"}; do
 done
 
 deploy() {
+  require_tools java kubectl
   # No default image: a bare name is pulled from Docker Hub, where no Logberg image exists.
   [[ -n $image ]] || fail_usage "deploy needs --image: the image of deploy/$engine/Dockerfile pushed to a registry the cluster pulls from (deploy/README.md)"
-  require_tools java kubectl
   require_file "launcher jar (build it: mvn -B package -DskipTests)" "$launcher"
   require_file "template" "$template"
   local manifest=$output
