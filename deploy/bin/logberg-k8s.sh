@@ -30,7 +30,8 @@ Options:
   --jobName NAME            Kubernetes name of the job (default: logberg): a-z, 0-9, '-', from a letter, <= 45
   --namespace NS            namespace of the job (default: logberg)
   --serviceAccount SA       service account of the job's pods (default: logberg-flink / logberg-spark)
-  --image IMAGE             image of the job (deploy: passed to the launcher; verify: required unless --local)
+  --image IMAGE             image of the job, pushed to a registry the cluster pulls from (deploy: required;
+                            verify: required unless --local)
   --param name=value        a template parameter (repeatable), e.g. --param input=s3://bucket/prefix/team-a;
                             deploy passes it to the launcher, verify as the pipeline option --name=value
   --template FILE           template spec (default: deploy/templates/spark-logs-to-iceberg.json)
@@ -219,6 +220,8 @@ done
 
 deploy() {
   require_tools java kubectl
+  # No default image: a bare name is pulled from Docker Hub, where no Logberg image exists.
+  [[ -n $image ]] || fail_usage "deploy needs --image: the image of deploy/$engine/Dockerfile pushed to a registry the cluster pulls from (deploy/README.md)"
   require_file "launcher jar (build it: mvn -B package -DskipTests)" "$launcher"
   require_file "template" "$template"
   local manifest=$output
@@ -233,7 +236,7 @@ deploy() {
   fi
   local launch=(java -jar "$launcher" launch --template "$template" --target "$target"
     --namespace "$namespace" --serviceAccount "$service_account" --jobName "$job_name" --output "$manifest")
-  [[ -z $image ]] || launch+=(--image "$image")
+  launch+=(--image "$image")
   local param
   for param in ${params[@]+"${params[@]}"}; do
     launch+=(--param "$param")

@@ -23,6 +23,10 @@ import org.apache.parquet.io.PositionOutputStream;
  * table's current snapshot added no data file, as a delete-only commit does. With this file it always has one.
  * Readers find no rows in it; compaction removes it. Iceberg's own Parquet writer creates no file for zero rows, so
  * this writes the header and footer with parquet-hadoop, through the table's FileIO (local, HDFS or S3 alike).
+ *
+ * <p>It overwrites, as Iceberg's and Beam's writers do: the name is new, and {@code OutputFile.create()} would first
+ * ask the store whether it exists, a HEAD that S3 answers 403 instead of 404 to a role without ListBucket on the
+ * prefix. The length comes from the stream too, so no HEAD follows the write either.
  */
 final class EmptyDataFile {
   private static final long ROW_GROUP_BYTES = 8L * 1024 * 1024;
@@ -32,11 +36,12 @@ final class EmptyDataFile {
   static DataFile write(Table table, OutputFileFactory outputs, PartitionSpec spec, StructLike partition) {
     EncryptedOutputFile encrypted = DeleteCommitter.newOutputFile(outputs, spec, partition);
     OutputFile file = encrypted.encryptingOutputFile();
+    ParquetOutput output = new ParquetOutput(file);
     try {
       ParquetFileWriter writer =
           new ParquetFileWriter(
-              new ParquetOutput(file), ParquetSchemaUtil.convert(table.schema(), "table"),
-              ParquetFileWriter.Mode.CREATE, ROW_GROUP_BYTES, 0);
+              output, ParquetSchemaUtil.convert(table.schema(), "table"),
+              ParquetFileWriter.Mode.OVERWRITE, ROW_GROUP_BYTES, 0);
       writer.start();
       writer.end(Map.of());
     } catch (IOException e) {
@@ -45,17 +50,37 @@ final class EmptyDataFile {
     return DataFiles.builder(spec)
         .withPath(file.location())
         .withFormat(FileFormat.PARQUET)
-        .withFileSizeInBytes(file.toInputFile().getLength())
+        .withFileSizeInBytes(output.length())
         .withRecordCount(0)
         .withPartition(spec.isUnpartitioned() ? null : partition)
         .build();
   }
 
-  /** Parquet's view of an Iceberg output file. */
-  private record ParquetOutput(OutputFile file) implements org.apache.parquet.io.OutputFile {
+  /** Parquet's view of an Iceberg output file; every way of opening it overwrites (see the class comment). */
+  private static final class ParquetOutput implements org.apache.parquet.io.OutputFile {
+    private final OutputFile file;
+    private long length = -1;
+
+    ParquetOutput(OutputFile file) {
+      this.file = file;
+    }
+
+    /** The bytes written, known once the stream is closed. */
+    long length() {
+      if (length < 0) {
+        throw new IllegalStateException(file.location() + " was not written");
+      }
+      return length;
+    }
+
     @Override
     public PositionOutputStream create(long blockSizeHint) {
-      org.apache.iceberg.io.PositionOutputStream out = file.create();
+      return createOrOverwrite(blockSizeHint);
+    }
+
+    @Override
+    public PositionOutputStream createOrOverwrite(long blockSizeHint) {
+      org.apache.iceberg.io.PositionOutputStream out = file.createOrOverwrite();
       return new PositionOutputStream() {
         @Override
         public long getPos() throws IOException {
@@ -79,14 +104,11 @@ final class EmptyDataFile {
 
         @Override
         public void close() throws IOException {
+          long written = out.getPos();
           out.close();
+          length = written;
         }
       };
-    }
-
-    @Override
-    public PositionOutputStream createOrOverwrite(long blockSizeHint) {
-      return create(blockSizeHint);
     }
 
     @Override

@@ -134,7 +134,14 @@ record LaunchRequest(
     String serviceAccount = flags.get("serviceAccount").orElse(target == null ? null : "logberg-" + target.runner());
     check(problems, serviceAccount, DNS_SUBDOMAIN,
         "--serviceAccount: a Kubernetes name (lowercase letters, digits, '-', '.')");
-    String image = flags.get("image").orElse(target == null ? null : "logberg-" + target.runner() + ":0.1.0");
+    // No default image: a bare name like logberg-flink:0.1.0 is pulled from Docker Hub, where it does not exist, and
+    // the pods would sit in ImagePullBackOff.
+    String image = flags.get("image").orElse(null);
+    if (target != null && target.kubernetes() && image == null) {
+      problems.add("--image is required for --target " + target.cliName() + ": the image built from deploy/"
+          + target.runner() + "/Dockerfile and pushed to a registry the cluster can pull from, e.g. --image "
+          + "123456789012.dkr.ecr.eu-west-1.amazonaws.com/logberg-" + target.runner() + ":0.1.0 (deploy/README.md)");
+    }
     check(problems, image, IMAGE, "--image: an image reference such as registry.example.com/logberg-flink:0.1.0");
     int parallelism = parallelism(flags.get("parallelism"), problems);
 

@@ -158,7 +158,7 @@ public final class Launcher {
           --parallelism N        Flink parallelism, Spark local[N] or default parallelism (default 2)
           --jarDir DIR           local targets: folder holding logberg-<runner>.jar
                                  (default: runners/<runner>/target/ of the repository around the working directory)
-          --image IMAGE          k8s: default logberg-flink:0.1.0 / logberg-spark:0.1.0
+          --image IMAGE          k8s: required, the pushed image of deploy/flink or deploy/spark
           --namespace NS         k8s: default logberg
           --serviceAccount SA    k8s: default logberg-flink / logberg-spark
           --output FILE          k8s: write the manifest there instead of standard output

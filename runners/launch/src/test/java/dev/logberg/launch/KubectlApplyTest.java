@@ -44,7 +44,8 @@ class KubectlApplyTest {
     env.put("KUBECONFIG", kubeconfig.toString());
 
     Launched launched = Launched.run(env, List.of("launch", "--template", Launched.TEMPLATE, "--target", "spark-k8s",
-        "--jobName", "logberg-apply", "--param", "input=s3://logs/team-a", "--param", "warehouse=s3://lake/w",
+        "--jobName", "logberg-apply", "--image", "registry.example.com/logberg-spark:1.0",
+        "--param", "input=s3://logs/team-a", "--param", "warehouse=s3://lake/w",
         "--apply"));
     assertThat(launched.code(), is(Launcher.FAILED));
     assertThat(launched.err(), containsString("kubectl apply failed with exit code 1"));

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LaunchValidationTest {
   private static final String[] VALID = {
       "launch", "--template", Launched.TEMPLATE, "--target", "flink-k8s", "--jobName", "logberg-test",
+      "--image", "registry.example.com/logberg-flink:1.0",
       "--param", "input=s3://logs/team-a", "--param", "warehouse=s3://lake/warehouse"};
 
   @Test
@@ -77,6 +78,18 @@ class LaunchValidationTest {
         containsString("--parallelism must be a whole number from 1 to 1024, got '0'"),
         containsString("--apply takes no value"),
         containsString("--param needs a value"));
+  }
+
+  /** A bare default like logberg-flink:0.1.0 would be pulled from Docker Hub and never start: no default. */
+  @Test
+  void kubernetesTargetsNeedAnImage() {
+    for (String runner : List.of("flink", "spark")) {
+      assertRefused(List.of("launch", "--template", Launched.TEMPLATE, "--target", runner + "-k8s",
+              "--param", "input=s3://logs/team-a", "--param", "warehouse=s3://lake/warehouse"),
+          containsString("--image is required for --target " + runner + "-k8s: the image built from deploy/" + runner
+              + "/Dockerfile and pushed to a registry the cluster can pull from, e.g. --image "
+              + "123456789012.dkr.ecr.eu-west-1.amazonaws.com/logberg-" + runner + ":0.1.0"));
+    }
   }
 
   @Test

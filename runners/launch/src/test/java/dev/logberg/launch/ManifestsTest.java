@@ -40,7 +40,7 @@ class ManifestsTest {
     assertThat(at(manifest, "metadata", "name"), equalTo("logberg-team-a"));
     assertThat(at(manifest, "metadata", "namespace"), equalTo("logberg"));
     Map<String, Object> spec = map(manifest.get("spec"));
-    assertThat(spec.get("image"), equalTo("logberg-flink:0.1.0"));
+    assertThat(spec.get("image"), equalTo("registry.example.com/logberg-flink:1.0"));
     assertThat(spec.get("flinkVersion"), equalTo("v1_19"));
     assertThat(spec.get("serviceAccount"), equalTo("logberg-flink"));
     assertThat(at(spec, "job", "jarURI"), equalTo("local:///opt/flink/usrlib/logberg-flink.jar"));
@@ -94,7 +94,6 @@ class ManifestsTest {
     String name = (String) at(manifest, "metadata", "name");
     assertThat(name, matchesPattern("logberg-[0-9]{8}-[0-9]{6}"));
     assertThat(at(manifest, "metadata", "namespace"), equalTo("logberg"));
-    assertThat(at(manifest, "spec", "image"), equalTo("logberg-spark:0.1.0"));
     assertThat(at(manifest, "spec", "driver", "serviceAccount"), equalTo("logberg-spark"));
     assertThat(at(manifest, "spec", "executor", "instances"), equalTo(1));
     List<?> args = (List<?>) at(manifest, "spec", "arguments");
@@ -203,9 +202,13 @@ class ManifestsTest {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
+  /** A launch of {@code target}; Kubernetes targets get an image unless {@code more} names one (it is required). */
   private static List<String> launch(String target, String... more) {
     List<String> args = new ArrayList<>(List.of("launch", "--template", Launched.TEMPLATE, "--target", target));
     args.addAll(PARAMS);
+    if (target.endsWith("-k8s") && !List.of(more).contains("--image")) {
+      args.addAll(List.of("--image", "registry.example.com/logberg-" + target.replace("-k8s", "") + ":1.0"));
+    }
     args.addAll(List.of(more));
     return args;
   }

@@ -91,7 +91,8 @@ class TemplateLaunchIT {
   void launcherJarRendersAManifest() throws Exception {
     Path manifest = work.resolve("flink.yaml");
     run("render", List.of(java(), "-jar", LAUNCH_JAR.toString(), "launch", "--template", template(), "--target",
-        "flink-k8s", "--jobName", "logberg-it", "--param", "input=s3://logs/team-a", "--param",
+        "flink-k8s", "--jobName", "logberg-it", "--image", "registry.example.com/logberg-flink:1.0",
+        "--param", "input=s3://logs/team-a", "--param",
         "warehouse=s3://lake/warehouse", "--output", manifest.toString()));
     Map<String, Object> parsed = ManifestsTest.yaml().load(Files.readString(manifest, StandardCharsets.UTF_8));
     assertThat(ManifestsTest.at(parsed, "spec", "job", "entryClass"), equalTo(Manifests.FLINK_ENTRY_CLASS));

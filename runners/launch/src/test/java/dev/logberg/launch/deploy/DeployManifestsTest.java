@@ -5,6 +5,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
@@ -67,9 +68,9 @@ class DeployManifestsTest {
       assertEquals(namespace, map(document, "metadata").get("namespace"));
     }
 
-    // The IRSA annotation is a placeholder to replace, never a real account's role.
-    Object roleArn = map(map(byKind.get("ServiceAccount"), "metadata"), "annotations").get("eks.amazonaws.com/role-arn");
-    assertThat((String) roleArn, containsString("<ACCOUNT_ID>"));
+    // Pod Identity is the default: no IRSA role annotation (a placeholder one would send the SDK's default chain to a
+    // web identity that cannot work before it reaches Pod Identity's credentials). IRSA users add it, documented.
+    assertThat(map(byKind.get("ServiceAccount"), "metadata"), not(hasKey("annotations")));
 
     List<String> granted = new ArrayList<>();
     List<String> verbs = new ArrayList<>();
@@ -90,7 +91,7 @@ class DeployManifestsTest {
 
   @ParameterizedTest
   @CsvSource({
-      "flink, flink:1.19-java17, runners/flink/target/logberg-flink.jar, /opt/flink/usrlib/logberg-flink.jar",
+      "flink, flink:1.19.0-java17, runners/flink/target/logberg-flink.jar, /opt/flink/usrlib/logberg-flink.jar",
       "spark, apache/spark:3.5.3-scala2.12-java17-ubuntu, runners/spark/target/logberg-spark.jar,"
           + " /opt/logberg/logberg-spark.jar",
   })

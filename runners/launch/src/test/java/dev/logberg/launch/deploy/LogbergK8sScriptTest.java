@@ -143,6 +143,14 @@ class LogbergK8sScriptTest {
   }
 
   @Test
+  void deployNeedsTheImage() throws Exception {
+    DeployScript result = DeployScript.run("--dry-run", "deploy", "--engine", "spark", "--jobName", "nightly");
+    assertEquals(2, result.code());
+    assertThat(result.err(), containsString("deploy needs --image: the image of deploy/spark/Dockerfile pushed"));
+    assertThat("nothing rendered or applied", result.commands(), is(List.of()));
+  }
+
+  @Test
   void verifyInAPodNeedsTheImage() throws Exception {
     DeployScript result = DeployScript.run("--dry-run", "verify", "--engine", "flink");
     assertEquals(2, result.code());
