@@ -94,9 +94,9 @@ class MergeKeyResolverTest {
   void positionDeletesOnV2AreScopedToTheirOneDataFile() {
     Table table = new TestLake(dir).create("t", 2, true);
     MergeKeyResolver.resolveAppends(table, KEYS, List.of(append(table,
-        row("a", "a1", 1, "x"), row("b", "b1", 1, "x"), row("c", "c1", 1, "y"))));
+        row("a", "a1", 1, "x"), row("b", "b1", 1, "x"), row("c", "c1", 1, "y"), row("d", "d1", 1, "y"))));
     MergeKeyResolver.resolveAppends(table, KEYS, List.of(append(table, row("a", "a2", 2, "x"), row("c", "c2", 2, "y"))));
-    assertThat(live(table), is(Map.of("a", "a2", "b", "b1", "c", "c2")));
+    assertThat(live(table), is(Map.of("a", "a2", "b", "b1", "c", "c2", "d", "d1")));
     table.refresh();
     int deleteFiles = 0;
     try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
@@ -121,7 +121,7 @@ class MergeKeyResolverTest {
     MergeKeyResolver.resolveAppends(table, KEYS, List.of(s1));
     long s2 = append(table, row("a", "a2", 20, "x"));
     ResolutionPlan plan = ResolutionPlan.forAppends(table, KEYS, List.of(s2));
-    Map<String, long[]> deletes = MergeKeyResolver.deletions(table, KEYS, plan).positionsByFile();
+    Map<String, long[]> deletes = MergeKeyResolver.deletions(table, KEYS, plan).deletes().positionsByFile();
 
     // Another writer (its own Table instance) lands a newer "a" and "b" between our plan and our commit.
     Table other = lake.load("t");
@@ -153,7 +153,8 @@ class MergeKeyResolverTest {
       fresh[i] = row("k" + i, "v", 1, i % 2 == 0 ? "x" : "y");
     }
     long s1 = append(table, fresh);
-    assertThat(MergeKeyResolver.contested(table, KEYS, ResolutionPlan.forAppends(table, KEYS, List.of(s1))),
+    assertThat(MergeKeyResolver.contested(
+        table, KEYS, ResolutionPlan.forAppends(table, KEYS, List.of(s1)), new KeyScanner(table, KEYS)),
         is(Map.of()));
     assertThat(MergeKeyResolver.resolveAppends(table, KEYS, List.of(s1)).deletedRows(), is(0L));
 
@@ -161,7 +162,8 @@ class MergeKeyResolverTest {
     long s2 = append(table, row("k7", "k7 again", 2, "y"), row("n1", "v", 2, "x"), row("n2", "first", 2, "x"),
         row("n2", "second", 3, "y"), row("n3", "v", 2, "y"));
     Map<String, List<KeyedRow>> contested =
-        MergeKeyResolver.contested(table, KEYS, ResolutionPlan.forAppends(table, KEYS, List.of(s2)));
+        MergeKeyResolver.contested(
+            table, KEYS, ResolutionPlan.forAppends(table, KEYS, List.of(s2)), new KeyScanner(table, KEYS));
     assertThat(contested.keySet(), is(Set.of("k7", "n2")));
     assertThat(contested.get("k7").size(), is(2));
     assertThat(contested.get("n2").size(), is(2));
