@@ -48,11 +48,6 @@ public final class ResolveMergeKeys extends PTransform<PCollection<Row>, PCollec
     return new ResolveMergeKeys(catalog, table, keys, rows);
   }
 
-  /** Declares columns whose value the key determines: see {@link MergeKeys#withKeyDeterminedColumns}. */
-  public ResolveMergeKeys withKeyDeterminedColumns(String... columns) {
-    return new ResolveMergeKeys(catalog, table, keys.withKeyDeterminedColumns(columns), inProcessMaxRows);
-  }
-
   public static ResolveMergeKeys of(CatalogSpec catalog, TableIdentifier table, MergeKeys keys) {
     return new ResolveMergeKeys(catalog, table, keys, ResolvePlans.DEFAULT_IN_PROCESS_MAX_ROWS);
   }
