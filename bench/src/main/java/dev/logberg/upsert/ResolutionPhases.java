@@ -31,7 +31,7 @@ public final class ResolutionPhases {
     long t0 = System.nanoTime();
     ResolutionPlan plan = ResolutionPlan.forAppends(table, keys, List.copyOf(appendSnapshotIds));
     long t1 = System.nanoTime();
-    DeletePlan deletes = MergeKeyResolver.deletions(table, keys, plan);
+    DeletePlan deletes = MergeKeyResolver.deletions(table, keys, plan).deletes();
     Map<String, long[]> positions = deletes.positionsByFile();
     long t2 = System.nanoTime();
     long snapshot = DeleteCommitter.commit(table, plan.baseSnapshotId(), positions);

@@ -1,14 +1,19 @@
 package dev.logberg.testdata;
 
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
-/** The parsed command line of {@link GenerateLogs}. Exactly one of {@code profile} and {@code sizeBytes > 0} is set. */
-record CliOptions(Path out, long seed, String profile, long sizeBytes, Path manifest, boolean help) {
+/**
+ * The parsed command line of {@link GenerateLogs}. Exactly one of {@code profile} and {@code sizeBytes > 0} is set;
+ * {@code firstDay} is that of a {@code --size} tree.
+ */
+record CliOptions(Path out, long seed, String profile, long sizeBytes, LocalDate firstDay, Path manifest, boolean help) {
   static final long DEFAULT_SEED = 20250115L;
 
   static final String USAGE = """
-      usage: GenerateLogs --out DIR [--seed N] (--profile testdata | --size SIZE) [--manifest FILE]
+      usage: GenerateLogs --out DIR [--seed N] (--profile testdata | --size SIZE [--first-day DAY]) [--manifest FILE]
         --out DIR        folder that receives the spark-<32 hex> application folders; created if missing.
                          Existing application folders (and fluent-bit-buffer) in it are replaced; anything
                          else in it makes the generator refuse.
@@ -16,6 +21,8 @@ record CliOptions(Path out, long seed, String profile, long sizeBytes, Path mani
         --profile NAME   'testdata': the small tree with every edge case, as checked in under testdata/
         --size SIZE      a large synthetic tree of about SIZE uncompressed bytes: 100MB, 1GB, 512KB or
                          a plain byte count (K/M/G are powers of 1024)
+        --first-day DAY  with --size: the UTC day (YYYY-MM-DD) the applications start on, over 60 hours from its
+                         midnight (default 2025-01-14); a later day lands a later batch in the same tables
         --manifest FILE  also write the manifest (expected counts per application) as JSON to FILE
         --help           print this text
       """;
@@ -26,10 +33,11 @@ record CliOptions(Path out, long seed, String profile, long sizeBytes, Path mani
     Long seed = null;
     String profile = null;
     long size = 0;
+    LocalDate firstDay = null;
     for (int i = 0; i < args.length; i++) {
       String option = args[i];
       if (option.equals("--help") || option.equals("-h")) {
-        return new CliOptions(null, DEFAULT_SEED, null, 0, null, true);
+        return new CliOptions(null, DEFAULT_SEED, null, 0, null, null, true);
       }
       if (!option.startsWith("--")) {
         throw new UsageException("unexpected argument '" + option + "'");
@@ -44,6 +52,7 @@ record CliOptions(Path out, long seed, String profile, long sizeBytes, Path mani
         case "--seed" -> seed = once(option, seed, parseSeed(value));
         case "--profile" -> profile = once(option, profile, parseProfile(value));
         case "--size" -> size = once(option, size == 0 ? null : size, parseSize(value));
+        case "--first-day" -> firstDay = once(option, firstDay, parseDay(value));
         default -> throw new UsageException("unknown option " + option);
       }
     }
@@ -53,7 +62,19 @@ record CliOptions(Path out, long seed, String profile, long sizeBytes, Path mani
     if ((profile == null) == (size == 0)) {
       throw new UsageException("give exactly one of --profile and --size");
     }
-    return new CliOptions(out, seed == null ? DEFAULT_SEED : seed, profile, size, manifest, false);
+    if (firstDay != null && profile != null) {
+      throw new UsageException("--first-day goes with --size; the --profile tree is fixed");
+    }
+    return new CliOptions(out, seed == null ? DEFAULT_SEED : seed, profile, size,
+        firstDay == null ? SizeProfile.DEFAULT_FIRST_DAY : firstDay, manifest, false);
+  }
+
+  private static LocalDate parseDay(String value) throws UsageException {
+    try {
+      return LocalDate.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new UsageException("--first-day must be a day like 2025-01-14, not '" + value + "'");
+    }
   }
 
   private static <T> T once(String option, T previous, T value) throws UsageException {

@@ -10,7 +10,8 @@ import java.util.Locale;
 /**
  * Command line: writes a deterministic tree of Spark application logs (and optionally its manifest).
  *
- * <pre>GenerateLogs --out DIR [--seed N] (--profile testdata | --size 100MB|1GB|&lt;bytes&gt;) [--manifest FILE]</pre>
+ * <pre>GenerateLogs --out DIR [--seed N] (--profile testdata | --size 100MB|1GB|&lt;bytes&gt; [--first-day YYYY-MM-DD])
+ *     [--manifest FILE]</pre>
  *
  * Exit codes: 0 done, 1 I/O failure, 2 bad arguments.
  */
@@ -47,7 +48,7 @@ public final class GenerateLogs {
       long started = System.nanoTime();
       TreePlan plan = options.profile() != null
           ? TestdataProfile.plan(options.seed())
-          : SizeProfile.plan(options.seed(), options.sizeBytes());
+          : SizeProfile.plan(options.seed(), options.sizeBytes(), options.firstDay());
       int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
       Manifest manifest = TreeGenerator.write(plan, options.out(), threads);
       if (options.manifest() != null) {

@@ -5,6 +5,7 @@ import dev.logberg.testdata.TreePlan.FilePlan;
 import dev.logberg.testdata.TreePlan.Origin;
 import dev.logberg.testdata.TreePlan.PodPlan;
 import dev.logberg.testdata.TreePlan.Special;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -26,7 +27,8 @@ final class SizeProfile {
   };
   private static final String[] SPARK_VERSIONS = {"3.5.1", "3.5.3", "3.4.3"};
   private static final String[] QUEUES = {"root.default", "root.etl", "root.analytics", "root.ml"};
-  private static final long WINDOW_START_NANOS = Instants.nanos("2025-01-14T00:00:00Z");
+  /** The day a {@code --size} tree starts on unless told otherwise (trees made before the option start on it). */
+  static final LocalDate DEFAULT_FIRST_DAY = LocalDate.of(2025, 1, 14);
   private static final long HOUR_NANOS = 3_600L * Instants.NANOS_PER_SECOND;
   /** Among files at most the mean size (about three in four): ~3% of all files. */
   private static final int GZIP_PER_1000_SMALL_FILES = 40;
@@ -43,7 +45,9 @@ final class SizeProfile {
   private record AppDraft(
       String appId, String appName, String version, String queue, String submissionId, List<PodDraft> pods) {}
 
-  static TreePlan plan(long seed, long targetBytes) {
+  /** Applications start within 60 hours of {@code firstDay}'s midnight (UTC) and run up to six hours. */
+  static TreePlan plan(long seed, long targetBytes, LocalDate firstDay) {
+    long windowStartNanos = firstDay.toEpochDay() * 86_400L * Instants.NANOS_PER_SECOND;
     SplittableRandom rnd = new SplittableRandom(seed);
     int appCount = (int) Math.max(MIN_APPS, Math.min(MAX_APPS, Math.round((double) targetBytes / BYTES_PER_APP)));
     List<AppDraft> drafts = new ArrayList<>();
@@ -52,7 +56,7 @@ final class SizeProfile {
     for (int a = 0; a < appCount; a++) {
       String appName = APP_NAMES[rnd.nextInt(APP_NAMES.length)];
       String prefix = TreeLayout.podPrefix(appName, rnd);
-      long start = WINDOW_START_NANOS + (long) (rnd.nextDouble() * 60 * HOUR_NANOS);
+      long start = windowStartNanos + (long) (rnd.nextDouble() * 60 * HOUR_NANOS);
       // Durations from 10 minutes to 6 hours, log-uniform: many short jobs, a few long ones.
       long duration = (long) (HOUR_NANOS / 6.0 * StrictMath.exp(rnd.nextDouble() * StrictMath.log(36)));
       List<Shape> appShapes = appShapes(rnd);

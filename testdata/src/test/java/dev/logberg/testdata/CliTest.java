@@ -41,6 +41,9 @@ class CliTest {
     "--out DIR --profile testdata --manifest     | --manifest",
     "--out DIR --out DIR --profile testdata      | --out",
     "--out DIR stray --profile testdata          | stray",
+    "--out DIR --size 1MB --first-day 2025-13-01 | --first-day",
+    "--out DIR --size 1MB --first-day tomorrow   | --first-day",
+    "--out DIR --profile testdata --first-day 2025-06-01 | --first-day",
   })
   void badArgumentsExitWithTwoAndNameTheOption(String args, String named) {
     String line = args.replace("DIR", tmp.resolve("out").toString()).trim();

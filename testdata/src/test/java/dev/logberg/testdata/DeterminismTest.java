@@ -45,8 +45,10 @@ class DeterminismTest {
     Path one = tmp.resolve("one");
     Path three = tmp.resolve("three");
     // A plan holds the pods' random streams, which writing consumes: each run needs its own plan.
-    String json1 = ManifestWriter.toJson(TreeGenerator.write(SizeProfile.plan(11, 1 << 20), one, 1));
-    String json3 = ManifestWriter.toJson(TreeGenerator.write(SizeProfile.plan(11, 1 << 20), three, 3));
+    TreePlan plan1 = SizeProfile.plan(11, 1 << 20, SizeProfile.DEFAULT_FIRST_DAY);
+    TreePlan plan3 = SizeProfile.plan(11, 1 << 20, SizeProfile.DEFAULT_FIRST_DAY);
+    String json1 = ManifestWriter.toJson(TreeGenerator.write(plan1, one, 1));
+    String json3 = ManifestWriter.toJson(TreeGenerator.write(plan3, three, 3));
 
     assertThat(json3, is(json1));
     assertThat(Trees.hashes(three), equalTo(Trees.hashes(one)));

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -57,12 +58,43 @@ class SizeProfileTest {
 
   @Test
   void applicationCountScalesWithSizeWithinBounds() {
-    assertThat(SizeProfile.plan(1, 1L << 20).apps().size(), is(SizeProfile.MIN_APPS));
-    assertThat(SizeProfile.plan(1, 400L << 20).apps().size(), is(200));
-    assertThat(SizeProfile.plan(1, 4L << 30).apps().size(), is(SizeProfile.MAX_APPS));
-    for (TreePlan.AppPlan app : SizeProfile.plan(1, 400L << 20).apps()) {
+    assertThat(SizeProfile.plan(1, 1L << 20, SizeProfile.DEFAULT_FIRST_DAY).apps().size(), is(SizeProfile.MIN_APPS));
+    assertThat(SizeProfile.plan(1, 400L << 20, SizeProfile.DEFAULT_FIRST_DAY).apps().size(), is(200));
+    assertThat(SizeProfile.plan(1, 4L << 30, SizeProfile.DEFAULT_FIRST_DAY).apps().size(), is(SizeProfile.MAX_APPS));
+    for (TreePlan.AppPlan app : SizeProfile.plan(1, 400L << 20, SizeProfile.DEFAULT_FIRST_DAY).apps()) {
       assertThat(app.pods().size(), allOf(greaterThanOrEqualTo(2), lessThanOrEqualTo(7)));
     }
+  }
+
+  @Test
+  void aLaterFirstDayShiftsEveryPodByWholeDaysAndChangesNothingElse() {
+    LocalDate later = SizeProfile.DEFAULT_FIRST_DAY.plusDays(140);
+    List<TreePlan.AppPlan> base = SizeProfile.plan(7, 1L << 20, SizeProfile.DEFAULT_FIRST_DAY).apps();
+    List<TreePlan.AppPlan> shifted = SizeProfile.plan(7, 1L << 20, later).apps();
+    long shift = 140L * 86_400L * Instants.NANOS_PER_SECOND;
+    assertThat(shifted.size(), is(base.size()));
+    for (int a = 0; a < base.size(); a++) {
+      assertThat(shifted.get(a).appId(), is(base.get(a).appId()));
+      for (int p = 0; p < base.get(a).pods().size(); p++) {
+        TreePlan.PodPlan before = base.get(a).pods().get(p);
+        TreePlan.PodPlan after = shifted.get(a).pods().get(p);
+        assertThat(after.startNanos(), is(before.startNanos() + shift));
+        assertThat(after.meanStepNanos(), is(before.meanStepNanos()));
+        assertThat(after.files().stream().map(f -> f.byteBudget() + (f.gzip() ? "gz" : "")).toList(),
+            is(before.files().stream().map(f -> f.byteBudget() + (f.gzip() ? "gz" : "")).toList()));
+      }
+    }
+  }
+
+  @Test
+  void theFirstDayOptionMovesTheGeneratedTimestamps() throws Exception {
+    Path manifestFile = tmp.resolve("manifest.json");
+    Trees.generate("--out", tmp.resolve("tree").toString(), "--seed", "3", "--size", "1MB",
+        "--first-day", "2025-06-01", "--manifest", manifestFile.toString());
+    Map<String, Object> totals = totals(Trees.manifest(manifestFile));
+    // Starts within 60 hours of the day's midnight, runs up to six hours (plus executor offsets).
+    assertThat((String) totals.get("minTimestamp"), greaterThanOrEqualTo("2025-06-01T00:00:00"));
+    assertThat((String) totals.get("maxTimestamp"), lessThanOrEqualTo("2025-06-04T00:00:00"));
   }
 
   @SuppressWarnings("unchecked")

@@ -3,6 +3,7 @@ package dev.logberg.upsert;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,14 +11,17 @@ import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileContent;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileMetadata;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.OverwriteFiles;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.Transaction;
 import org.apache.iceberg.data.BaseDeleteLoader;
 import org.apache.iceberg.data.GenericAppenderFactory;
 import org.apache.iceberg.data.Record;
@@ -36,6 +40,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Deletes rows by position in one validated commit: position-delete files on format v2 tables (one per partition),
  * deletion vectors on v3 (one per data file, merged with the vector it already has).
+ *
+ * <p>A data file left without a live row is removed from the table in the same catalog commit instead of being masked,
+ * and the delete files that apply only to it (its deletion vector, or position-delete files that name it alone) go
+ * with it: readers would otherwise open a file to read nothing, on every scan until compaction.
  *
  * <p>The commit is a RowDelta based on the snapshot the positions were computed at. It fails with Iceberg's
  * {@code ValidationException} if, since then, a referenced data file was removed, or data or deletes were committed
@@ -70,24 +78,52 @@ public final class DeleteCommitter {
             .operationId("logberg-" + UUID.randomUUID())
             .build();
     boolean vectors = formatVersion(table) >= 3;
-    DeleteWriteResult written =
-        vectors ? writeVectors(table, outputs, files, positionsByFile) : writePositionFiles(table, outputs, files, positionsByFile);
+    BaseDeleteLoader loader = new BaseDeleteLoader(f -> table.io().newInputFile(f.location()));
+    Map<String, long[]> masked = new TreeMap<>();
+    List<FileScanTask> emptied = new ArrayList<>();
+    positionsByFile.forEach((path, positions) -> {
+      FileScanTask task = files.get(path);
+      if (everyRowDeleted(loader, task, positions)) {
+        emptied.add(task);
+      } else {
+        masked.put(path, positions);
+      }
+    });
+    DeleteWriteResult written = masked.isEmpty()
+        ? new DeleteWriteResult(List.of())
+        : vectors ? writeVectors(table, loader, outputs, files, masked) : writePositionFiles(table, outputs, files, masked);
 
     FileScanTask anyTouched = files.get(positionsByFile.keySet().iterator().next());
     // Keeps Beam's Managed write working after this delete commit: see EmptyDataFile.
     DataFile marker = EmptyDataFile.write(table, outputs, anyTouched.spec(), anyTouched.file().partition());
-    RowDelta delta = table.newRowDelta().addRows(marker);
-    written.deleteFiles().forEach(delta::addDeletes);
-    written.rewrittenDeleteFiles().forEach(delta::removeDeletes);
+    // Iceberg 1.9's RowDelta cannot remove a data file, so emptied files go in an overwrite committed in the same
+    // transaction, before it: one catalog commit, where the overwrite's snapshot is never a table's current state.
+    // The row delta comes last because its marker must be in the current snapshot.
+    Transaction transaction = table.newTransaction();
     try {
+      if (!emptied.isEmpty()) {
+        OverwriteFiles removal = transaction.newOverwrite();
+        emptied.forEach(task -> removal.deleteFile(task.file()));
+        removal
+            .validateFromSnapshot(baseSnapshotId)
+            .validateNoConflictingData()
+            .validateNoConflictingDeletes()
+            .set(OPERATION_PROPERTY, "remove-fully-deleted-files")
+            .commit();
+      }
+      RowDelta delta = transaction.newRowDelta().addRows(marker);
+      written.deleteFiles().forEach(delta::addDeletes);
+      written.rewrittenDeleteFiles().forEach(delta::removeDeletes);
+      emptied.forEach(task -> ownDeletes(task).forEach(delta::removeDeletes));
       delta
           .validateFromSnapshot(baseSnapshotId)
-          .validateDataFilesExist(positionsByFile.keySet())
+          .validateDataFilesExist(masked.keySet())
           .validateDeletedFiles()
           .validateNoConflictingDataFiles()
           .validateNoConflictingDeleteFiles()
           .set(OPERATION_PROPERTY, "resolve-merge-keys")
           .commit();
+      transaction.commitTransaction();
     } catch (RuntimeException e) {
       // Nothing references the files just written: remove them before the caller recomputes.
       written.deleteFiles().forEach(f -> table.io().deleteFile(f.location()));
@@ -96,9 +132,10 @@ public final class DeleteCommitter {
     }
     long snapshot = table.currentSnapshot().snapshotId();
     LOG.info(
-        "Committed {} {} deleting {} rows in {} data files of {} (snapshot {})",
+        "Committed {} {} deleting {} rows in {} data files of {}, {} of them removed as fully deleted (snapshot {})",
         written.deleteFiles().size(), vectors ? "deletion vectors" : "position-delete files",
-        positionsByFile.values().stream().mapToLong(p -> p.length).sum(), positionsByFile.size(), table.name(), snapshot);
+        positionsByFile.values().stream().mapToLong(p -> p.length).sum(), positionsByFile.size(), table.name(),
+        emptied.size(), snapshot);
     return snapshot;
   }
 
@@ -141,7 +178,7 @@ public final class DeleteCommitter {
           new GenericAppenderFactory(table.schema(), spec).newPosDeleteWriter(out, FileFormat.PARQUET, partition);
       try (writer) {
         long[] positions = entry.getValue().clone();
-        java.util.Arrays.sort(positions);
+        Arrays.sort(positions);
         for (long position : positions) {
           writer.write(delete.set(entry.getKey(), position, null));
         }
@@ -155,10 +192,46 @@ public final class DeleteCommitter {
     return new DeleteWriteResult(written);
   }
 
+  /**
+   * Whether deleting {@code positions} leaves the file without a live row, counting the position deletes and deletion
+   * vector it already has. Equality deletes are not counted: a file they emptied is only masked, as before.
+   */
+  static boolean everyRowDeleted(BaseDeleteLoader loader, FileScanTask task, long[] positions) {
+    long records = task.file().recordCount();
+    List<DeleteFile> positional =
+        task.deletes().stream().filter(d -> d.content() == FileContent.POSITION_DELETES).toList();
+    // A delete file's record count bounds what it deletes here: most files keep rows, and need no delete read.
+    if (positions.length + positional.stream().mapToLong(DeleteFile::recordCount).sum() < records) {
+      return false;
+    }
+    PositionDeleteIndex previous =
+        positional.isEmpty() ? null : loader.loadPositionDeletes(positional, task.file().location());
+    long[] sorted = positions.clone();
+    Arrays.sort(sorted);
+    for (long position = 0; position < records; position++) {
+      if ((previous == null || !previous.isDeleted(position)) && Arrays.binarySearch(sorted, position) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The delete files that apply to this data file alone, which removing it leaves without a purpose. */
+  private static List<DeleteFile> ownDeletes(FileScanTask task) {
+    String path = task.file().location();
+    return task.deletes().stream()
+        .filter(d -> d.content() == FileContent.POSITION_DELETES)
+        .filter(d -> path.equals(ContentFileUtil.referencedDataFileLocation(d)))
+        .toList();
+  }
+
   /** v3: one deletion vector per data file, holding its previous vector's positions too. */
   private static DeleteWriteResult writeVectors(
-      Table table, OutputFileFactory outputs, Map<String, FileScanTask> files, Map<String, long[]> positionsByFile) {
-    BaseDeleteLoader loader = new BaseDeleteLoader(f -> table.io().newInputFile(f.location()));
+      Table table,
+      BaseDeleteLoader loader,
+      OutputFileFactory outputs,
+      Map<String, FileScanTask> files,
+      Map<String, long[]> positionsByFile) {
     BaseDVFileWriter writer =
         new BaseDVFileWriter(outputs, path -> previousVector(loader, files.get(path), path));
     try (writer) {

@@ -7,6 +7,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
@@ -26,6 +27,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * Reads the merge-key and order columns of one data file, with each row's position, skipping rows that delete files
  * already removed. Rows with a null in a key column have no key and are left alone.
+ *
+ * <p>A file planned with a row-group filter ({@link ScanFile#rowGroupFilter()}) is read through Iceberg's Parquet
+ * reader with that filter, which skips row groups whose statistics (min/max, dictionaries, bloom filters) cannot
+ * satisfy it; row positions stay those of the whole file. The scanner counts the files it opens and the rows it
+ * decodes, so that callers can see what pruning saved.
  */
 public final class KeyScanner {
 
@@ -38,14 +44,29 @@ public final class KeyScanner {
   private final Table table;
   private final MergeKeys keys;
   private final Schema projection;
+  /** The projection plus the key-determined columns: Iceberg binds a row-group filter to the projected schema. */
+  private final Schema filterableProjection;
   private final Schema keysOnly;
+  private final AtomicLong filesOpened = new AtomicLong();
+  private final AtomicLong rowsRead = new AtomicLong();
 
   public KeyScanner(Table table, MergeKeys keys) {
     this.table = table;
     this.keys = keys;
     Schema selected = table.schema().select(keys.projectedColumns());
     this.projection = TypeUtil.join(selected, new Schema(MetadataColumns.ROW_POSITION));
+    this.filterableProjection = TypeUtil.join(projection, table.schema().select(keys.keyDeterminedColumns()));
     this.keysOnly = table.schema().select(keys.columns());
+  }
+
+  /** Data files this scanner opened (a file scanned twice counts twice). */
+  public long filesOpened() {
+    return filesOpened.get();
+  }
+
+  /** Rows decoded from the files, before deletes and key filters: row groups skipped are not counted. */
+  public long rowsRead() {
+    return rowsRead.get();
   }
 
   /**
@@ -53,7 +74,8 @@ public final class KeyScanner {
    * @return the number of rows passed to {@code sink}
    */
   public long scan(ScanFile file, @Nullable KeyHashes filter, Sink sink) {
-    return read(file, filter, projection, (key, row) ->
+    Schema columns = file.rowGroupFilter() == null ? projection : filterableProjection;
+    return read(file, filter, columns, (key, row) ->
         sink.row(key, new KeyedRow(orderOf(row), file.dataSequence(), file.path(), positionOf(row))));
   }
 
@@ -72,13 +94,20 @@ public final class KeyScanner {
     }
     GenericDeleteFilter deletes = new GenericDeleteFilter(table.io(), task, table.schema(), columns);
     Schema required = deletes.requiredSchema();
+    Parquet.ReadBuilder parquet = Parquet.read(table.io().newInputFile(task.file().location()))
+        .project(required)
+        .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(required, fileSchema));
+    if (file.rowGroupFilter() != null) {
+      // With a reader function Iceberg uses the filter only to skip whole row groups; rows are not filtered.
+      parquet.filter(file.rowGroupFilter());
+    }
+    filesOpened.incrementAndGet();
     long emitted = 0;
-    try (CloseableIterable<Record> rows =
-        deletes.filter(
-            Parquet.read(table.io().newInputFile(task.file().location()))
-                .project(required)
-                .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(required, fileSchema))
-                .build())) {
+    long[] decoded = {0}; // added once at the end: files are read in parallel, rows one by one
+    try (CloseableIterable<Record> rows = deletes.filter(CloseableIterable.transform(parquet.<Record>build(), row -> {
+          decoded[0]++;
+          return row;
+        }))) {
       for (Record row : rows) {
         String key = keyOf(row);
         if (key == null || (filter != null && !filter.mightContain(key))) {
@@ -89,6 +118,8 @@ public final class KeyScanner {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("reading keys of " + file.path(), e);
+    } finally {
+      rowsRead.addAndGet(decoded[0]);
     }
     return emitted;
   }

@@ -29,8 +29,20 @@ public final class MergeKeyResolver {
    * @param snapshotId the resolving commit, or -1 if no row had to be deleted
    * @param deletedRows rows deleted
    * @param attempts commits tried
+   * @param existingFilesRead existing data files this process opened to look for the batch's keys, over all attempts
+   *     (0 when the scans ran on other workers: see {@link ResolvePlans}'s counters)
+   * @param existingRowsRead rows decoded from those files; row groups skipped by statistics are not counted
    */
-  public record Outcome(long snapshotId, long deletedRows, int attempts) {}
+  public record Outcome(
+      long snapshotId, long deletedRows, int attempts, long existingFilesRead, long existingRowsRead) {
+
+    Outcome plusReads(long files, long rows) {
+      return new Outcome(snapshotId, deletedRows, attempts, existingFilesRead + files, existingRowsRead + rows);
+    }
+  }
+
+  /** The rows to delete, and what reading the existing files cost. */
+  record Deletions(DeletePlan deletes, long existingFilesRead, long existingRowsRead) {}
 
   private MergeKeyResolver() {}
 
@@ -58,7 +70,9 @@ public final class MergeKeyResolver {
 
   /** Resolves a plan made elsewhere (a graph's planning step) in this process. */
   public static Outcome resolvePlan(Table table, MergeKeys keys, ResolutionPlan plan) {
-    return commitOrRecompute(table, keys, plan, deletions(table, keys, plan));
+    Deletions deletions = deletions(table, keys, plan);
+    return commitOrRecompute(table, keys, plan, deletions.deletes())
+        .plusReads(deletions.existingFilesRead(), deletions.existingRowsRead());
   }
 
   /**
@@ -67,7 +81,8 @@ public final class MergeKeyResolver {
    */
   static Outcome commitOrRecompute(Table table, MergeKeys keys, ResolutionPlan plan, DeletePlan deletes) {
     try {
-      return new Outcome(DeleteCommitter.commit(table, plan.baseSnapshotId(), deletes.positionsByFile()), deletes.rowCount(), 1);
+      long snapshot = DeleteCommitter.commit(table, plan.baseSnapshotId(), deletes.positionsByFile());
+      return new Outcome(snapshot, deletes.rowCount(), 1, 0, 0);
     } catch (ValidationException | CommitFailedException e) {
       LOG.info("Resolution of {} conflicted ({}); recomputing from the current snapshot", table.name(), e.getMessage());
       return plan.wholeTable()
@@ -77,16 +92,21 @@ public final class MergeKeyResolver {
   }
 
   private static Outcome resolve(Table table, MergeKeys keys, Set<Long> appends, boolean wholeTable) {
+    long filesRead = 0;
+    long rowsRead = 0;
     for (int attempt = 1; ; attempt++) {
       ResolutionPlan plan =
           wholeTable ? ResolutionPlan.wholeTable(table, keys) : ResolutionPlan.forAppends(table, keys, appends);
       if (plan.isEmpty()) {
-        return new Outcome(-1L, 0, attempt - 1);
+        return new Outcome(-1L, 0, attempt - 1, filesRead, rowsRead);
       }
-      DeletePlan deletes = deletions(table, keys, plan);
+      Deletions deletions = deletions(table, keys, plan);
+      DeletePlan deletes = deletions.deletes();
+      filesRead += deletions.existingFilesRead();
+      rowsRead += deletions.existingRowsRead();
       try {
         long snapshot = DeleteCommitter.commit(table, plan.baseSnapshotId(), deletes.positionsByFile());
-        return new Outcome(snapshot, deletes.rowCount(), attempt);
+        return new Outcome(snapshot, deletes.rowCount(), attempt, filesRead, rowsRead);
       } catch (ValidationException | CommitFailedException e) {
         if (attempt >= MAX_ATTEMPTS) {
           throw new IllegalStateException(
@@ -100,10 +120,12 @@ public final class MergeKeyResolver {
   }
 
   /** Every row that loses to another row with its key, as positions by data file. */
-  static DeletePlan deletions(Table table, MergeKeys keys, ResolutionPlan plan) {
+  static Deletions deletions(Table table, MergeKeys keys, ResolutionPlan plan) {
     DeletePlan deletes = new DeletePlan();
-    contested(table, keys, plan).values().forEach(rows -> WinnerSelection.losers(rows).forEach(deletes::add));
-    return deletes;
+    KeyScanner existingReads = new KeyScanner(table, keys);
+    contested(table, keys, plan, existingReads).values()
+        .forEach(rows -> WinnerSelection.losers(rows).forEach(deletes::add));
+    return new Deletions(deletes, existingReads.filesOpened(), existingReads.rowsRead());
   }
 
   /**
@@ -111,8 +133,11 @@ public final class MergeKeyResolver {
    * files' keys are read as 64-bit hashes (8 bytes a row), and only keys whose hash repeats in the batch or is met
    * in an existing file are read again in full. A fresh batch of new keys, the common case, keeps nothing but its
    * hashes; a batch that rewrites old keys keeps what it must compare.
+   *
+   * @param existingReads reads the existing files, so that its counts are theirs alone
    */
-  static Map<String, List<KeyedRow>> contested(Table table, MergeKeys keys, ResolutionPlan plan) {
+  static Map<String, List<KeyedRow>> contested(
+      Table table, MergeKeys keys, ResolutionPlan plan, KeyScanner existingReads) {
     KeyScanner scanner = new KeyScanner(table, keys);
     // The files are independent and this step has the worker to itself: hash them in parallel.
     List<long[]> addedHashes = plan.added().parallelStream().map(scanner::hashes).toList();
@@ -121,7 +146,7 @@ public final class MergeKeyResolver {
     KeyHashes added = all.build();
 
     Map<String, List<KeyedRow>> existing = new HashMap<>();
-    plan.existing().forEach(f -> scanner.scan(f, added, (key, row) -> group(existing, key, row)));
+    plan.existing().forEach(f -> existingReads.scan(f, added, (key, row) -> group(existing, key, row)));
     KeyHashes contested = new KeyHashes.Builder()
         .addAll(added.repeated())
         .addAll(existing.keySet().stream().mapToLong(KeyHashes::hash).toArray())

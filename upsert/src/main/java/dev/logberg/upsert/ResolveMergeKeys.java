@@ -16,6 +16,9 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotSummary;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,12 +79,21 @@ public final class ResolveMergeKeys extends PTransform<PCollection<Row>, PCollec
     public void process(@Element KV<String, Iterable<Long>> appends, OutputReceiver<ResolutionPlan> out) {
       List<Long> ids = new ArrayList<>();
       appends.getValue().forEach(ids::add);
-      ResolutionPlan plan = ResolutionPlan.forAppends(table.fresh(), keys, ids);
-      LOG.info("Resolving merge keys {} of {}: {} added files ({} rows) against {} existing files",
-          keys.columns(), table.name(), plan.added().size(), plan.addedRecords(), plan.existing().size());
+      Table current = table.fresh();
+      ResolutionPlan plan = ResolutionPlan.forAppends(current, keys, ids);
+      LOG.info("Resolving merge keys {} of {}: {} added files ({} rows) against {} existing files of {} live",
+          keys.columns(), table.name(), plan.added().size(), plan.addedRecords(), plan.existing().size(),
+          liveDataFiles(current, plan));
       if (!plan.isEmpty()) {
         out.output(plan);
       }
+    }
+
+    /** From the base snapshot's summary, so that the log shows what pruning left out without listing the files. */
+    private static String liveDataFiles(Table table, ResolutionPlan plan) {
+      Snapshot base = plan.baseSnapshotId() < 0 ? null : table.snapshot(plan.baseSnapshotId());
+      String total = base == null ? null : base.summary().get(SnapshotSummary.TOTAL_DATA_FILES_PROP);
+      return total == null ? "?" : total;
     }
 
     @Teardown

@@ -58,10 +58,15 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
           .addInt64Field("deleted_rows")
           .build();
 
-  /** Counters of the resolution, for run reports: rows deleted (both paths) and keyed rows shuffled (distributed). */
+  /**
+   * Counters of the resolution, for run reports: rows deleted and existing files and rows read to find the batch's
+   * keys (both paths), keyed rows shuffled (distributed).
+   */
   public static final String METRICS_NAMESPACE = "logberg.upsert";
   public static final String ROWS_DELETED = "rows_deleted";
   public static final String ROWS_SHUFFLED = "keyed_rows_shuffled";
+  public static final String EXISTING_FILES_READ = "existing_files_read";
+  public static final String EXISTING_ROWS_READ = "existing_rows_read";
   private static final TupleTag<ResolutionPlan> PLAN = new TupleTag<>() {};
   private static final TupleTag<FileDeletes> FILE_DELETES = new TupleTag<>() {};
   private static final TupleTag<ResolutionPlan> SMALL = new TupleTag<>() {};
@@ -158,6 +163,8 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
     private final MergeKeys keys;
     private final @Nullable PCollectionView<KeyHashes> filter;
     private final Counter scanned = Metrics.counter(METRICS_NAMESPACE, ROWS_SHUFFLED);
+    private final Counter existingFiles = Metrics.counter(METRICS_NAMESPACE, EXISTING_FILES_READ);
+    private final Counter existingRows = Metrics.counter(METRICS_NAMESPACE, EXISTING_ROWS_READ);
     private transient KeyScanner scanner;
 
     ScanKeysFn(TableHandle table, MergeKeys keys, @Nullable PCollectionView<KeyHashes> filter) {
@@ -172,7 +179,12 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
         scanner = new KeyScanner(table.fresh(), keys);
       }
       KeyHashes batch = filter == null ? null : context.sideInput(filter);
+      long rowsBefore = scanner.rowsRead();
       scanned.inc(scanner.scan(file, batch, (key, row) -> context.output(KV.of(key, row))));
+      if (filter != null) { // the scan of existing files: what pruning did not save
+        existingFiles.inc();
+        existingRows.inc(scanner.rowsRead() - rowsBefore);
+      }
     }
 
     @Teardown
@@ -227,6 +239,8 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
     private final TableHandle table;
     private final MergeKeys keys;
     private final Counter deleted = Metrics.counter(METRICS_NAMESPACE, ROWS_DELETED);
+    private final Counter existingFiles = Metrics.counter(METRICS_NAMESPACE, EXISTING_FILES_READ);
+    private final Counter existingRows = Metrics.counter(METRICS_NAMESPACE, EXISTING_ROWS_READ);
 
     InProcessFn(TableHandle table, MergeKeys keys) {
       this.table = table;
@@ -237,9 +251,12 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
     public void process(@Element ResolutionPlan plan, OutputReceiver<Row> out) {
       long start = System.nanoTime();
       MergeKeyResolver.Outcome outcome = MergeKeyResolver.resolvePlan(table.fresh(), keys, plan);
-      LOG.info("Resolved merge keys of {} in process in {} ms: {} rows deleted",
-          table.name(), (System.nanoTime() - start) / 1_000_000, outcome.deletedRows());
+      LOG.info("Resolved merge keys of {} in process in {} ms: {} rows deleted; read {} existing files ({} rows)",
+          table.name(), (System.nanoTime() - start) / 1_000_000, outcome.deletedRows(), outcome.existingFilesRead(),
+          outcome.existingRowsRead());
       deleted.inc(outcome.deletedRows());
+      existingFiles.inc(outcome.existingFilesRead());
+      existingRows.inc(outcome.existingRowsRead());
       out.output(result(table.name(), outcome));
     }
 

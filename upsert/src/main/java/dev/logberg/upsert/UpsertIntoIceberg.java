@@ -34,6 +34,15 @@ public final class UpsertIntoIceberg extends PTransform<PCollection<Row>, PColle
     return new UpsertIntoIceberg(catalog, table, keys, rows);
   }
 
+  /**
+   * Declares columns whose value the merge key determines (a log line's {@code timestamp}): resolution then reads only
+   * the existing files and row groups that can hold a value of the batch in them. See
+   * {@link MergeKeys#withKeyDeterminedColumns}.
+   */
+  public UpsertIntoIceberg withKeyDeterminedColumns(String... columns) {
+    return new UpsertIntoIceberg(catalog, table, keys.withKeyDeterminedColumns(columns), inProcessMaxRows);
+  }
+
   public static UpsertIntoIceberg into(CatalogSpec catalog, TableIdentifier table, MergeKeys keys) {
     return new UpsertIntoIceberg(catalog, table, keys, ResolvePlans.DEFAULT_IN_PROCESS_MAX_ROWS);
   }

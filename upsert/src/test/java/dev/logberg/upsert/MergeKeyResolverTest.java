@@ -94,9 +94,9 @@ class MergeKeyResolverTest {
   void positionDeletesOnV2AreScopedToTheirOneDataFile() {
     Table table = new TestLake(dir).create("t", 2, true);
     MergeKeyResolver.resolveAppends(table, KEYS, List.of(append(table,
-        row("a", "a1", 1, "x"), row("b", "b1", 1, "x"), row("c", "c1", 1, "y"))));
+        row("a", "a1", 1, "x"), row("b", "b1", 1, "x"), row("c", "c1", 1, "y"), row("d", "d1", 1, "y"))));
     MergeKeyResolver.resolveAppends(table, KEYS, List.of(append(table, row("a", "a2", 2, "x"), row("c", "c2", 2, "y"))));
-    assertThat(live(table), is(Map.of("a", "a2", "b", "b1", "c", "c2")));
+    assertThat(live(table), is(Map.of("a", "a2", "b", "b1", "c", "c2", "d", "d1")));
     table.refresh();
     int deleteFiles = 0;
     try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
@@ -113,6 +113,76 @@ class MergeKeyResolverTest {
     assertThat("one delete file for each of the two data files that lost a row", deleteFiles, is(2));
   }
 
+  @ParameterizedTest(name = "format v{0}")
+  @ValueSource(ints = {2, 3})
+  void aDataFileWhoseEveryRowIsDeletedLeavesTheTableInTheResolutionsCommit(int version) {
+    Table table = new TestLake(dir).create("t", version, false);
+    MergeKeyResolver.resolveAppends(table, KEYS, List.of(append(table,
+        row("a", "a1", 1, "x"), row("b", "b1", 1, "x"), row("c", "c1", 1, "x"))));
+    String first = onlyDataFile(table);
+    // "a" replaced: the first file keeps two rows, masked by a delete file of its own.
+    MergeKeyResolver.resolveAppends(table, KEYS, List.of(append(table, row("a", "a2", 2, "x"))));
+    assertThat(deletesOf(table, first), is(1));
+
+    // "b" and "c" replaced: the first file has no live row left.
+    long append = append(table, row("b", "b2", 2, "x"), row("c", "c2", 2, "x"));
+    int commitsBefore = metadataCommits(table);
+    MergeKeyResolver.Outcome outcome = MergeKeyResolver.resolveAppends(table, KEYS, List.of(append));
+    table.refresh();
+    assertThat(outcome.deletedRows(), is(2L));
+    assertThat("one catalog commit", metadataCommits(table), is(commitsBefore + 1));
+    assertThat(liveDataFiles(table).contains(first), is(false));
+    assertThat("its delete file went with it", deletesOf(table, first), is(0));
+    assertThat(deleteFileCount(table), is(0));
+    assertThat(live(table), is(Map.of("a", "a2", "b", "b2", "c", "c2")));
+    // The append's snapshot still lists the file: only the resolution removed it.
+    assertThat(liveDataFiles(table, append).contains(first), is(true));
+  }
+
+  private static String onlyDataFile(Table table) {
+    List<String> files = liveDataFiles(table);
+    assertThat(files.size(), is(1));
+    return files.get(0);
+  }
+
+  private static List<String> liveDataFiles(Table table) {
+    return liveDataFiles(table, table.currentSnapshot().snapshotId());
+  }
+
+  private static List<String> liveDataFiles(Table table, long snapshotId) {
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(snapshotId).planFiles()) {
+      List<String> files = new java.util.ArrayList<>();
+      tasks.forEach(t -> files.add(t.file().location()));
+      return files;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Delete files in the current snapshot that apply to {@code dataFile}. */
+  private static int deletesOf(Table table, String dataFile) {
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+      int n = 0;
+      for (FileScanTask t : tasks) {
+        if (t.file().location().equals(dataFile)) {
+          n += t.deletes().size();
+        }
+      }
+      return n;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static int deleteFileCount(Table table) {
+    String total = table.currentSnapshot().summary().get(org.apache.iceberg.SnapshotSummary.TOTAL_DELETE_FILES_PROP);
+    return Integer.parseInt(total);
+  }
+
+  private static int metadataCommits(Table table) {
+    return ((org.apache.iceberg.HasTableOperations) table).operations().current().previousFiles().size();
+  }
+
   @Test
   void aConflictingCommitBetweenPlanAndCommitIsDetectedAndRecomputed() {
     TestLake lake = new TestLake(dir);
@@ -121,7 +191,7 @@ class MergeKeyResolverTest {
     MergeKeyResolver.resolveAppends(table, KEYS, List.of(s1));
     long s2 = append(table, row("a", "a2", 20, "x"));
     ResolutionPlan plan = ResolutionPlan.forAppends(table, KEYS, List.of(s2));
-    Map<String, long[]> deletes = MergeKeyResolver.deletions(table, KEYS, plan).positionsByFile();
+    Map<String, long[]> deletes = MergeKeyResolver.deletions(table, KEYS, plan).deletes().positionsByFile();
 
     // Another writer (its own Table instance) lands a newer "a" and "b" between our plan and our commit.
     Table other = lake.load("t");
@@ -153,7 +223,8 @@ class MergeKeyResolverTest {
       fresh[i] = row("k" + i, "v", 1, i % 2 == 0 ? "x" : "y");
     }
     long s1 = append(table, fresh);
-    assertThat(MergeKeyResolver.contested(table, KEYS, ResolutionPlan.forAppends(table, KEYS, List.of(s1))),
+    assertThat(MergeKeyResolver.contested(
+        table, KEYS, ResolutionPlan.forAppends(table, KEYS, List.of(s1)), new KeyScanner(table, KEYS)),
         is(Map.of()));
     assertThat(MergeKeyResolver.resolveAppends(table, KEYS, List.of(s1)).deletedRows(), is(0L));
 
@@ -161,7 +232,8 @@ class MergeKeyResolverTest {
     long s2 = append(table, row("k7", "k7 again", 2, "y"), row("n1", "v", 2, "x"), row("n2", "first", 2, "x"),
         row("n2", "second", 3, "y"), row("n3", "v", 2, "y"));
     Map<String, List<KeyedRow>> contested =
-        MergeKeyResolver.contested(table, KEYS, ResolutionPlan.forAppends(table, KEYS, List.of(s2)));
+        MergeKeyResolver.contested(
+            table, KEYS, ResolutionPlan.forAppends(table, KEYS, List.of(s2)), new KeyScanner(table, KEYS));
     assertThat(contested.keySet(), is(Set.of("k7", "n2")));
     assertThat(contested.get("k7").size(), is(2));
     assertThat(contested.get("n2").size(), is(2));

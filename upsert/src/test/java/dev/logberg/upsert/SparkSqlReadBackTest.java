@@ -113,8 +113,10 @@ class SparkSqlReadBackTest {
     assertThat(live(table), is(expected));
 
     // Spark saw deletes to apply: data files hold more rows than are live, in delete files of the format's kind.
+    // Of the 17 rows written, the files whose every row lost were removed: batch 1's two (3 and 2 rows), batch 2's
+    // y (3) and batch 4's y (2); c2 e1 | d2 | e2 | a4 b2 f2 remain, e1 deleted.
     long rawRows = single(sql("SELECT sum(record_count) FROM %s.files WHERE content = 0", name)).getLong(0);
-    assertThat(rawRows, is(5L + 5L + 2L + 5L));
+    assertThat(rawRows, is(2L + 1L + 1L + 3L));
     List<String> deleteFormats = new ArrayList<>();
     sql("SELECT file_format FROM %s.delete_files", name).forEach(r -> deleteFormats.add(r.getString(0)));
     assertThat(deleteFormats, not(empty()));
@@ -177,6 +179,29 @@ class SparkSqlReadBackTest {
     assertSparkReads(name, expected);
     assertThat(live(table), is(expected));
     assertThat(MergeKeyResolver.deduplicate(table, KEYS).deletedRows(), is(0L));
+  }
+
+  @ParameterizedTest(name = "format v{0}")
+  @ValueSource(ints = {2, 3})
+  void aFullyDeletedDataFileIsGoneAndSparkReadsTheWinners(int version) {
+    String name = "spark_emptied_v" + version;
+    Table table = lake.create(name, version, true);
+    resolve(table, append(table, row("a", "a1", 1, "x"), row("b", "b1", 1, "x"), row("c", "c1", 1, "x")));
+    String first = single(sql("SELECT file_path FROM %s.files", name)).getString(0);
+    // First "a" only (the file is masked by a delete file or vector), then "b" and "c": the file is emptied.
+    resolve(table, append(table, row("a", "a2", 2, "x")));
+    resolve(table, append(table, row("b", "b2", 2, "y"), row("c", "c2", 2, "x")));
+
+    Map<String, String> expected = Map.of("a", "a2", "b", "b2", "c", "c2");
+    assertSparkReads(name, expected);
+    assertThat(live(table), is(expected));
+    List<String> dataFiles = new ArrayList<>();
+    sql("SELECT file_path FROM %s.files WHERE content = 0 AND record_count > 0", name)
+        .forEach(r -> dataFiles.add(r.getString(0)));
+    assertThat(dataFiles.contains(first), is(false));
+    assertThat("a2 in x; b2 in y and c2 in x", dataFiles.size(), is(3));
+    assertThat("no delete file is left for the removed file",
+        sql("SELECT * FROM %s.delete_files", name).size(), is(0));
   }
 
   /** The order column of key {@code key} in batch {@code batch}, chosen so that every rule decides some keys. */

@@ -29,6 +29,7 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.GenericAppenderFactory;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.DataWriter;
@@ -57,14 +58,19 @@ final class TestLake {
   }
 
   Table create(String name, int formatVersion, boolean partitioned) {
+    PartitionSpec partitioning =
+        partitioned ? PartitionSpec.builderFor(SCHEMA).identity("part").build() : PartitionSpec.unpartitioned();
+    return create(name, formatVersion, partitioning, Map.of());
+  }
+
+  Table create(String name, int formatVersion, PartitionSpec partitioning, Map<String, String> properties) {
     SupportsNamespaces namespaces = (SupportsNamespaces) catalog;
     if (!namespaces.namespaceExists(Namespace.of("db"))) {
       namespaces.createNamespace(Namespace.of("db"));
     }
-    PartitionSpec partitioning =
-        partitioned ? PartitionSpec.builderFor(SCHEMA).identity("part").build() : PartitionSpec.unpartitioned();
     return catalog.buildTable(TableIdentifier.of("db", name), SCHEMA)
         .withPartitionSpec(partitioning)
+        .withProperties(properties)
         .withProperty(TableProperties.FORMAT_VERSION, String.valueOf(formatVersion))
         .create();
   }
@@ -82,7 +88,10 @@ final class TestLake {
     return r;
   }
 
-  /** Appends the rows as one commit: one Parquet file per partition. Returns the snapshot id. */
+  /**
+   * Appends the rows as one commit: one Parquet file per partition of the current spec and value of {@code part}.
+   * Returns the snapshot id.
+   */
   static long append(Table table, Record... rows) {
     AppendFiles append = table.newAppend();
     writeFiles(table, rows).forEach(append::appendFile);
@@ -92,8 +101,13 @@ final class TestLake {
 
   static List<DataFile> writeFiles(Table table, Record... rows) {
     Map<String, List<Record>> byPartition = new TreeMap<>();
+    PartitionKey of = new PartitionKey(table.spec(), table.schema());
+    // Partition transforms take Iceberg's internal values (timestamps as micros), not a Record's OffsetDateTime.
+    InternalRecordWrapper internal = new InternalRecordWrapper(table.schema().asStruct());
     for (Record r : rows) {
-      byPartition.computeIfAbsent((String) r.getField("part"), p -> new ArrayList<>()).add(r);
+      of.partition(internal.wrap(r));
+      String group = table.spec().partitionToPath(of) + "|" + r.getField("part");
+      byPartition.computeIfAbsent(group, p -> new ArrayList<>()).add(r);
     }
     OutputFileFactory files =
         OutputFileFactory.builderFor(table, 1, System.nanoTime()).format(FileFormat.PARQUET)
@@ -101,10 +115,11 @@ final class TestLake {
     List<DataFile> written = new ArrayList<>();
     for (List<Record> group : byPartition.values()) {
       PartitionKey key = new PartitionKey(table.spec(), table.schema());
-      key.partition(group.get(0));
+      key.partition(internal.wrap(group.get(0)));
       PartitionKey partition = table.spec().isUnpartitioned() ? null : key;
       DataWriter<Record> writer =
           new GenericAppenderFactory(table.schema(), table.spec())
+              .setAll(table.properties()) // row-group size, codec: what the table asks writers for
               .newDataWriter(files.newOutputFile(table.spec(), partition), FileFormat.PARQUET, partition);
       try (writer) {
         group.forEach(writer::write);

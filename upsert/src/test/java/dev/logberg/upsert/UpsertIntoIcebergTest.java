@@ -7,12 +7,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
+import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,5 +120,43 @@ class UpsertIntoIcebergTest {
     assertThat(live.values().stream().filter("v2"::equals).count(), is(500L));
     assertThat(live.get("k4"), is("v2"));
     assertThat(live.get("k5"), is("v1"));
+  }
+
+  @ParameterizedTest(name = "in-process up to {0} rows")
+  @ValueSource(longs = {DISTRIBUTED, IN_PROCESS})
+  void declaredKeyDeterminedColumnsLimitTheFilesReadToTheBatchsDays(long inProcessMaxRows) {
+    TestLake lake = new TestLake(dir);
+    String name = "t" + (++tables);
+    Table table = lake.create(name, 2, PartitionSpec.builderFor(TestLake.SCHEMA).day("ts").build(), Map.of());
+    TableIdentifier id = TableIdentifier.of("db", name);
+    long day = 86_400;
+    upsertDeclared(lake, id, inProcessMaxRows, row("a", "a1", day, "x"), row("b", "b1", day + 1, "x"));
+    upsertDeclared(lake, id, inProcessMaxRows, row("c", "c1", 2 * day, "x"), row("d", "d1", 3 * day, "x"));
+
+    // "b" again with its own time (day 1): only day 1's file may hold it.
+    PipelineResult result = upsertDeclared(lake, id, inProcessMaxRows, row("b", "b2", day + 1, "x"));
+    assertThat(TestLake.live(table), is(Map.of("a", "a1", "b", "b2", "c", "c1", "d", "d1")));
+    assertThat(counter(result, ResolvePlans.EXISTING_FILES_READ), is(1L));
+  }
+
+  private static PipelineResult upsertDeclared(TestLake lake, TableIdentifier id, long inProcessMaxRows, Row... rows) {
+    Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.create());
+    pipeline.apply(Create.of(List.of(rows)).withRowSchema(ROW))
+        .apply(UpsertIntoIceberg.into(lake.workerSpec, id, MergeKeys.of("id"))
+            .withKeyDeterminedColumns("ts")
+            .withInProcessMaxRows(inProcessMaxRows));
+    PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
+    return result;
+  }
+
+  private static long counter(PipelineResult result, String name) {
+    MetricQueryResults metrics = result.metrics().queryMetrics(MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.named(ResolvePlans.METRICS_NAMESPACE, name)).build());
+    long total = 0;
+    for (MetricResult<Long> c : metrics.getCounters()) {
+      total += c.getAttempted();
+    }
+    return total;
   }
 }
