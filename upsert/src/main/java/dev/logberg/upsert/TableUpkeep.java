@@ -116,6 +116,7 @@ public final class TableUpkeep {
       String table,
       int partitionsCompacted,
       int partitionsSkipped,
+      int commitConflicts,
       int dataFilesRewritten,
       int dataFilesAdded,
       int deleteFilesRemoved,
@@ -126,9 +127,9 @@ public final class TableUpkeep {
     /** One line, as the {@code upkeep} command prints it. */
     public String line() {
       return String.format(
-          "%s: compacted %d partitions (%d skipped after conflicts): %d data files rewritten into %d, "
+          "%s: compacted %d partitions (%d conflicts retried, %d partitions skipped): %d data files rewritten into %d, "
               + "%d delete files removed (%d equality); %d snapshots expired; %d orphan files removed",
-          table, partitionsCompacted, partitionsSkipped, dataFilesRewritten, dataFilesAdded, deleteFilesRemoved,
+          table, partitionsCompacted, commitConflicts, partitionsSkipped, dataFilesRewritten, dataFilesAdded, deleteFilesRemoved,
           equalityDeleteFilesRemoved, snapshotsExpired, orphansRemoved);
     }
   }
@@ -174,7 +175,7 @@ public final class TableUpkeep {
     if (options.removeOrphans()) {
       counts.orphansRemoved = removeOrphans(table);
     }
-    Report report = new Report(table.name(), counts.partitionsCompacted, counts.partitionsSkipped, counts.rewritten,
+    Report report = new Report(table.name(), counts.partitionsCompacted, counts.partitionsSkipped, counts.conflicts, counts.rewritten,
         counts.added, counts.deletesRemoved, counts.equalityDeletesRemoved, counts.snapshotsExpired,
         counts.orphansRemoved);
     LOG.info("Upkeep {}", report.line());
@@ -184,6 +185,7 @@ public final class TableUpkeep {
   private static final class Counts {
     int partitionsCompacted;
     int partitionsSkipped;
+    int conflicts;
     int rewritten;
     int added;
     int deletesRemoved;
@@ -275,6 +277,7 @@ public final class TableUpkeep {
         } catch (ValidationException | CommitFailedException e) {
           LOG.info("Compaction of {} partition {} conflicted with a concurrent commit (attempt {}): {}",
               table.name(), partition, attempt, e.getMessage());
+          counts.conflicts++;
           plan = plan(table);
         }
       }

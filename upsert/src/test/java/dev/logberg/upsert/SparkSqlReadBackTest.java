@@ -204,6 +204,40 @@ class SparkSqlReadBackTest {
         sql("SELECT * FROM %s.delete_files", name).size(), is(0));
   }
 
+  @ParameterizedTest(name = "format v{0}")
+  @ValueSource(ints = {2, 3})
+  void afterUpkeepSparkReadsTheSameRowsFromFilesWithoutDeletes(int version) {
+    String name = "spark_upkeep_v" + version;
+    Table table = lake.create(name, version, true);
+    Map<String, String> expected = TableUpkeepTest.upsertRounds(table);
+    assertSparkReads(name, expected);
+    long filesBefore = single(sql("SELECT count(*) FROM %s.files WHERE content = 0", name)).getLong(0);
+
+    new TableUpkeep(TableUpkeepTest.COMPACT_ONLY).run(table);
+
+    assertSparkReads(name, expected);
+    assertThat(live(table), is(expected));
+    assertThat(sql("SELECT * FROM %s.delete_files", name).size(), is(0));
+    long filesAfter = single(sql("SELECT count(*) FROM %s.files WHERE content = 0", name)).getLong(0);
+    assertThat(filesAfter < filesBefore, is(true));
+  }
+
+  @ParameterizedTest(name = "format v{0}")
+  @ValueSource(ints = {2, 3})
+  void aFlinkStyleEqualityDeleteTableReadsTheSameAfterUpkeep(int version) {
+    String name = "spark_flink_v" + version;
+    Table table = lake.create(name, version, true);
+    Map<String, String> expected = TableUpkeepTest.flinkUpserts(table);
+    assertSparkReads(name, expected);
+    assertThat(sql("SELECT * FROM %s.delete_files WHERE content = 2", name).size(), is(2));
+
+    new TableUpkeep(TableUpkeepTest.COMPACT_ONLY).run(table);
+
+    assertSparkReads(name, expected);
+    assertThat(live(table), is(expected));
+    assertThat(sql("SELECT * FROM %s.delete_files", name).size(), is(0));
+  }
+
   /** The order column of key {@code key} in batch {@code batch}, chosen so that every rule decides some keys. */
   private static long order(int key, int batch) {
     if (key % 7 == 0) {

@@ -256,7 +256,8 @@ class TableUpkeepTest {
 
     assertThat(live(table), is(expected));
     assertThat(report.partitionsSkipped(), is(0));
-    assertThat(hooks.get(), greaterThan(1));
+    assertThat("the run's deletes on a file being compacted made the first commit fail", report.commitConflicts(),
+        greaterThan(0));
     // Again without interference: nothing is left to compact that has deletes.
     new TableUpkeep(COMPACT_ONLY).run(table);
     assertThat(live(table), is(expected));
