@@ -8,6 +8,7 @@ import dev.logberg.pipeline.tables.LogbergTables;
 import dev.logberg.pipeline.storage.LocalLake;
 import dev.logberg.pipeline.tables.TableSetup;
 import dev.logberg.upsert.CatalogSpec;
+import dev.logberg.upsert.TableUpkeep;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -21,6 +22,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 import org.slf4j.Logger;
@@ -28,7 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The command line: {@code run} (the default) lands the logs and prints a summary; {@code verify} prints the
- * summary of existing tables; {@code dump} prints their canonical content (to compare deployments);
+ * summary of existing tables; {@code dump} prints their canonical content (to compare deployments); {@code upkeep}
+ * compacts, expires snapshots and removes orphan files (docs/UPKEEP.md);
  * {@code --help} lists the options.
  *
  * <p>Exit codes: 0 done, 1 the job failed, 2 bad options, 3 done but some applications were recorded FAILED.
@@ -102,8 +105,9 @@ public final class Main {
           printTables(options, out, (catalog, tables) -> TableSummary.read(catalog, tables).report(tables)));
       case "dump" -> Outcome.of(
           printTables(options, out, (catalog, tables) -> String.join("\n", CanonicalTables.dump(catalog, tables))));
+      case "upkeep" -> Outcome.of(upkeep(options, out));
       default -> {
-        out.println("Unknown command '" + command + "': use run (the default), verify, dump or help.");
+        out.println("Unknown command '" + command + "': use run (the default), verify, dump, upkeep or help.");
         yield Outcome.of(BAD_OPTIONS);
       }
     };
@@ -165,6 +169,32 @@ public final class Main {
     }
   }
 
+  /**
+   * {@code upkeep}: compaction, snapshot expiry and orphan removal on the three tables, in this process, with the
+   * defaults of docs/UPKEEP.md. One line per table; a table that does not exist yet is said so and skipped.
+   */
+  private static int upkeep(LogbergOptions options, PrintStream out) {
+    CatalogSpec catalog = CatalogSpecs.fromOptions(options);
+    LogbergTables tables = new LogbergTables(options.getDatabase(), options.getTable());
+    TableUpkeep upkeep = new TableUpkeep(TableUpkeep.Options.defaults());
+    try {
+      return catalog.apply(c -> {
+        for (TableIdentifier id : List.of(tables.dataTable(), tables.metadataTable(), tables.rejectsTable())) {
+          if (!c.tableExists(id)) {
+            out.println(id + ": no such table, nothing to do");
+            continue;
+          }
+          out.println(upkeep.run(c.loadTable(id)).line());
+        }
+        return OK;
+      });
+    } catch (RuntimeException e) {
+      LOG.error("Upkeep failed", e);
+      out.println("Upkeep of the tables of " + tables.dataTable() + " FAILED: " + rootMessage(e));
+      return JOB_FAILED;
+    }
+  }
+
   private static void waitWithProgress(PipelineResult result, int seconds, PrintStream out) {
     if (seconds == 0) {
       result.waitUntilFinish();
@@ -221,10 +251,12 @@ public final class Main {
   private static void printHelp(PrintStream out) {
     out.println("Logberg: lands Spark application logs in Apache Iceberg with one Apache Beam pipeline.");
     out.println();
-    out.println("Usage: logberg [run|verify|dump] [--option=value ...]");
+    out.println("Usage: logberg [run|verify|dump|upkeep] [--option=value ...]");
     out.println("  run      discover application folders, land new or changed ones, print a summary (default)");
     out.println("  verify   print the summary of the existing tables");
     out.println("  dump     print the tables' rows as sorted lines without run-dependent columns, to diff deployments");
+    out.println("  upkeep   compact small files and files with deletes, expire snapshots older than 7 days (keeping the");
+    out.println("           last 10), remove orphan files older than 3 days; one line per table (docs/UPKEEP.md)");
     out.println();
     PipelineOptionsFactory.printHelp(out, LogbergOptions.class);
     out.println("Any Beam option (e.g. --runner, --jobName) is accepted too.");

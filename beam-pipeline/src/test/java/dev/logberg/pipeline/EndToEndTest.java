@@ -226,6 +226,47 @@ class EndToEndTest {
     assertThat(command("dump").lines().toList(), is(dump));
   }
 
+  @Test
+  void upkeepCompactsTheTablesAndTheirContentStaysTheSame() throws IOException {
+    assertThat(lake.run().exitCode(), is(Main.OK));
+    assertThat(lake.run("--reprocessAll").exitCode(), is(Main.OK));
+    List<String> dump = command("dump").lines().toList();
+    int[] before = files(lake.tables.dataTable());
+    assertThat("resolution commits left empty files", before[1] > 0, is(true));
+
+    List<String> report = command("upkeep").lines().filter(l -> l.contains("compacted")).toList();
+
+    assertThat(report.toString(), report, hasSize(3));
+    assertThat(report.get(0), containsString(lake.tables.dataTable() + ": compacted "));
+    for (org.apache.iceberg.catalog.TableIdentifier id :
+        List.of(lake.tables.dataTable(), lake.tables.metadataTable(), lake.tables.rejectsTable())) {
+      int[] after = files(id);
+      assertThat(id + " has no deletes left", after[2], is(0));
+      assertThat(id + " has at most the one empty file a last rows-free commit adds", after[1] <= 1, is(true));
+    }
+    int[] after = files(lake.tables.dataTable());
+    assertThat(after[0] + after[1] < before[0] + before[1], is(true));
+    assertThat(command("dump").lines().toList(), is(dump));
+    // A run after upkeep appends and resolves as before.
+    assertThat(lake.run("--reprocessAll").exitCode(), is(Main.OK));
+    assertThat(command("dump").lines().toList(), is(dump));
+  }
+
+  /** Live data files with rows, empty data files, delete files (a vector counted once). */
+  private int[] files(org.apache.iceberg.catalog.TableIdentifier id) throws IOException {
+    java.util.Set<String> deletes = new java.util.HashSet<>();
+    int[] counts = new int[3];
+    try (org.apache.iceberg.io.CloseableIterable<org.apache.iceberg.FileScanTask> tasks =
+        lake.table(id).newScan().planFiles()) {
+      for (org.apache.iceberg.FileScanTask t : tasks) {
+        counts[t.file().recordCount() == 0 ? 1 : 0]++;
+        t.deletes().forEach(d -> deletes.add(d.location() + "#" + d.contentOffset()));
+      }
+    }
+    counts[2] = deletes.size();
+    return counts;
+  }
+
   private String command(String command) {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     int code = Main.run(prepend(command, lake.args()), new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8));

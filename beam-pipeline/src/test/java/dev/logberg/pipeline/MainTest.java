@@ -27,7 +27,7 @@ class MainTest {
     Result help = main("--help");
     assertThat(help.code(), is(Main.OK));
     assertThat(help.output(), allOf(
-        containsString("Usage: logberg [run|verify|dump]"),
+        containsString("Usage: logberg [run|verify|dump|upkeep]"),
         containsString("--input"),
         containsString("spark-* subfolders"),
         containsString("--maxAttempts"),
