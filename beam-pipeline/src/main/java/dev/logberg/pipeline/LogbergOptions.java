@@ -141,6 +141,15 @@ public interface LogbergOptions extends PipelineOptions {
   void setReprocessAll(boolean value);
 
   @Description(
+      "After a run, run upkeep (compaction, snapshot expiry, orphan removal; docs/UPKEEP.md) on each table where it"
+          + " is due: at least 10 delete files, 20 small or empty data files, or snapshots older than 7 days beyond"
+          + " the last 10.")
+  @Default.Boolean(false)
+  boolean getUpkeepAfterRun();
+
+  void setUpkeepAfterRun(boolean value);
+
+  @Description(
       "Merge-key resolutions that read at most this many rows run inside one worker; larger ones are distributed by"
           + " key (GroupByKey). 0 always distributes.")
   @Default.Long(ResolvePlans.DEFAULT_IN_PROCESS_MAX_ROWS)

@@ -143,6 +143,9 @@ public final class Main {
     out.printf("Run %s finished in %.1f s%n", context.jobId(), (System.nanoTime() - started) / 1e9);
     out.println(metrics.report());
     out.println(TableSummary.read(catalog, tables).report(tables));
+    if (options.getUpkeepAfterRun() && upkeep(catalog, tables, true, out) != OK) {
+      return Outcome.of(JOB_FAILED); // the run landed its data; the upkeep line above says what failed
+    }
     return Outcome.of(metrics.get(Counters.APPS_FAILED) > 0 ? APPS_FAILED : OK);
   }
 
@@ -174,8 +177,12 @@ public final class Main {
    * defaults of docs/UPKEEP.md. One line per table; a table that does not exist yet is said so and skipped.
    */
   private static int upkeep(LogbergOptions options, PrintStream out) {
-    CatalogSpec catalog = CatalogSpecs.fromOptions(options);
-    LogbergTables tables = new LogbergTables(options.getDatabase(), options.getTable());
+    return upkeep(CatalogSpecs.fromOptions(options), new LogbergTables(options.getDatabase(), options.getTable()),
+        false, out);
+  }
+
+  /** Upkeep of the three tables, or with {@code onlyIfDue} of those past the thresholds ({@code --upkeepAfterRun}). */
+  private static int upkeep(CatalogSpec catalog, LogbergTables tables, boolean onlyIfDue, PrintStream out) {
     TableUpkeep upkeep = new TableUpkeep(TableUpkeep.Options.defaults());
     try {
       return catalog.apply(c -> {
@@ -184,7 +191,12 @@ public final class Main {
             out.println(id + ": no such table, nothing to do");
             continue;
           }
-          out.println(upkeep.run(c.loadTable(id)).line());
+          org.apache.iceberg.Table table = c.loadTable(id);
+          if (onlyIfDue && !upkeep.isDue(table)) {
+            out.println(id + ": upkeep not due");
+            continue;
+          }
+          out.println(upkeep.run(table).line());
         }
         return OK;
       });

@@ -247,8 +247,10 @@ class EndToEndTest {
     int[] after = files(lake.tables.dataTable());
     assertThat(after[0] + after[1] < before[0] + before[1], is(true));
     assertThat(command("dump").lines().toList(), is(dump));
-    // A run after upkeep appends and resolves as before.
-    assertThat(lake.run("--reprocessAll").exitCode(), is(Main.OK));
+    // A run after upkeep appends and resolves as before; with --upkeepAfterRun it says per table whether upkeep was due.
+    Lakehouse.Run again = lake.run("--reprocessAll", "--upkeepAfterRun");
+    assertThat(again.output(), again.exitCode(), is(Main.OK));
+    assertThat(again.output(), containsString(lake.tables.rejectsTable() + ": upkeep not due"));
     assertThat(command("dump").lines().toList(), is(dump));
   }
 

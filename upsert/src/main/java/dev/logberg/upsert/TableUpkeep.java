@@ -194,6 +194,44 @@ public final class TableUpkeep {
     int orphansRemoved;
   }
 
+  /** Delete files (a deletion vector counted once) past which upkeep after a run is due. */
+  public static final int DUE_DELETE_FILES = 10;
+  /** Small or empty data files past which upkeep after a run is due. */
+  public static final int DUE_SMALL_FILES = 20;
+
+  /**
+   * Whether upkeep after a run is worth its cost: at least {@link #DUE_DELETE_FILES} live delete files, or
+   * {@link #DUE_SMALL_FILES} small or empty data files, or a snapshot expiry would expire something.
+   */
+  public boolean isDue(Table table) {
+    table.refresh();
+    Plan plan = plan(table);
+    if (plan == null) {
+      return false;
+    }
+    Set<String> deletes = new HashSet<>();
+    int small = 0;
+    for (CompactionPlanner.LiveFile f : plan.live) {
+      deletes.addAll(f.deletes());
+      if (f.recordCount() == 0 || f.sizeBytes() < options.smallFileBytes()) {
+        small++;
+      }
+    }
+    List<Long> times = new ArrayList<>();
+    table.snapshots().forEach(s -> times.add(s.timestampMillis()));
+    long cutoff = clock.getAsLong() - options.snapshotRetention().toMillis();
+    return due(deletes.size(), small, times, cutoff, options.minSnapshotsToKeep(), DUE_DELETE_FILES, DUE_SMALL_FILES);
+  }
+
+  /** The decision of {@link #isDue}: pure, for tests. */
+  static boolean due(int deleteFiles, int smallFiles, List<Long> snapshotTimes, long expireBefore, int keepLast,
+      int dueDeleteFiles, int dueSmallFiles) {
+    List<Long> sorted = new ArrayList<>(snapshotTimes);
+    sorted.sort(Comparator.reverseOrder());
+    boolean expirable = sorted.stream().skip(Math.max(1, keepLast)).anyMatch(t -> t < expireBefore);
+    return deleteFiles >= dueDeleteFiles || smallFiles >= dueSmallFiles || expirable;
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
   // Compaction
 

@@ -47,4 +47,15 @@ class CompactionPlannerTest {
         file("big", 1000, 10, "p")), SMALL, 3).size(), is(0));
     assertThat(CompactionPlanner.plan(List.of(file("e", 5, 0, "p"), file("s", 10, 1, "p")), SMALL, 3).size(), is(1));
   }
+
+  @Test
+  void upkeepIsDuePastAThreshold() {
+    List<Long> young = List.of(100L, 200L, 300L);
+    assertThat(TableUpkeep.due(0, 0, young, 50, 2, 10, 20), is(false));
+    assertThat(TableUpkeep.due(10, 0, young, 50, 2, 10, 20), is(true));
+    assertThat(TableUpkeep.due(0, 20, young, 50, 2, 10, 20), is(true));
+    assertThat("the oldest is past the window but among the last 3 kept", TableUpkeep.due(0, 0, young, 150, 3, 10, 20),
+        is(false));
+    assertThat(TableUpkeep.due(0, 0, young, 150, 2, 10, 20), is(true));
+  }
 }
