@@ -439,11 +439,11 @@ public final class TableUpkeep {
     Map<Integer, ?> constants = PartitionUtil.constantsMap(task, IdentityPartitionConverters::convertConstant);
     CloseableIterable<Record> raw;
     switch (task.file().format()) {
-      case PARQUET -> raw = Parquet.read(table.io().newInputFile(task.file().location()))
+      case PARQUET -> raw = Parquet.read(table.io().newInputFile(task.file().location(), task.file().fileSizeInBytes()))
           .project(read)
           .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(read, fileSchema, constants))
           .build();
-      case AVRO -> raw = org.apache.iceberg.avro.Avro.read(table.io().newInputFile(task.file().location()))
+      case AVRO -> raw = org.apache.iceberg.avro.Avro.read(table.io().newInputFile(task.file().location(), task.file().fileSizeInBytes()))
           .project(read)
           .createResolvingReader(schema -> PlannedDataReader.create(schema, constants))
           .build();
