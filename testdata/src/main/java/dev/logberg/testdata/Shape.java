@@ -4,7 +4,10 @@ package dev.logberg.testdata;
 enum Shape {
   /** Nested, documented shape: {@code timestamp, log_level, message, kubernetes{...}}. */
   A,
-  /** Flat record after a Fluent Bit Lua filter; time under {@code time}, {@code date} or {@code @timestamp}. */
+  /**
+   * Flat record after a Fluent Bit Lua filter; time under {@code time}, {@code date} or
+   * {@code @timestamp}.
+   */
   B,
   /** Fluent Bit record whose {@code log} field holds a log4j2 JsonLayout document as a string. */
   C
