@@ -5,6 +5,7 @@ import dev.logberg.pipeline.discover.LogFile;
 import dev.logberg.pipeline.status.PlannedRun;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,7 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Reads every line of every file of the planned applications, in batches of consecutive lines of
@@ -183,6 +185,11 @@ public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollec
         files.inc();
         bytes.inc(file.size());
       } catch (IOException | RuntimeException e) {
+        if (e instanceof RuntimeException bug && !isInputFailure(bug)) {
+          // A bug of ours must fail the bundle (the runner retries it, then fails the job), not be
+          // recorded as a bad application that the next run retries forever.
+          throw bug;
+        }
         // Lines already read stay: the application is marked FAILED and its retry rewrites them by
         // key.
         failed.inc();
@@ -194,6 +201,15 @@ public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollec
           lineOut.output(batch.take());
         }
       }
+    }
+
+    /**
+     * The unchecked failures of reading a file rather than of our code: I/O wrapped by a
+     * decompressor or a channel, and the AWS SDK's (a lost connection, an object deleted or denied
+     * while it was read).
+     */
+    static boolean isInputFailure(RuntimeException e) {
+      return e instanceof UncheckedIOException || e instanceof SdkException;
     }
 
     private static InputStream open(String location) throws IOException {

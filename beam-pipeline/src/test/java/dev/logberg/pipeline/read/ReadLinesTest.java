@@ -11,6 +11,7 @@ import dev.logberg.pipeline.status.Decision;
 import dev.logberg.pipeline.status.PlannedRun;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * {@link ReadLines} on the DirectRunner: every line exactly once, across batches, chunks and
@@ -158,6 +160,18 @@ class ReadLinesTest {
               return null;
             });
     pipeline.run().waitUntilFinish();
+  }
+
+  /** Only failures of the input make an application FAILED; a bug of ours fails the bundle. */
+  @Test
+  void onlyInputFailuresAreRecordedAgainstTheApplication() {
+    assertThat(
+        ReadLines.ReadGroup.isInputFailure(new UncheckedIOException(new IOException("reset"))),
+        is(true));
+    assertThat(
+        ReadLines.ReadGroup.isInputFailure(SdkClientException.create("connection lost")), is(true));
+    assertThat(ReadLines.ReadGroup.isInputFailure(new NullPointerException()), is(false));
+    assertThat(ReadLines.ReadGroup.isInputFailure(new IllegalStateException("bug")), is(false));
   }
 
   @Test
