@@ -1,6 +1,6 @@
 package dev.logberg.testdata;
 
-/** The three line shapes the pipeline accepts (see DESIGN.md, "Input shapes"). */
+/** The three line shapes the pipeline accepts (testdata/README.md, "The three line shapes"). */
 enum Shape {
   /** Nested, documented shape: {@code timestamp, log_level, message, kubernetes{...}}. */
   A,

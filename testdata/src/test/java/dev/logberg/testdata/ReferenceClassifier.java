@@ -10,11 +10,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The pipeline's line rules (DESIGN.md, "Input shapes", and the pipeline's LogLineParser), written
- * from the rules and not from the generator, so a test can re-derive every count of a manifest from
- * the files alone. Timestamps: the log4j event's instant or timeMillis, else the first of
- * timestamp, time, date, @timestamp; ISO-8601 needs an offset; epoch numbers below 1e11 are
- * seconds, below 1e14 milliseconds.
+ * The pipeline's line rules (testdata/README.md, "Rules the counts follow", and the pipeline's
+ * LogLineParser), written from the rules and not from the generator, so a test can re-derive every
+ * count of a manifest from the files alone. Timestamps: the log4j event's instant or timeMillis,
+ * else the first of timestamp, time, date, @timestamp; ISO-8601 needs an offset; epoch numbers
+ * below 1e11 are seconds, below 1e14 milliseconds.
  */
 final class ReferenceClassifier {
   /** Kinds of line, as in the manifest: a reject reason, or one of these two. */

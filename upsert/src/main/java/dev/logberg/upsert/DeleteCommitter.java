@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deletes rows by position in one validated commit: position-delete files on format v2 tables (one
- * per partition), deletion vectors on v3 (one per data file, merged with the vector it already
- * has).
+ * per data file, naming it, so a reader opens only its own), deletion vectors on v3 (one per data
+ * file, merged with the vector it already has).
  *
  * <p>A data file left without a live row is removed from the table in the same catalog commit
  * instead of being masked, and the delete files that apply only to it (its deletion vector, or

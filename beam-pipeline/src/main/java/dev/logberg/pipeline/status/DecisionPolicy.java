@@ -5,7 +5,8 @@ import java.util.Set;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * The rules that decide which application folders a run processes (DESIGN.md, "Which folders run").
+ * The rules that decide which application folders a run processes (docs/ARCHITECTURE.md, "Which
+ * folders a run takes").
  *
  * @param maxAttempts failed runs after which an application is skipped until forced
  * @param leaseMicros how long a PROCESSING mark protects an application from other runs

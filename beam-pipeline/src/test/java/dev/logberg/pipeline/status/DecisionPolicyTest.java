@@ -7,7 +7,10 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Every row of DESIGN.md's "Which folders run" table, and the attempt numbers recorded. */
+/**
+ * Every row of the table in docs/ARCHITECTURE.md, "Which folders a run takes", and the attempt
+ * numbers recorded.
+ */
 class DecisionPolicyTest {
   private static final String APP = "spark-0123456789abcdef0123456789abcdef";
   private static final long NOW = TimeUnit.DAYS.toMicros(20_000);
