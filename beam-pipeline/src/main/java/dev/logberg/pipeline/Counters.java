@@ -3,7 +3,10 @@ package dev.logberg.pipeline;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 
-/** The pipeline's Beam metrics: one namespace, names shared by the steps that count and the reports that read. */
+/**
+ * The pipeline's Beam metrics: one namespace, names shared by the steps that count and the reports
+ * that read.
+ */
 public final class Counters {
   private Counters() {}
 
@@ -13,8 +16,10 @@ public final class Counters {
   public static final String FOLDERS_EMPTY = "folders_empty";
   public static final String FOLDERS_TO_PROCESS = "folders_to_process";
   public static final String FOLDERS_SKIPPED = "folders_skipped";
+
   /** Prefix of one counter per decision, e.g. {@code decision_SKIP_DONE}. */
   public static final String DECISION_PREFIX = "decision_";
+
   public static final String FILES_READ = "files_read";
   public static final String FILES_FAILED = "files_failed";
   public static final String BYTES_READ = "bytes_read";
@@ -22,8 +27,10 @@ public final class Counters {
   public static final String LINES_BLANK = "lines_blank";
   public static final String ROWS_PARSED = "rows_parsed";
   public static final String LINES_REJECTED = "lines_rejected";
+
   /** Prefix of one counter per reject reason, e.g. {@code rejected_INVALID_JSON}. */
   public static final String REJECTED_PREFIX = "rejected_";
+
   public static final String APPS_SUCCEEDED = "apps_succeeded";
   public static final String APPS_FAILED = "apps_failed";
 

@@ -8,8 +8,8 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
- * Every option of a Logberg run. Checked by {@link OptionsValidator} before the pipeline is built, so a wrong value
- * fails at launch with a message naming the option.
+ * Every option of a Logberg run. Checked by {@link OptionsValidator} before the pipeline is built,
+ * so a wrong value fails at launch with a message naming the option.
  */
 public interface LogbergOptions extends PipelineOptions {
 
@@ -36,29 +36,34 @@ public interface LogbergOptions extends PipelineOptions {
 
   void setLocalLakeDir(String value);
 
-  @Description("AWS region of the S3 input; unset, the AWS default chain decides (AWS_REGION, profile, instance).")
+  @Description(
+      "AWS region of the S3 input; unset, the AWS default chain decides (AWS_REGION, profile, instance).")
   String getRegion();
 
   void setRegion(String value);
 
-  @Description("Endpoint of an S3-compatible store for s3:// input, e.g. http://127.0.0.1:9000; unset for AWS S3.")
+  @Description(
+      "Endpoint of an S3-compatible store for s3:// input, e.g. http://127.0.0.1:9000; unset for AWS S3.")
   String getS3Endpoint();
 
   void setS3Endpoint(String value);
 
-  @Description("Path-style S3 addressing (http://host/bucket/key), which most S3-compatible stores need.")
+  @Description(
+      "Path-style S3 addressing (http://host/bucket/key), which most S3-compatible stores need.")
   @Default.Boolean(false)
   boolean getS3PathStyleAccess();
 
   void setS3PathStyleAccess(boolean value);
 
-  @Description("Iceberg catalog type: glue (production: warehouse on S3, region), rest, jdbc or hadoop.")
+  @Description(
+      "Iceberg catalog type: glue (production: warehouse on S3, region), rest, jdbc or hadoop.")
   @Default.String("jdbc")
   String getCatalogType();
 
   void setCatalogType(String value);
 
-  @Description("Iceberg catalog name; readers of the tables must use the same name with a jdbc catalog.")
+  @Description(
+      "Iceberg catalog name; readers of the tables must use the same name with a jdbc catalog.")
   @Default.String("logberg")
   String getCatalogName();
 
@@ -71,7 +76,8 @@ public interface LogbergOptions extends PipelineOptions {
 
   void setCatalogUri(String value);
 
-  @Description("Glue catalog id (the AWS account id owning the Data Catalog) when it is not the caller's account.")
+  @Description(
+      "Glue catalog id (the AWS account id owning the Data Catalog) when it is not the caller's account.")
   String getGlueCatalogId();
 
   void setGlueCatalogId(String value);
@@ -81,7 +87,8 @@ public interface LogbergOptions extends PipelineOptions {
 
   void setGlueEndpoint(String value);
 
-  @Description("Warehouse location for new tables' data and metadata: a local folder or s3://bucket/prefix.")
+  @Description(
+      "Warehouse location for new tables' data and metadata: a local folder or s3://bucket/prefix.")
   @Default.String("target/logberg/warehouse")
   String getWarehouse();
 
@@ -116,7 +123,8 @@ public interface LogbergOptions extends PipelineOptions {
 
   void setPartitionBy(String value);
 
-  @Description("An application whose runs failed this many times is skipped (and reported) until reprocessed.")
+  @Description(
+      "An application whose runs failed this many times is skipped (and reported) until reprocessed.")
   @Default.Integer(3)
   int getMaxAttempts();
 
@@ -157,7 +165,8 @@ public interface LogbergOptions extends PipelineOptions {
 
   void setResolveInProcessMaxRows(long value);
 
-  @Description("Lines longer than this many bytes are rejected as LINE_TOO_LONG (their first bytes are kept).")
+  @Description(
+      "Lines longer than this many bytes are rejected as LINE_TOO_LONG (their first bytes are kept).")
   @Default.Integer(8 * 1024 * 1024)
   int getMaxLineBytes();
 

@@ -35,8 +35,8 @@ import org.apache.beam.sdk.values.Row;
  *   -> (after both are committed and their merge keys resolved) RecordStatus
  * </pre>
  *
- * <p>Every write is an upsert by the table's merge keys, so a re-run, a retried bundle or a grown folder never
- * leaves two live rows for one line, one rejected line or one application.
+ * <p>Every write is an upsert by the table's merge keys, so a re-run, a retried bundle or a grown
+ * folder never leaves two live rows for one line, one rejected line or one application.
  */
 public final class LogbergPipeline {
   private LogbergPipeline() {}
@@ -46,7 +46,8 @@ public final class LogbergPipeline {
    *
    * @param catalog the catalog as workers open it
    */
-  public static void build(Pipeline pipeline, LogbergOptions options, CatalogSpec catalog, RunContext context) {
+  public static void build(
+      Pipeline pipeline, LogbergOptions options, CatalogSpec catalog, RunContext context) {
     LogbergTables tables = new LogbergTables(options.getDatabase(), options.getTable());
     DecisionPolicy policy =
         new DecisionPolicy(
@@ -63,20 +64,27 @@ public final class LogbergPipeline {
     PCollection<PlannedRun> runs =
         pipeline
             .apply("DiscoverApps", DiscoverApps.under(options.getInput(), s3))
-            .apply("FilterProcessed", FilterProcessed.using(latest, policy, context.startedAtMicros()));
-    PCollection<Row> marked = runs.apply("MarkProcessing", MarkProcessing.in(writers, tables.metadataTable(), context));
+            .apply(
+                "FilterProcessed",
+                FilterProcessed.using(latest, policy, context.startedAtMicros()));
+    PCollection<Row> marked =
+        runs.apply("MarkProcessing", MarkProcessing.in(writers, tables.metadataTable(), context));
 
     PCollectionTuple lines =
         runs.apply("AfterMarking", Wait.on(marked))
             .setCoder(runs.getCoder())
             .apply("ReadLines", ReadLines.of(options.getMaxLineBytes(), options.getReadGroups()));
     PCollectionTuple parsed =
-        lines.get(ReadLines.LINES).apply("ParseLogLine", ParseLogLine.ingestedAt(context.startedAtMicros()));
+        lines
+            .get(ReadLines.LINES)
+            .apply("ParseLogLine", ParseLogLine.ingestedAt(context.startedAtMicros()));
     PCollection<Row> dataCommits =
-        parsed.get(ParseLogLine.ROWS)
+        parsed
+            .get(ParseLogLine.ROWS)
             .apply("WriteLogs", writers.upsert(tables.dataTable(), SparkLogsTable.MERGE_KEYS));
     PCollection<Row> rejectCommits =
-        parsed.get(ParseLogLine.REJECTS)
+        parsed
+            .get(ParseLogLine.REJECTS)
             .apply("WriteRejects", writers.upsert(tables.rejectsTable(), RejectsTable.MERGE_KEYS));
 
     PCollectionTuple.of(RecordStatus.RUNS, runs)

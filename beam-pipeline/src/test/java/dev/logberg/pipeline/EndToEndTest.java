@@ -31,11 +31,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole pipeline on the checked-in test data (a copy, so tests may change it), against the generator's manifest:
- * the ground truth of how many lines each application has, and which are valid.
+ * The whole pipeline on the checked-in test data (a copy, so tests may change it), against the
+ * generator's manifest: the ground truth of how many lines each application has, and which are
+ * valid.
  */
 class EndToEndTest {
-  static final Path REPO = Path.of(System.getProperty("logberg.repo", "..")).toAbsolutePath().normalize();
+  static final Path REPO =
+      Path.of(System.getProperty("logberg.repo", "..")).toAbsolutePath().normalize();
   static final Path TREE = REPO.resolve("testdata/spark-application-logs/spark-team-a");
   private static final Path MANIFEST = REPO.resolve("testdata/expected/spark-team-a.manifest.json");
 
@@ -76,34 +78,56 @@ class EndToEndTest {
       String id = app.get("appId").asText();
       List<Record> rows = ofApp(data, id);
       assertThat(id, rows, hasSize(app.get("validLines").asInt()));
-      assertThat(id, distinct(rows, SparkLogsTable.EVENT_ID), is((long) app.get("validLines").asInt()));
+      assertThat(
+          id, distinct(rows, SparkLogsTable.EVENT_ID), is((long) app.get("validLines").asInt()));
       assertThat(id, countBy(rows, SparkLogsTable.LOG_LEVEL), is(asCounts(app.get("levels"))));
-      assertThat(id, rows.stream().map(r -> (OffsetDateTime) r.getField(SparkLogsTable.TIMESTAMP))
-          .min(Comparator.naturalOrder()).orElseThrow(), is(OffsetDateTime.parse(app.get("minTimestamp").asText())));
+      assertThat(
+          id,
+          rows.stream()
+              .map(r -> (OffsetDateTime) r.getField(SparkLogsTable.TIMESTAMP))
+              .min(Comparator.naturalOrder())
+              .orElseThrow(),
+          is(OffsetDateTime.parse(app.get("minTimestamp").asText())));
       assertThat(id, rejectReasons(ofApp(rejects, id)), is(asCounts(app.get("rejects"))));
 
       Record status = statuses.get(id);
       assertThat(id, status.getField(ProcessingMetadataTable.STATUS), is("SUCCESS"));
-      assertThat(id, status.getField(ProcessingMetadataTable.RECORDS_PROCESSED), is(app.get("validLines").asLong()));
-      assertThat(id, status.getField(ProcessingMetadataTable.RECORDS_REJECTED), is(sum(app.get("rejects"))));
+      assertThat(
+          id,
+          status.getField(ProcessingMetadataTable.RECORDS_PROCESSED),
+          is(app.get("validLines").asLong()));
+      assertThat(
+          id,
+          status.getField(ProcessingMetadataTable.RECORDS_REJECTED),
+          is(sum(app.get("rejects"))));
       assertThat(id, status.getField(ProcessingMetadataTable.FILES), is(app.get("files").asLong()));
       assertThat(id, status.getField(ProcessingMetadataTable.BYTES), is(app.get("bytes").asLong()));
       assertThat(id, status.getField(ProcessingMetadataTable.ATTEMPTS), is(1));
     }
     // The non-application folder and the empty application folder leave no trace.
-    assertThat(data.stream().map(r -> (String) r.getField(SparkLogsTable.SOURCE_FILE))
-        .filter(f -> !f.startsWith("spark-")).toList(), is(empty()));
+    assertThat(
+        data.stream()
+            .map(r -> (String) r.getField(SparkLogsTable.SOURCE_FILE))
+            .filter(f -> !f.startsWith("spark-"))
+            .toList(),
+        is(empty()));
     for (JsonNode empty : manifest.get("emptyAppFolders")) {
       assertThat(statuses.containsKey(empty.asText()), is(false));
     }
-    assertThat(first.output(), allOf(containsString("records"), containsString("applications by status {SUCCESS=")));
-    // The status rows of a run are written from one bundle: one data file per status commit, not one per application.
+    assertThat(
+        first.output(),
+        allOf(containsString("records"), containsString("applications by status {SUCCESS=")));
+    // The status rows of a run are written from one bundle: one data file per status commit, not
+    // one per application.
     List<String> statusFilesPerAppend = new java.util.ArrayList<>();
-    lake.table(lake.tables.metadataTable()).snapshots().forEach(s -> {
-      if ("append".equals(s.operation())) {
-        statusFilesPerAppend.add(s.summary().get("added-data-files"));
-      }
-    });
+    lake.table(lake.tables.metadataTable())
+        .snapshots()
+        .forEach(
+            s -> {
+              if ("append".equals(s.operation())) {
+                statusFilesPerAppend.add(s.summary().get("added-data-files"));
+              }
+            });
     assertThat(statusFilesPerAppend, is(List.of("1", "1")));
 
     long[] snapshots = snapshots();
@@ -120,30 +144,42 @@ class EndToEndTest {
 
     String grown = manifest.get("apps").get(0).get("appId").asText();
     Path original = plainFilesOf(grown).get(0);
-    Path added = original.resolveSibling(original.getFileName().toString().replace(".json", "_rotated.json"));
+    Path added =
+        original.resolveSibling(
+            original.getFileName().toString().replace(".json", "_rotated.json"));
     Files.copy(original, added);
     String originalSource = input.relativize(original).toString();
-    long originalRows = lake.rows(lake.tables.dataTable()).stream()
-        .filter(r -> originalSource.equals(r.getField(SparkLogsTable.SOURCE_FILE))).count();
+    long originalRows =
+        lake.rows(lake.tables.dataTable()).stream()
+            .filter(r -> originalSource.equals(r.getField(SparkLogsTable.SOURCE_FILE)))
+            .count();
 
     Lakehouse.Run rerun = lake.run();
     assertThat(rerun.exitCode(), is(Main.OK));
-    assertThat(rerun.output(), containsString("{PROCESS_CHANGED=1, SKIP_DONE=" + (before.size() - 1) + "}"));
+    assertThat(
+        rerun.output(),
+        containsString("{PROCESS_CHANGED=1, SKIP_DONE=" + (before.size() - 1) + "}"));
 
     List<Record> data = lake.rows(lake.tables.dataTable());
     assertThat(ofApp(data, grown), hasSize((int) (before.get(grown) + originalRows)));
-    assertThat(distinct(ofApp(data, grown), SparkLogsTable.EVENT_ID), is(before.get(grown) + originalRows));
+    assertThat(
+        distinct(ofApp(data, grown), SparkLogsTable.EVENT_ID),
+        is(before.get(grown) + originalRows));
     Map<String, Long> after = rowsPerApp(data);
-    before.forEach((app, rows) -> {
-      if (!app.equals(grown)) {
-        assertThat(app, after.get(app), is(rows));
-      }
-    });
+    before.forEach(
+        (app, rows) -> {
+          if (!app.equals(grown)) {
+            assertThat(app, after.get(app), is(rows));
+          }
+        });
     Record status = latestStatus(lake.rows(lake.tables.metadataTable())).get(grown);
     assertThat(status.getField(ProcessingMetadataTable.STATUS), is("SUCCESS"));
-    assertThat(status.getField(ProcessingMetadataTable.RECORDS_PROCESSED), is(before.get(grown) + originalRows));
+    assertThat(
+        status.getField(ProcessingMetadataTable.RECORDS_PROCESSED),
+        is(before.get(grown) + originalRows));
 
-    // Processing everything again replaces rows, never adds: every count stays. This run resolves its merge keys
+    // Processing everything again replaces rows, never adds: every count stays. This run resolves
+    // its merge keys
     // with the distributed GroupByKey (the other runs' small plans resolve in-process).
     List<Record> rejectsBefore = lake.rows(lake.tables.rejectsTable());
     assertThat(lake.run("--reprocessAll", "--resolveInProcessMaxRows=0").exitCode(), is(Main.OK));
@@ -156,24 +192,30 @@ class EndToEndTest {
 
   @Test
   void anUnreadableFileFailsItsApplicationWhichIsRetriedUntilAttemptsRunOut() throws IOException {
-    Path gz = filesOfTree().stream().filter(p -> p.toString().endsWith(".gz")).findFirst().orElseThrow();
+    Path gz =
+        filesOfTree().stream().filter(p -> p.toString().endsWith(".gz")).findFirst().orElseThrow();
     String app = input.relativize(gz).getName(0).toString();
     byte[] good = Files.readAllBytes(gz);
-    // Truncated: the gzip header is fine, the stream ends early (Beam reads a file without gzip magic as plain text).
+    // Truncated: the gzip header is fine, the stream ends early (Beam reads a file without gzip
+    // magic as plain text).
     Files.write(gz, java.util.Arrays.copyOf(good, good.length / 2));
 
     Lakehouse.Run failing = lake.run("--maxAttempts=2");
     assertThat(failing.output(), failing.exitCode(), is(Main.APPS_FAILED));
     Record failed = latestStatus(lake.rows(lake.tables.metadataTable())).get(app);
     assertThat(failed.getField(ProcessingMetadataTable.STATUS), is("FAILED"));
-    assertThat((String) failed.getField(ProcessingMetadataTable.ERROR_MESSAGE),
+    assertThat(
+        (String) failed.getField(ProcessingMetadataTable.ERROR_MESSAGE),
         containsString("cannot read " + input.relativize(gz)));
     assertThat(failed.getField(ProcessingMetadataTable.ATTEMPTS), is(1));
 
     Lakehouse.Run retried = lake.run("--maxAttempts=2");
     assertThat(retried.output(), containsString("RETRY_FAILED=1"));
-    assertThat(latestStatus(lake.rows(lake.tables.metadataTable())).get(app)
-        .getField(ProcessingMetadataTable.ATTEMPTS), is(2));
+    assertThat(
+        latestStatus(lake.rows(lake.tables.metadataTable()))
+            .get(app)
+            .getField(ProcessingMetadataTable.ATTEMPTS),
+        is(2));
 
     Lakehouse.Run exhausted = lake.run("--maxAttempts=2");
     assertThat(exhausted.exitCode(), is(Main.OK));
@@ -204,7 +246,9 @@ class EndToEndTest {
 
     Lakehouse.Run run = lake.run();
     assertThat(run.exitCode(), is(Main.JOB_FAILED));
-    assertThat(run.output(), containsString("cannot read the metadata table " + lake.tables.metadataTable()));
+    assertThat(
+        run.output(),
+        containsString("cannot read the metadata table " + lake.tables.metadataTable()));
     assertThat(lake.snapshotId(lake.tables.dataTable()), is(dataSnapshot));
   }
 
@@ -212,16 +256,21 @@ class EndToEndTest {
   void verifyPrintsTheSummaryAndDumpTheCanonicalRowsOfExistingTables() {
     assertThat(lake.run().exitCode(), is(Main.OK));
     long valid = manifest.get("totals").get("validLines").asLong();
-    assertThat(command("verify"), containsString(String.format("Table %s: %,d records", lake.tables.dataTable(), valid)));
+    assertThat(
+        command("verify"),
+        containsString(String.format("Table %s: %,d records", lake.tables.dataTable(), valid)));
 
     List<String> dump = command("dump").lines().toList();
     long rejected = sum(manifest.get("totals").get("rejects"));
     int apps = manifest.get("apps").size();
     assertThat(dump, hasSize((int) (3 + valid + apps + rejected)));
     assertThat(dump.stream().filter(l -> l.startsWith("# ")).count(), is(3L));
-    assertThat(dump.stream().filter(l -> l.contains("INGESTED_AT") || l.contains("ingested_at")).count(), is(0L));
+    assertThat(
+        dump.stream().filter(l -> l.contains("INGESTED_AT") || l.contains("ingested_at")).count(),
+        is(0L));
 
-    // Reprocessing everything rewrites every row with new times and job ids; the canonical content stays the same.
+    // Reprocessing everything rewrites every row with new times and job ids; the canonical content
+    // stays the same.
     assertThat(lake.run("--reprocessAll").exitCode(), is(Main.OK));
     assertThat(command("dump").lines().toList(), is(dump));
   }
@@ -271,7 +320,10 @@ class EndToEndTest {
 
   private String command(String command) {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    int code = Main.run(prepend(command, lake.args()), new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8));
+    int code =
+        Main.run(
+            prepend(command, lake.args()),
+            new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8));
     String output = bytes.toString(StandardCharsets.UTF_8);
     assertThat(output, code, is(Main.OK));
     return output;
@@ -295,12 +347,18 @@ class EndToEndTest {
 
   /** Rows of an application folder: their source file starts with the folder's name. */
   private static List<Record> ofApp(List<Record> rows, String app) {
-    return rows.stream().filter(r -> ((String) r.getField("source_file")).startsWith(app + "/")).toList();
+    return rows.stream()
+        .filter(r -> ((String) r.getField("source_file")).startsWith(app + "/"))
+        .toList();
   }
 
   private static Map<String, Long> rowsPerApp(List<Record> rows) {
-    return rows.stream().collect(Collectors.groupingBy(
-        r -> ((String) r.getField(SparkLogsTable.SOURCE_FILE)).split("/")[0], TreeMap::new, Collectors.counting()));
+    return rows.stream()
+        .collect(
+            Collectors.groupingBy(
+                r -> ((String) r.getField(SparkLogsTable.SOURCE_FILE)).split("/")[0],
+                TreeMap::new,
+                Collectors.counting()));
   }
 
   private static long distinct(List<Record> rows, String column) {
@@ -308,12 +366,19 @@ class EndToEndTest {
   }
 
   private static Map<String, Long> countBy(List<Record> rows, String column) {
-    return rows.stream().collect(Collectors.groupingBy(r -> String.valueOf(r.getField(column)), TreeMap::new, Collectors.counting()));
+    return rows.stream()
+        .collect(
+            Collectors.groupingBy(
+                r -> String.valueOf(r.getField(column)), TreeMap::new, Collectors.counting()));
   }
 
   private static Map<String, Long> rejectReasons(List<Record> rejects) {
-    return rejects.stream().collect(Collectors.groupingBy(
-        r -> ((String) r.getField(RejectsTable.REASON)).split(":")[0], TreeMap::new, Collectors.counting()));
+    return rejects.stream()
+        .collect(
+            Collectors.groupingBy(
+                r -> ((String) r.getField(RejectsTable.REASON)).split(":")[0],
+                TreeMap::new,
+                Collectors.counting()));
   }
 
   private static Map<String, Long> asCounts(JsonNode object) {
@@ -328,12 +393,18 @@ class EndToEndTest {
 
   /** The latest metadata row per application. */
   private static Map<String, Record> latestStatus(List<Record> metadata) {
-    return metadata.stream().collect(Collectors.toMap(
-        r -> (String) r.getField(ProcessingMetadataTable.SPARK_APP_SELECTOR),
-        r -> r,
-        (a, b) -> ((OffsetDateTime) a.getField(ProcessingMetadataTable.UPDATED_AT))
-            .isAfter((OffsetDateTime) b.getField(ProcessingMetadataTable.UPDATED_AT)) ? a : b,
-        TreeMap::new));
+    return metadata.stream()
+        .collect(
+            Collectors.toMap(
+                r -> (String) r.getField(ProcessingMetadataTable.SPARK_APP_SELECTOR),
+                r -> r,
+                (a, b) ->
+                    ((OffsetDateTime) a.getField(ProcessingMetadataTable.UPDATED_AT))
+                            .isAfter(
+                                (OffsetDateTime) b.getField(ProcessingMetadataTable.UPDATED_AT))
+                        ? a
+                        : b,
+                TreeMap::new));
   }
 
   private List<Path> filesOfTree() {
@@ -345,9 +416,11 @@ class EndToEndTest {
   }
 
   private List<Path> plainFilesOf(String app) {
-    List<Path> files = filesOfTree().stream()
-        .filter(p -> input.relativize(p).getName(0).toString().equals(app))
-        .filter(p -> p.toString().endsWith(".json")).toList();
+    List<Path> files =
+        filesOfTree().stream()
+            .filter(p -> input.relativize(p).getName(0).toString().equals(app))
+            .filter(p -> p.toString().endsWith(".json"))
+            .toList();
     assertThat("the test needs a plain file of " + app, files, is(not(empty())));
     return files;
   }

@@ -21,21 +21,27 @@ import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 
-/** A local warehouse with a sqlite catalog in a temporary folder: runs Logberg into it and reads it back. */
+/**
+ * A local warehouse with a sqlite catalog in a temporary folder: runs Logberg into it and reads it
+ * back.
+ */
 final class Lakehouse {
   private static final AtomicInteger COUNT = new AtomicInteger();
 
   private final String input;
   private final List<String> options;
   private final Path warehouse;
-  // Beam's Managed writer caches tables per JVM by identifier alone, whatever the catalog: each lakehouse of a test
+  // Beam's Managed writer caches tables per JVM by identifier alone, whatever the catalog: each
+  // lakehouse of a test
   // JVM needs identifiers of its own.
   final LogbergTables tables = new LogbergTables("logs" + COUNT.incrementAndGet(), "spark_logs");
 
   /** What one run printed and returned. */
   record Run(int exitCode, String output) {}
 
-  /** @param options extra options of every run, e.g. how to reach an S3 input */
+  /**
+   * @param options extra options of every run, e.g. how to reach an S3 input
+   */
   Lakehouse(Path dir, String input, String... options) {
     this.warehouse = dir.resolve("warehouse");
     this.input = input;
@@ -43,8 +49,9 @@ final class Lakehouse {
   }
 
   String[] args(String... extra) {
-    List<String> args = new ArrayList<>(List.of(
-        "--input=" + input, "--database=" + tables.database(), "--progressSeconds=0"));
+    List<String> args =
+        new ArrayList<>(
+            List.of("--input=" + input, "--database=" + tables.database(), "--progressSeconds=0"));
     if (options.stream().noneMatch(o -> o.startsWith("--warehouse="))) {
       args.add("--warehouse=" + warehouse);
     }
@@ -65,28 +72,33 @@ final class Lakehouse {
   }
 
   CatalogSpec catalog() {
-    return CatalogSpecs.fromOptions(PipelineOptionsFactory.fromArgs(args()).as(LogbergOptions.class));
+    return CatalogSpecs.fromOptions(
+        PipelineOptionsFactory.fromArgs(args()).as(LogbergOptions.class));
   }
 
   List<Record> rows(TableIdentifier id) {
-    return catalog().apply(c -> {
-      Table table = c.loadTable(id);
-      try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
-        List<Record> all = new ArrayList<>();
-        rows.forEach(r -> all.add(r.copy()));
-        return all;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    return catalog()
+        .apply(
+            c -> {
+              Table table = c.loadTable(id);
+              try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
+                List<Record> all = new ArrayList<>();
+                rows.forEach(r -> all.add(r.copy()));
+                return all;
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
   }
 
   /** Current snapshot id, or -1 for a table without snapshots. */
   long snapshotId(TableIdentifier id) {
-    return catalog().apply(c -> {
-      Snapshot current = c.loadTable(id).currentSnapshot();
-      return current == null ? -1L : current.snapshotId();
-    });
+    return catalog()
+        .apply(
+            c -> {
+              Snapshot current = c.loadTable(id).currentSnapshot();
+              return current == null ? -1L : current.snapshotId();
+            });
   }
 
   Table table(TableIdentifier id) {

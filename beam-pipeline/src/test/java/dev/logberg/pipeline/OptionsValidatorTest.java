@@ -20,7 +20,10 @@ class OptionsValidatorTest {
 
   @Test
   void acceptsGoodOptions() {
-    assertDoesNotThrow(() -> OptionsValidator.validate(options("--input=" + dir, "--partitionBy=hour(timestamp)"), true));
+    assertDoesNotThrow(
+        () ->
+            OptionsValidator.validate(
+                options("--input=" + dir, "--partitionBy=hour(timestamp)"), true));
   }
 
   @Test
@@ -54,7 +57,8 @@ class OptionsValidatorTest {
             containsString("--reprocess: 'app-1' is not an application id"),
             containsString("--catalogProperties: 'novalue' is not key=value"),
             containsString("--maxLineBytes must be between"),
-            containsString("--readGroups must be 0 (one group per 64 MiB of input) or more, got -2")));
+            containsString(
+                "--readGroups must be 0 (one group per 64 MiB of input) or more, got -2")));
   }
 
   @Test
@@ -62,18 +66,33 @@ class OptionsValidatorTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> OptionsValidator.validate(options("--input=s3://B_ad/logs,gs://bucket/x", "--catalogType=hive",
-                "--s3Endpoint=localhost"), true));
-    assertThat(e.getMessage(), allOf(containsString("--catalogType: unknown catalog type 'hive'"),
-        containsString("--input: s3://B_ad/logs is not s3://bucket or s3://bucket/prefix"),
-        containsString("--input: gs://bucket/x: use a local folder or s3://bucket/prefix"),
-        containsString("--s3Endpoint: 'localhost' is not a URL like http://host:port")));
-    assertDoesNotThrow(() -> OptionsValidator.validate(options("--input=s3://logs-bucket/spark-application-logs/team-a",
-        "--s3Endpoint=http://127.0.0.1:9000", "--s3PathStyleAccess"), true));
+            () ->
+                OptionsValidator.validate(
+                    options(
+                        "--input=s3://B_ad/logs,gs://bucket/x",
+                        "--catalogType=hive",
+                        "--s3Endpoint=localhost"),
+                    true));
+    assertThat(
+        e.getMessage(),
+        allOf(
+            containsString("--catalogType: unknown catalog type 'hive'"),
+            containsString("--input: s3://B_ad/logs is not s3://bucket or s3://bucket/prefix"),
+            containsString("--input: gs://bucket/x: use a local folder or s3://bucket/prefix"),
+            containsString("--s3Endpoint: 'localhost' is not a URL like http://host:port")));
+    assertDoesNotThrow(
+        () ->
+            OptionsValidator.validate(
+                options(
+                    "--input=s3://logs-bucket/spark-application-logs/team-a",
+                    "--s3Endpoint=http://127.0.0.1:9000",
+                    "--s3PathStyleAccess"),
+                true));
   }
 
   @Test
   void verifyDoesNotNeedTheInput() {
-    assertDoesNotThrow(() -> OptionsValidator.validate(options("--input=" + dir.resolve("missing")), false));
+    assertDoesNotThrow(
+        () -> OptionsValidator.validate(options("--input=" + dir.resolve("missing")), false));
   }
 }

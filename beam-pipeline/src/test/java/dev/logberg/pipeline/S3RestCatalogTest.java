@@ -24,10 +24,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The pipeline through Iceberg's REST catalog (its own servlet, in Jetty on loopback) into an S3 warehouse. */
+/**
+ * The pipeline through Iceberg's REST catalog (its own servlet, in Jetty on loopback) into an S3
+ * warehouse.
+ */
 class S3RestCatalogTest {
   private static final Path TREE =
-      Path.of(System.getProperty("logberg.repo", "..")).toAbsolutePath().normalize()
+      Path.of(System.getProperty("logberg.repo", ".."))
+          .toAbsolutePath()
+          .normalize()
           .resolve("testdata/spark-application-logs/spark-team-a");
 
   @TempDir Path dir;
@@ -50,7 +55,8 @@ class S3RestCatalogTest {
     backend.initialize("rest_backend", properties);
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
-    context.addServlet(new ServletHolder(new RESTCatalogServlet(new RESTCatalogAdapter(backend))), "/*");
+    context.addServlet(
+        new ServletHolder(new RESTCatalogServlet(new RESTCatalogAdapter(backend))), "/*");
     rest = new Server(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     rest.setHandler(context);
     rest.start();
@@ -67,21 +73,32 @@ class S3RestCatalogTest {
   void landsTheSameRowsAsTheLocalRunAndUpsertsOnARerun() {
     Lakehouse local = new Lakehouse(dir.resolve("local"), TREE.toString());
     String[] options = {
-      "--catalogType=rest", "--catalogUri=" + rest.getURI(), "--warehouse=s3://lake/warehouse",
-      "--s3Endpoint=" + s3.endpoint(), "--s3PathStyleAccess", "--region=" + LoopbackS3.REGION
+      "--catalogType=rest",
+      "--catalogUri=" + rest.getURI(),
+      "--warehouse=s3://lake/warehouse",
+      "--s3Endpoint=" + s3.endpoint(),
+      "--s3PathStyleAccess",
+      "--region=" + LoopbackS3.REGION
     };
     Lakehouse remote =
-        new Lakehouse(dir.resolve("remote"), "s3://spark-logs/spark-application-logs/spark-team-a", options);
+        new Lakehouse(
+            dir.resolve("remote"), "s3://spark-logs/spark-application-logs/spark-team-a", options);
     assertThat(local.run().exitCode(), is(Main.OK));
     Lakehouse.Run first = remote.run();
     assertThat(first.output(), first.exitCode(), is(Main.OK));
 
-    assertThat(remote.table(remote.tables.dataTable()).location().startsWith("s3://lake/warehouse/"), is(true));
+    assertThat(
+        remote.table(remote.tables.dataTable()).location().startsWith("s3://lake/warehouse/"),
+        is(true));
     assertThat(eventIds(remote), is(eventIds(local)));
-    assertThat(remote.rows(remote.tables.metadataTable()), hasSize(local.rows(local.tables.metadataTable()).size()));
+    assertThat(
+        remote.rows(remote.tables.metadataTable()),
+        hasSize(local.rows(local.tables.metadataTable()).size()));
 
     assertThat(remote.run("--reprocessAll").exitCode(), is(Main.OK));
-    assertThat(remote.rows(remote.tables.dataTable()), hasSize(local.rows(local.tables.dataTable()).size()));
+    assertThat(
+        remote.rows(remote.tables.dataTable()),
+        hasSize(local.rows(local.tables.dataTable()).size()));
     assertThat(eventIds(remote), is(eventIds(local)));
   }
 

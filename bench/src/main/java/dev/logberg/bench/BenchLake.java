@@ -40,30 +40,37 @@ import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.util.DateTimeUtil;
 
 /**
- * A sqlite JDBC catalog in a folder with the benchmark's tables, written and read with Iceberg's own generic writer
- * and reader. The catalog stays open for the whole run: loaded tables keep using its connections.
+ * A sqlite JDBC catalog in a folder with the benchmark's tables, written and read with Iceberg's
+ * own generic writer and reader. The catalog stays open for the whole run: loaded tables keep using
+ * its connections.
  */
 final class BenchLake implements AutoCloseable {
   static final Namespace NAMESPACE = Namespace.of("bench");
+
   /**
-   * Like the pipeline's data table (TableSetup): format v2 unless asked otherwise, zstd for every writer that honours
-   * table properties (Beam's Managed writer does not: its files are gzip).
+   * Like the pipeline's data table (TableSetup): format v2 unless asked otherwise, zstd for every
+   * writer that honours table properties (Beam's Managed writer does not: its files are gzip).
    */
   private final Map<String, String> tableProperties;
 
   final Path dir;
   final CatalogSpec spec;
+
   /** What pipelines get: the catalog's own tables already exist. */
   final CatalogSpec workerSpec;
+
   private final Catalog catalog;
-  final PartitionSpec partitioning = PartitionSpec.builderFor(LogRows.SCHEMA).day("timestamp").build();
+  final PartitionSpec partitioning =
+      PartitionSpec.builderFor(LogRows.SCHEMA).day("timestamp").build();
 
   BenchLake(Path dir, int formatVersion) {
     this.dir = dir;
     this.tableProperties =
         Map.of(
-            TableProperties.FORMAT_VERSION, String.valueOf(formatVersion),
-            TableProperties.PARQUET_COMPRESSION, "zstd");
+            TableProperties.FORMAT_VERSION,
+            String.valueOf(formatVersion),
+            TableProperties.PARQUET_COMPRESSION,
+            "zstd");
     try {
       Files.createDirectories(dir.resolve("warehouse"));
     } catch (IOException e) {
@@ -89,7 +96,8 @@ final class BenchLake implements AutoCloseable {
   }
 
   Table create(String name) {
-    return catalog.buildTable(id(name), LogRows.SCHEMA)
+    return catalog
+        .buildTable(id(name), LogRows.SCHEMA)
         .withPartitionSpec(partitioning)
         .withProperties(tableProperties)
         .create();
@@ -100,14 +108,18 @@ final class BenchLake implements AutoCloseable {
   }
 
   /**
-   * Writes rows 0..n-1 with Iceberg's generic Parquet writer: a new file at each day boundary and every
-   * {@code rowsPerFile} rows, all in one append commit.
+   * Writes rows 0..n-1 with Iceberg's generic Parquet writer: a new file at each day boundary and
+   * every {@code rowsPerFile} rows, all in one append commit.
    */
-  static List<DataFile> writeRows(Table table, long n, long rowsPerFile, LongFunction<Record> rows) {
+  static List<DataFile> writeRows(
+      Table table, long n, long rowsPerFile, LongFunction<Record> rows) {
     OutputFileFactory files =
-        OutputFileFactory.builderFor(table, 1, System.nanoTime()).format(FileFormat.PARQUET)
-            .operationId(UUID.randomUUID().toString()).build();
-    GenericAppenderFactory appenders = new GenericAppenderFactory(table.schema(), table.spec()).setAll(table.properties());
+        OutputFileFactory.builderFor(table, 1, System.nanoTime())
+            .format(FileFormat.PARQUET)
+            .operationId(UUID.randomUUID().toString())
+            .build();
+    GenericAppenderFactory appenders =
+        new GenericAppenderFactory(table.schema(), table.spec()).setAll(table.properties());
     List<DataFile> written = new ArrayList<>();
     PartitionKey key = new PartitionKey(table.spec(), table.schema());
     InternalRecordWrapper internal = new InternalRecordWrapper(table.schema().asStruct());
@@ -125,7 +137,9 @@ final class BenchLake implements AutoCloseable {
             written.add(writer.toDataFile());
           }
           PartitionKey copy = key.copy();
-          writer = appenders.newDataWriter(files.newOutputFile(table.spec(), copy), FileFormat.PARQUET, copy);
+          writer =
+              appenders.newDataWriter(
+                  files.newOutputFile(table.spec(), copy), FileFormat.PARQUET, copy);
           writerPartition = partition;
           inFile = 0;
         }
@@ -150,17 +164,18 @@ final class BenchLake implements AutoCloseable {
   }
 
   /**
-   * A new table holding the base table's data files (the same files, referenced, not copied): a fresh table of the
-   * same content in a metadata-only commit. Each measurement gets its own table name, since Beam's Managed writer
-   * caches tables per JVM by identifier.
+   * A new table holding the base table's data files (the same files, referenced, not copied): a
+   * fresh table of the same content in a metadata-only commit. Each measurement gets its own table
+   * name, since Beam's Managed writer caches tables per JVM by identifier.
    */
   Table cloneOf(Table base, String name) {
     return copyDataFiles(base, name, false);
   }
 
   /**
-   * A new table with the source's live data files but none of its deletes: every row ever written, as a table without
-   * deletes in the same files (to tell the cost of applying deletes from that of reading many files).
+   * A new table with the source's live data files but none of its deletes: every row ever written,
+   * as a table without deletes in the same files (to tell the cost of applying deletes from that of
+   * reading many files).
    */
   Table copyDataFiles(Table source, String name, boolean dropDeletes) {
     source.refresh();
@@ -195,16 +210,19 @@ final class BenchLake implements AutoCloseable {
   }
 
   /**
-   * Writes the live rows of {@code source} into a new table without deletes (what a compaction produces), with the
-   * same file layout rule as the initial load.
+   * Writes the live rows of {@code source} into a new table without deletes (what a compaction
+   * produces), with the same file layout rule as the initial load.
    */
   Table compact(Table source, String name, long rowsPerFile) {
     source.refresh();
     Table target = create(name);
     OutputFileFactory files =
-        OutputFileFactory.builderFor(target, 1, System.nanoTime()).format(FileFormat.PARQUET)
-            .operationId(UUID.randomUUID().toString()).build();
-    GenericAppenderFactory appenders = new GenericAppenderFactory(target.schema(), target.spec()).setAll(target.properties());
+        OutputFileFactory.builderFor(target, 1, System.nanoTime())
+            .format(FileFormat.PARQUET)
+            .operationId(UUID.randomUUID().toString())
+            .build();
+    GenericAppenderFactory appenders =
+        new GenericAppenderFactory(target.schema(), target.spec()).setAll(target.properties());
     Map<String, DataWriter<Record>> open = new HashMap<>();
     Map<String, Long> counts = new HashMap<>();
     List<DataFile> written = new ArrayList<>();
@@ -222,7 +240,9 @@ final class BenchLake implements AutoCloseable {
         }
         if (writer == null) {
           PartitionKey copy = key.copy();
-          writer = appenders.newDataWriter(files.newOutputFile(target.spec(), copy), FileFormat.PARQUET, copy);
+          writer =
+              appenders.newDataWriter(
+                  files.newOutputFile(target.spec(), copy), FileFormat.PARQUET, copy);
           open.put(partition, writer);
           counts.put(partition, 0L);
         }
@@ -241,10 +261,17 @@ final class BenchLake implements AutoCloseable {
   }
 
   /** Files and bytes of a table's current snapshot, from its metadata. */
-  record Layout(int dataFiles, long dataBytes, long records, int deleteFiles, long deleteBytes, long deleteRecords,
+  record Layout(
+      int dataFiles,
+      long dataBytes,
+      long records,
+      int deleteFiles,
+      long deleteBytes,
+      long deleteRecords,
       int snapshots) {
     String describe() {
-      return String.format("%d data files (%s, %,d records incl. deleted), %d delete files or vectors (%s, %,d positions)",
+      return String.format(
+          "%d data files (%s, %,d records incl. deleted), %d delete files or vectors (%s, %,d positions)",
           dataFiles, mb(dataBytes), records, deleteFiles, mb(deleteBytes), deleteRecords);
     }
   }
@@ -260,38 +287,48 @@ final class BenchLake implements AutoCloseable {
         dataFiles++;
         dataBytes += task.file().fileSizeInBytes();
         records += task.file().recordCount();
-        // A deletion vector is a blob in a Puffin file that holds others: one per location and offset.
+        // A deletion vector is a blob in a Puffin file that holds others: one per location and
+        // offset.
         task.deletes().forEach(d -> deletes.put(d.location() + "#" + d.contentOffset(), d));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    long deleteBytes = deletes.values().stream()
-        .mapToLong(d -> d.contentSizeInBytes() != null ? d.contentSizeInBytes() : d.fileSizeInBytes()).sum();
+    long deleteBytes =
+        deletes.values().stream()
+            .mapToLong(
+                d -> d.contentSizeInBytes() != null ? d.contentSizeInBytes() : d.fileSizeInBytes())
+            .sum();
     long deleteRecords = deletes.values().stream().mapToLong(DeleteFile::recordCount).sum();
     int snapshots = 0;
     for (var ignored : table.snapshots()) {
       snapshots++;
     }
-    return new Layout(dataFiles, dataBytes, records, deletes.size(), deleteBytes, deleteRecords, snapshots);
+    return new Layout(
+        dataFiles, dataBytes, records, deletes.size(), deleteBytes, deleteRecords, snapshots);
   }
 
   /**
-   * Checks that every key of 0..n-1 has exactly one live row and that round r's rows won for the keys of round r:
-   * returns a description, or throws {@link IllegalStateException} saying what is wrong.
+   * Checks that every key of 0..n-1 has exactly one live row and that round r's rows won for the
+   * keys of round r: returns a description, or throws {@link IllegalStateException} saying what is
+   * wrong.
    */
   static String verifyOneRowPerKey(Table table, long n, int rounds) {
     table.refresh();
     long[] hashes = new long[(int) Math.min(Integer.MAX_VALUE - 8, n + n / 4 + 16)];
     int count = 0;
     Map<Long, Long> byIngestedAt = new TreeMap<>();
-    try (CloseableIterable<Record> records = IcebergGenerics.read(table).select("event_id", "ingested_at").build()) {
+    try (CloseableIterable<Record> records =
+        IcebergGenerics.read(table).select("event_id", "ingested_at").build()) {
       for (Record r : records) {
         if (count == hashes.length) {
           hashes = Arrays.copyOf(hashes, hashes.length * 2);
         }
         hashes[count++] = KeyHashes.hash((String) r.getField("event_id"));
-        byIngestedAt.merge(DateTimeUtil.microsFromTimestamptz((OffsetDateTime) r.getField("ingested_at")), 1L, Long::sum);
+        byIngestedAt.merge(
+            DateTimeUtil.microsFromTimestamptz((OffsetDateTime) r.getField("ingested_at")),
+            1L,
+            Long::sum);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -322,17 +359,21 @@ final class BenchLake implements AutoCloseable {
       problems.add("live rows by ingested_at " + byIngestedAt + ", expected " + expected);
     }
     if (!problems.isEmpty()) {
-      throw new IllegalStateException("table " + table.name() + " is not one row per key: " + String.join("; ", problems));
+      throw new IllegalStateException(
+          "table " + table.name() + " is not one row per key: " + String.join("; ", problems));
     }
-    // Keys are compared by 64-bit hash: for 2M keys a false "duplicate" has a probability of about 1e-7.
-    return String.format("%,d live rows, %,d distinct keys, rows by round %s", count, count - duplicates,
-        byRound(byIngestedAt));
+    // Keys are compared by 64-bit hash: for 2M keys a false "duplicate" has a probability of about
+    // 1e-7.
+    return String.format(
+        "%,d live rows, %,d distinct keys, rows by round %s",
+        count, count - duplicates, byRound(byIngestedAt));
   }
 
   private static String byRound(Map<Long, Long> byIngestedAt) {
     Map<Integer, Long> rounds = new TreeMap<>();
-    byIngestedAt.forEach((micros, count) ->
-        rounds.put((int) ((micros - LogRows.INGESTED_MICROS) / LogRows.HOUR_MICROS), count));
+    byIngestedAt.forEach(
+        (micros, count) ->
+            rounds.put((int) ((micros - LogRows.INGESTED_MICROS) / LogRows.HOUR_MICROS), count));
     return rounds.toString();
   }
 
@@ -342,13 +383,17 @@ final class BenchLake implements AutoCloseable {
       return 0;
     }
     try (Stream<Path> paths = Files.walk(folder)) {
-      return paths.filter(Files::isRegularFile).mapToLong(p -> {
-        try {
-          return Files.size(p);
-        } catch (IOException e) {
-          return 0;
-        }
-      }).sum();
+      return paths
+          .filter(Files::isRegularFile)
+          .mapToLong(
+              p -> {
+                try {
+                  return Files.size(p);
+                } catch (IOException e) {
+                  return 0;
+                }
+              })
+          .sum();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -22,41 +22,57 @@ import java.util.stream.Stream;
 import org.apache.iceberg.Snapshot;
 
 /**
- * Logberg end to end against the limit (a plain JVM program) and the peer (Spark SQL) on one generated tree: every
- * contender is its own process, measured by {@link RunMeasure}; repetitions are interleaved (every contender once,
- * then again), so that ratios are taken pair by pair within a repetition and drift of the machine cancels out.
+ * Logberg end to end against the limit (a plain JVM program) and the peer (Spark SQL) on one
+ * generated tree: every contender is its own process, measured by {@link RunMeasure}; repetitions
+ * are interleaved (every contender once, then again), so that ratios are taken pair by pair within
+ * a repetition and drift of the machine cancels out.
  *
- * <p>Each run gets a fresh warehouse and sqlite catalog. A run counts only if it exits with 0, reports the tree's
- * number of valid lines as rows, and its table's current snapshot holds exactly that many live rows.
+ * <p>Each run gets a fresh warehouse and sqlite catalog. A run counts only if it exits with 0,
+ * reports the tree's number of valid lines as rows, and its table's current snapshot holds exactly
+ * that many live rows.
  *
- * <p>Options: {@code --tree=DIR} (holding {@code spark-application-logs/} and {@code manifest.json}), {@code --out=DIR},
- * {@code --reps=3}, {@code --contenders=limit,direct,direct-checks,peer,flink,spark} (also {@code direct-nochecks},
- * {@code spark-memdisk}),
- * {@code --xmx=2g},
- * {@code --opens=...},
- * {@code --benchClasspath}, {@code --peerClasspath}, {@code --directJar}, {@code --flinkJar}, {@code --sparkJar},
- * {@code --profile=true} (one more Direct run under JFR, summarised by {@link JfrStages}), {@code --timeoutSeconds=1800},
- * {@code --command} (how the run was started, for the report).
+ * <p>Options: {@code --tree=DIR} (holding {@code spark-application-logs/} and {@code
+ * manifest.json}), {@code --out=DIR}, {@code --reps=3}, {@code
+ * --contenders=limit,direct,direct-checks,peer,flink,spark} (also {@code direct-nochecks}, {@code
+ * spark-memdisk}), {@code --xmx=2g}, {@code --opens=...}, {@code --benchClasspath}, {@code
+ * --peerClasspath}, {@code --directJar}, {@code --flinkJar}, {@code --sparkJar}, {@code
+ * --profile=true} (one more Direct run under JFR, summarised by {@link JfrStages}), {@code
+ * --timeoutSeconds=1800}, {@code --command} (how the run was started, for the report).
  */
 public final class EndToEndBenchmark {
-  private static final Pattern LOGBERG_ROWS = Pattern.compile("parsed: ([\\d,]+) rows, ([\\d,]+) rejected");
+  private static final Pattern LOGBERG_ROWS =
+      Pattern.compile("parsed: ([\\d,]+) rows, ([\\d,]+) rejected");
   private static final Pattern LOGBERG_SECONDS = Pattern.compile("finished in ([\\d.]+) s");
   private static final Pattern ROWS = Pattern.compile("\\brows=(\\d+)");
   private static final Pattern REJECTED = Pattern.compile("\\brejected=(\\d+)");
   private static final Pattern SECONDS = Pattern.compile("\\bseconds=([\\d.]+)");
+
   /**
-   * Logberg's contenders. {@code direct} is the Direct jar as built; {@code direct-checks} and {@code direct-nochecks}
-   * force the DirectRunner's development checks ({@code --enforceImmutability}, {@code --enforceEncodability}) on or
-   * off, whatever the jar's default (the jar turns them off since commit 74de027; the recorded runs predate it).
-   * {@code spark-memdisk} is the Spark runner with {@code --storageLevel=MEMORY_AND_DISK}: with the default
-   * MEMORY_ONLY, cached partitions that do not fit the heap are dropped, and the lines are read and parsed again.
+   * Logberg's contenders. {@code direct} is the Direct jar as built; {@code direct-checks} and
+   * {@code direct-nochecks} force the DirectRunner's development checks ({@code
+   * --enforceImmutability}, {@code --enforceEncodability}) on or off, whatever the jar's default
+   * (the jar turns them off since commit 74de027; the recorded runs predate it). {@code
+   * spark-memdisk} is the Spark runner with {@code --storageLevel=MEMORY_AND_DISK}: with the
+   * default MEMORY_ONLY, cached partitions that do not fit the heap are dropped, and the lines are
+   * read and parsed again.
    */
   private static final List<String> LOGBERG_RUNNERS =
       List.of("direct", "direct-checks", "direct-nochecks", "flink", "spark", "spark-memdisk");
 
-  /** One measured run. {@code jobSeconds} is the contender's own timing of its work (without JVM start and exit). */
-  record Run(int rep, String contender, RunMeasure.Result result, long rows, long rejected, double jobSeconds,
-      TableFacts table, String problem, String note) {
+  /**
+   * One measured run. {@code jobSeconds} is the contender's own timing of its work (without JVM
+   * start and exit).
+   */
+  record Run(
+      int rep,
+      String contender,
+      RunMeasure.Result result,
+      long rows,
+      long rejected,
+      double jobSeconds,
+      TableFacts table,
+      String problem,
+      String note) {
     boolean ok() {
       return problem == null;
     }
@@ -66,7 +82,9 @@ public final class EndToEndBenchmark {
       return table.liveRows() / result.wallSeconds();
     }
 
-    /** Rows per second of CPU: what a run would do on an idle machine if it kept both cores busy. */
+    /**
+     * Rows per second of CPU: what a run would do on an idle machine if it kept both cores busy.
+     */
     double rowsPerCpuSecond() {
       return table.liveRows() / result.cpuSeconds();
     }
@@ -85,7 +103,8 @@ public final class EndToEndBenchmark {
     this.tree = Path.of(LimitIngest.required(options, "tree")).toAbsolutePath();
     this.input = tree.resolve("spark-application-logs");
     this.out = Path.of(LimitIngest.required(options, "out")).toAbsolutePath();
-    JsonNode totals = new ObjectMapper().readTree(tree.resolve("manifest.json").toFile()).get("totals");
+    JsonNode totals =
+        new ObjectMapper().readTree(tree.resolve("manifest.json").toFile()).get("totals");
     this.treeBytes = totals.get("bytes").asLong();
     this.expectedRows = totals.get("validLines").asLong();
   }
@@ -99,33 +118,62 @@ public final class EndToEndBenchmark {
     Files.createDirectories(out);
     int reps = Integer.parseInt(options.getOrDefault("reps", "3"));
     List<String> contenders =
-        Arrays.asList(options.getOrDefault("contenders", "limit,direct,direct-checks,peer,flink,spark").split(","));
+        Arrays.asList(
+            options
+                .getOrDefault("contenders", "limit,direct,direct-checks,peer,flink,spark")
+                .split(","));
     String started = DateTimeFormatter.ISO_INSTANT.format(Instant.now());
-    System.out.printf("tree %s: %,d bytes, %,d valid lines; %d reps of %s; %s%n", input, treeBytes, expectedRows, reps,
-        contenders, JvmProbe.machine());
+    System.out.printf(
+        "tree %s: %,d bytes, %,d valid lines; %d reps of %s; %s%n",
+        input, treeBytes, expectedRows, reps, contenders, JvmProbe.machine());
     warmPageCache();
     for (int rep = 1; rep <= reps; rep++) {
       for (String contender : contenders) {
         Run run = measure(rep, contender, Map.of());
         runs.add(run);
-        System.out.printf("rep %d %-15s %7.1f s wall, %6.1f s job, %,9d rows, %8.0f rows/s, RSS %5.0f MB, CPU %6.1f s,"
-                + " load %s -> %s%s%n", rep, contender, run.result().wallSeconds(), run.jobSeconds(), run.rows(),
-            run.rowsPerSecond(), run.result().peakRssBytes() / 1e6, run.result().cpuSeconds(),
-            run.result().loadBefore(), run.result().loadAfter(),
-            run.ok() ? (run.note() == null ? "" : "  note: " + run.note()) : "  FAILED: " + run.problem());
+        System.out.printf(
+            "rep %d %-15s %7.1f s wall, %6.1f s job, %,9d rows, %8.0f rows/s, RSS %5.0f MB, CPU %6.1f s,"
+                + " load %s -> %s%s%n",
+            rep,
+            contender,
+            run.result().wallSeconds(),
+            run.jobSeconds(),
+            run.rows(),
+            run.rowsPerSecond(),
+            run.result().peakRssBytes() / 1e6,
+            run.result().cpuSeconds(),
+            run.result().loadBefore(),
+            run.result().loadAfter(),
+            run.ok()
+                ? (run.note() == null ? "" : "  note: " + run.note())
+                : "  FAILED: " + run.problem());
       }
     }
     String profile = "";
-    if (Boolean.parseBoolean(options.getOrDefault("profile", "true")) && contenders.contains("direct")) {
+    if (Boolean.parseBoolean(options.getOrDefault("profile", "true"))
+        && contenders.contains("direct")) {
       Path jfr = out.resolve("profile-direct.jfr");
-      Run run = measure(0, "direct", Map.of("JAVA_TOOL_OPTIONS",
-          "-XX:FlightRecorderOptions=stackdepth=256 -XX:StartFlightRecording=settings=profile,filename=" + jfr));
-      System.out.printf("profile run (Direct under JFR): %.1f s wall%s%n", run.result().wallSeconds(),
-          run.ok() ? "" : ", FAILED: " + run.problem());
-      profile = String.format("Direct run under JFR (not in the table above): %.1f s wall, %.1f s job, CPU %.1f s,"
-              + " load %s -> %s.%n%n", run.result().wallSeconds(), run.jobSeconds(), run.result().cpuSeconds(),
-          run.result().loadBefore(), run.result().loadAfter())
-          + JfrStages.summarize(jfr);
+      Run run =
+          measure(
+              0,
+              "direct",
+              Map.of(
+                  "JAVA_TOOL_OPTIONS",
+                  "-XX:FlightRecorderOptions=stackdepth=256 -XX:StartFlightRecording=settings=profile,filename="
+                      + jfr));
+      System.out.printf(
+          "profile run (Direct under JFR): %.1f s wall%s%n",
+          run.result().wallSeconds(), run.ok() ? "" : ", FAILED: " + run.problem());
+      profile =
+          String.format(
+                  "Direct run under JFR (not in the table above): %.1f s wall, %.1f s job, CPU %.1f s,"
+                      + " load %s -> %s.%n%n",
+                  run.result().wallSeconds(),
+                  run.jobSeconds(),
+                  run.result().cpuSeconds(),
+                  run.result().loadBefore(),
+                  run.result().loadAfter())
+              + JfrStages.summarize(jfr);
       Files.writeString(out.resolve("profile.md"), profile);
     }
     writeCsv();
@@ -138,9 +186,14 @@ public final class EndToEndBenchmark {
 
   private Run measure(int rep, String contender, Map<String, String> environment)
       throws IOException, InterruptedException {
-    Path runDir = out.resolve("runs").resolve((rep == 0 ? "profile" : "rep" + rep) + "-" + contender);
-    RunMeasure.Result result = RunMeasure.run(command(contender, runDir), environment, runDir,
-        Long.parseLong(options.getOrDefault("timeoutSeconds", "1800")));
+    Path runDir =
+        out.resolve("runs").resolve((rep == 0 ? "profile" : "rep" + rep) + "-" + contender);
+    RunMeasure.Result result =
+        RunMeasure.run(
+            command(contender, runDir),
+            environment,
+            runDir,
+            Long.parseLong(options.getOrDefault("timeoutSeconds", "1800")));
     String output = result.output();
     boolean logberg = LOGBERG_RUNNERS.contains(contender);
     long rows = logberg ? count(LOGBERG_ROWS, output, 1) : count(ROWS, output, 1);
@@ -151,11 +204,15 @@ public final class EndToEndBenchmark {
     if (result.exitCode() != 0) {
       problem = "exit code " + result.exitCode() + " (see " + runDir.resolve("output.log") + ")";
     } else if (table.liveRows() != expectedRows) {
-      problem = String.format("table holds %,d live rows, expected %,d", table.liveRows(), expectedRows);
+      problem =
+          String.format("table holds %,d live rows, expected %,d", table.liveRows(), expectedRows);
     }
-    String note = problem == null && rows != expectedRows
-        ? String.format("its own count says %,d rows, %.2fx the table's", rows, (double) rows / expectedRows)
-        : null;
+    String note =
+        problem == null && rows != expectedRows
+            ? String.format(
+                "its own count says %,d rows, %.2fx the table's",
+                rows, (double) rows / expectedRows)
+            : null;
     if (!Boolean.parseBoolean(options.getOrDefault("keepTables", "false"))) {
       deleteTree(runDir.resolve("warehouse"));
     }
@@ -163,19 +220,38 @@ public final class EndToEndBenchmark {
   }
 
   private List<String> command(String contender, Path runDir) {
-    List<String> java = new ArrayList<>(List.of("java", "-Xmx" + options.getOrDefault("xmx", "2g")));
+    List<String> java =
+        new ArrayList<>(List.of("java", "-Xmx" + options.getOrDefault("xmx", "2g")));
     String opens = options.getOrDefault("opens", "");
     if (!opens.isBlank()) {
       java.addAll(Arrays.asList(opens.trim().split("\\s+")));
     }
-    List<String> logberg = List.of("run", "--input=" + input, "--warehouse=" + runDir.resolve("warehouse"),
-        "--progressSeconds=0");
+    List<String> logberg =
+        List.of(
+            "run",
+            "--input=" + input,
+            "--warehouse=" + runDir.resolve("warehouse"),
+            "--progressSeconds=0");
     List<String> command = new ArrayList<>(java);
     switch (contender) {
-      case "limit" -> command.addAll(List.of("-cp", LimitIngest.required(options, "benchClasspath"),
-          LimitIngest.class.getName(), "--input=" + input, "--dir=" + runDir, "--threads=2"));
-      case "peer" -> command.addAll(List.of("-cp", LimitIngest.required(options, "peerClasspath"),
-          "dev.logberg.bench.peer.SparkSqlPeer", "--input=" + input, "--dir=" + runDir, "--master=local[2]"));
+      case "limit" ->
+          command.addAll(
+              List.of(
+                  "-cp",
+                  LimitIngest.required(options, "benchClasspath"),
+                  LimitIngest.class.getName(),
+                  "--input=" + input,
+                  "--dir=" + runDir,
+                  "--threads=2"));
+      case "peer" ->
+          command.addAll(
+              List.of(
+                  "-cp",
+                  LimitIngest.required(options, "peerClasspath"),
+                  "dev.logberg.bench.peer.SparkSqlPeer",
+                  "--input=" + input,
+                  "--dir=" + runDir,
+                  "--master=local[2]"));
       case "direct" -> {
         command.addAll(List.of("-jar", LimitIngest.required(options, "directJar")));
         command.addAll(logberg);
@@ -205,25 +281,30 @@ public final class EndToEndBenchmark {
   }
 
   /**
-   * The data table's current snapshot, from its summary: every contender's table is {@code logs.spark_logs} in the
-   * sqlite catalog {@code logberg} of its run folder.
+   * The data table's current snapshot, from its summary: every contender's table is {@code
+   * logs.spark_logs} in the sqlite catalog {@code logberg} of its run folder.
    */
   record TableFacts(long liveRows, long dataFiles, long bytes) {
     static final TableFacts NONE = new TableFacts(-1, -1, -1);
 
     static TableFacts of(Path runDir) {
       try {
-        return CatalogSpec.sqlite(LimitIngest.CATALOG, runDir).apply(catalog -> {
-          Snapshot current = catalog.loadTable(LimitIngest.TABLES.dataTable()).currentSnapshot();
-          if (current == null) {
-            return new TableFacts(0, 0, 0);
-          }
-          Map<String, String> summary = current.summary();
-          return new TableFacts(
-              number(summary, "total-records") - number(summary, "total-position-deletes")
-                  - number(summary, "total-equality-deletes"),
-              number(summary, "total-data-files"), number(summary, "total-files-size"));
-        });
+        return CatalogSpec.sqlite(LimitIngest.CATALOG, runDir)
+            .apply(
+                catalog -> {
+                  Snapshot current =
+                      catalog.loadTable(LimitIngest.TABLES.dataTable()).currentSnapshot();
+                  if (current == null) {
+                    return new TableFacts(0, 0, 0);
+                  }
+                  Map<String, String> summary = current.summary();
+                  return new TableFacts(
+                      number(summary, "total-records")
+                          - number(summary, "total-position-deletes")
+                          - number(summary, "total-equality-deletes"),
+                      number(summary, "total-data-files"),
+                      number(summary, "total-files-size"));
+                });
       } catch (RuntimeException e) {
         System.out.println("cannot read the table of " + runDir + ": " + e);
         return NONE;
@@ -250,15 +331,31 @@ public final class EndToEndBenchmark {
   }
 
   private void writeCsv() throws IOException {
-    StringBuilder csv = new StringBuilder("rep,contender,ok,wall_s,job_s,rows,rejected,table_rows,rows_per_s,mb_per_s,"
-        + "peak_rss_mb,cpu_s,rows_per_cpu_s,data_files,table_mb,load_before,load_after\n");
+    StringBuilder csv =
+        new StringBuilder(
+            "rep,contender,ok,wall_s,job_s,rows,rejected,table_rows,rows_per_s,mb_per_s,"
+                + "peak_rss_mb,cpu_s,rows_per_cpu_s,data_files,table_mb,load_before,load_after\n");
     for (Run r : runs) {
-      csv.append(String.format("%d,%s,%s,%.2f,%.2f,%d,%d,%d,%.0f,%.2f,%.0f,%.1f,%.0f,%d,%.1f,%s,%s%n", r.rep(),
-          r.contender(), r.ok(), r.result().wallSeconds(), r.jobSeconds(), r.rows(), r.rejected(), r.table().liveRows(),
-          r.rowsPerSecond(),
-          treeBytes / 1e6 / r.result().wallSeconds(), r.result().peakRssBytes() / 1e6, r.result().cpuSeconds(),
-          r.rowsPerCpuSecond(), r.table().dataFiles(), r.table().bytes() / 1e6,
-          r.result().loadBefore().replace(' ', '/'), r.result().loadAfter().replace(' ', '/')));
+      csv.append(
+          String.format(
+              "%d,%s,%s,%.2f,%.2f,%d,%d,%d,%.0f,%.2f,%.0f,%.1f,%.0f,%d,%.1f,%s,%s%n",
+              r.rep(),
+              r.contender(),
+              r.ok(),
+              r.result().wallSeconds(),
+              r.jobSeconds(),
+              r.rows(),
+              r.rejected(),
+              r.table().liveRows(),
+              r.rowsPerSecond(),
+              treeBytes / 1e6 / r.result().wallSeconds(),
+              r.result().peakRssBytes() / 1e6,
+              r.result().cpuSeconds(),
+              r.rowsPerCpuSecond(),
+              r.table().dataFiles(),
+              r.table().bytes() / 1e6,
+              r.result().loadBefore().replace(' ', '/'),
+              r.result().loadAfter().replace(' ', '/')));
     }
     Files.writeString(out.resolve("runs.csv"), csv);
   }
@@ -266,29 +363,52 @@ public final class EndToEndBenchmark {
   private String report(String started, int reps, List<String> contenders, String profile) {
     StringBuilder md = new StringBuilder();
     md.append(String.format("# Logberg end to end: %s, %d reps%n%n", tree.getFileName(), reps));
-    md.append(String.format("- started %s, command `%s`%n", started, options.getOrDefault("command", "")));
+    md.append(
+        String.format(
+            "- started %s, command `%s`%n", started, options.getOrDefault("command", "")));
     md.append(String.format("- machine: %s%n", JvmProbe.machine()));
-    md.append(String.format("- tree: %s, %,d bytes on disk, %,d valid lines (rows expected)%n", input, treeBytes,
-        expectedRows));
-    md.append(String.format("- every contender: its own JVM, `-Xmx%s`; load average (1/5/15 min) from %s to %s%n%n",
-        options.getOrDefault("xmx", "2g"), runs.isEmpty() ? "-" : runs.get(0).result().loadBefore(),
-        runs.isEmpty() ? "-" : runs.get(runs.size() - 1).result().loadAfter()));
-    md.append("Median (min - max) over the repetitions; wall time is the process's, JVM start and exit included; "
-        + "\"job\" is the contender's own timing of its work.\n\n");
-    md.append("| contender | ok runs | wall s | job s | rows/s | MB/s | peak RSS MB | CPU s | rows per CPU-s | last run: data files"
-        + " (MB) |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    md.append(
+        String.format(
+            "- tree: %s, %,d bytes on disk, %,d valid lines (rows expected)%n",
+            input, treeBytes, expectedRows));
+    md.append(
+        String.format(
+            "- every contender: its own JVM, `-Xmx%s`; load average (1/5/15 min) from %s to %s%n%n",
+            options.getOrDefault("xmx", "2g"),
+            runs.isEmpty() ? "-" : runs.get(0).result().loadBefore(),
+            runs.isEmpty() ? "-" : runs.get(runs.size() - 1).result().loadAfter()));
+    md.append(
+        "Median (min - max) over the repetitions; wall time is the process's, JVM start and exit included; "
+            + "\"job\" is the contender's own timing of its work.\n\n");
+    md.append(
+        "| contender | ok runs | wall s | job s | rows/s | MB/s | peak RSS MB | CPU s | rows per CPU-s | last run: data files"
+            + " (MB) |\n|---|---|---|---|---|---|---|---|---|---|\n");
     for (String c : contenders) {
       List<Run> ok = runs.stream().filter(r -> r.contender().equals(c) && r.ok()).toList();
       long all = runs.stream().filter(r -> r.contender().equals(c)).count();
-      md.append(String.format("| %s | %d/%d | %s | %s | %s | %s | %s | %s | %s | %s |%n", label(c), ok.size(), all,
-          stat(ok, r -> r.result().wallSeconds(), "%.1f"), stat(ok, Run::jobSeconds, "%.1f"),
-          stat(ok, Run::rowsPerSecond, "%,.0f"), stat(ok, r -> treeBytes / 1e6 / r.result().wallSeconds(), "%.2f"),
-          stat(ok, r -> r.result().peakRssBytes() / 1e6, "%,.0f"), stat(ok, r -> r.result().cpuSeconds(), "%.1f"),
-          stat(ok, Run::rowsPerCpuSecond, "%,.0f"), ok.isEmpty() ? "-" : String.format("%d (%.1f)",
-              ok.get(ok.size() - 1).table().dataFiles(), ok.get(ok.size() - 1).table().bytes() / 1e6)));
+      md.append(
+          String.format(
+              "| %s | %d/%d | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+              label(c),
+              ok.size(),
+              all,
+              stat(ok, r -> r.result().wallSeconds(), "%.1f"),
+              stat(ok, Run::jobSeconds, "%.1f"),
+              stat(ok, Run::rowsPerSecond, "%,.0f"),
+              stat(ok, r -> treeBytes / 1e6 / r.result().wallSeconds(), "%.2f"),
+              stat(ok, r -> r.result().peakRssBytes() / 1e6, "%,.0f"),
+              stat(ok, r -> r.result().cpuSeconds(), "%.1f"),
+              stat(ok, Run::rowsPerCpuSecond, "%,.0f"),
+              ok.isEmpty()
+                  ? "-"
+                  : String.format(
+                      "%d (%.1f)",
+                      ok.get(ok.size() - 1).table().dataFiles(),
+                      ok.get(ok.size() - 1).table().bytes() / 1e6)));
     }
-    md.append("\nRatios of rows/s (wall), taken pair by pair within each repetition (median (min - max), pairs), and the"
-        + " same for rows per CPU-second, which other load on the machine disturbs less:\n\n");
+    md.append(
+        "\nRatios of rows/s (wall), taken pair by pair within each repetition (median (min - max), pairs), and the"
+            + " same for rows per CPU-second, which other load on the machine disturbs less:\n\n");
     md.append("| ratio | rows/s | rows per CPU-s | target (rows/s) |\n|---|---|---|---|\n");
     for (String runner : LOGBERG_RUNNERS) {
       if (!contenders.contains(runner)) {
@@ -296,21 +416,43 @@ public final class EndToEndBenchmark {
       }
       for (String other : List.of("limit", "peer")) {
         if (contenders.contains(other)) {
-          md.append(String.format("| Logberg %s / %s | %s | %s | %s |%n", runner, other,
-              ratio(runner, other, Run::rowsPerSecond), ratio(runner, other, Run::rowsPerCpuSecond), target(runner, other)));
+          md.append(
+              String.format(
+                  "| Logberg %s / %s | %s | %s | %s |%n",
+                  runner,
+                  other,
+                  ratio(runner, other, Run::rowsPerSecond),
+                  ratio(runner, other, Run::rowsPerCpuSecond),
+                  target(runner, other)));
         }
       }
     }
     md.append("\nEvery run (rows/s, wall s, load before):\n\n");
     for (String c : contenders) {
-      md.append(String.format("- %s: %s%n", label(c), String.join(", ", runs.stream()
-          .filter(r -> r.contender().equals(c))
-          .map(r -> r.ok()
-              ? String.format("%,.0f (%.1f s, load %s%s)", r.rowsPerSecond(), r.result().wallSeconds(),
-                  r.result().loadBefore().split(" ")[0], r.note() == null ? "" : "; " + r.note())
-              : String.format("FAILED after %.1f s (CPU %.1f s, RSS %.0f MB): %s", r.result().wallSeconds(),
-                  r.result().cpuSeconds(), r.result().peakRssBytes() / 1e6, r.problem()))
-          .toList())));
+      md.append(
+          String.format(
+              "- %s: %s%n",
+              label(c),
+              String.join(
+                  ", ",
+                  runs.stream()
+                      .filter(r -> r.contender().equals(c))
+                      .map(
+                          r ->
+                              r.ok()
+                                  ? String.format(
+                                      "%,.0f (%.1f s, load %s%s)",
+                                      r.rowsPerSecond(),
+                                      r.result().wallSeconds(),
+                                      r.result().loadBefore().split(" ")[0],
+                                      r.note() == null ? "" : "; " + r.note())
+                                  : String.format(
+                                      "FAILED after %.1f s (CPU %.1f s, RSS %.0f MB): %s",
+                                      r.result().wallSeconds(),
+                                      r.result().cpuSeconds(),
+                                      r.result().peakRssBytes() / 1e6,
+                                      r.problem()))
+                      .toList())));
     }
     if (!profile.isEmpty()) {
       md.append("\n## Profile\n\n").append(profile);
@@ -346,7 +488,9 @@ public final class EndToEndBenchmark {
   private String ratio(String a, String b, ToDoubleFunction<Run> rate) {
     List<Double> ratios = new ArrayList<>();
     Map<Integer, Run> byRep = new LinkedHashMap<>();
-    runs.stream().filter(r -> r.contender().equals(b) && r.ok()).forEach(r -> byRep.put(r.rep(), r));
+    runs.stream()
+        .filter(r -> r.contender().equals(b) && r.ok())
+        .forEach(r -> byRep.put(r.rep(), r));
     for (Run r : runs) {
       Run other = byRep.get(r.rep());
       if (r.contender().equals(a) && r.ok() && other != null) {
@@ -356,8 +500,12 @@ public final class EndToEndBenchmark {
     if (ratios.isEmpty()) {
       return "-";
     }
-    return String.format("%.3f (%.3f - %.3f, %d)", median(ratios), ratios.stream().mapToDouble(d -> d).min().orElse(0),
-        ratios.stream().mapToDouble(d -> d).max().orElse(0), ratios.size());
+    return String.format(
+        "%.3f (%.3f - %.3f, %d)",
+        median(ratios),
+        ratios.stream().mapToDouble(d -> d).min().orElse(0),
+        ratios.stream().mapToDouble(d -> d).max().orElse(0),
+        ratios.size());
   }
 
   private static String stat(List<Run> runs, ToDoubleFunction<Run> value, String format) {
@@ -368,8 +516,11 @@ public final class EndToEndBenchmark {
     if (values.size() == 1) {
       return String.format(format, values.get(0));
     }
-    return String.format(format + " (" + format + " - " + format + ")", median(values),
-        values.stream().mapToDouble(d -> d).min().orElse(0), values.stream().mapToDouble(d -> d).max().orElse(0));
+    return String.format(
+        format + " (" + format + " - " + format + ")",
+        median(values),
+        values.stream().mapToDouble(d -> d).min().orElse(0),
+        values.stream().mapToDouble(d -> d).max().orElse(0));
   }
 
   static double median(List<Double> values) {

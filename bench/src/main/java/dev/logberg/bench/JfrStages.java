@@ -18,13 +18,14 @@ import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * Where a Logberg run's CPU went, from a JFR recording: each execution sample (a Java thread on CPU) is put in the
- * stage of the most telling frame on its stack, and the stages are reported with their share and their hottest leaf
- * methods, with the GC pauses beside them.
+ * Where a Logberg run's CPU went, from a JFR recording: each execution sample (a Java thread on
+ * CPU) is put in the stage of the most telling frame on its stack, and the stages are reported with
+ * their share and their hottest leaf methods, with the GC pauses beside them.
  *
- * <p>A stack belongs to the first stage of {@link #STAGES} that any of its frames matches. The order encodes which
- * frame explains the cost: a parse DoFn whose output is encoded by the DirectRunner's immutability check is charged to
- * the check; a Managed write DoFn that compresses Parquet pages is charged to the Parquet write, not to Beam.
+ * <p>A stack belongs to the first stage of {@link #STAGES} that any of its frames matches. The
+ * order encodes which frame explains the cost: a parse DoFn whose output is encoded by the
+ * DirectRunner's immutability check is charged to the check; a Managed write DoFn that compresses
+ * Parquet pages is charged to the Parquet write, not to Beam.
  *
  * <pre>JfrStages RECORDING.jfr [OUT.md]</pre>
  */
@@ -42,37 +43,83 @@ public final class JfrStages {
     };
   }
 
-  private static final List<Stage> STAGES = List.of(
-      new Stage("upsert resolution (key scan, winners, delete files)", prefixes(
-          "dev.logberg.upsert.MergeKeyResolver", "dev.logberg.upsert.KeyScanner", "dev.logberg.upsert.ResolveMergeKeys",
-          "dev.logberg.upsert.ResolvePlans", "dev.logberg.upsert.DeleteCommitter", "dev.logberg.upsert.DeletePlan",
-          "dev.logberg.upsert.KeyHashes")),
-      new Stage("Iceberg commit and catalog", prefixes(
-          "org.apache.iceberg.SnapshotProducer.commit", "org.apache.iceberg.BaseTransaction",
-          "org.apache.iceberg.jdbc.", "org.sqlite.", "org.apache.beam.sdk.io.iceberg.AppendFilesToTables")),
-      new Stage("summary printed after the run (Main's scan of the tables)", prefixes("dev.logberg.pipeline.report.")),
-      new Stage("DirectRunner checks (immutability, encodability)", prefixes(
-          "org.apache.beam.runners.direct.ImmutabilityCheckingBundleFactory",
-          "org.apache.beam.runners.direct.ImmutabilityEnforcementFactory",
-          "org.apache.beam.runners.direct.EncodabilityEnforcementFactory", "org.apache.beam.sdk.util.MutationDetectors")),
-      new Stage("DirectRunner per-bundle setup (ParDo to proto and back, DoFn (de)serialization)", prefixes(
-          "org.apache.beam.sdk.util.construction.", "org.apache.beam.runners.direct.ParDoEvaluatorFactory.forApplication",
-          "org.apache.beam.sdk.util.SerializableUtils")),
-      new Stage("encode/decode between steps (coders)", prefixes(
-          "org.apache.beam.sdk.coders.", "org.apache.beam.sdk.schemas.SchemaCoder", "org.apache.beam.sdk.util.CoderUtils",
-          "dev.logberg.pipeline.read.LineBatchCoder", "dev.logberg.upsert.KeyedRowCoder")),
-      new Stage("Parquet write (encoding, compression, file output)", prefixes(
-          "org.apache.parquet.", "org.apache.iceberg.parquet.", "java.util.zip.Deflater", "com.github.luben.zstd.",
-          "org.apache.iceberg.io.", "org.apache.hadoop.")),
-      new Stage("Managed write: Beam Row to Iceberg record, partitioning", prefixes("org.apache.beam.sdk.io.iceberg.")),
-      new Stage("parse (Jackson, timestamps, event id)", prefixes("dev.logberg.pipeline.parse.", "com.fasterxml.jackson.")),
-      new Stage("read lines (files, gunzip, UTF-8)", prefixes("dev.logberg.pipeline.read.", "java.util.zip.Inflater")),
-      new Stage("discovery, status, metadata", prefixes(
-          "dev.logberg.pipeline.discover.", "dev.logberg.pipeline.status.", "dev.logberg.pipeline.tables.")),
-      new Stage("Beam runner (bundles, watermarks, state, metrics)", prefixes("org.apache.beam.")),
-      new Stage("Flink runtime (operators, serializers, network buffers)", prefixes("org.apache.flink.")),
-      new Stage("Spark runtime (tasks, shuffle, block manager)", prefixes("org.apache.spark.", "scala.")),
-      new Stage("other (JVM, JIT, class loading, logging)", frame -> true));
+  private static final List<Stage> STAGES =
+      List.of(
+          new Stage(
+              "upsert resolution (key scan, winners, delete files)",
+              prefixes(
+                  "dev.logberg.upsert.MergeKeyResolver",
+                  "dev.logberg.upsert.KeyScanner",
+                  "dev.logberg.upsert.ResolveMergeKeys",
+                  "dev.logberg.upsert.ResolvePlans",
+                  "dev.logberg.upsert.DeleteCommitter",
+                  "dev.logberg.upsert.DeletePlan",
+                  "dev.logberg.upsert.KeyHashes")),
+          new Stage(
+              "Iceberg commit and catalog",
+              prefixes(
+                  "org.apache.iceberg.SnapshotProducer.commit",
+                  "org.apache.iceberg.BaseTransaction",
+                  "org.apache.iceberg.jdbc.",
+                  "org.sqlite.",
+                  "org.apache.beam.sdk.io.iceberg.AppendFilesToTables")),
+          new Stage(
+              "summary printed after the run (Main's scan of the tables)",
+              prefixes("dev.logberg.pipeline.report.")),
+          new Stage(
+              "DirectRunner checks (immutability, encodability)",
+              prefixes(
+                  "org.apache.beam.runners.direct.ImmutabilityCheckingBundleFactory",
+                  "org.apache.beam.runners.direct.ImmutabilityEnforcementFactory",
+                  "org.apache.beam.runners.direct.EncodabilityEnforcementFactory",
+                  "org.apache.beam.sdk.util.MutationDetectors")),
+          new Stage(
+              "DirectRunner per-bundle setup (ParDo to proto and back, DoFn (de)serialization)",
+              prefixes(
+                  "org.apache.beam.sdk.util.construction.",
+                  "org.apache.beam.runners.direct.ParDoEvaluatorFactory.forApplication",
+                  "org.apache.beam.sdk.util.SerializableUtils")),
+          new Stage(
+              "encode/decode between steps (coders)",
+              prefixes(
+                  "org.apache.beam.sdk.coders.",
+                  "org.apache.beam.sdk.schemas.SchemaCoder",
+                  "org.apache.beam.sdk.util.CoderUtils",
+                  "dev.logberg.pipeline.read.LineBatchCoder",
+                  "dev.logberg.upsert.KeyedRowCoder")),
+          new Stage(
+              "Parquet write (encoding, compression, file output)",
+              prefixes(
+                  "org.apache.parquet.",
+                  "org.apache.iceberg.parquet.",
+                  "java.util.zip.Deflater",
+                  "com.github.luben.zstd.",
+                  "org.apache.iceberg.io.",
+                  "org.apache.hadoop.")),
+          new Stage(
+              "Managed write: Beam Row to Iceberg record, partitioning",
+              prefixes("org.apache.beam.sdk.io.iceberg.")),
+          new Stage(
+              "parse (Jackson, timestamps, event id)",
+              prefixes("dev.logberg.pipeline.parse.", "com.fasterxml.jackson.")),
+          new Stage(
+              "read lines (files, gunzip, UTF-8)",
+              prefixes("dev.logberg.pipeline.read.", "java.util.zip.Inflater")),
+          new Stage(
+              "discovery, status, metadata",
+              prefixes(
+                  "dev.logberg.pipeline.discover.",
+                  "dev.logberg.pipeline.status.",
+                  "dev.logberg.pipeline.tables.")),
+          new Stage(
+              "Beam runner (bundles, watermarks, state, metrics)", prefixes("org.apache.beam.")),
+          new Stage(
+              "Flink runtime (operators, serializers, network buffers)",
+              prefixes("org.apache.flink.")),
+          new Stage(
+              "Spark runtime (tasks, shuffle, block manager)",
+              prefixes("org.apache.spark.", "scala.")),
+          new Stage("other (JVM, JIT, class loading, logging)", frame -> true));
 
   private static final int TOP_INCLUSIVE = 30;
 
@@ -90,10 +137,11 @@ public final class JfrStages {
     Map<String, Long> samples = new LinkedHashMap<>();
     Map<String, Map<String, Long>> leaves = new LinkedHashMap<>();
     Map<String, Long> inclusive = new HashMap<>();
-    STAGES.forEach(s -> {
-      samples.put(s.name(), 0L);
-      leaves.put(s.name(), new LinkedHashMap<>());
-    });
+    STAGES.forEach(
+        s -> {
+          samples.put(s.name(), 0L);
+          leaves.put(s.name(), new LinkedHashMap<>());
+        });
     long total = 0;
     Duration gcPauses = Duration.ZERO;
     int collections = 0;
@@ -110,7 +158,8 @@ public final class JfrStages {
         Set<String> seen = new HashSet<>();
         for (RecordedFrame frame : stack.getFrames()) {
           String name = name(frame);
-          if ((name.startsWith("org.apache.beam.") || name.startsWith("dev.logberg.")) && seen.add(name)) {
+          if ((name.startsWith("org.apache.beam.") || name.startsWith("dev.logberg."))
+              && seen.add(name)) {
             inclusive.merge(name, 1L, Long::sum);
           }
         }
@@ -118,18 +167,37 @@ public final class JfrStages {
       }
     }
     StringBuilder out = new StringBuilder();
-    out.append(String.format("JFR %s: %,d execution samples (Java threads on CPU), GC pauses %.1f s in %d pauses%n%n",
-        recording.getFileName(), total, gcPauses.toMillis() / 1000.0, collections));
-    out.append("| stage | samples | share | hottest leaf frames (share of the stage) |\n|---|---|---|---|\n");
+    out.append(
+        String.format(
+            "JFR %s: %,d execution samples (Java threads on CPU), GC pauses %.1f s in %d pauses%n%n",
+            recording.getFileName(), total, gcPauses.toMillis() / 1000.0, collections));
+    out.append(
+        "| stage | samples | share | hottest leaf frames (share of the stage) |\n|---|---|---|---|\n");
     long all = Math.max(1, total);
-    samples.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+    samples.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
         .filter(e -> e.getValue() > 0)
-        .forEach(e -> out.append(String.format("| %s | %,d | %.1f%% | %s |%n", e.getKey(), e.getValue(),
-            100.0 * e.getValue() / all, top(leaves.get(e.getKey()), e.getValue()))));
-    // Stages say what the CPU did; these say on whose behalf (a frame counts once per sample, wherever it is).
-    out.append(String.format("%nBeam and Logberg methods on the most stacks (inclusive share of all samples):%n%n"));
-    inclusive.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(TOP_INCLUSIVE)
-        .forEach(e -> out.append(String.format("- %.1f%% `%s`%n", 100.0 * e.getValue() / all, e.getKey())));
+        .forEach(
+            e ->
+                out.append(
+                    String.format(
+                        "| %s | %,d | %.1f%% | %s |%n",
+                        e.getKey(),
+                        e.getValue(),
+                        100.0 * e.getValue() / all,
+                        top(leaves.get(e.getKey()), e.getValue()))));
+    // Stages say what the CPU did; these say on whose behalf (a frame counts once per sample,
+    // wherever it is).
+    out.append(
+        String.format(
+            "%nBeam and Logberg methods on the most stacks (inclusive share of all samples):%n%n"));
+    inclusive.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(TOP_INCLUSIVE)
+        .forEach(
+            e ->
+                out.append(
+                    String.format("- %.1f%% `%s`%n", 100.0 * e.getValue() / all, e.getKey())));
     return out.toString();
   }
 
@@ -149,11 +217,16 @@ public final class JfrStages {
   }
 
   private static String top(Map<String, Long> leaves, long stageTotal) {
-    return String.join("; ", leaves.entrySet().stream()
-        .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
-        .limit(4)
-        .map(e -> String.format("`%s` %.0f%%", shortName(e.getKey()), 100.0 * e.getValue() / stageTotal))
-        .toList());
+    return String.join(
+        "; ",
+        leaves.entrySet().stream()
+            .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
+            .limit(4)
+            .map(
+                e ->
+                    String.format(
+                        "`%s` %.0f%%", shortName(e.getKey()), 100.0 * e.getValue() / stageTotal))
+            .toList());
   }
 
   /** The class's simple name and the method: enough to find it, short enough for a table cell. */

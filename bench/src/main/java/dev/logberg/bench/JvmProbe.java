@@ -22,35 +22,50 @@ final class JvmProbe implements AutoCloseable {
   private final AtomicLong peak = new AtomicLong();
   private final AtomicLong peakAfterGc = new AtomicLong();
   private final ScheduledExecutorService sampler =
-      Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "heap-sampler");
-        t.setDaemon(true);
-        return t;
-      });
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "heap-sampler");
+            t.setDaemon(true);
+            return t;
+          });
   private static final Set<String> HEAP_POOLS =
       ManagementFactory.getMemoryPoolMXBeans().stream()
-          .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
+          .filter(p -> p.getType() == MemoryType.HEAP)
+          .map(MemoryPoolMXBean::getName)
+          .collect(Collectors.toSet());
   private long gcMillisAtStart;
 
   JvmProbe() {
-    sampler.scheduleAtFixedRate(() -> peak.accumulateAndGet(usedHeap(), Math::max), 0, 100, TimeUnit.MILLISECONDS);
+    sampler.scheduleAtFixedRate(
+        () -> peak.accumulateAndGet(usedHeap(), Math::max), 0, 100, TimeUnit.MILLISECONDS);
     // After every collection (young ones too): the heap still in use, roughly the live data.
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       if (gc instanceof NotificationEmitter emitter) {
-        emitter.addNotificationListener((notification, handback) -> {
-          if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
-            GarbageCollectionNotificationInfo info =
-                GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-            long after = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
-                .filter(e -> HEAP_POOLS.contains(e.getKey())).mapToLong(e -> e.getValue().getUsed()).sum();
-            peakAfterGc.accumulateAndGet(after, Math::max);
-          }
-        }, null, null);
+        emitter.addNotificationListener(
+            (notification, handback) -> {
+              if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+                  notification.getType())) {
+                GarbageCollectionNotificationInfo info =
+                    GarbageCollectionNotificationInfo.from(
+                        (CompositeData) notification.getUserData());
+                long after =
+                    info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
+                        .filter(e -> HEAP_POOLS.contains(e.getKey()))
+                        .mapToLong(e -> e.getValue().getUsed())
+                        .sum();
+                peakAfterGc.accumulateAndGet(after, Math::max);
+              }
+            },
+            null,
+            null);
       }
     }
   }
 
-  /** Starts a measurement window, after a full collection so that runs do not pay for each other's garbage. */
+  /**
+   * Starts a measurement window, after a full collection so that runs do not pay for each other's
+   * garbage.
+   */
   void start() {
     System.gc();
     peak.set(usedHeap());
@@ -59,20 +74,23 @@ final class JvmProbe implements AutoCloseable {
   }
 
   /**
-   * "heap 1.2 GB peak / 0.4 GB after GC, GC 0.3 s" since {@link #start()}: the peak of heap in use (garbage included)
-   * and the largest heap left after a collection (roughly the live data; 0 if no collection ran).
+   * "heap 1.2 GB peak / 0.4 GB after GC, GC 0.3 s" since {@link #start()}: the peak of heap in use
+   * (garbage included) and the largest heap left after a collection (roughly the live data; 0 if no
+   * collection ran).
    */
   String window() {
     long afterGc = peakAfterGc.get();
     return afterGc < 0
         ? String.format("heap %.2f GB peak, no GC", peak.get() / 1e9)
-        : String.format("heap %.2f GB peak / %.2f GB after GC, GC %.1f s", peak.get() / 1e9, afterGc / 1e9,
-            (gcMillis() - gcMillisAtStart) / 1000.0);
+        : String.format(
+            "heap %.2f GB peak / %.2f GB after GC, GC %.1f s",
+            peak.get() / 1e9, afterGc / 1e9, (gcMillis() - gcMillisAtStart) / 1000.0);
   }
 
   /**
-   * After a cancelled pipeline: waits (at most {@code maxSeconds}) until this process uses less than a fifth of a core,
-   * i.e. the runner's worker threads have really stopped. Returns the seconds waited, or -1 if they had not.
+   * After a cancelled pipeline: waits (at most {@code maxSeconds}) until this process uses less
+   * than a fifth of a core, i.e. the runner's worker threads have really stopped. Returns the
+   * seconds waited, or -1 if they had not.
    */
   static int awaitQuiet(int maxSeconds) {
     java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
@@ -113,10 +131,18 @@ final class JvmProbe implements AutoCloseable {
     Runtime rt = Runtime.getRuntime();
     return String.format(
         "%d cores (%s), %s RAM; %s %s (%s); -Xmx %.1f GB; GC %s; %s %s",
-        rt.availableProcessors(), cpuModel(), memTotal(), System.getProperty("java.vm.name"),
-        System.getProperty("java.runtime.version"), System.getProperty("java.vendor"), rt.maxMemory() / 1e9,
-        ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).toList(),
-        System.getProperty("os.name"), System.getProperty("os.version"));
+        rt.availableProcessors(),
+        cpuModel(),
+        memTotal(),
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.runtime.version"),
+        System.getProperty("java.vendor"),
+        rt.maxMemory() / 1e9,
+        ManagementFactory.getGarbageCollectorMXBeans().stream()
+            .map(GarbageCollectorMXBean::getName)
+            .toList(),
+        System.getProperty("os.name"),
+        System.getProperty("os.version"));
   }
 
   static String loadAverage() {
@@ -124,15 +150,18 @@ final class JvmProbe implements AutoCloseable {
       String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
       return parts[0] + " " + parts[1] + " " + parts[2];
     } catch (IOException | RuntimeException e) {
-      return String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+      return String.format(
+          "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
   }
 
   private static String cpuModel() {
     try {
       return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-          .filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
-          .findFirst().orElse("unknown CPU");
+          .filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .findFirst()
+          .orElse("unknown CPU");
     } catch (IOException | RuntimeException e) {
       return "unknown CPU";
     }
@@ -143,7 +172,8 @@ final class JvmProbe implements AutoCloseable {
       return Files.readAllLines(Path.of("/proc/meminfo")).stream()
           .filter(l -> l.startsWith("MemTotal:"))
           .map(l -> String.format("%.1f GB", Long.parseLong(l.replaceAll("\\D", "")) / 1e6))
-          .findFirst().orElse("unknown");
+          .findFirst()
+          .orElse("unknown");
     } catch (IOException | RuntimeException e) {
       return "unknown";
     }

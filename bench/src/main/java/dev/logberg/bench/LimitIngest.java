@@ -47,24 +47,35 @@ import org.apache.iceberg.util.DateTimeUtil;
 import org.apache.iceberg.util.PropertyUtil;
 
 /**
- * The "limit" contender of the end-to-end benchmark: what one plain JVM program (no Beam pipeline) does with the same
- * tree. It lists the application folders as Logberg does, reads each file with Logberg's {@link LineReader}, parses
- * each line with Logberg's {@link LogLineParser} (Jackson; the same columns, the same rejects), and appends the rows
- * with Iceberg's generic Parquet writer to a table created by Logberg's {@link TableSetup}, in one commit. Worker
- * threads take whole files, largest first; each keeps one open data file per partition. It writes no rejects or
- * metadata rows and does no upsert resolution: an append into a new table has nothing to resolve.
+ * The "limit" contender of the end-to-end benchmark: what one plain JVM program (no Beam pipeline)
+ * does with the same tree. It lists the application folders as Logberg does, reads each file with
+ * Logberg's {@link LineReader}, parses each line with Logberg's {@link LogLineParser} (Jackson; the
+ * same columns, the same rejects), and appends the rows with Iceberg's generic Parquet writer to a
+ * table created by Logberg's {@link TableSetup}, in one commit. Worker threads take whole files,
+ * largest first; each keeps one open data file per partition. It writes no rejects or metadata rows
+ * and does no upsert resolution: an append into a new table has nothing to resolve.
  *
  * <pre>LimitIngest --input=DIR --dir=RUN_DIR [--threads=2]</pre>
- * The catalog is the sqlite file {@code RUN_DIR/catalog.db} with the warehouse {@code RUN_DIR/warehouse}, named like
- * Logberg's default ({@code logberg}, table {@code logs.spark_logs}), so the harness reads every contender alike.
+ *
+ * The catalog is the sqlite file {@code RUN_DIR/catalog.db} with the warehouse {@code
+ * RUN_DIR/warehouse}, named like Logberg's default ({@code logberg}, table {@code
+ * logs.spark_logs}), so the harness reads every contender alike.
  */
 public final class LimitIngest {
   static final String CATALOG = "logberg";
   static final LogbergTables TABLES = new LogbergTables("logs", "spark_logs");
+
   /** Logberg's default line limit (LogbergOptions.maxLineBytes). */
   private static final int MAX_LINE_BYTES = 8 << 20;
-  private static final int TIMESTAMP = SparkLogsTable.SCHEMA.columns().indexOf(SparkLogsTable.SCHEMA.findField(SparkLogsTable.TIMESTAMP));
-  private static final int INGESTED_AT = SparkLogsTable.SCHEMA.columns().indexOf(SparkLogsTable.SCHEMA.findField(SparkLogsTable.INGESTED_AT));
+
+  private static final int TIMESTAMP =
+      SparkLogsTable.SCHEMA
+          .columns()
+          .indexOf(SparkLogsTable.SCHEMA.findField(SparkLogsTable.TIMESTAMP));
+  private static final int INGESTED_AT =
+      SparkLogsTable.SCHEMA
+          .columns()
+          .indexOf(SparkLogsTable.SCHEMA.findField(SparkLogsTable.INGESTED_AT));
 
   private LimitIngest() {}
 
@@ -96,16 +107,29 @@ public final class LimitIngest {
   public static void main(String[] args) throws Exception {
     Map<String, String> options = parse(args);
     long started = System.nanoTime();
-    Tally total = ingest(required(options, "input"), Path.of(required(options, "dir")).toAbsolutePath(),
-        Integer.parseInt(options.getOrDefault("threads", "2")));
+    Tally total =
+        ingest(
+            required(options, "input"),
+            Path.of(required(options, "dir")).toAbsolutePath(),
+            Integer.parseInt(options.getOrDefault("threads", "2")));
     // One line the harness parses (key=value), then the details for a human.
-    System.out.printf("limit: files=%d bytes=%d lines=%d rows=%d rejected=%d blank=%d dataFiles=%d seconds=%.2f%n",
-        total.files, total.bytes, total.lines, total.rows, total.rejected(), total.blank, total.dataFiles.size(),
+    System.out.printf(
+        "limit: files=%d bytes=%d lines=%d rows=%d rejected=%d blank=%d dataFiles=%d seconds=%.2f%n",
+        total.files,
+        total.bytes,
+        total.lines,
+        total.rows,
+        total.rejected(),
+        total.blank,
+        total.dataFiles.size(),
         (System.nanoTime() - started) / 1e9);
     System.out.println("rejects " + new TreeMap<>(total.rejects));
   }
 
-  /** Lands every line under {@code input} in {@code logs.spark_logs} of the sqlite lake in {@code dir}. */
+  /**
+   * Lands every line under {@code input} in {@code logs.spark_logs} of the sqlite lake in {@code
+   * dir}.
+   */
   static Tally ingest(String input, Path dir, int threads) throws Exception {
     CatalogSpec spec = CatalogSpec.sqlite(CATALOG, dir);
     Files.createDirectories(dir);
@@ -127,7 +151,8 @@ public final class LimitIngest {
       List<Future<Tally>> futures = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int partitionId = t;
-        futures.add(pool.submit(() -> work(table, partitionId, queue, new LogLineParser(ingestedAt))));
+        futures.add(
+            pool.submit(() -> work(table, partitionId, queue, new LogLineParser(ingestedAt))));
       }
       Tally total = new Tally();
       try {
@@ -148,13 +173,21 @@ public final class LimitIngest {
     }
   }
 
-  private static Tally work(Table table, int partitionId, ConcurrentLinkedQueue<LogFile> queue, LogLineParser parser)
+  private static Tally work(
+      Table table, int partitionId, ConcurrentLinkedQueue<LogFile> queue, LogLineParser parser)
       throws IOException {
-    OutputFileFactory outputs = OutputFileFactory.builderFor(table, partitionId, 1).format(FileFormat.PARQUET)
-        .operationId(UUID.randomUUID().toString()).build();
-    GenericAppenderFactory appenders = new GenericAppenderFactory(table.schema(), table.spec()).setAll(table.properties());
-    long targetBytes = PropertyUtil.propertyAsLong(table.properties(), TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
-        TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
+    OutputFileFactory outputs =
+        OutputFileFactory.builderFor(table, partitionId, 1)
+            .format(FileFormat.PARQUET)
+            .operationId(UUID.randomUUID().toString())
+            .build();
+    GenericAppenderFactory appenders =
+        new GenericAppenderFactory(table.schema(), table.spec()).setAll(table.properties());
+    long targetBytes =
+        PropertyUtil.propertyAsLong(
+            table.properties(),
+            TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
+            TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
     Map<PartitionKey, DataWriter<Record>> open = new HashMap<>();
     PartitionKey key = new PartitionKey(table.spec(), table.schema());
     InternalRecordWrapper internal = new InternalRecordWrapper(table.schema().asStruct());
@@ -165,34 +198,39 @@ public final class LimitIngest {
       String appId = file.sourceFile().substring(0, file.sourceFile().indexOf('/'));
       String sourceFile = file.sourceFile();
       try (InputStream in = open(Path.of(file.location()))) {
-        tally.lines += reader.read(in, (number, text, tooLong) -> {
-          if (tooLong) {
-            tally.rejects.merge(RejectReason.LINE_TOO_LONG, 1L, Long::sum);
-            return;
-          }
-          ParseOutcome outcome = parser.parse(text, sourceFile, number, appId);
-          if (outcome instanceof ParseOutcome.Parsed parsed) {
-            Record record = toRecord(parsed.row());
-            key.partition(internal.wrap(record));
-            DataWriter<Record> writer = open.get(key);
-            if (writer == null) {
-              PartitionKey copy = key.copy();
-              writer = appenders.newDataWriter(outputs.newOutputFile(table.spec(), copy), FileFormat.PARQUET, copy);
-              open.put(copy, writer);
-            }
-            writer.write(record);
-            tally.rows++;
-            // length() asks Parquet for its buffered size: not every row.
-            if ((tally.rows & 0xFFFF) == 0 && writer.length() >= targetBytes) {
-              close(writer, tally);
-              open.remove(key);
-            }
-          } else if (outcome instanceof ParseOutcome.Rejected rejected) {
-            tally.rejects.merge(rejected.reason(), 1L, Long::sum);
-          } else {
-            tally.blank++;
-          }
-        });
+        tally.lines +=
+            reader.read(
+                in,
+                (number, text, tooLong) -> {
+                  if (tooLong) {
+                    tally.rejects.merge(RejectReason.LINE_TOO_LONG, 1L, Long::sum);
+                    return;
+                  }
+                  ParseOutcome outcome = parser.parse(text, sourceFile, number, appId);
+                  if (outcome instanceof ParseOutcome.Parsed parsed) {
+                    Record record = toRecord(parsed.row());
+                    key.partition(internal.wrap(record));
+                    DataWriter<Record> writer = open.get(key);
+                    if (writer == null) {
+                      PartitionKey copy = key.copy();
+                      writer =
+                          appenders.newDataWriter(
+                              outputs.newOutputFile(table.spec(), copy), FileFormat.PARQUET, copy);
+                      open.put(copy, writer);
+                    }
+                    writer.write(record);
+                    tally.rows++;
+                    // length() asks Parquet for its buffered size: not every row.
+                    if ((tally.rows & 0xFFFF) == 0 && writer.length() >= targetBytes) {
+                      close(writer, tally);
+                      open.remove(key);
+                    }
+                  } else if (outcome instanceof ParseOutcome.Rejected rejected) {
+                    tally.rejects.merge(rejected.reason(), 1L, Long::sum);
+                  } else {
+                    tally.blank++;
+                  }
+                });
       }
       tally.files++;
       tally.bytes += file.size();
@@ -212,7 +250,10 @@ public final class LimitIngest {
     tally.dataFiles.add(writer.toDataFile());
   }
 
-  /** Logberg's row (timestamps as epoch micros) as Iceberg's generic record (timestamptz as OffsetDateTime). */
+  /**
+   * Logberg's row (timestamps as epoch micros) as Iceberg's generic record (timestamptz as
+   * OffsetDateTime).
+   */
   private static Record toRecord(Row row) {
     GenericRecord record = GenericRecord.create(SparkLogsTable.SCHEMA);
     for (int i = 0; i < row.getFieldCount(); i++) {

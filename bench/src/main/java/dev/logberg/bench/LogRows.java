@@ -17,22 +17,26 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.types.Types;
 
 /**
- * Deterministic log-like rows: row {@code i} of a table of {@code n} rows is the same in every run, so the harness
- * can rebuild any batch without keeping it.
+ * Deterministic log-like rows: row {@code i} of a table of {@code n} rows is the same in every run,
+ * so the harness can rebuild any batch without keeping it.
  *
- * <p>Round 0 is the initial load. Round {@code r >= 1} re-sends the rows whose index is {@code r} modulo 10 (a tenth
- * of the keys, spread over every day and file) with a later {@code ingested_at} and a changed message: the rows an
- * upsert must let win. Different rounds touch disjoint keys.
+ * <p>Round 0 is the initial load. Round {@code r >= 1} re-sends the rows whose index is {@code r}
+ * modulo 10 (a tenth of the keys, spread over every day and file) with a later {@code ingested_at}
+ * and a changed message: the rows an upsert must let win. Different rounds touch disjoint keys.
  */
 public final class LogRows {
   private LogRows() {}
 
   /** 2025-01-15T00:00Z: the first day of the generated logs. */
   static final long FIRST_DAY_MICROS = 1_736_899_200_000_000L;
+
   static final long DAY_MICROS = 86_400_000_000L;
+
   /** 2025-01-23T00:00Z: ingestion time of round 0; round r is r hours later. */
   static final long INGESTED_MICROS = FIRST_DAY_MICROS + 8 * DAY_MICROS;
+
   static final long HOUR_MICROS = 3_600_000_000L;
+
   /** Rounds touch keys {@code i % BATCH_MODULUS == round}: a batch is a tenth of the table. */
   static final int BATCH_MODULUS = 10;
 
@@ -54,19 +58,40 @@ public final class LogRows {
 
   public static final MergeKeys KEYS = MergeKeys.of("event_id").orderedBy("ingested_at");
 
-  public static final org.apache.beam.sdk.schemas.Schema ROW_SCHEMA = RowSchemas.fromIceberg(SCHEMA);
+  public static final org.apache.beam.sdk.schemas.Schema ROW_SCHEMA =
+      RowSchemas.fromIceberg(SCHEMA);
 
-  private static final String[] LEVELS = {"INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "INFO",
-      "INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "WARN", "WARN", "DEBUG", "ERROR"};
+  private static final String[] LEVELS = {
+    "INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "INFO",
+    "INFO", "INFO", "INFO", "INFO", "WARN", "WARN", "DEBUG", "ERROR"
+  };
   private static final String[] NAMESPACES = {"team-a", "team-b", "team-c", "data-platform"};
   private static final String[] LOGGERS = {
-      "org.apache.spark.scheduler.TaskSetManager", "org.apache.spark.executor.Executor",
-      "org.apache.spark.storage.BlockManagerInfo", "org.apache.spark.storage.ShuffleBlockFetcherIterator",
-      "org.apache.spark.broadcast.TorrentBroadcast", "org.apache.spark.sql.execution.datasources.FileFormatWriter",
-      "org.apache.spark.scheduler.DAGScheduler", "org.apache.hadoop.fs.s3a.S3AInputStream"};
+    "org.apache.spark.scheduler.TaskSetManager", "org.apache.spark.executor.Executor",
+    "org.apache.spark.storage.BlockManagerInfo",
+        "org.apache.spark.storage.ShuffleBlockFetcherIterator",
+    "org.apache.spark.broadcast.TorrentBroadcast",
+        "org.apache.spark.sql.execution.datasources.FileFormatWriter",
+    "org.apache.spark.scheduler.DAGScheduler", "org.apache.hadoop.fs.s3a.S3AInputStream"
+  };
   private static final String[] TAIL_KEYS = {
-      "executor", "host", "stage", "attempt", "partition", "bytesRead", "recordsRead", "shuffleWrite", "gcTime",
-      "runTime", "cpuTime", "peakMemory", "locality", "spill", "fetchWait", "resultSize"};
+    "executor",
+    "host",
+    "stage",
+    "attempt",
+    "partition",
+    "bytesRead",
+    "recordsRead",
+    "shuffleWrite",
+    "gcTime",
+    "runTime",
+    "cpuTime",
+    "peakMemory",
+    "locality",
+    "spill",
+    "fetchWait",
+    "resultSize"
+  };
   private static final String[] LOCALITIES = {"PROCESS_LOCAL", "NODE_LOCAL", "RACK_LOCAL", "ANY"};
 
   /** SplitMix64's finalizer: well-spread 64 bits from an index. */
@@ -77,7 +102,10 @@ public final class LogRows {
     return z ^ (z >>> 31);
   }
 
-  /** 32 hex characters, like the pipeline's event ids (a hash): keys are uniformly spread in every file. */
+  /**
+   * 32 hex characters, like the pipeline's event ids (a hash): keys are uniformly spread in every
+   * file.
+   */
   public static String eventId(long i) {
     String a = Long.toHexString(mix(2 * i + 1));
     String b = Long.toHexString(mix(2 * i + 2));
@@ -101,24 +129,77 @@ public final class LogRows {
     int c = (int) ((h >>> 28) & 0xffff);
     String text =
         switch ((int) Long.remainderUnsigned(h, 7)) {
-          case 0 -> "Finished task " + a + ".0 in stage " + b + ".0 (TID " + c + ") in " + (a * 7 % 3000)
-              + " ms on 10.0." + (b % 32) + "." + (a % 250) + " (executor " + (b % 40) + ") (" + a + "/1024)";
+          case 0 ->
+              "Finished task "
+                  + a
+                  + ".0 in stage "
+                  + b
+                  + ".0 (TID "
+                  + c
+                  + ") in "
+                  + (a * 7 % 3000)
+                  + " ms on 10.0."
+                  + (b % 32)
+                  + "."
+                  + (a % 250)
+                  + " (executor "
+                  + (b % 40)
+                  + ") ("
+                  + a
+                  + "/1024)";
           case 1 -> "Running task " + a + ".0 in stage " + b + ".0 (TID " + c + ")";
-          case 2 -> "Block broadcast_" + c + "_piece0 stored as bytes in memory (estimated size " + a + ".4 KiB, free "
-              + (b * 9) + ".2 MiB)";
-          case 3 -> "Getting " + a + " (" + b + ".3 MiB) non-empty blocks including " + (a / 3) + " (" + (b / 2)
-              + ".1 MiB) local and 0 (0.0 B) host-local and " + (a - a / 3) + " remote blocks";
-          case 4 -> "Started reading broadcast variable " + c + " with " + (b % 9 + 1) + " pieces (estimated total size "
-              + a + ".0 MiB)";
-          case 5 -> "Committed partition " + a + " (task " + c + ", attempt 0, stage " + b + ".0) to s3a://logs/w/t/part-"
-              + String.format("%05d-%016x", a, mix(h)) + ".c000.parquet";
-          default -> "Exception in task " + a + ".0 in stage " + b + ".0 (TID " + c
-              + "): java.io.IOException: Connection reset by peer";
+          case 2 ->
+              "Block broadcast_"
+                  + c
+                  + "_piece0 stored as bytes in memory (estimated size "
+                  + a
+                  + ".4 KiB, free "
+                  + (b * 9)
+                  + ".2 MiB)";
+          case 3 ->
+              "Getting "
+                  + a
+                  + " ("
+                  + b
+                  + ".3 MiB) non-empty blocks including "
+                  + (a / 3)
+                  + " ("
+                  + (b / 2)
+                  + ".1 MiB) local and 0 (0.0 B) host-local and "
+                  + (a - a / 3)
+                  + " remote blocks";
+          case 4 ->
+              "Started reading broadcast variable "
+                  + c
+                  + " with "
+                  + (b % 9 + 1)
+                  + " pieces (estimated total size "
+                  + a
+                  + ".0 MiB)";
+          case 5 ->
+              "Committed partition "
+                  + a
+                  + " (task "
+                  + c
+                  + ", attempt 0, stage "
+                  + b
+                  + ".0) to s3a://logs/w/t/part-"
+                  + String.format("%05d-%016x", a, mix(h))
+                  + ".c000.parquet";
+          default ->
+              "Exception in task "
+                  + a
+                  + ".0 in stage "
+                  + b
+                  + ".0 (TID "
+                  + c
+                  + "): java.io.IOException: Connection reset by peer";
         };
     if (round > 0) {
       text = "[re-ingested in round " + round + "] " + text;
     }
-    // Padded with key=value metrics of varying keys and values, as Spark's own log lines carry: about as
+    // Padded with key=value metrics of varying keys and values, as Spark's own log lines carry:
+    // about as
     // compressible as real logs (not a repeated constant).
     int length = 160 + (int) ((h >>> 40) % 80);
     StringBuilder message = new StringBuilder(length + 40).append(text);
@@ -146,7 +227,9 @@ public final class LogRows {
     return i / 50_000;
   }
 
-  /** Row {@code i} of a table of {@code n} rows as it is after {@code round} (0: the initial load). */
+  /**
+   * Row {@code i} of a table of {@code n} rows as it is after {@code round} (0: the initial load).
+   */
   public static Record record(long i, long n, int round) {
     Record r = GenericRecord.create(SCHEMA);
     long h = mix(i + 0x632be59bd9b4e019L);
@@ -167,8 +250,17 @@ public final class LogRows {
   public static Row row(long i, long n, int round) {
     Record r = record(i, n, round);
     return Row.withSchema(ROW_SCHEMA)
-        .addValues(timestampMicros(i, n), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6), r.get(7),
-            r.get(8), ingestedMicros(round))
+        .addValues(
+            timestampMicros(i, n),
+            r.get(1),
+            r.get(2),
+            r.get(3),
+            r.get(4),
+            r.get(5),
+            r.get(6),
+            r.get(7),
+            r.get(8),
+            ingestedMicros(round))
         .build();
   }
 
@@ -182,7 +274,8 @@ public final class LogRows {
   }
 
   private static Instant instant(long micros) {
-    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
+    return Instant.ofEpochSecond(
+        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
   }
 
   /** The Beam function building round {@code round}'s batch from 0..batchSize-1. */

@@ -11,29 +11,40 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs one contender as its own process under GNU time ({@code /usr/bin/time -v}), which reports the peak RSS and the
- * CPU time of the whole process from the kernel's accounting, and times the wall clock around it.
+ * Runs one contender as its own process under GNU time ({@code /usr/bin/time -v}), which reports
+ * the peak RSS and the CPU time of the whole process from the kernel's accounting, and times the
+ * wall clock around it.
  */
 final class RunMeasure {
-  private static final Pattern MAX_RSS = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
+  private static final Pattern MAX_RSS =
+      Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
   private static final Pattern USER = Pattern.compile("User time \\(seconds\\): ([\\d.]+)");
   private static final Pattern SYSTEM = Pattern.compile("System time \\(seconds\\): ([\\d.]+)");
 
   /** What one process did; {@code output} is its stdout and stderr. */
-  record Result(int exitCode, double wallSeconds, double cpuSeconds, long peakRssBytes, String output,
-      String loadBefore, String loadAfter) {}
+  record Result(
+      int exitCode,
+      double wallSeconds,
+      double cpuSeconds,
+      long peakRssBytes,
+      String output,
+      String loadBefore,
+      String loadAfter) {}
 
   private RunMeasure() {}
 
-  static Result run(List<String> command, Map<String, String> environment, Path runDir, long timeoutSeconds)
+  static Result run(
+      List<String> command, Map<String, String> environment, Path runDir, long timeoutSeconds)
       throws IOException, InterruptedException {
     Files.createDirectories(runDir);
     Path timeFile = runDir.resolve("time.txt");
     Path log = runDir.resolve("output.log");
     List<String> full = new ArrayList<>(List.of("/usr/bin/time", "-v", "-o", timeFile.toString()));
     full.addAll(command);
-    Files.writeString(runDir.resolve("command.txt"), String.join(" ", full) + "\n" + environment + "\n");
-    ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile());
+    Files.writeString(
+        runDir.resolve("command.txt"), String.join(" ", full) + "\n" + environment + "\n");
+    ProcessBuilder builder =
+        new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(environment);
     String loadBefore = JvmProbe.loadAverage();
     long started = System.nanoTime();

@@ -46,7 +46,8 @@ final class Samples {
     if (millis.size() == 1) {
       return seconds(millis.get(0)) + " (1 run)";
     }
-    return String.format("%s (%s - %s, %d runs)", seconds(median()), seconds(min()), seconds(max()), millis.size());
+    return String.format(
+        "%s (%s - %s, %d runs)", seconds(median()), seconds(min()), seconds(max()), millis.size());
   }
 
   String raw() {

@@ -35,27 +35,32 @@ import org.apache.iceberg.util.SnapshotUtil;
 import org.joda.time.Duration;
 
 /**
- * End-to-end benchmark of the upsert library on the DirectRunner: append-only vs upsert of a batch re-sending 10% of
- * the keys, the resolution alone, and full-scan reads after 5 upsert rounds vs the compacted table.
- * BENCHMARKS.md describes the method and the results.
+ * End-to-end benchmark of the upsert library on the DirectRunner: append-only vs upsert of a batch
+ * re-sending 10% of the keys, the resolution alone, and full-scan reads after 5 upsert rounds vs
+ * the compacted table. BENCHMARKS.md describes the method and the results.
  *
  * <p>Options ({@code --name=value}); every other argument goes to Beam's PipelineOptions:
+ *
  * <ul>
  *   <li>{@code --sizes=1000000,2000000} rows of the main tables
  *   <li>{@code --reps=3} append-only runs and upsert runs, each on a fresh copy of each main table
- *   <li>{@code --rounds=5} upsert rounds (different 10% batches; the last upsert run is round 1) before the scans, at
- *       most 9
+ *   <li>{@code --rounds=5} upsert rounds (different 10% batches; the last upsert run is round 1)
+ *       before the scans, at most 9
  *   <li>{@code --scanReps=3} full scans of each table (after the rounds, compacted), interleaved
- *   <li>{@code --rowsPerFile=125000} rows per data file of the initial load and of the compacted table
- *   <li>{@code --seriesSizes=25000,50000,100000} smaller tables on which both resolution paths of UpsertIntoIceberg
- *       run (in-process and distributed)
- *   <li>{@code --upsertCapSeconds=60} a distributed-path run still going after this is cancelled (and larger sizes are
- *       not tried)
+ *   <li>{@code --rowsPerFile=125000} rows per data file of the initial load and of the compacted
+ *       table
+ *   <li>{@code --seriesSizes=25000,50000,100000} smaller tables on which both resolution paths of
+ *       UpsertIntoIceberg run (in-process and distributed)
+ *   <li>{@code --upsertCapSeconds=60} a distributed-path run still going after this is cancelled
+ *       (and larger sizes are not tried)
  *   <li>{@code --warmup=true} unrecorded runs on a 10,000-row table first
- *   <li>{@code --formatVersion=2} of the tables (3: deletion vectors instead of position-delete files)
+ *   <li>{@code --formatVersion=2} of the tables (3: deletion vectors instead of position-delete
+ *       files)
  *   <li>{@code --dir=bench/results/upsert-TIMESTAMP} where the catalog, the tables and report.md go
  * </ul>
- * Exit code 0: done and every table checked; 1: a check failed (e.g. a key live twice) or a run failed.
+ *
+ * Exit code 0: done and every table checked; 1: a check failed (e.g. a key live twice) or a run
+ * failed.
  */
 public final class UpsertBenchmark {
   private final Map<String, String> options;
@@ -63,6 +68,7 @@ public final class UpsertBenchmark {
   private final JvmProbe probe = new JvmProbe();
   private final StringBuilder report = new StringBuilder();
   private BenchLake lake;
+
   /** Set when an UpsertIntoIceberg run hit the cap: larger tables would not finish either. */
   private long cappedAtRows = Long.MAX_VALUE;
 
@@ -82,10 +88,14 @@ public final class UpsertBenchmark {
     options.put("upsertCapSeconds", "60");
     options.put("warmup", "true");
     options.put("formatVersion", "2");
-    options.put("dir", "bench/results/upsert-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    options.put(
+        "dir",
+        "bench/results/upsert-"
+            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     List<String> beam = new ArrayList<>();
     for (String arg : args) {
-      String key = arg.startsWith("--") && arg.contains("=") ? arg.substring(2, arg.indexOf('=')) : null;
+      String key =
+          arg.startsWith("--") && arg.contains("=") ? arg.substring(2, arg.indexOf('=')) : null;
       if (key != null && options.containsKey(key)) {
         options.put(key, arg.substring(arg.indexOf('=') + 1));
       } else {
@@ -138,8 +148,13 @@ public final class UpsertBenchmark {
     line("");
     line("- machine: " + JvmProbe.machine());
     line("- load average at start: " + JvmProbe.loadAverage());
-    line("- options: " + options + (beamArgs.length > 0 ? ", Beam: " + String.join(" ", beamArgs) : ", Beam: defaults"));
-    line("- command: " + System.getProperty("bench.command", System.getProperty("sun.java.command")));
+    line(
+        "- options: "
+            + options
+            + (beamArgs.length > 0 ? ", Beam: " + String.join(" ", beamArgs) : ", Beam: defaults"));
+    line(
+        "- command: "
+            + System.getProperty("bench.command", System.getProperty("sun.java.command")));
     line("");
     lake = new BenchLake(dir, intOption("formatVersion"));
     try {
@@ -161,8 +176,10 @@ public final class UpsertBenchmark {
       lake.close();
     }
     line("- load average at end: " + JvmProbe.loadAverage());
-    line(String.format("- whole run: %.1f min; catalog and tables on disk: %s", (System.nanoTime() - started) / 60e9,
-        BenchLake.mb(BenchLake.bytesUnder(dir))));
+    line(
+        String.format(
+            "- whole run: %.1f min; catalog and tables on disk: %s",
+            (System.nanoTime() - started) / 60e9, BenchLake.mb(BenchLake.bytesUnder(dir))));
     Files.writeString(dir.resolve("report.md"), report.toString());
     System.out.println("Report written to " + dir.resolve("report.md"));
   }
@@ -183,16 +200,23 @@ public final class UpsertBenchmark {
     BenchLake.verifyOneRowPerKey(a, n, 1);
   }
 
-  /** Both resolution paths of UpsertIntoIceberg next to the append alone, on tables small enough for both. */
+  /**
+   * Both resolution paths of UpsertIntoIceberg next to the append alone, on tables small enough for
+   * both.
+   */
   private void series(List<Long> sizes) {
     int cap = intOption("upsertCapSeconds");
     line("## UpsertIntoIceberg's two resolution paths (DirectRunner), by table size");
     line("");
-    line("One run each; the batch re-sends 10% of the keys. \"resolution\" is the time from the append's commit to the"
-        + " resolution's commit (snapshot timestamps). Runs still going after " + cap + " s are cancelled.");
+    line(
+        "One run each; the batch re-sends 10% of the keys. \"resolution\" is the time from the append's commit to the"
+            + " resolution's commit (snapshot timestamps). Runs still going after "
+            + cap
+            + " s are cancelled.");
     line("");
-    line("| table rows | batch rows | append-only | upsert, in-process path (resolution) |"
-        + " upsert, distributed path (resolution) | resolveAppends alone |");
+    line(
+        "| table rows | batch rows | append-only | upsert, in-process path (resolution) |"
+            + " upsert, distributed path (resolution) | resolveAppends alone |");
     line("|---|---|---|---|---|---|");
     List<String> notes = new ArrayList<>();
     for (long n : sizes) {
@@ -205,14 +229,24 @@ public final class UpsertBenchmark {
       progress("%s: append-only", p);
       probe.start();
       PipelineRun append = runPipeline(p + "_append", n, 1, Mode.APPEND, 0);
-      notes.add(String.format("%,d rows, append-only %s: %s; %d data files added", n, Samples.seconds(append.millis),
-          probe.window(), addedFiles(a, snapshotsAfter(a, aBase))));
+      notes.add(
+          String.format(
+              "%,d rows, append-only %s: %s; %d data files added",
+              n,
+              Samples.seconds(append.millis),
+              probe.window(),
+              addedFiles(a, snapshotsAfter(a, aBase))));
       probe.start();
       long r0 = System.nanoTime();
-      MergeKeyResolver.Outcome outcome = MergeKeyResolver.resolveAppends(a, LogRows.KEYS, snapshotsAfter(a, aBase));
+      MergeKeyResolver.Outcome outcome =
+          MergeKeyResolver.resolveAppends(a, LogRows.KEYS, snapshotsAfter(a, aBase));
       long resolveMs = millisSince(r0);
-      check(outcome.deletedRows() == batch, "%s: resolveAppends deleted %,d rows, expected %,d", a.name(),
-          outcome.deletedRows(), batch);
+      check(
+          outcome.deletedRows() == batch,
+          "%s: resolveAppends deleted %,d rows, expected %,d",
+          a.name(),
+          outcome.deletedRows(),
+          batch);
 
       String[] cells = new String[2];
       Mode[] modes = {Mode.UPSERT_IN_PROCESS, Mode.UPSERT_DISTRIBUTED};
@@ -225,22 +259,42 @@ public final class UpsertBenchmark {
         PipelineRun run = runPipeline(name, n, 1, modes[m], cap);
         Phases phases = phases(u, uBase, run);
         if (run.finished()) {
-          check(run.deletedRows == batch, "%s: the upsert deleted %,d rows, expected %,d", u.name(), run.deletedRows,
+          check(
+              run.deletedRows == batch,
+              "%s: the upsert deleted %,d rows, expected %,d",
+              u.name(),
+              run.deletedRows,
               batch);
-          cells[m] = Samples.seconds(run.millis) + " (" + Samples.seconds(phases.resolutionMillis) + ")";
-          notes.add(String.format("%,d rows, %s %s: %s; %s", n, modes[m].label, Samples.seconds(run.millis),
-              phases.text, probe.window()));
+          cells[m] =
+              Samples.seconds(run.millis) + " (" + Samples.seconds(phases.resolutionMillis) + ")";
+          notes.add(
+              String.format(
+                  "%,d rows, %s %s: %s; %s",
+                  n, modes[m].label, Samples.seconds(run.millis), phases.text, probe.window()));
         } else {
           String window = probe.window();
           int quiet = JvmProbe.awaitQuiet(120);
           cells[m] = "> " + Samples.seconds(run.millis) + " (cancelled)";
-          notes.add(String.format("%,d rows, %s: cancelled after %s; %s; %s; runner threads %s", n, modes[m].label,
-              Samples.seconds(run.millis), phases.text, window,
-              quiet < 0 ? "still busy 120 s later" : "stopped within " + quiet + " s"));
+          notes.add(
+              String.format(
+                  "%,d rows, %s: cancelled after %s; %s; %s; runner threads %s",
+                  n,
+                  modes[m].label,
+                  Samples.seconds(run.millis),
+                  phases.text,
+                  window,
+                  quiet < 0 ? "still busy 120 s later" : "stopped within " + quiet + " s"));
         }
       }
-      line(String.format("| %,d | %,d | %s | %s | %s | %s |", n, batch, Samples.seconds(append.millis), cells[0],
-          cells[1], Samples.seconds(resolveMs)));
+      line(
+          String.format(
+              "| %,d | %,d | %s | %s | %s | %s |",
+              n,
+              batch,
+              Samples.seconds(append.millis),
+              cells[0],
+              cells[1],
+              Samples.seconds(resolveMs)));
     }
     line("");
     notes.forEach(note -> line("- " + note));
@@ -249,7 +303,8 @@ public final class UpsertBenchmark {
 
   private Table createBase(String prefix, long n) {
     Table base = lake.create(prefix + "_base");
-    BenchLake.commit(base, BenchLake.writeRows(base, n, rowsPerFile(), i -> LogRows.record(i, n, 0)));
+    BenchLake.commit(
+        base, BenchLake.writeRows(base, n, rowsPerFile(), i -> LogRows.record(i, n, 0)));
     return base;
   }
 
@@ -258,7 +313,12 @@ public final class UpsertBenchmark {
     String p = label(n);
     long batch = LogRows.batchSize(n, 1);
     int reps = intOption("reps");
-    line("## " + String.format("%,d rows", n) + " (batch: " + String.format("%,d", batch) + " rows = 10% of the keys)");
+    line(
+        "## "
+            + String.format("%,d rows", n)
+            + " (batch: "
+            + String.format("%,d", batch)
+            + " rows = 10% of the keys)");
     line("");
 
     // 1. The initial table, written with Iceberg's generic Parquet writer in one append commit.
@@ -269,15 +329,21 @@ public final class UpsertBenchmark {
     long setupMs = millisSince(t0);
     BenchLake.Layout baseLayout = BenchLake.layout(base);
     List<String> notes = new ArrayList<>();
-    notes.add("initial table: " + baseLayout.describe() + String.format(
-        ", %.0f bytes/row; written by Iceberg's generic Parquet writer (zstd) in %s (%s)",
-        (double) baseLayout.dataBytes() / n, Samples.seconds(setupMs), probe.window()));
+    notes.add(
+        "initial table: "
+            + baseLayout.describe()
+            + String.format(
+                ", %.0f bytes/row; written by Iceberg's generic Parquet writer (zstd) in %s (%s)",
+                (double) baseLayout.dataBytes() / n, Samples.seconds(setupMs), probe.window()));
 
     Samples append = new Samples("a. append-only: AppendToIceberg");
-    Samples resolve = new Samples("resolution alone: MergeKeyResolver.resolveAppends after the append, in-process");
+    Samples resolve =
+        new Samples(
+            "resolution alone: MergeKeyResolver.resolveAppends after the append, in-process");
     Samples upsert = new Samples("b. upsert: UpsertIntoIceberg (in-process path)");
     Samples upsertResolution = new Samples("of which append commit to resolution commit");
-    Samples laterRounds = new Samples("upsert rounds 2.." + rounds + " on the same table (UpsertIntoIceberg)");
+    Samples laterRounds =
+        new Samples("upsert rounds 2.." + rounds + " on the same table (UpsertIntoIceberg)");
 
     // 2a. Append-only on fresh copies; then the in-process resolution of that append alone.
     for (int rep = 1; rep <= reps; rep++) {
@@ -291,20 +357,36 @@ public final class UpsertBenchmark {
       String appendWindow = probe.window();
       List<Long> appended = snapshotsAfter(table, baseSnapshot);
       long appendedRows = addedRecords(table, appended);
-      check(appendedRows == batch, "%s: the append added %,d rows, expected %,d", name, appendedRows, batch);
+      check(
+          appendedRows == batch,
+          "%s: the append added %,d rows, expected %,d",
+          name,
+          appendedRows,
+          batch);
 
       progress("%s: resolveAppends %d/%d", p, rep, reps);
       probe.start();
       long r0 = System.nanoTime();
-      MergeKeyResolver.Outcome outcome = MergeKeyResolver.resolveAppends(table, LogRows.KEYS, appended);
+      MergeKeyResolver.Outcome outcome =
+          MergeKeyResolver.resolveAppends(table, LogRows.KEYS, appended);
       long resolveMs = millisSince(r0);
       resolve.add(resolveMs);
-      check(outcome.deletedRows() == batch && outcome.attempts() == 1,
-          "%s: resolveAppends deleted %,d rows in %d attempts, expected %,d in 1", name, outcome.deletedRows(),
-          outcome.attempts(), batch);
-      notes.add(String.format("append-only %d: %s (%s; %d data files added); resolveAppends %s (%s)", rep,
-          Samples.seconds(run.millis), appendWindow, addedFiles(table, appended), Samples.seconds(resolveMs),
-          probe.window()));
+      check(
+          outcome.deletedRows() == batch && outcome.attempts() == 1,
+          "%s: resolveAppends deleted %,d rows in %d attempts, expected %,d in 1",
+          name,
+          outcome.deletedRows(),
+          outcome.attempts(),
+          batch);
+      notes.add(
+          String.format(
+              "append-only %d: %s (%s; %d data files added); resolveAppends %s (%s)",
+              rep,
+              Samples.seconds(run.millis),
+              appendWindow,
+              addedFiles(table, appended),
+              Samples.seconds(resolveMs),
+              probe.window()));
     }
 
     // 2b. Upsert through the transform on fresh copies, then more rounds on the last one.
@@ -320,20 +402,34 @@ public final class UpsertBenchmark {
       laterRounds.add(upsertRound(table, n, round, "round " + round + "/" + rounds, notes).millis);
     }
 
-    // The resolution's phases, in-process, on a copy whose batch was appended with Iceberg's writer.
+    // The resolution's phases, in-process, on a copy whose batch was appended with Iceberg's
+    // writer.
     progress("%s: in-process resolution, phase by phase", p);
     Table phased = lake.cloneOf(base, p + "_phases");
     long phasedBase = phased.currentSnapshot().snapshotId();
-    BenchLake.commit(phased, BenchLake.writeRows(phased, batch, rowsPerFile(), j -> LogRows.record(LogRows.batchKey(j, 1), n, 1)));
+    BenchLake.commit(
+        phased,
+        BenchLake.writeRows(
+            phased, batch, rowsPerFile(), j -> LogRows.record(LogRows.batchKey(j, 1), n, 1)));
     probe.start();
-    ResolutionPhases.Timing timing = ResolutionPhases.resolveAppends(phased, LogRows.KEYS, snapshotsAfter(phased, phasedBase));
-    check(timing.deletedRows() == batch, "%s: phased resolution deleted %,d rows", phased.name(), timing.deletedRows());
-    notes.add(String.format(
-        "in-process resolution by phase (batch appended by Iceberg's writer): plan %s (%d added + %d existing files),"
-            + " key scan + winners %s, delete commit %s, total %s; %s",
-        Samples.seconds(timing.planMillis()), timing.addedFiles(), timing.existingFiles(),
-        Samples.seconds(timing.scanMillis()), Samples.seconds(timing.commitMillis()),
-        Samples.seconds(timing.totalMillis()), probe.window()));
+    ResolutionPhases.Timing timing =
+        ResolutionPhases.resolveAppends(phased, LogRows.KEYS, snapshotsAfter(phased, phasedBase));
+    check(
+        timing.deletedRows() == batch,
+        "%s: phased resolution deleted %,d rows",
+        phased.name(),
+        timing.deletedRows());
+    notes.add(
+        String.format(
+            "in-process resolution by phase (batch appended by Iceberg's writer): plan %s (%d added + %d existing files),"
+                + " key scan + winners %s, delete commit %s, total %s; %s",
+            Samples.seconds(timing.planMillis()),
+            timing.addedFiles(),
+            timing.existingFiles(),
+            Samples.seconds(timing.scanMillis()),
+            Samples.seconds(timing.commitMillis()),
+            Samples.seconds(timing.totalMillis()),
+            probe.window()));
 
     // 2c. Check, compact, scan.
     progress("%s: checking one live row per key after %d rounds", p, rounds);
@@ -348,17 +444,22 @@ public final class UpsertBenchmark {
     String compactWindow = probe.window();
     BenchLake.Layout compactedLayout = BenchLake.layout(compacted);
 
-    // The same data files without the deletes: what reading the files costs, apart from applying the deletes.
+    // The same data files without the deletes: what reading the files costs, apart from applying
+    // the deletes.
     Table noDeletes = lake.copyDataFiles(table, p + "_files_only", true);
     long allRows = n;
     for (int round = 1; round <= rounds; round++) {
       allRows += LogRows.batchSize(n, round);
     }
 
-    Samples scanRounds = new Samples("c. full scan after " + rounds + " upsert rounds (IcebergGenerics, all columns)");
+    Samples scanRounds =
+        new Samples(
+            "c. full scan after " + rounds + " upsert rounds (IcebergGenerics, all columns)");
     Samples scanCompacted = new Samples("full scan of the compacted table");
-    Samples scanFilesOnly = new Samples(String.format(
-        "full scan of the same data files without the deletes (%,d rows)", allRows));
+    Samples scanFilesOnly =
+        new Samples(
+            String.format(
+                "full scan of the same data files without the deletes (%,d rows)", allRows));
     for (int rep = 1; rep <= intOption("scanReps"); rep++) {
       progress("%s: full scans %d/%s", p, rep, options.get("scanReps"));
       long s0 = System.nanoTime();
@@ -380,22 +481,51 @@ public final class UpsertBenchmark {
     for (Samples s : List.of(append, upsert, upsertResolution, resolve, laterRounds)) {
       line("| " + s.name + " | " + s.summary() + " |");
     }
-    line(String.format("| **upsert / append-only** (medians) | **%.2f** |", upsert.median() / append.median()));
+    line(
+        String.format(
+            "| **upsert / append-only** (medians) | **%.2f** |",
+            upsert.median() / append.median()));
     for (Samples s : List.of(scanRounds, scanCompacted, scanFilesOnly)) {
       line("| " + s.name + " | " + s.summary() + " |");
     }
-    line(String.format("| **scan after %d rounds / scan compacted** (medians) | **%.2f** |", rounds,
-        scanRounds.median() / scanCompacted.median()));
-    line("| compaction (generic read of the live rows + rewrite, once) | " + Samples.seconds(compactMs) + " |");
+    line(
+        String.format(
+            "| **scan after %d rounds / scan compacted** (medians) | **%.2f** |",
+            rounds, scanRounds.median() / scanCompacted.median()));
+    line(
+        "| compaction (generic read of the live rows + rewrite, once) | "
+            + Samples.seconds(compactMs)
+            + " |");
     line("");
-    line("- after " + rounds + " rounds: " + roundsLayout.describe() + ", " + roundsLayout.snapshots() + " snapshots; "
-        + verified + " (checked)");
+    line(
+        "- after "
+            + rounds
+            + " rounds: "
+            + roundsLayout.describe()
+            + ", "
+            + roundsLayout.snapshots()
+            + " snapshots; "
+            + verified
+            + " (checked)");
     line("- compacted: " + compactedLayout.describe() + "; compaction " + compactWindow);
     notes.forEach(note -> line("- " + note));
-    line("- raw seconds: append " + append.raw() + ", upsert " + upsert.raw() + " (resolution "
-        + upsertResolution.raw() + "), resolveAppends " + resolve.raw() + ", rounds 2.. " + laterRounds.raw()
-        + ", scan after rounds " + scanRounds.raw() + ", scan compacted " + scanCompacted.raw()
-        + ", scan of the files without deletes " + scanFilesOnly.raw());
+    line(
+        "- raw seconds: append "
+            + append.raw()
+            + ", upsert "
+            + upsert.raw()
+            + " (resolution "
+            + upsertResolution.raw()
+            + "), resolveAppends "
+            + resolve.raw()
+            + ", rounds 2.. "
+            + laterRounds.raw()
+            + ", scan after rounds "
+            + scanRounds.raw()
+            + ", scan compacted "
+            + scanCompacted.raw()
+            + ", scan of the files without deletes "
+            + scanFilesOnly.raw());
     line("");
     return base;
   }
@@ -408,36 +538,52 @@ public final class UpsertBenchmark {
     progress("%s: %s", label(n), what);
     probe.start();
     PipelineRun run = runPipeline(name, n, round, Mode.UPSERT_IN_PROCESS, 0);
-    check(run.deletedRows == batch, "%s round %d: the upsert deleted %,d rows, expected %,d", name, round,
-        run.deletedRows, batch);
+    check(
+        run.deletedRows == batch,
+        "%s round %d: the upsert deleted %,d rows, expected %,d",
+        name,
+        round,
+        run.deletedRows,
+        batch);
     Phases phases = phases(table, baseSnapshot, run);
-    notes.add(String.format("%s (batch %d): %s; %s; %s", what, round, Samples.seconds(run.millis), phases.text,
-        probe.window()));
+    notes.add(
+        String.format(
+            "%s (batch %d): %s; %s; %s",
+            what, round, Samples.seconds(run.millis), phases.text, probe.window()));
     return run.withResolution(phases.resolutionMillis);
   }
 
   /**
-   * UpsertIntoIceberg with the library's default threshold, on a fresh copy of each main table whose plan exceeds it
-   * (so that it takes the distributed path), cancelled after the cap. Last in the run, so that a cancelled pipeline
-   * cannot disturb another measurement; larger tables are not tried once one hit the cap.
+   * UpsertIntoIceberg with the library's default threshold, on a fresh copy of each main table
+   * whose plan exceeds it (so that it takes the distributed path), cancelled after the cap. Last in
+   * the run, so that a cancelled pipeline cannot disturb another measurement; larger tables are not
+   * tried once one hit the cap.
    */
   private void upsertMainTables(Map<Long, Table> bases) {
     int cap = intOption("upsertCapSeconds");
-    line("## UpsertIntoIceberg with its default threshold (" + String.format("%,d", ResolvePlans.DEFAULT_IN_PROCESS_MAX_ROWS)
-        + " batch rows) on the main tables");
+    line(
+        "## UpsertIntoIceberg with its default threshold ("
+            + String.format("%,d", ResolvePlans.DEFAULT_IN_PROCESS_MAX_ROWS)
+            + " batch rows) on the main tables");
     line("");
     for (Map.Entry<Long, Table> entry : bases.entrySet()) {
       long n = entry.getKey();
       String p = label(n);
       long batch = LogRows.batchSize(n, 1);
       if (batch <= ResolvePlans.DEFAULT_IN_PROCESS_MAX_ROWS) {
-        line(String.format("- %,d rows: the batch holds %,d rows, within the threshold: the in-process path measured"
-            + " above", n, batch));
+        line(
+            String.format(
+                "- %,d rows: the batch holds %,d rows, within the threshold: the in-process path measured"
+                    + " above",
+                n, batch));
         continue;
       }
       if (n >= cappedAtRows) {
-        line(String.format("- %,d rows: the batch holds %,d rows, over the threshold: distributed path; not run, it"
-            + " did not finish within %d s on %,d rows", n, batch, cap, cappedAtRows));
+        line(
+            String.format(
+                "- %,d rows: the batch holds %,d rows, over the threshold: distributed path; not run, it"
+                    + " did not finish within %d s on %,d rows",
+                n, batch, cap, cappedAtRows));
         continue;
       }
       Table u = lake.cloneOf(entry.getValue(), p + "_upsert_default");
@@ -445,20 +591,36 @@ public final class UpsertBenchmark {
       progress("%s: UpsertIntoIceberg, default threshold (cancelled after %d s)", p, cap);
       probe.start();
       PipelineRun run = runPipeline(p + "_upsert_default", n, 1, Mode.UPSERT_DEFAULT, cap);
-      String prefix = String.format("- %,d rows: the batch holds %,d rows, over the threshold: distributed path; ", n,
-          batch);
+      String prefix =
+          String.format(
+              "- %,d rows: the batch holds %,d rows, over the threshold: distributed path; ",
+              n, batch);
       if (run.finished()) {
-        check(run.deletedRows == batch, "%s: the upsert deleted %,d rows, expected %,d", u.name(), run.deletedRows, batch);
-        line(prefix + String.format("upsert %s; %s; %s", Samples.seconds(run.millis), phases(u, uBase, run).text,
-            probe.window()));
+        check(
+            run.deletedRows == batch,
+            "%s: the upsert deleted %,d rows, expected %,d",
+            u.name(),
+            run.deletedRows,
+            batch);
+        line(
+            prefix
+                + String.format(
+                    "upsert %s; %s; %s",
+                    Samples.seconds(run.millis), phases(u, uBase, run).text, probe.window()));
       } else {
         cappedAtRows = Math.min(cappedAtRows, n);
         String window = probe.window();
         int quiet = JvmProbe.awaitQuiet(120);
-        line(prefix + String.format("> %s: cancelled, not finished; %s; %s; %s", Samples.seconds(run.millis),
-            phases(u, uBase, run).text, window, quiet < 0
-                ? "the runner's threads were still busy 120 s after the cancel"
-                : "the runner's threads stopped within " + quiet + " s of the cancel"));
+        line(
+            prefix
+                + String.format(
+                    "> %s: cancelled, not finished; %s; %s; %s",
+                    Samples.seconds(run.millis),
+                    phases(u, uBase, run).text,
+                    window,
+                    quiet < 0
+                        ? "the runner's threads were still busy 120 s after the cancel"
+                        : "the runner's threads stopped within " + quiet + " s of the cancel"));
       }
     }
     line("");
@@ -467,7 +629,9 @@ public final class UpsertBenchmark {
   /** What a pipeline run writes with. */
   enum Mode {
     APPEND("AppendToIceberg"),
-    /** UpsertIntoIceberg as the pipeline uses it: the library's default threshold picks the path. */
+    /**
+     * UpsertIntoIceberg as the pipeline uses it: the library's default threshold picks the path.
+     */
     UPSERT_DEFAULT("UpsertIntoIceberg, default threshold"),
     /** UpsertIntoIceberg resolving inside one worker whatever the plan's size. */
     UPSERT_IN_PROCESS("UpsertIntoIceberg, in-process path"),
@@ -482,8 +646,13 @@ public final class UpsertBenchmark {
   }
 
   /** Wall time and outcome of one pipeline run. */
-  private record PipelineRun(long millis, long startEpochMillis, long endEpochMillis, long deletedRows,
-      PipelineResult.State state, long resolutionMillis) {
+  private record PipelineRun(
+      long millis,
+      long startEpochMillis,
+      long endEpochMillis,
+      long deletedRows,
+      PipelineResult.State state,
+      long resolutionMillis) {
     boolean finished() {
       return state == PipelineResult.State.DONE;
     }
@@ -494,12 +663,13 @@ public final class UpsertBenchmark {
   }
 
   /**
-   * Round {@code round}'s batch of a table of {@code n} rows, generated inside the pipeline, into table {@code name}.
-   * With {@code capSeconds > 0} the run is cancelled after that long.
+   * Round {@code round}'s batch of a table of {@code n} rows, generated inside the pipeline, into
+   * table {@code name}. With {@code capSeconds > 0} the run is cancelled after that long.
    */
   private PipelineRun runPipeline(String name, long n, int round, Mode mode, int capSeconds) {
     boolean upsert = mode != Mode.APPEND;
-    PipelineOptions pipelineOptions = PipelineOptionsFactory.fromArgs(beamArgs).withValidation().create();
+    PipelineOptions pipelineOptions =
+        PipelineOptionsFactory.fromArgs(beamArgs).withValidation().create();
     if (capSeconds > 0) {
       pipelineOptions.as(DirectOptions.class).setBlockOnRun(false);
     }
@@ -510,7 +680,8 @@ public final class UpsertBenchmark {
             .apply("ToRows", MapElements.via(new LogRows.BatchRow(n, round)))
             .setRowSchema(LogRows.ROW_SCHEMA);
     if (upsert) {
-      UpsertIntoIceberg transform = UpsertIntoIceberg.into(lake.workerSpec, BenchLake.id(name), LogRows.KEYS);
+      UpsertIntoIceberg transform =
+          UpsertIntoIceberg.into(lake.workerSpec, BenchLake.id(name), LogRows.KEYS);
       if (mode == Mode.UPSERT_IN_PROCESS) {
         transform = transform.withInProcessMaxRows(Long.MAX_VALUE);
       } else if (mode == Mode.UPSERT_DISTRIBUTED) {
@@ -524,7 +695,9 @@ public final class UpsertBenchmark {
     long t0 = System.nanoTime();
     PipelineResult result = pipeline.run();
     PipelineResult.State state =
-        capSeconds > 0 ? result.waitUntilFinish(Duration.standardSeconds(capSeconds)) : result.waitUntilFinish();
+        capSeconds > 0
+            ? result.waitUntilFinish(Duration.standardSeconds(capSeconds))
+            : result.waitUntilFinish();
     long millis = millisSince(t0);
     long endEpoch = System.currentTimeMillis();
     if (state == null || !state.isTerminal()) {
@@ -539,10 +712,14 @@ public final class UpsertBenchmark {
     }
     long deleted = 0;
     if (upsert && state == PipelineResult.State.DONE) {
-      for (MetricResult<Long> counter : result.metrics()
-          .queryMetrics(MetricsFilter.builder()
-              .addNameFilter(MetricNameFilter.named("logberg.upsert", "rows_deleted")).build())
-          .getCounters()) {
+      for (MetricResult<Long> counter :
+          result
+              .metrics()
+              .queryMetrics(
+                  MetricsFilter.builder()
+                      .addNameFilter(MetricNameFilter.named("logberg.upsert", "rows_deleted"))
+                      .build())
+              .getCounters()) {
         deleted += counter.getAttempted();
       }
     }
@@ -570,15 +747,28 @@ public final class UpsertBenchmark {
     if (lastAppend < 0) {
       return new Phases(-1, "no append committed");
     }
-    String appendPart = String.format(Locale.ROOT, "start to append commit %s (%d append snapshot(s), %d data files)",
-        Samples.seconds(lastAppend - run.startEpochMillis()), appends, addedFiles);
+    String appendPart =
+        String.format(
+            Locale.ROOT,
+            "start to append commit %s (%d append snapshot(s), %d data files)",
+            Samples.seconds(lastAppend - run.startEpochMillis()),
+            appends,
+            addedFiles);
     if (resolution < 0) {
-      return new Phases(-1, appendPart + ", then no resolution commit in the remaining "
-          + Samples.seconds(run.endEpochMillis() - lastAppend));
+      return new Phases(
+          -1,
+          appendPart
+              + ", then no resolution commit in the remaining "
+              + Samples.seconds(run.endEpochMillis() - lastAppend));
     }
-    return new Phases(resolution - lastAppend, appendPart + String.format(Locale.ROOT,
-        ", append commit to resolution commit %s, resolution commit to end %s",
-        Samples.seconds(resolution - lastAppend), Samples.seconds(run.endEpochMillis() - resolution)));
+    return new Phases(
+        resolution - lastAppend,
+        appendPart
+            + String.format(
+                Locale.ROOT,
+                ", append commit to resolution commit %s, resolution commit to end %s",
+                Samples.seconds(resolution - lastAppend),
+                Samples.seconds(run.endEpochMillis() - resolution)));
   }
 
   /** Snapshots committed after {@code base}, oldest first. */
@@ -587,19 +777,26 @@ public final class UpsertBenchmark {
     if (table.currentSnapshot().snapshotId() == base) {
       return List.of(); // (SnapshotUtil.snapshotIdsBetween(t, base, base) returns [base])
     }
-    List<Long> ids = new ArrayList<>(SnapshotUtil.snapshotIdsBetween(table, base, table.currentSnapshot().snapshotId()));
+    List<Long> ids =
+        new ArrayList<>(
+            SnapshotUtil.snapshotIdsBetween(table, base, table.currentSnapshot().snapshotId()));
     Collections.reverse(ids);
     return ids;
   }
 
   private static long addedRecords(Table table, List<Long> snapshots) {
     return snapshots.stream()
-        .mapToLong(id -> Long.parseLong(table.snapshot(id).summary().getOrDefault("added-records", "0"))).sum();
+        .mapToLong(
+            id -> Long.parseLong(table.snapshot(id).summary().getOrDefault("added-records", "0")))
+        .sum();
   }
 
   private static long addedFiles(Table table, List<Long> snapshots) {
     return snapshots.stream()
-        .mapToLong(id -> Long.parseLong(table.snapshot(id).summary().getOrDefault("added-data-files", "0"))).sum();
+        .mapToLong(
+            id ->
+                Long.parseLong(table.snapshot(id).summary().getOrDefault("added-data-files", "0")))
+        .sum();
   }
 
   private static String label(long n) {
@@ -628,6 +825,7 @@ public final class UpsertBenchmark {
   }
 
   private static void progress(String format, Object... args) {
-    System.out.printf("%s ... %s%n", LocalDateTime.now().withNano(0).toLocalTime(), String.format(format, args));
+    System.out.printf(
+        "%s ... %s%n", LocalDateTime.now().withNano(0).toLocalTime(), String.format(format, args));
   }
 }

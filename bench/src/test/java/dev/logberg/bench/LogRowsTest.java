@@ -13,7 +13,10 @@ import org.apache.beam.sdk.values.Row;
 import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.Test;
 
-/** The harness's data generator only (milliseconds): the benchmark itself never runs in the test suite. */
+/**
+ * The harness's data generator only (milliseconds): the benchmark itself never runs in the test
+ * suite.
+ */
 class LogRowsTest {
 
   @Test

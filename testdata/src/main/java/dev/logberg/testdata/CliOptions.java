@@ -6,13 +6,21 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /**
- * The parsed command line of {@link GenerateLogs}. Exactly one of {@code profile} and {@code sizeBytes > 0} is set;
- * {@code firstDay} is that of a {@code --size} tree.
+ * The parsed command line of {@link GenerateLogs}. Exactly one of {@code profile} and {@code
+ * sizeBytes > 0} is set; {@code firstDay} is that of a {@code --size} tree.
  */
-record CliOptions(Path out, long seed, String profile, long sizeBytes, LocalDate firstDay, Path manifest, boolean help) {
+record CliOptions(
+    Path out,
+    long seed,
+    String profile,
+    long sizeBytes,
+    LocalDate firstDay,
+    Path manifest,
+    boolean help) {
   static final long DEFAULT_SEED = 20250115L;
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: GenerateLogs --out DIR [--seed N] (--profile testdata | --size SIZE [--first-day DAY]) [--manifest FILE]
         --out DIR        folder that receives the spark-<32 hex> application folders; created if missing.
                          Existing application folders (and fluent-bit-buffer) in it are replaced; anything
@@ -65,8 +73,14 @@ record CliOptions(Path out, long seed, String profile, long sizeBytes, LocalDate
     if (firstDay != null && profile != null) {
       throw new UsageException("--first-day goes with --size; the --profile tree is fixed");
     }
-    return new CliOptions(out, seed == null ? DEFAULT_SEED : seed, profile, size,
-        firstDay == null ? SizeProfile.DEFAULT_FIRST_DAY : firstDay, manifest, false);
+    return new CliOptions(
+        out,
+        seed == null ? DEFAULT_SEED : seed,
+        profile,
+        size,
+        firstDay == null ? SizeProfile.DEFAULT_FIRST_DAY : firstDay,
+        manifest,
+        false);
   }
 
   private static LocalDate parseDay(String value) throws UsageException {
@@ -94,12 +108,16 @@ record CliOptions(Path out, long seed, String profile, long sizeBytes, LocalDate
 
   private static String parseProfile(String value) throws UsageException {
     if (!value.equals(TestdataProfile.NAME)) {
-      throw new UsageException("--profile must be '" + TestdataProfile.NAME + "', not '" + value + "'");
+      throw new UsageException(
+          "--profile must be '" + TestdataProfile.NAME + "', not '" + value + "'");
     }
     return value;
   }
 
-  /** {@code 100MB}, {@code 1GB}, {@code 512KB}, {@code 5M} or a byte count; units are powers of 1024. */
+  /**
+   * {@code 100MB}, {@code 1GB}, {@code 512KB}, {@code 5M} or a byte count; units are powers of
+   * 1024.
+   */
   static long parseSize(String value) throws UsageException {
     String v = value.trim().toUpperCase(Locale.ROOT);
     if (v.endsWith("B") && v.length() > 1 && !Character.isDigit(v.charAt(v.length() - 2))) {
@@ -111,7 +129,7 @@ record CliOptions(Path out, long seed, String profile, long sizeBytes, LocalDate
         case 'K' -> unit = 1L << 10;
         case 'M' -> unit = 1L << 20;
         case 'G' -> unit = 1L << 30;
-        default -> { }
+        default -> {}
       }
     }
     String number = unit == 1 ? v : v.substring(0, v.length() - 1);
@@ -122,7 +140,8 @@ record CliOptions(Path out, long seed, String profile, long sizeBytes, LocalDate
       }
       return n * unit;
     } catch (NumberFormatException e) {
-      throw new UsageException("--size must look like 100MB, 1GB or a byte count, not '" + value + "'");
+      throw new UsageException(
+          "--size must look like 100MB, 1GB or a byte count, not '" + value + "'");
     }
   }
 }

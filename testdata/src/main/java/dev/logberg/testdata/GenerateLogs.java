@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Command line: writes a deterministic tree of Spark application logs (and optionally its manifest).
+ * Command line: writes a deterministic tree of Spark application logs (and optionally its
+ * manifest).
  *
- * <pre>GenerateLogs --out DIR [--seed N] (--profile testdata | --size 100MB|1GB|&lt;bytes&gt; [--first-day YYYY-MM-DD])
+ * <pre>
+ * GenerateLogs --out DIR [--seed N] (--profile testdata | --size 100MB|1GB|&lt;bytes&gt; [--first-day YYYY-MM-DD])
  *     [--manifest FILE]</pre>
  *
  * Exit codes: 0 done, 1 I/O failure, 2 bad arguments.
@@ -20,7 +22,8 @@ public final class GenerateLogs {
 
   public static void main(String[] args) {
     int code = run(args, System.out, System.err);
-    // Only a failure ends the JVM explicitly: under `mvn exec:java` a normal return lets Maven finish its build.
+    // Only a failure ends the JVM explicitly: under `mvn exec:java` a normal return lets Maven
+    // finish its build.
     if (code != 0) {
       System.exit(code);
     }
@@ -46,19 +49,28 @@ public final class GenerateLogs {
     }
     try {
       long started = System.nanoTime();
-      TreePlan plan = options.profile() != null
-          ? TestdataProfile.plan(options.seed())
-          : SizeProfile.plan(options.seed(), options.sizeBytes(), options.firstDay());
+      TreePlan plan =
+          options.profile() != null
+              ? TestdataProfile.plan(options.seed())
+              : SizeProfile.plan(options.seed(), options.sizeBytes(), options.firstDay());
       int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
       Manifest manifest = TreeGenerator.write(plan, options.out(), threads);
       if (options.manifest() != null) {
         Path parent = options.manifest().toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Files.writeString(options.manifest(), ManifestWriter.toJson(manifest), StandardCharsets.UTF_8);
+        Files.writeString(
+            options.manifest(), ManifestWriter.toJson(manifest), StandardCharsets.UTF_8);
       }
       Tally t = manifest.totals();
-      out.printf(Locale.ROOT, "generated %,d apps, %,d files, %,d lines, %,d bytes in %.1f s into %s%n",
-          manifest.apps().size(), t.files, t.lines, t.bytes, (System.nanoTime() - started) / 1e9, options.out());
+      out.printf(
+          Locale.ROOT,
+          "generated %,d apps, %,d files, %,d lines, %,d bytes in %.1f s into %s%n",
+          manifest.apps().size(),
+          t.files,
+          t.lines,
+          t.bytes,
+          (System.nanoTime() - started) / 1e9,
+          options.out());
       return 0;
     } catch (IOException e) {
       err.println("GenerateLogs: " + e);

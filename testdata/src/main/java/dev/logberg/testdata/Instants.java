@@ -4,8 +4,8 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
- * Renders instants (epoch nanoseconds) as the input shapes and the manifest write them. Hand-rolled rather than
- * {@code DateTimeFormatter} because it runs for every line of a gigabyte tree.
+ * Renders instants (epoch nanoseconds) as the input shapes and the manifest write them. Hand-rolled
+ * rather than {@code DateTimeFormatter} because it runs for every line of a gigabyte tree.
  */
 final class Instants {
   static final long NANOS_PER_MILLI = 1_000_000L;
@@ -22,15 +22,19 @@ final class Instants {
     return i.getEpochSecond() * NANOS_PER_SECOND + i.getNano();
   }
 
-  /** The instant with its fraction cut to {@code fractionDigits} digits: what a reader of that text gets back. */
+  /**
+   * The instant with its fraction cut to {@code fractionDigits} digits: what a reader of that text
+   * gets back.
+   */
   static long truncate(long epochNanos, int fractionDigits) {
     long unit = POW10[9 - fractionDigits];
     return Math.floorDiv(epochNanos, unit) * unit;
   }
 
   /**
-   * Appends {@code yyyy-MM-ddTHH:mm:ss[.fraction]} as seen at {@code offsetMinutes} east of UTC, then {@code Z} or
-   * {@code +hh:mm}, or no zone at all when {@code withZone} is false. The fraction is truncated, never rounded.
+   * Appends {@code yyyy-MM-ddTHH:mm:ss[.fraction]} as seen at {@code offsetMinutes} east of UTC,
+   * then {@code Z} or {@code +hh:mm}, or no zone at all when {@code withZone} is false. The
+   * fraction is truncated, never rounded.
    */
   static void appendIso(
       StringBuilder sb, long epochNanos, int fractionDigits, int offsetMinutes, boolean withZone) {
@@ -81,10 +85,11 @@ final class Instants {
   }
 
   /**
-   * Epoch microseconds, possibly moved up by a few, such that the text {@code seconds.micros} survives a trip through a
-   * double: {@code Double.parseDouble} then {@code BigDecimal.valueOf} gives the same number back, and the double is
-   * not below it. Then a parser that reads the number as a decimal, and one that reads it as a double and floors to
-   * microseconds, both get exactly the value the manifest counts.
+   * Epoch microseconds, possibly moved up by a few, such that the text {@code seconds.micros}
+   * survives a trip through a double: {@code Double.parseDouble} then {@code BigDecimal.valueOf}
+   * gives the same number back, and the double is not below it. Then a parser that reads the number
+   * as a decimal, and one that reads it as a double and floors to microseconds, both get exactly
+   * the value the manifest counts.
    */
   static long doubleSafeEpochMicros(long epochMicros) {
     for (long m = epochMicros; ; m++) {
@@ -105,7 +110,10 @@ final class Instants {
     return sb.toString();
   }
 
-  /** Civil date of a day since 1970-01-01 (H. Hinnant's algorithm; proleptic Gregorian, like java.time). */
+  /**
+   * Civil date of a day since 1970-01-01 (H. Hinnant's algorithm; proleptic Gregorian, like
+   * java.time).
+   */
   private static void appendDate(StringBuilder sb, long epochDay) {
     long z = epochDay + 719_468L;
     long era = Math.floorDiv(z, 146_097L);

@@ -14,8 +14,8 @@ final class Json {
   }
 
   /**
-   * Appends the body of a JSON string: quotes, backslashes and control characters escaped, everything else verbatim
-   * (non-ASCII text stays readable and is written as UTF-8).
+   * Appends the body of a JSON string: quotes, backslashes and control characters escaped,
+   * everything else verbatim (non-ASCII text stays readable and is written as UTF-8).
    */
   static void appendEscaped(StringBuilder out, CharSequence s) {
     int n = s.length();

@@ -1,12 +1,16 @@
 package dev.logberg.testdata;
 
 /**
- * What one physical line is: a valid record, a blank line, or a malformed line of a known {@link RejectReason}.
- * Every malformed kind breaks exactly one rule, so its reason does not depend on the order the pipeline checks rules in.
+ * What one physical line is: a valid record, a blank line, or a malformed line of a known {@link
+ * RejectReason}. Every malformed kind breaks exactly one rule, so its reason does not depend on the
+ * order the pipeline checks rules in.
  */
 enum LineKind {
   VALID(null, null),
-  /** Shape C only: the log4j document has neither {@code instant} nor {@code timeMillis}; the outer time counts. */
+  /**
+   * Shape C only: the log4j document has neither {@code instant} nor {@code timeMillis}; the outer
+   * time counts.
+   */
   OUTER_TIME_ONLY(null, null),
 
   BLANK_EMPTY(null, ""),
@@ -37,7 +41,11 @@ enum LineKind {
 
   /** Reject reason, or null for valid and blank lines. */
   final RejectReason reason;
-  /** The whole line when it does not depend on the shape (blank and some malformed kinds), else null. */
+
+  /**
+   * The whole line when it does not depend on the shape (blank and some malformed kinds), else
+   * null.
+   */
   final String fixedText;
 
   LineKind(RejectReason reason, String fixedText) {
@@ -52,8 +60,17 @@ enum LineKind {
 
   /** Kinds drawn at random for {@code --size} trees; every reject reason appears. */
   static final LineKind[] RANDOM_REJECTS = {
-    TRUNCATED, UNCAUGHT_EXCEPTION_TEXT, STACK_FRAME_TEXT, JSON_ARRAY, JSON_STRING, JSON_NUMBER,
-    NO_TIME, TIME_WORD, TIME_NO_OFFSET, NO_MESSAGE, NULL_MESSAGE
+    TRUNCATED,
+    UNCAUGHT_EXCEPTION_TEXT,
+    STACK_FRAME_TEXT,
+    JSON_ARRAY,
+    JSON_STRING,
+    JSON_NUMBER,
+    NO_TIME,
+    TIME_WORD,
+    TIME_NO_OFFSET,
+    NO_MESSAGE,
+    NULL_MESSAGE
   };
 
   static final LineKind[] RANDOM_BLANKS = {BLANK_EMPTY, BLANK_SPACES, BLANK_TABS};

@@ -1,16 +1,25 @@
 package dev.logberg.testdata;
 
-/** One log4j event before it is rendered in a shape. Mutable and reused: one per pod writer, not one per line. */
+/**
+ * One log4j event before it is rendered in a shape. Mutable and reused: one per pod writer, not one
+ * per line.
+ */
 final class LogEvent {
   Level level;
   String logger;
   final StringBuilder thread = new StringBuilder(96);
   int threadId;
   final StringBuilder message = new StringBuilder(512);
+
   /** Exception class, or null when the event carries no throwable. */
   String thrownName;
+
   final StringBuilder thrownMessage = new StringBuilder(128);
-  /** The {@code \tat ...} frames (and any {@code Caused by:} sections) after the exception's first line. */
+
+  /**
+   * The {@code \tat ...} frames (and any {@code Caused by:} sections) after the exception's first
+   * line.
+   */
   final StringBuilder stackTrace = new StringBuilder(2048);
 
   /** Starts a new event; returns the message builder to append the text to. */
@@ -28,8 +37,9 @@ final class LogEvent {
   }
 
   /**
-   * The text shapes A and B carry in {@code message}: Spark's pattern layout prints the throwable after the message,
-   * so its stack trace ends up in the same field (newlines escaped by the JSON encoder).
+   * The text shapes A and B carry in {@code message}: Spark's pattern layout prints the throwable
+   * after the message, so its stack trace ends up in the same field (newlines escaped by the JSON
+   * encoder).
    */
   void appendFullMessage(StringBuilder out) {
     out.append(message);

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a {@link Manifest} as pretty-printed JSON with a fixed key order and sorted map keys, so the same tree always
- * gives the same text and a checked-in manifest diffs cleanly.
+ * Writes a {@link Manifest} as pretty-printed JSON with a fixed key order and sorted map keys, so
+ * the same tree always gives the same text and a checked-in manifest diffs cleanly.
  */
 final class ManifestWriter {
   private final StringBuilder sb = new StringBuilder(1 << 16);

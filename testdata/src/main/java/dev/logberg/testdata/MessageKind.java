@@ -1,6 +1,9 @@
 package dev.logberg.testdata;
 
-/** What a line's message holds: ordinary Spark text, or one of the edge cases the small tree must contain. */
+/**
+ * What a line's message holds: ordinary Spark text, or one of the edge cases the small tree must
+ * contain.
+ */
 enum MessageKind {
   RANDOM,
   /** Non-ASCII text, including a character outside the BMP (a surrogate pair in Java). */

@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Makes the output folder ready: creates it, or empties what an earlier run wrote there. Regenerating in place must
- * not leave files of an older seed behind, but a mistyped {@code --out} must not delete anything else, so a folder
- * holding anything besides application folders and the ignored folder is refused.
+ * Makes the output folder ready: creates it, or empties what an earlier run wrote there.
+ * Regenerating in place must not leave files of an older seed behind, but a mistyped {@code --out}
+ * must not delete anything else, so a folder holding anything besides application folders and the
+ * ignored folder is refused.
  */
 final class OutputDir {
   private OutputDir() {}
@@ -30,8 +31,13 @@ final class OutputDir {
       for (Path entry : entries) {
         String name = entry.getFileName().toString();
         if (!Files.isDirectory(entry) || !TreeLayout.isGeneratedTopLevel(name)) {
-          throw new UsageException("--out " + dir + " holds '" + name + "', which this generator did not write;"
-              + " use an empty or new folder");
+          throw new UsageException(
+              "--out "
+                  + dir
+                  + " holds '"
+                  + name
+                  + "', which this generator did not write;"
+                  + " use an empty or new folder");
         }
         generated.add(entry);
       }

@@ -3,14 +3,18 @@ package dev.logberg.testdata;
 import dev.logberg.testdata.TreePlan.AppPlan;
 import dev.logberg.testdata.TreePlan.PodPlan;
 
-/** What every line of one pod repeats, with the JSON fragments rendered once instead of per line. */
+/**
+ * What every line of one pod repeats, with the JSON fragments rendered once instead of per line.
+ */
 final class PodContext {
   static final String NAMESPACE = "spark-jobs";
 
   final AppPlan app;
   final PodPlan pod;
+
   /** {@code "kubernetes":{...}} of shapes A and C. */
   final String kubernetesJson;
+
   /** The metadata fields of shape B, between its time field and its level. */
   final String flatJson;
 
@@ -54,7 +58,10 @@ final class PodContext {
     return driver().podName() + "-svc." + NAMESPACE + ".svc";
   }
 
-  /** Executor {@code id} (1-based): an application's pods are its driver, then its executors in order. */
+  /**
+   * Executor {@code id} (1-based): an application's pods are its driver, then its executors in
+   * order.
+   */
   PodPlan executor(int id) {
     return app.pods().get(id);
   }

@@ -11,15 +11,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** Writes one pod's log files line by line and counts what it wrote. Uses only the pod's own random stream. */
+/**
+ * Writes one pod's log files line by line and counts what it wrote. Uses only the pod's own random
+ * stream.
+ */
 final class PodWriter {
   /**
-   * Lines are at least this far apart, so cutting a timestamp to milliseconds never reorders lines. (StrictMath for
-   * the exponential gaps: Math.log may differ in the last bit between CPUs, and the checked-in tree must not.)
+   * Lines are at least this far apart, so cutting a timestamp to milliseconds never reorders lines.
+   * (StrictMath for the exponential gaps: Math.log may differ in the last bit between CPUs, and the
+   * checked-in tree must not.)
    */
   static final long MIN_STEP_NANOS = 10 * Instants.NANOS_PER_MILLI;
+
   /** Out of 100,000 lines of a {@code --size} tree: about 0.1% rejected, 0.5% blank. */
   private static final int REJECTS_PER_100K = 100;
+
   private static final int BLANKS_PER_100K = 500;
 
   private final PodPlan pod;
@@ -57,9 +63,12 @@ final class PodWriter {
     Tally tally = new Tally();
     try (Utf8LineWriter out = new Utf8LineWriter(path, file.gzip(), file.finalNewline())) {
       boolean scripted = file.lineCount() > 0;
-      for (int i = 0; scripted ? i < file.lineCount() : i == 0 || out.bytes() < file.byteBudget(); i++) {
+      for (int i = 0;
+          scripted ? i < file.lineCount() : i == 0 || out.bytes() < file.byteBudget();
+          i++) {
         writeLine(out, file, scripted ? file.specials()[i] : randomSpecial(), tally);
-        clock += MIN_STEP_NANOS + (long) (-pod.meanStepNanos() * StrictMath.log(1 - rnd.nextDouble()));
+        clock +=
+            MIN_STEP_NANOS + (long) (-pod.meanStepNanos() * StrictMath.log(1 - rnd.nextDouble()));
       }
     }
     tally.files = 1;
@@ -67,19 +76,24 @@ final class PodWriter {
     return tally;
   }
 
-  /** For {@code --size} trees: mostly ordinary lines, a few blank and rejected ones of every kind. */
+  /**
+   * For {@code --size} trees: mostly ordinary lines, a few blank and rejected ones of every kind.
+   */
   private Special randomSpecial() {
     int r = rnd.nextInt(100_000);
     if (r < REJECTS_PER_100K) {
-      return new Special(LineKind.RANDOM_REJECTS[rnd.nextInt(LineKind.RANDOM_REJECTS.length)], MessageKind.RANDOM);
+      return new Special(
+          LineKind.RANDOM_REJECTS[rnd.nextInt(LineKind.RANDOM_REJECTS.length)], MessageKind.RANDOM);
     }
     if (r < REJECTS_PER_100K + BLANKS_PER_100K) {
-      return new Special(LineKind.RANDOM_BLANKS[rnd.nextInt(LineKind.RANDOM_BLANKS.length)], MessageKind.RANDOM);
+      return new Special(
+          LineKind.RANDOM_BLANKS[rnd.nextInt(LineKind.RANDOM_BLANKS.length)], MessageKind.RANDOM);
     }
     return null;
   }
 
-  private void writeLine(Utf8LineWriter out, FilePlan file, Special special, Tally tally) throws IOException {
+  private void writeLine(Utf8LineWriter out, FilePlan file, Special special, Tally tally)
+      throws IOException {
     LineKind kind = special == null ? LineKind.VALID : special.kind();
     if (kind.fixedText != null) {
       out.writeLine(kind.fixedText);

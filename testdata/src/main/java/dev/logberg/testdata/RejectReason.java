@@ -1,6 +1,9 @@
 package dev.logberg.testdata;
 
-/** Why the pipeline rejects a line. The names are the pipeline's enum constants, so the manifest can be compared as is. */
+/**
+ * Why the pipeline rejects a line. The names are the pipeline's enum constants, so the manifest can
+ * be compared as is.
+ */
 public enum RejectReason {
   INVALID_JSON,
   NOT_AN_OBJECT,

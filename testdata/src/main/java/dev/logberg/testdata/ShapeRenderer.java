@@ -3,17 +3,20 @@ package dev.logberg.testdata;
 import java.util.SplittableRandom;
 
 /**
- * Renders a {@link LogEvent} as one line of shape A, B or C, either valid or broken in the way a {@link LineKind}
- * says. Returns the timestamp the pipeline must read from a valid line, so the manifest counts exactly what was
- * written (a fraction cut to milliseconds counts as milliseconds, nanoseconds are floored to microseconds).
+ * Renders a {@link LogEvent} as one line of shape A, B or C, either valid or broken in the way a
+ * {@link LineKind} says. Returns the timestamp the pipeline must read from a valid line, so the
+ * manifest counts exactly what was written (a fraction cut to milliseconds counts as milliseconds,
+ * nanoseconds are floored to microseconds).
  */
 final class ShapeRenderer {
   private static final String LOG4J_TAIL_PREFIX =
       ",\"endOfBatch\":false,\"loggerFqcn\":\"org.apache.logging.slf4j.Log4jLogger\",\"threadId\":";
 
   private final SplittableRandom rnd;
+
   /** The message text before JSON escaping. */
   private final StringBuilder text = new StringBuilder(4096);
+
   /** Shape C's log4j document before it is escaped into the {@code log} string. */
   private final StringBuilder doc = new StringBuilder(4096);
 
@@ -24,16 +27,19 @@ final class ShapeRenderer {
   /**
    * Appends the line to {@code out}.
    *
-   * @param kind {@link LineKind#VALID}, {@link LineKind#OUTER_TIME_ONLY} (same as VALID outside shape C) or a reject
-   *     kind that depends on the shape
-   * @return for valid lines, the timestamp the pipeline reads, in epoch microseconds; meaningless for rejects
+   * @param kind {@link LineKind#VALID}, {@link LineKind#OUTER_TIME_ONLY} (same as VALID outside
+   *     shape C) or a reject kind that depends on the shape
+   * @return for valid lines, the timestamp the pipeline reads, in epoch microseconds; meaningless
+   *     for rejects
    */
-  long render(StringBuilder out, Shape shape, PodContext ctx, LogEvent ev, long nanos, LineKind kind) {
-    long effective = switch (shape) {
-      case A -> renderA(out, ctx, ev, nanos, kind);
-      case B -> renderB(out, ctx, ev, nanos, kind);
-      case C -> renderC(out, ctx, ev, nanos, kind);
-    };
+  long render(
+      StringBuilder out, Shape shape, PodContext ctx, LogEvent ev, long nanos, LineKind kind) {
+    long effective =
+        switch (shape) {
+          case A -> renderA(out, ctx, ev, nanos, kind);
+          case B -> renderB(out, ctx, ev, nanos, kind);
+          case C -> renderC(out, ctx, ev, nanos, kind);
+        };
     return Math.floorDiv(effective, 1000L);
   }
 
@@ -67,8 +73,8 @@ final class ShapeRenderer {
   }
 
   /**
-   * Fluent Bit's time key depends on the input plugin and parser; the tree mixes them: ISO with Z, epoch seconds with a
-   * fraction, epoch milliseconds, and ISO with a local offset.
+   * Fluent Bit's time key depends on the input plugin and parser; the tree mixes them: ISO with Z,
+   * epoch seconds with a fraction, epoch milliseconds, and ISO with a local offset.
    */
   private long appendFlatTime(StringBuilder out, long nanos) {
     int r = rnd.nextInt(10);
@@ -100,7 +106,8 @@ final class ShapeRenderer {
   }
 
   private long renderC(StringBuilder out, PodContext ctx, LogEvent ev, long nanos, LineKind kind) {
-    // Fluent Bit stamps the record a little after log4j stamped the event; the pipeline must prefer log4j's time.
+    // Fluent Bit stamps the record a little after log4j stamped the event; the pipeline must prefer
+    // log4j's time.
     long outer = nanos + 100_000L + rnd.nextInt(2_900_000);
     long effective = 0;
     out.append('{');
@@ -110,12 +117,15 @@ final class ShapeRenderer {
       out.append("\",");
     }
     switch (kind) {
-      // No message anywhere: the record lost its log field (a filter dropped it) or holds null. A log4j document
-      // without message is avoided on purpose: the pipeline then takes the log text itself as the message.
+      // No message anywhere: the record lost its log field (a filter dropped it) or holds null. A
+      // log4j document
+      // without message is avoided on purpose: the pipeline then takes the log text itself as the
+      // message.
       case NO_MESSAGE -> out.append("\"stream\":\"stderr\",");
       case NULL_MESSAGE -> out.append("\"stream\":\"stderr\",\"log\":null,");
       default -> {
-        // Only VALID lines carry log4j's time; for the timestamp rejects and OUTER_TIME_ONLY the outer time decides.
+        // Only VALID lines carry log4j's time; for the timestamp rejects and OUTER_TIME_ONLY the
+        // outer time decides.
         effective = appendLog4jDocument(out, ev, nanos, kind == LineKind.VALID, outer);
         out.append(',');
       }
@@ -124,8 +134,12 @@ final class ShapeRenderer {
     return effective;
   }
 
-  /** {@code "stream":"stderr","log":"<escaped JsonLayout event>"}; returns the time the event carries. */
-  private long appendLog4jDocument(StringBuilder out, LogEvent ev, long nanos, boolean log4jTime, long outer) {
+  /**
+   * {@code "stream":"stderr","log":"<escaped JsonLayout event>"}; returns the time the event
+   * carries.
+   */
+  private long appendLog4jDocument(
+      StringBuilder out, LogEvent ev, long nanos, boolean log4jTime, long outer) {
     long effective = outer;
     doc.setLength(0);
     doc.append('{');
@@ -135,8 +149,11 @@ final class ShapeRenderer {
         doc.append("\"timeMillis\":").append(millis).append(',');
         effective = millis * Instants.NANOS_PER_MILLI;
       } else {
-        doc.append("\"instant\":{\"epochSecond\":").append(Math.floorDiv(nanos, Instants.NANOS_PER_SECOND))
-            .append(",\"nanoOfSecond\":").append(Math.floorMod(nanos, Instants.NANOS_PER_SECOND)).append("},");
+        doc.append("\"instant\":{\"epochSecond\":")
+            .append(Math.floorDiv(nanos, Instants.NANOS_PER_SECOND))
+            .append(",\"nanoOfSecond\":")
+            .append(Math.floorMod(nanos, Instants.NANOS_PER_SECOND))
+            .append("},");
         effective = nanos;
       }
     }
@@ -166,10 +183,11 @@ final class ShapeRenderer {
   }
 
   /**
-   * Writes the time field of a timestamp reject ({@code "yesterday"}, or ISO without offset), nothing for a missing
-   * one. Returns false when the line needs a real timestamp.
+   * Writes the time field of a timestamp reject ({@code "yesterday"}, or ISO without offset),
+   * nothing for a missing one. Returns false when the line needs a real timestamp.
    */
-  private static boolean appendBrokenTime(StringBuilder out, String key, long nanos, LineKind kind) {
+  private static boolean appendBrokenTime(
+      StringBuilder out, String key, long nanos, LineKind kind) {
     switch (kind) {
       case NO_TIME -> {
         return true;
@@ -190,10 +208,12 @@ final class ShapeRenderer {
     }
   }
 
-  /** {@code ,"message":...} of shapes A and B: the full text, null, or nothing, as the kind says. */
+  /**
+   * {@code ,"message":...} of shapes A and B: the full text, null, or nothing, as the kind says.
+   */
   private void appendMessage(StringBuilder out, LogEvent ev, LineKind kind) {
     switch (kind) {
-      case NO_MESSAGE -> { }
+      case NO_MESSAGE -> {}
       case NULL_MESSAGE -> out.append(",\"message\":null");
       default -> {
         text.setLength(0);

@@ -11,10 +11,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Plans the large synthetic trees of {@code --size} for benchmarks: about one application per 2 MiB (50 to 500), each
- * a driver and 1-6 executors, file sizes drawn log-normally so a few files reach tens of MB while most stay small,
- * about 3% of files gzip-compressed, the three shapes mixed. Budgets are uncompressed bytes; gzip is only drawn among
- * the smaller files, so compression shrinks the tree on disk by a percent or so, not by a big file's ten-fold.
+ * Plans the large synthetic trees of {@code --size} for benchmarks: about one application per 2 MiB
+ * (50 to 500), each a driver and 1-6 executors, file sizes drawn log-normally so a few files reach
+ * tens of MB while most stay small, about 3% of files gzip-compressed, the three shapes mixed.
+ * Budgets are uncompressed bytes; gzip is only drawn among the smaller files, so compression
+ * shrinks the tree on disk by a percent or so, not by a big file's ten-fold.
  */
 final class SizeProfile {
   static final long BYTES_PER_APP = 2L << 20;
@@ -22,34 +23,65 @@ final class SizeProfile {
   static final int MAX_APPS = 500;
 
   private static final String[] APP_NAMES = {
-    "etl-daily", "sessionize-clicks", "ml-feature-build", "inventory-sync", "fraud-scoring", "orders-compaction",
-    "recs-training", "ads-attribution", "billing-rollup", "search-index", "geo-enrich", "churn-model",
+    "etl-daily", "sessionize-clicks", "ml-feature-build", "inventory-sync", "fraud-scoring",
+        "orders-compaction",
+    "recs-training", "ads-attribution", "billing-rollup", "search-index", "geo-enrich",
+        "churn-model",
   };
   private static final String[] SPARK_VERSIONS = {"3.5.1", "3.5.3", "3.4.3"};
   private static final String[] QUEUES = {"root.default", "root.etl", "root.analytics", "root.ml"};
-  /** The day a {@code --size} tree starts on unless told otherwise (trees made before the option start on it). */
+
+  /**
+   * The day a {@code --size} tree starts on unless told otherwise (trees made before the option
+   * start on it).
+   */
   static final LocalDate DEFAULT_FIRST_DAY = LocalDate.of(2025, 1, 14);
+
   private static final long HOUR_NANOS = 3_600L * Instants.NANOS_PER_SECOND;
+
   /** Among files at most the mean size (about three in four): ~3% of all files. */
   private static final int GZIP_PER_1000_SMALL_FILES = 40;
-  /** Sigma of the log-normal file weights: the largest of a few thousand files is roughly 100 times the mean. */
+
+  /**
+   * Sigma of the log-normal file weights: the largest of a few thousand files is roughly 100 times
+   * the mean.
+   */
   private static final double SIZE_SIGMA = 1.8;
 
   private SizeProfile() {}
 
   /** Mutable while budgets are unknown: they need the sum of all weights. */
   private record PodDraft(
-      String podName, int executorId, String node, String ip, long start, long duration, List<Shape> shapes,
-      double[] weights, boolean[] gzip, SplittableRandom rnd) {}
+      String podName,
+      int executorId,
+      String node,
+      String ip,
+      long start,
+      long duration,
+      List<Shape> shapes,
+      double[] weights,
+      boolean[] gzip,
+      SplittableRandom rnd) {}
 
   private record AppDraft(
-      String appId, String appName, String version, String queue, String submissionId, List<PodDraft> pods) {}
+      String appId,
+      String appName,
+      String version,
+      String queue,
+      String submissionId,
+      List<PodDraft> pods) {}
 
-  /** Applications start within 60 hours of {@code firstDay}'s midnight (UTC) and run up to six hours. */
+  /**
+   * Applications start within 60 hours of {@code firstDay}'s midnight (UTC) and run up to six
+   * hours.
+   */
   static TreePlan plan(long seed, long targetBytes, LocalDate firstDay) {
     long windowStartNanos = firstDay.toEpochDay() * 86_400L * Instants.NANOS_PER_SECOND;
     SplittableRandom rnd = new SplittableRandom(seed);
-    int appCount = (int) Math.max(MIN_APPS, Math.min(MAX_APPS, Math.round((double) targetBytes / BYTES_PER_APP)));
+    int appCount =
+        (int)
+            Math.max(
+                MIN_APPS, Math.min(MAX_APPS, Math.round((double) targetBytes / BYTES_PER_APP)));
     List<AppDraft> drafts = new ArrayList<>();
     double totalWeight = 0;
     int fileCount = 0;
@@ -58,7 +90,8 @@ final class SizeProfile {
       String prefix = TreeLayout.podPrefix(appName, rnd);
       long start = windowStartNanos + (long) (rnd.nextDouble() * 60 * HOUR_NANOS);
       // Durations from 10 minutes to 6 hours, log-uniform: many short jobs, a few long ones.
-      long duration = (long) (HOUR_NANOS / 6.0 * StrictMath.exp(rnd.nextDouble() * StrictMath.log(36)));
+      long duration =
+          (long) (HOUR_NANOS / 6.0 * StrictMath.exp(rnd.nextDouble() * StrictMath.log(36)));
       List<Shape> appShapes = appShapes(rnd);
       int executors = 1 + rnd.nextInt(6);
       List<PodDraft> pods = new ArrayList<>();
@@ -75,24 +108,44 @@ final class SizeProfile {
         }
         long offset = driver ? 0 : (10 + rnd.nextInt(80)) * Instants.NANOS_PER_SECOND;
         long podDuration = driver ? duration : (long) (duration * (0.7 + 0.25 * rnd.nextDouble()));
-        List<Shape> shapes = appShapes.size() == 1 || appShapes.size() == 3 && rnd.nextBoolean()
-            ? appShapes
-            : List.of(Shape.values()[rnd.nextInt(3)]);
-        pods.add(new PodDraft(
-            driver ? TreeLayout.driverPod(prefix) : TreeLayout.executorPod(prefix, e), e, TreeLayout.node(rnd),
-            TreeLayout.ip(rnd), start + offset, podDuration, shapes, weights, gzip, rnd.split()));
+        List<Shape> shapes =
+            appShapes.size() == 1 || appShapes.size() == 3 && rnd.nextBoolean()
+                ? appShapes
+                : List.of(Shape.values()[rnd.nextInt(3)]);
+        pods.add(
+            new PodDraft(
+                driver ? TreeLayout.driverPod(prefix) : TreeLayout.executorPod(prefix, e),
+                e,
+                TreeLayout.node(rnd),
+                TreeLayout.ip(rnd),
+                start + offset,
+                podDuration,
+                shapes,
+                weights,
+                gzip,
+                rnd.split()));
       }
-      drafts.add(new AppDraft(TreeLayout.appId(rnd), appName, SPARK_VERSIONS[rnd.nextInt(SPARK_VERSIONS.length)],
-          QUEUES[rnd.nextInt(QUEUES.length)], TreeLayout.uuid(rnd), pods));
+      drafts.add(
+          new AppDraft(
+              TreeLayout.appId(rnd),
+              appName,
+              SPARK_VERSIONS[rnd.nextInt(SPARK_VERSIONS.length)],
+              QUEUES[rnd.nextInt(QUEUES.length)],
+              TreeLayout.uuid(rnd),
+              pods));
     }
     gzipOnlySmallFiles(drafts, totalWeight / fileCount);
-    return new TreePlan(new Origin(seed, null, targetBytes), budgeted(drafts, targetBytes / totalWeight),
-        List.of(), List.of(), List.of());
+    return new TreePlan(
+        new Origin(seed, null, targetBytes),
+        budgeted(drafts, targetBytes / totalWeight),
+        List.of(),
+        List.of(),
+        List.of());
   }
 
   /**
-   * One shape per application, or a mix: {@code [A, B, C]} means each pod of the application either picks one shape
-   * (mixed by file) or mixes all three line by line.
+   * One shape per application, or a mix: {@code [A, B, C]} means each pod of the application either
+   * picks one shape (mixed by file) or mixes all three line by line.
    */
   private static List<Shape> appShapes(SplittableRandom rnd) {
     int r = rnd.nextInt(100);
@@ -124,8 +177,8 @@ final class SizeProfile {
   }
 
   /**
-   * Keeps the drawn gzip flags of files up to the mean weight only; if none is left, compresses the smallest file,
-   * because every tree must exercise the gzip path.
+   * Keeps the drawn gzip flags of files up to the mean weight only; if none is left, compresses the
+   * smallest file, because every tree must exercise the gzip path.
    */
   private static void gzipOnlySmallFiles(List<AppDraft> drafts, double meanWeight) {
     boolean any = false;
@@ -160,27 +213,49 @@ final class SizeProfile {
           podBytes += budget;
           files.add(new FilePlan(pod.shapes(), 0, budget, pod.gzip()[f], true, new Special[0]));
         }
-        // Spread the pod's lines over its lifetime: the mean gap is its duration over its expected line count.
+        // Spread the pod's lines over its lifetime: the mean gap is its duration over its expected
+        // line count.
         long expectedLines = Math.max(1, podBytes / averageLineBytes(pod.shapes()));
-        long meanStep = Math.max(Instants.NANOS_PER_MILLI, pod.duration() / expectedLines - PodWriter.MIN_STEP_NANOS);
-        pods.add(new PodPlan(pod.podName(), pod.executorId(), pod.node(), pod.ip(), pod.start(), meanStep, pod.rnd(),
-            List.copyOf(files)));
+        long meanStep =
+            Math.max(
+                Instants.NANOS_PER_MILLI,
+                pod.duration() / expectedLines - PodWriter.MIN_STEP_NANOS);
+        pods.add(
+            new PodPlan(
+                pod.podName(),
+                pod.executorId(),
+                pod.node(),
+                pod.ip(),
+                pod.start(),
+                meanStep,
+                pod.rnd(),
+                List.copyOf(files)));
       }
-      apps.add(new AppPlan(app.appId(), app.appName(), app.version(), app.queue(), app.submissionId(),
-          List.copyOf(pods)));
+      apps.add(
+          new AppPlan(
+              app.appId(),
+              app.appName(),
+              app.version(),
+              app.queue(),
+              app.submissionId(),
+              List.copyOf(pods)));
     }
     return apps;
   }
 
-  /** Rough line sizes of each shape as generated (C carries the escaped log4j document, B no Kubernetes block). */
+  /**
+   * Rough line sizes of each shape as generated (C carries the escaped log4j document, B no
+   * Kubernetes block).
+   */
   private static long averageLineBytes(List<Shape> shapes) {
     long sum = 0;
     for (Shape s : shapes) {
-      sum += switch (s) {
-        case A -> 650;
-        case B -> 330;
-        case C -> 950;
-      };
+      sum +=
+          switch (s) {
+            case A -> 650;
+            case B -> 330;
+            case C -> 950;
+          };
     }
     return sum / shapes.size();
   }

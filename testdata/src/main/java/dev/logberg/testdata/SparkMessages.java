@@ -3,13 +3,18 @@ package dev.logberg.testdata;
 import java.util.SplittableRandom;
 
 /**
- * Realistic Spark-on-Kubernetes log events for one pod: the startup sequence, then tasks, shuffles, block manager,
- * broadcasts, GC pauses and the occasional failure with a stack trace. Keeps job, stage and task counters so ids grow
- * as in a real log. Appends into the reused {@link LogEvent}: no formatting calls per line.
+ * Realistic Spark-on-Kubernetes log events for one pod: the startup sequence, then tasks, shuffles,
+ * block manager, broadcasts, GC pauses and the occasional failure with a stack trace. Keeps job,
+ * stage and task counters so ids grow as in a real log. Appends into the reused {@link LogEvent}:
+ * no formatting calls per line.
  */
 final class SparkMessages {
-  private static final String[] ACTIONS = {"save", "count", "collect", "parquet", "insertInto", "saveAsTable"};
-  private static final String[] TABLES = {"events", "orders", "sessions", "inventory", "payments", "clicks"};
+  private static final String[] ACTIONS = {
+    "save", "count", "collect", "parquet", "insertInto", "saveAsTable"
+  };
+  private static final String[] TABLES = {
+    "events", "orders", "sessions", "inventory", "payments", "clicks"
+  };
   private static final String[] UNICODE_TEXTS = {
     "Ünïcödé ✓ 日本語 🚀",
     "Zoë Saldaña, São Paulo — München",
@@ -24,24 +29,32 @@ final class SparkMessages {
   private static final String TASK_SET = "org.apache.spark.scheduler.TaskSetManager";
   private static final String TASK_SCHEDULER = "org.apache.spark.scheduler.TaskSchedulerImpl";
   private static final String BLOCK_MANAGER_INFO = "org.apache.spark.storage.BlockManagerInfo";
-  private static final String BLOCK_MANAGER_MASTER = "org.apache.spark.storage.BlockManagerMasterEndpoint";
+  private static final String BLOCK_MANAGER_MASTER =
+      "org.apache.spark.storage.BlockManagerMasterEndpoint";
   private static final String MEMORY_STORE = "org.apache.spark.storage.memory.MemoryStore";
   private static final String K8S_BACKEND =
       "org.apache.spark.scheduler.cluster.k8s.KubernetesClusterSchedulerBackend$KubernetesDriverEndpoint";
-  private static final String PODS_ALLOCATOR = "org.apache.spark.scheduler.cluster.k8s.ExecutorPodsAllocator";
+  private static final String PODS_ALLOCATOR =
+      "org.apache.spark.scheduler.cluster.k8s.ExecutorPodsAllocator";
   private static final String MAP_OUTPUT_MASTER = "org.apache.spark.MapOutputTrackerMaster";
   private static final String MAP_OUTPUT_WORKER = "org.apache.spark.MapOutputTrackerWorker";
-  private static final String CODEGEN = "org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator";
-  private static final String FILE_SOURCE = "org.apache.spark.sql.execution.datasources.FileSourceStrategy";
+  private static final String CODEGEN =
+      "org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator";
+  private static final String FILE_SOURCE =
+      "org.apache.spark.sql.execution.datasources.FileSourceStrategy";
   private static final String SQL = "org.apache.spark.sql.execution.SparkSqlParser";
   private static final String HEARTBEAT = "org.apache.spark.HeartbeatReceiver";
   private static final String CLEANER = "org.apache.spark.ContextCleaner";
-  private static final String WRITER = "org.apache.spark.sql.execution.datasources.FileFormatWriter";
+  private static final String WRITER =
+      "org.apache.spark.sql.execution.datasources.FileFormatWriter";
   private static final String GC = "jvm.gc";
   private static final String EXECUTOR = "org.apache.spark.executor.Executor";
-  private static final String EXECUTOR_BACKEND = "org.apache.spark.executor.CoarseGrainedExecutorBackend";
-  private static final String CLIENT_FACTORY = "org.apache.spark.network.client.TransportClientFactory";
-  private static final String SHUFFLE_FETCH = "org.apache.spark.storage.ShuffleBlockFetcherIterator";
+  private static final String EXECUTOR_BACKEND =
+      "org.apache.spark.executor.CoarseGrainedExecutorBackend";
+  private static final String CLIENT_FACTORY =
+      "org.apache.spark.network.client.TransportClientFactory";
+  private static final String SHUFFLE_FETCH =
+      "org.apache.spark.storage.ShuffleBlockFetcherIterator";
   private static final String FILE_SCAN = "org.apache.spark.sql.execution.datasources.FileScanRDD";
   private static final String BROADCAST = "org.apache.spark.broadcast.TorrentBroadcast";
   private static final String BLOCK_MANAGER = "org.apache.spark.storage.BlockManager";
@@ -97,7 +110,10 @@ final class SparkMessages {
       case QUOTED -> quoted(ev);
       case EMPTY -> ev.start(Level.INFO, SPARK_CONTEXT, "main", 1);
       case LONG_TRACE -> {
-        ev.start(Level.ERROR, WRITER, "main", 1).append("Aborting job ").append(TreeLayout.uuid(rnd)).append('.');
+        ev.start(Level.ERROR, WRITER, "main", 1)
+            .append("Aborting job ")
+            .append(TreeLayout.uuid(rnd))
+            .append('.');
         StackTraces.attachLong(ev, rnd, 20_000);
       }
     }
@@ -140,20 +156,33 @@ final class SparkMessages {
   private void driverStartup(LogEvent ev, int step) {
     String version = ctx.app.sparkVersion();
     switch (step) {
-      case 0 -> ev.start(Level.INFO, SPARK_CONTEXT, "main", 1).append("Running Spark version ").append(version);
-      case 1 -> ev.start(Level.INFO, SPARK_CONTEXT, "main", 1).append("Submitted application: ")
-          .append(ctx.app.appName());
-      case 2 -> ev.start(Level.INFO, UTILS, "main", 1)
-          .append("Successfully started service 'sparkDriver' on port 7078.");
+      case 0 ->
+          ev.start(Level.INFO, SPARK_CONTEXT, "main", 1)
+              .append("Running Spark version ")
+              .append(version);
+      case 1 ->
+          ev.start(Level.INFO, SPARK_CONTEXT, "main", 1)
+              .append("Submitted application: ")
+              .append(ctx.app.appName());
+      case 2 ->
+          ev.start(Level.INFO, UTILS, "main", 1)
+              .append("Successfully started service 'sparkDriver' on port 7078.");
       case 3 -> ev.start(Level.INFO, SPARK_ENV, "main", 1).append("Registering MapOutputTracker");
       case 4 -> ev.start(Level.INFO, SPARK_ENV, "main", 1).append("Registering BlockManagerMaster");
-      case 5 -> ev.start(Level.INFO, SPARK_CONTEXT, "main", 1).append("Added JAR local:///opt/spark/jars/")
-          .append(ctx.app.appName()).append("-assembly-1.4.2.jar at file:/opt/spark/jars/")
-          .append(ctx.app.appName()).append("-assembly-1.4.2.jar");
-      case 6 -> ev.start(Level.INFO, PODS_ALLOCATOR, "kubernetes-executor-snapshots-subscribers-0", 52)
-          .append("Going to request ").append(ctx.executorCount())
-          .append(" executors from Kubernetes for ResourceProfile Id: 0, target: ").append(ctx.executorCount())
-          .append(", known: 0, sharedSlotFromPendingPods: 2147483647.");
+      case 5 ->
+          ev.start(Level.INFO, SPARK_CONTEXT, "main", 1)
+              .append("Added JAR local:///opt/spark/jars/")
+              .append(ctx.app.appName())
+              .append("-assembly-1.4.2.jar at file:/opt/spark/jars/")
+              .append(ctx.app.appName())
+              .append("-assembly-1.4.2.jar");
+      case 6 ->
+          ev.start(Level.INFO, PODS_ALLOCATOR, "kubernetes-executor-snapshots-subscribers-0", 52)
+              .append("Going to request ")
+              .append(ctx.executorCount())
+              .append(" executors from Kubernetes for ResourceProfile Id: 0, target: ")
+              .append(ctx.executorCount())
+              .append(", known: 0, sharedSlotFromPendingPods: 2147483647.");
       default -> registeredExecutor(ev, step - DRIVER_STARTUP_FIXED + 1);
     }
   }
@@ -161,20 +190,41 @@ final class SparkMessages {
   private void registeredExecutor(LogEvent ev, int executorId) {
     ev.start(Level.INFO, K8S_BACKEND, "dispatcher-CoarseGrainedScheduler", 37)
         .append("Registered executor NettyRpcEndpointRef(spark-client://Executor) (")
-        .append(ctx.executor(executorId).ip()).append(':').append(40_000 + rnd.nextInt(9_000))
-        .append(") with ID ").append(executorId).append(",  ResourceProfileId 0");
+        .append(ctx.executor(executorId).ip())
+        .append(':')
+        .append(40_000 + rnd.nextInt(9_000))
+        .append(") with ID ")
+        .append(executorId)
+        .append(",  ResourceProfileId 0");
   }
 
   private void driverDebug(LogEvent ev) {
     switch (rnd.nextInt(4)) {
-      case 0 -> ev.start(Level.DEBUG, DAG, "dag-scheduler-event-loop", 48)
-          .append("submitStage(ResultStage ").append(stage).append(" (name=").append(action).append(" at ")
-          .append(source).append(':').append(actionLine).append(";jobs=").append(job).append("))");
-      case 1 -> ev.start(Level.DEBUG, DAG, "dag-scheduler-event-loop", 48).append("missing: List()");
-      case 2 -> ev.start(Level.DEBUG, CLEANER, "Spark Context Cleaner", 71)
-          .append("Got cleaning task CleanBroadcast(").append(Math.max(0, broadcast - 3)).append(')');
-      default -> ev.start(Level.DEBUG, DAG, "dag-scheduler-event-loop", 48)
-          .append("Checking if any dependencies of ResultStage ").append(stage).append(" are now runnable");
+      case 0 ->
+          ev.start(Level.DEBUG, DAG, "dag-scheduler-event-loop", 48)
+              .append("submitStage(ResultStage ")
+              .append(stage)
+              .append(" (name=")
+              .append(action)
+              .append(" at ")
+              .append(source)
+              .append(':')
+              .append(actionLine)
+              .append(";jobs=")
+              .append(job)
+              .append("))");
+      case 1 ->
+          ev.start(Level.DEBUG, DAG, "dag-scheduler-event-loop", 48).append("missing: List()");
+      case 2 ->
+          ev.start(Level.DEBUG, CLEANER, "Spark Context Cleaner", 71)
+              .append("Got cleaning task CleanBroadcast(")
+              .append(Math.max(0, broadcast - 3))
+              .append(')');
+      default ->
+          ev.start(Level.DEBUG, DAG, "dag-scheduler-event-loop", 48)
+              .append("Checking if any dependencies of ResultStage ")
+              .append(stage)
+              .append(" are now runnable");
     }
   }
 
@@ -186,14 +236,18 @@ final class SparkMessages {
       finishTask(ev);
     } else if (r < 75) {
       ev.start(Level.INFO, BLOCK_MANAGER_INFO, "dispatcher-BlockManagerMaster", 35)
-          .append("Added broadcast_").append(broadcast++).append("_piece0 in memory on ");
+          .append("Added broadcast_")
+          .append(broadcast++)
+          .append("_piece0 in memory on ");
       appendExecutorAddress(ev.message, rnd.nextInt(ctx.executorCount() + 1));
       ev.message.append(" (size: ");
       appendTenths(ev.message, 10 + rnd.nextInt(500)).append(" KiB, free: ");
       appendTenths(ev.message, 10 + rnd.nextInt(30)).append(" GiB)");
     } else if (r < 78) {
       ev.start(Level.INFO, BLOCK_MANAGER_INFO, "dispatcher-BlockManagerMaster", 35)
-          .append("Removed broadcast_").append(Math.max(0, broadcast - 2)).append("_piece0 on ");
+          .append("Removed broadcast_")
+          .append(Math.max(0, broadcast - 2))
+          .append("_piece0 on ");
       appendExecutorAddress(ev.message, rnd.nextInt(ctx.executorCount() + 1));
       ev.message.append(" in memory (size: ");
       appendTenths(ev.message, 10 + rnd.nextInt(500)).append(" KiB, free: ");
@@ -201,24 +255,43 @@ final class SparkMessages {
     } else if (r < 81) {
       newJob(ev);
     } else if (r < 83) {
-      ev.start(Level.INFO, DAG, "dag-scheduler-event-loop", 48).append("Job ").append(job).append(" finished: ")
-          .append(action).append(" at ").append(source).append(':').append(actionLine).append(", took ");
-      appendMillis(ev.message, 500 + rnd.nextInt(300_000)).append(rnd.nextInt(10)).append(rnd.nextInt(10))
-          .append(rnd.nextInt(10)).append(" s");
+      ev.start(Level.INFO, DAG, "dag-scheduler-event-loop", 48)
+          .append("Job ")
+          .append(job)
+          .append(" finished: ")
+          .append(action)
+          .append(" at ")
+          .append(source)
+          .append(':')
+          .append(actionLine)
+          .append(", took ");
+      appendMillis(ev.message, 500 + rnd.nextInt(300_000))
+          .append(rnd.nextInt(10))
+          .append(rnd.nextInt(10))
+          .append(rnd.nextInt(10))
+          .append(" s");
     } else if (r < 86) {
       ev.start(Level.INFO, MAP_OUTPUT_MASTER, "dispatcher-event-loop-1", 29)
-          .append("Size of output statuses for shuffle ").append(Math.max(0, stage - 1)).append(" is ")
-          .append(80 + rnd.nextInt(4_000)).append(" bytes");
+          .append("Size of output statuses for shuffle ")
+          .append(Math.max(0, stage - 1))
+          .append(" is ")
+          .append(80 + rnd.nextInt(4_000))
+          .append(" bytes");
     } else if (r < 89) {
       ev.start(Level.INFO, CODEGEN, "main", 1).append("Code generated in ");
       appendMillis(ev.message, 1_000 + rnd.nextInt(80_000)).append(" ms");
     } else if (r < 91) {
-      ev.start(Level.INFO, FILE_SOURCE, "main", 1).append("Pushed Filters: IsNotNull(event_date),EqualTo(event_date,")
-          .append("2025-01-1").append(3 + rnd.nextInt(3)).append(')');
+      ev.start(Level.INFO, FILE_SOURCE, "main", 1)
+          .append("Pushed Filters: IsNotNull(event_date),EqualTo(event_date,")
+          .append("2025-01-1")
+          .append(3 + rnd.nextInt(3))
+          .append(')');
     } else if (r < 94) {
       gcPause(ev);
     } else if (r < 96) {
-      ev.start(Level.INFO, MEMORY_STORE, "main", 1).append("Block broadcast_").append(broadcast)
+      ev.start(Level.INFO, MEMORY_STORE, "main", 1)
+          .append("Block broadcast_")
+          .append(broadcast)
           .append(" stored as values in memory (estimated size ");
       appendTenths(ev.message, 10 + rnd.nextInt(4_000)).append(" KiB, free ");
       appendTenths(ev.message, 10 + rnd.nextInt(30)).append(" GiB)");
@@ -243,20 +316,46 @@ final class SparkMessages {
     }
     int e = 1 + rnd.nextInt(Math.max(1, ctx.executorCount()));
     int p = rnd.nextInt(partitions);
-    ev.start(Level.INFO, TASK_SET, "dispatcher-CoarseGrainedScheduler", 37).append("Starting task ").append(p)
-        .append(".0 in stage ").append(stage).append(".0 (TID ").append(++tid).append(") (")
-        .append(ctx.executor(e).ip()).append(", executor ").append(e).append(", partition ").append(p)
-        .append(", PROCESS_LOCAL, ").append(7_000 + rnd.nextInt(5_000)).append(" bytes)");
+    ev.start(Level.INFO, TASK_SET, "dispatcher-CoarseGrainedScheduler", 37)
+        .append("Starting task ")
+        .append(p)
+        .append(".0 in stage ")
+        .append(stage)
+        .append(".0 (TID ")
+        .append(++tid)
+        .append(") (")
+        .append(ctx.executor(e).ip())
+        .append(", executor ")
+        .append(e)
+        .append(", partition ")
+        .append(p)
+        .append(", PROCESS_LOCAL, ")
+        .append(7_000 + rnd.nextInt(5_000))
+        .append(" bytes)");
   }
 
   private void finishTask(LogEvent ev) {
     int e = 1 + rnd.nextInt(Math.max(1, ctx.executorCount()));
     int p = rnd.nextInt(partitions);
     finished = Math.min(partitions, finished + 1);
-    ev.start(Level.INFO, TASK_SET, "task-result-getter-", 60).append("Finished task ").append(p)
-        .append(".0 in stage ").append(stage).append(".0 (TID ").append(Math.max(1, tid - rnd.nextInt(8)))
-        .append(") in ").append(40 + rnd.nextInt(20_000)).append(" ms on ").append(ctx.executor(e).ip())
-        .append(" (executor ").append(e).append(") (").append(finished).append('/').append(partitions).append(')');
+    ev.start(Level.INFO, TASK_SET, "task-result-getter-", 60)
+        .append("Finished task ")
+        .append(p)
+        .append(".0 in stage ")
+        .append(stage)
+        .append(".0 (TID ")
+        .append(Math.max(1, tid - rnd.nextInt(8)))
+        .append(") in ")
+        .append(40 + rnd.nextInt(20_000))
+        .append(" ms on ")
+        .append(ctx.executor(e).ip())
+        .append(" (executor ")
+        .append(e)
+        .append(") (")
+        .append(finished)
+        .append('/')
+        .append(partitions)
+        .append(')');
     ev.thread.append(rnd.nextInt(4));
   }
 
@@ -268,47 +367,89 @@ final class SparkMessages {
     rdd += 2 + rnd.nextInt(6);
     action = ACTIONS[rnd.nextInt(ACTIONS.length)];
     actionLine = 40 + rnd.nextInt(300);
-    ev.start(Level.INFO, DAG, "dag-scheduler-event-loop", 48).append("Submitting ").append(partitions)
-        .append(" missing tasks from ResultStage ").append(stage).append(" (MapPartitionsRDD[").append(rdd)
-        .append("] at ").append(action).append(" at ").append(source).append(':').append(actionLine)
-        .append(") (first 15 tasks are for partitions Vector(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14))");
+    ev.start(Level.INFO, DAG, "dag-scheduler-event-loop", 48)
+        .append("Submitting ")
+        .append(partitions)
+        .append(" missing tasks from ResultStage ")
+        .append(stage)
+        .append(" (MapPartitionsRDD[")
+        .append(rdd)
+        .append("] at ")
+        .append(action)
+        .append(" at ")
+        .append(source)
+        .append(':')
+        .append(actionLine)
+        .append(
+            ") (first 15 tasks are for partitions Vector(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14))");
   }
 
   private void driverWarn(LogEvent ev) {
     switch (rnd.nextInt(4)) {
       case 0 -> {
         int e = 1 + rnd.nextInt(Math.max(1, ctx.executorCount()));
-        ev.start(Level.WARN, TASK_SET, "task-result-getter-1", 61).append("Lost task ")
-            .append(rnd.nextInt(partitions)).append(".0 in stage ").append(stage).append(".0 (TID ").append(tid)
-            .append(") (").append(ctx.executor(e).ip()).append(" executor ").append(e).append("): ");
+        ev.start(Level.WARN, TASK_SET, "task-result-getter-1", 61)
+            .append("Lost task ")
+            .append(rnd.nextInt(partitions))
+            .append(".0 in stage ")
+            .append(stage)
+            .append(".0 (TID ")
+            .append(tid)
+            .append(") (")
+            .append(ctx.executor(e).ip())
+            .append(" executor ")
+            .append(e)
+            .append("): ");
         StackTraces.attach(ev, rnd, 4, 12);
         ev.message.append(ev.thrownName).append(": ").append(ev.thrownMessage);
       }
-      case 1 -> ev.start(Level.WARN, TASK_SCHEDULER, "task-starvation-timer", 77)
-          .append("Initial job has not accepted any resources; check your cluster UI to ensure that workers are"
-              + " registered and have sufficient resources");
-      case 2 -> ev.start(Level.WARN, HEARTBEAT, "heartbeat-receiver-event-loop-thread", 44)
-          .append("Removing executor ").append(1 + rnd.nextInt(Math.max(1, ctx.executorCount())))
-          .append(" with no recent heartbeats: ").append(120_001 + rnd.nextInt(20_000))
-          .append(" ms exceeds timeout 120000 ms");
-      default -> ev.start(Level.WARN, TASK_SET, "dag-scheduler-event-loop", 48).append("Stage ").append(stage)
-          .append(" contains a task of very large size (").append(1_001 + rnd.nextInt(9_000))
-          .append(" KiB). The maximum recommended task size is 1000 KiB.");
+      case 1 ->
+          ev.start(Level.WARN, TASK_SCHEDULER, "task-starvation-timer", 77)
+              .append(
+                  "Initial job has not accepted any resources; check your cluster UI to ensure that workers are"
+                      + " registered and have sufficient resources");
+      case 2 ->
+          ev.start(Level.WARN, HEARTBEAT, "heartbeat-receiver-event-loop-thread", 44)
+              .append("Removing executor ")
+              .append(1 + rnd.nextInt(Math.max(1, ctx.executorCount())))
+              .append(" with no recent heartbeats: ")
+              .append(120_001 + rnd.nextInt(20_000))
+              .append(" ms exceeds timeout 120000 ms");
+      default ->
+          ev.start(Level.WARN, TASK_SET, "dag-scheduler-event-loop", 48)
+              .append("Stage ")
+              .append(stage)
+              .append(" contains a task of very large size (")
+              .append(1_001 + rnd.nextInt(9_000))
+              .append(" KiB). The maximum recommended task size is 1000 KiB.");
     }
   }
 
   private void driverError(LogEvent ev) {
     switch (rnd.nextInt(3)) {
-      case 0 -> ev.start(Level.ERROR, TASK_SET, "task-result-getter-2", 62).append("Task ")
-          .append(rnd.nextInt(partitions)).append(" in stage ").append(stage).append(".0 failed 4 times; aborting job");
+      case 0 ->
+          ev.start(Level.ERROR, TASK_SET, "task-result-getter-2", 62)
+              .append("Task ")
+              .append(rnd.nextInt(partitions))
+              .append(" in stage ")
+              .append(stage)
+              .append(".0 failed 4 times; aborting job");
       case 1 -> {
         int e = 1 + rnd.nextInt(Math.max(1, ctx.executorCount()));
-        ev.start(Level.ERROR, TASK_SCHEDULER, "dispatcher-CoarseGrainedScheduler", 37).append("Lost executor ")
-            .append(e).append(" on ").append(ctx.executor(e).ip()).append(": The executor with id ").append(e)
+        ev.start(Level.ERROR, TASK_SCHEDULER, "dispatcher-CoarseGrainedScheduler", 37)
+            .append("Lost executor ")
+            .append(e)
+            .append(" on ")
+            .append(ctx.executor(e).ip())
+            .append(": The executor with id ")
+            .append(e)
             .append(" exited with exit code 137(SIGKILL, possible container OOM).");
       }
       default -> {
-        ev.start(Level.ERROR, WRITER, "main", 1).append("Aborting job ").append(TreeLayout.uuid(rnd)).append('.');
+        ev.start(Level.ERROR, WRITER, "main", 1)
+            .append("Aborting job ")
+            .append(TreeLayout.uuid(rnd))
+            .append('.');
         StackTraces.attach(ev, rnd, 6, 12);
       }
     }
@@ -317,21 +458,38 @@ final class SparkMessages {
   private void executorStartup(LogEvent ev, int step) {
     int id = ctx.pod.executorId();
     switch (step) {
-      case 0 -> ev.start(Level.INFO, EXECUTOR_BACKEND, "main", 1).append("Started daemon with process name: ")
-          .append(14 + rnd.nextInt(20)).append('@').append(ctx.pod.podName());
-      case 1 -> ev.start(Level.INFO, "org.apache.spark.util.SignalUtils", "main", 1)
-          .append("Registering signal handler for TERM");
-      case 2 -> ev.start(Level.INFO, CLIENT_FACTORY, "netty-rpc-connection-0", 24)
-          .append("Successfully created connection to ").append(ctx.driverService()).append('/')
-          .append(ctx.driver().ip()).append(":7078 after ").append(40 + rnd.nextInt(200))
-          .append(" ms (0 ms spent in bootstraps)");
-      case 3 -> ev.start(Level.INFO, EXECUTOR_BACKEND, "main", 1)
-          .append("Connecting to driver: spark://CoarseGrainedScheduler@").append(ctx.driverService())
-          .append(":7078");
-      case 4 -> ev.start(Level.INFO, EXECUTOR_BACKEND, "dispatcher-Executor", 30)
-          .append("Successfully registered with driver");
-      default -> ev.start(Level.INFO, EXECUTOR, "dispatcher-Executor", 30).append("Starting executor ID ")
-          .append(id).append(" on host ").append(ctx.pod.ip());
+      case 0 ->
+          ev.start(Level.INFO, EXECUTOR_BACKEND, "main", 1)
+              .append("Started daemon with process name: ")
+              .append(14 + rnd.nextInt(20))
+              .append('@')
+              .append(ctx.pod.podName());
+      case 1 ->
+          ev.start(Level.INFO, "org.apache.spark.util.SignalUtils", "main", 1)
+              .append("Registering signal handler for TERM");
+      case 2 ->
+          ev.start(Level.INFO, CLIENT_FACTORY, "netty-rpc-connection-0", 24)
+              .append("Successfully created connection to ")
+              .append(ctx.driverService())
+              .append('/')
+              .append(ctx.driver().ip())
+              .append(":7078 after ")
+              .append(40 + rnd.nextInt(200))
+              .append(" ms (0 ms spent in bootstraps)");
+      case 3 ->
+          ev.start(Level.INFO, EXECUTOR_BACKEND, "main", 1)
+              .append("Connecting to driver: spark://CoarseGrainedScheduler@")
+              .append(ctx.driverService())
+              .append(":7078");
+      case 4 ->
+          ev.start(Level.INFO, EXECUTOR_BACKEND, "dispatcher-Executor", 30)
+              .append("Successfully registered with driver");
+      default ->
+          ev.start(Level.INFO, EXECUTOR, "dispatcher-Executor", 30)
+              .append("Starting executor ID ")
+              .append(id)
+              .append(" on host ")
+              .append(ctx.pod.ip());
     }
   }
 
@@ -342,53 +500,103 @@ final class SparkMessages {
         stage += 1 + rnd.nextInt(2);
       }
       int p = rnd.nextInt(400);
-      taskThread(ev, Level.INFO, EXECUTOR, p, ++tid).append("Running task ").append(p).append(".0 in stage ")
-          .append(stage).append(".0 (TID ").append(tid).append(')');
+      taskThread(ev, Level.INFO, EXECUTOR, p, ++tid)
+          .append("Running task ")
+          .append(p)
+          .append(".0 in stage ")
+          .append(stage)
+          .append(".0 (TID ")
+          .append(tid)
+          .append(')');
     } else if (r < 56) {
       int p = rnd.nextInt(400);
-      taskThread(ev, Level.INFO, EXECUTOR, p, tid).append("Finished task ").append(p).append(".0 in stage ")
-          .append(stage).append(".0 (TID ").append(tid).append("). ").append(1_500 + rnd.nextInt(6_000))
+      taskThread(ev, Level.INFO, EXECUTOR, p, tid)
+          .append("Finished task ")
+          .append(p)
+          .append(".0 in stage ")
+          .append(stage)
+          .append(".0 (TID ")
+          .append(tid)
+          .append("). ")
+          .append(1_500 + rnd.nextInt(6_000))
           .append(" bytes result sent to driver");
     } else if (r < 66) {
       int n = 10 + rnd.nextInt(400);
       int local = rnd.nextInt(n / 4 + 1);
-      taskThread(ev, Level.INFO, SHUFFLE_FETCH, rnd.nextInt(400), tid).append("Getting ").append(n).append(" (");
-      appendTenths(ev.message, 10 + rnd.nextInt(5_000)).append(" MiB) non-empty blocks including ").append(local)
+      taskThread(ev, Level.INFO, SHUFFLE_FETCH, rnd.nextInt(400), tid)
+          .append("Getting ")
+          .append(n)
           .append(" (");
-      appendTenths(ev.message, rnd.nextInt(1_000)).append(" MiB) local and 0 (0.0 B) host-local and 0 (0.0 B)"
-          + " push-merged-local and ").append(n - local).append(" (");
+      appendTenths(ev.message, 10 + rnd.nextInt(5_000))
+          .append(" MiB) non-empty blocks including ")
+          .append(local)
+          .append(" (");
+      appendTenths(ev.message, rnd.nextInt(1_000))
+          .append(" MiB) local and 0 (0.0 B) host-local and 0 (0.0 B)" + " push-merged-local and ")
+          .append(n - local)
+          .append(" (");
       appendTenths(ev.message, 10 + rnd.nextInt(4_000)).append(" MiB) remote blocks");
     } else if (r < 72) {
-      taskThread(ev, Level.INFO, SHUFFLE_FETCH, rnd.nextInt(400), tid).append("Started ")
-          .append(1 + rnd.nextInt(ctx.executorCount() + 1)).append(" remote fetches in ").append(rnd.nextInt(90))
+      taskThread(ev, Level.INFO, SHUFFLE_FETCH, rnd.nextInt(400), tid)
+          .append("Started ")
+          .append(1 + rnd.nextInt(ctx.executorCount() + 1))
+          .append(" remote fetches in ")
+          .append(rnd.nextInt(90))
           .append(" ms");
     } else if (r < 78) {
       int p = rnd.nextInt(400);
-      taskThread(ev, Level.INFO, FILE_SCAN, p, tid).append("Reading File path: s3a://acme-data-lake/raw/")
-          .append(TABLES[rnd.nextInt(TABLES.length)]).append("/dt=2025-01-1").append(3 + rnd.nextInt(3))
-          .append("/part-").append(String.valueOf(100_000 + p), 1, 6).append('-').append(TreeLayout.uuid(rnd))
-          .append("-c000.snappy.parquet, range: 0-").append(1 + rnd.nextInt(134_217_728))
+      taskThread(ev, Level.INFO, FILE_SCAN, p, tid)
+          .append("Reading File path: s3a://acme-data-lake/raw/")
+          .append(TABLES[rnd.nextInt(TABLES.length)])
+          .append("/dt=2025-01-1")
+          .append(3 + rnd.nextInt(3))
+          .append("/part-")
+          .append(String.valueOf(100_000 + p), 1, 6)
+          .append('-')
+          .append(TreeLayout.uuid(rnd))
+          .append("-c000.snappy.parquet, range: 0-")
+          .append(1 + rnd.nextInt(134_217_728))
           .append(", partition values: [empty row]");
     } else if (r < 82) {
-      ev.start(Level.INFO, MEMORY_STORE, "Executor task launch worker-0", 63).append("Block rdd_").append(rdd)
-          .append('_').append(rnd.nextInt(400)).append(" stored as values in memory (estimated size ");
+      ev.start(Level.INFO, MEMORY_STORE, "Executor task launch worker-0", 63)
+          .append("Block rdd_")
+          .append(rdd)
+          .append('_')
+          .append(rnd.nextInt(400))
+          .append(" stored as values in memory (estimated size ");
       appendTenths(ev.message, 10 + rnd.nextInt(3_000)).append(" MiB, free ");
       appendTenths(ev.message, 10 + rnd.nextInt(30)).append(" GiB)");
     } else if (r < 86) {
-      ev.start(Level.INFO, BROADCAST, "Executor task launch worker-0", 63).append("Reading broadcast variable ")
-          .append(broadcast++).append(" took ").append(1 + rnd.nextInt(300)).append(" ms");
+      ev.start(Level.INFO, BROADCAST, "Executor task launch worker-0", 63)
+          .append("Reading broadcast variable ")
+          .append(broadcast++)
+          .append(" took ")
+          .append(1 + rnd.nextInt(300))
+          .append(" ms");
     } else if (r < 89) {
       int p = rnd.nextInt(400);
-      taskThread(ev, Level.INFO, COMMITTER, p, tid).append("attempt_202501151023")
-          .append(1_000_000 + rnd.nextInt(9_000_000)).append("_000").append(stage % 10).append("_m_")
-          .append(String.valueOf(1_000_000 + p), 1, 7).append('_').append(tid).append(": Committed. Elapsed time: ")
-          .append(rnd.nextInt(900)).append(" ms.");
+      taskThread(ev, Level.INFO, COMMITTER, p, tid)
+          .append("attempt_202501151023")
+          .append(1_000_000 + rnd.nextInt(9_000_000))
+          .append("_000")
+          .append(stage % 10)
+          .append("_m_")
+          .append(String.valueOf(1_000_000 + p), 1, 7)
+          .append('_')
+          .append(tid)
+          .append(": Committed. Elapsed time: ")
+          .append(rnd.nextInt(900))
+          .append(" ms.");
     } else if (r < 95) {
       gcPause(ev);
     } else if (r < 98) {
-      ev.start(Level.INFO, SORTER, "Executor task launch worker-0", 63).append("Thread ").append(60 + rnd.nextInt(30))
+      ev.start(Level.INFO, SORTER, "Executor task launch worker-0", 63)
+          .append("Thread ")
+          .append(60 + rnd.nextInt(30))
           .append(" spilling in-memory map of ");
-      appendTenths(ev.message, 1_000 + rnd.nextInt(5_000)).append(" MiB to disk (").append(1 + rnd.nextInt(5))
+      appendTenths(ev.message, 1_000 + rnd.nextInt(5_000))
+          .append(" MiB to disk (")
+          .append(1 + rnd.nextInt(5))
           .append(" time so far)");
     } else if (r < 99) {
       quoted(ev);
@@ -397,38 +605,65 @@ final class SparkMessages {
     }
   }
 
-  private StringBuilder taskThread(LogEvent ev, Level level, String logger, int partition, int taskId) {
-    StringBuilder msg = ev.start(level, logger, "Executor task launch worker for task ", 60 + taskId % 40);
-    ev.thread.append(partition).append(".0 in stage ").append(stage).append(".0 (TID ").append(taskId).append(')');
+  private StringBuilder taskThread(
+      LogEvent ev, Level level, String logger, int partition, int taskId) {
+    StringBuilder msg =
+        ev.start(level, logger, "Executor task launch worker for task ", 60 + taskId % 40);
+    ev.thread
+        .append(partition)
+        .append(".0 in stage ")
+        .append(stage)
+        .append(".0 (TID ")
+        .append(taskId)
+        .append(')');
     return msg;
   }
 
   private void executorDebug(LogEvent ev) {
     switch (rnd.nextInt(3)) {
-      case 0 -> ev.start(Level.DEBUG, MAP_OUTPUT_WORKER, "Executor task launch worker-0", 63)
-          .append("Fetching outputs for shuffle ").append(Math.max(0, stage - 1));
-      case 1 -> ev.start(Level.DEBUG, BLOCK_MANAGER, "Executor task launch worker-0", 63)
-          .append("Getting local block broadcast_").append(broadcast);
-      default -> ev.start(Level.DEBUG, BLOCK_MANAGER, "Executor task launch worker-0", 63).append("Level for block broadcast_")
-          .append(broadcast).append(" is StorageLevel(disk, memory, deserialized, 1 replicas)");
+      case 0 ->
+          ev.start(Level.DEBUG, MAP_OUTPUT_WORKER, "Executor task launch worker-0", 63)
+              .append("Fetching outputs for shuffle ")
+              .append(Math.max(0, stage - 1));
+      case 1 ->
+          ev.start(Level.DEBUG, BLOCK_MANAGER, "Executor task launch worker-0", 63)
+              .append("Getting local block broadcast_")
+              .append(broadcast);
+      default ->
+          ev.start(Level.DEBUG, BLOCK_MANAGER, "Executor task launch worker-0", 63)
+              .append("Level for block broadcast_")
+              .append(broadcast)
+              .append(" is StorageLevel(disk, memory, deserialized, 1 replicas)");
     }
   }
 
   private void executorWarn(LogEvent ev) {
     switch (rnd.nextInt(3)) {
       case 0 -> {
-        ev.start(Level.WARN, TRANSPORT, "shuffle-client-4-1", 80).append("Exception in connection from /");
+        ev.start(Level.WARN, TRANSPORT, "shuffle-client-4-1", 80)
+            .append("Exception in connection from /");
         appendExecutorAddress(ev.message, 1 + rnd.nextInt(Math.max(1, ctx.executorCount())));
         StackTraces.attach(ev, rnd, 3, 8);
       }
-      case 1 -> ev.start(Level.WARN, RETRY, "shuffle-client-4-1", 80).append("Retrying fetch (")
-          .append(1 + rnd.nextInt(3)).append("/3) for ").append(1 + rnd.nextInt(20))
-          .append(" outstanding blocks after 5000 ms");
+      case 1 ->
+          ev.start(Level.WARN, RETRY, "shuffle-client-4-1", 80)
+              .append("Retrying fetch (")
+              .append(1 + rnd.nextInt(3))
+              .append("/3) for ")
+              .append(1 + rnd.nextInt(20))
+              .append(" outstanding blocks after 5000 ms");
       default -> {
         int p = rnd.nextInt(400);
-        taskThread(ev, Level.WARN, TASK_MEMORY, p, tid).append("Managed memory leak detected; size = ")
-            .append(1_000_000 + rnd.nextInt(60_000_000)).append(" bytes, task ").append(p).append(".0 in stage ")
-            .append(stage).append(".0 (TID ").append(tid).append(')');
+        taskThread(ev, Level.WARN, TASK_MEMORY, p, tid)
+            .append("Managed memory leak detected; size = ")
+            .append(1_000_000 + rnd.nextInt(60_000_000))
+            .append(" bytes, task ")
+            .append(p)
+            .append(".0 in stage ")
+            .append(stage)
+            .append(".0 (TID ")
+            .append(tid)
+            .append(')');
       }
     }
   }
@@ -439,35 +674,52 @@ final class SparkMessages {
       return;
     }
     int p = rnd.nextInt(400);
-    taskThread(ev, Level.ERROR, EXECUTOR, p, tid).append("Exception in task ").append(p).append(".0 in stage ")
-        .append(stage).append(".0 (TID ").append(tid).append(')');
+    taskThread(ev, Level.ERROR, EXECUTOR, p, tid)
+        .append("Exception in task ")
+        .append(p)
+        .append(".0 in stage ")
+        .append(stage)
+        .append(".0 (TID ")
+        .append(tid)
+        .append(')');
     StackTraces.attach(ev, rnd, 6, 12);
   }
 
   private void gcPause(LogEvent ev) {
     int before = 600 + rnd.nextInt(3_000);
-    ev.start(Level.INFO, GC, "GC Thread#0", 12).append("GC(").append(++gc)
-        .append(") Pause Young (Normal) (G1 Evacuation Pause) ").append(before).append("M->")
-        .append(before / (2 + rnd.nextInt(4))).append("M(4096M) ");
+    ev.start(Level.INFO, GC, "GC Thread#0", 12)
+        .append("GC(")
+        .append(++gc)
+        .append(") Pause Young (Normal) (G1 Evacuation Pause) ")
+        .append(before)
+        .append("M->")
+        .append(before / (2 + rnd.nextInt(4)))
+        .append("M(4096M) ");
     appendMillis(ev.message, 2_000 + rnd.nextInt(120_000)).append("ms");
   }
 
   /** SQL text with double quotes and a backslash, which JSON must escape. */
   private void quoted(LogEvent ev) {
-    ev.start(Level.INFO, SQL, "main", 1).append("Parsing command: SELECT \"customer_id\", sum(\"amount\") FROM \"sales\".\"")
-        .append(TABLES[rnd.nextInt(TABLES.length)]).append("\" WHERE note LIKE '%\\_refund%' AND region = \"EU\"")
+    ev.start(Level.INFO, SQL, "main", 1)
+        .append("Parsing command: SELECT \"customer_id\", sum(\"amount\") FROM \"sales\".\"")
+        .append(TABLES[rnd.nextInt(TABLES.length)])
+        .append("\" WHERE note LIKE '%\\_refund%' AND region = \"EU\"")
         .append(" GROUP BY 1");
   }
 
   private void unicode(LogEvent ev) {
-    ev.start(Level.INFO, "com.acme.jobs." + mainClass(ctx.app.appName()), "main", 1).append("Loaded ")
-        .append(1 + rnd.nextInt(5_000)).append(" customer profiles for segment '")
-        .append(UNICODE_TEXTS[rnd.nextInt(UNICODE_TEXTS.length)]).append('\'');
+    ev.start(Level.INFO, "com.acme.jobs." + mainClass(ctx.app.appName()), "main", 1)
+        .append("Loaded ")
+        .append(1 + rnd.nextInt(5_000))
+        .append(" customer profiles for segment '")
+        .append(UNICODE_TEXTS[rnd.nextInt(UNICODE_TEXTS.length)])
+        .append('\'');
   }
 
   /** {@code ip:port} of the driver (0) or an executor's block manager. */
   private void appendExecutorAddress(StringBuilder sb, int executorId) {
-    sb.append(executorId == 0 ? ctx.driver().ip() : ctx.executor(executorId).ip()).append(':')
+    sb.append(executorId == 0 ? ctx.driver().ip() : ctx.executor(executorId).ip())
+        .append(':')
         .append(30_000 + rnd.nextInt(20_000));
   }
 

@@ -8,11 +8,23 @@ final class StackTraces {
     {"java.io.IOException", "Connection reset by peer"},
     {"org.apache.spark.shuffle.FetchFailedException", "Failed to connect to /10.0.3.17:7337"},
     {"java.lang.IllegalStateException", "Cannot call methods on a stopped SparkContext."},
-    {"org.apache.spark.SparkException", "Job aborted due to stage failure: Task 3 in stage 5.0 failed 4 times"},
-    {"java.io.FileNotFoundException", "No such file or directory: s3a://acme-data-lake/raw/events/_temporary/0"},
+    {
+      "org.apache.spark.SparkException",
+      "Job aborted due to stage failure: Task 3 in stage 5.0 failed 4 times"
+    },
+    {
+      "java.io.FileNotFoundException",
+      "No such file or directory: s3a://acme-data-lake/raw/events/_temporary/0"
+    },
     {"java.util.concurrent.TimeoutException", "Futures timed out after [120 seconds]"},
-    {"org.apache.spark.memory.SparkOutOfMemoryError", "Unable to acquire 65536 bytes of memory, got 0"},
-    {"org.apache.hadoop.fs.s3a.AWSClientIOException", "getFileStatus on s3a://acme-data-lake/curated: Unable to execute HTTP request: Read timed out"},
+    {
+      "org.apache.spark.memory.SparkOutOfMemoryError",
+      "Unable to acquire 65536 bytes of memory, got 0"
+    },
+    {
+      "org.apache.hadoop.fs.s3a.AWSClientIOException",
+      "getFileStatus on s3a://acme-data-lake/curated: Unable to execute HTTP request: Read timed out"
+    },
   };
 
   private static final String[] CAUSES = {
@@ -63,7 +75,9 @@ final class StackTraces {
 
   private StackTraces() {}
 
-  /** Attaches a random exception with {@code minFrames..maxFrames} consecutive frames to the event. */
+  /**
+   * Attaches a random exception with {@code minFrames..maxFrames} consecutive frames to the event.
+   */
   static void attach(LogEvent ev, SplittableRandom rnd, int minFrames, int maxFrames) {
     String[] e = EXCEPTIONS[rnd.nextInt(EXCEPTIONS.length)];
     ev.thrownName = e[0];
@@ -71,16 +85,23 @@ final class StackTraces {
     appendFrames(ev.stackTrace, rnd, minFrames + rnd.nextInt(maxFrames - minFrames + 1));
   }
 
-  /** Attaches a job-abort exception whose trace, with nested causes, is at least {@code minChars} long. */
+  /**
+   * Attaches a job-abort exception whose trace, with nested causes, is at least {@code minChars}
+   * long.
+   */
   static void attachLong(LogEvent ev, SplittableRandom rnd, int minChars) {
     ev.thrownName = "org.apache.spark.SparkException";
-    ev.thrownMessage.append("Job aborted due to stage failure: Task 12 in stage 41.0 failed 4 times, most recent"
-        + " failure: Lost task 12.3 in stage 41.0 (TID 9876) (10.0.3.17 executor 2)");
+    ev.thrownMessage.append(
+        "Job aborted due to stage failure: Task 12 in stage 41.0 failed 4 times, most recent"
+            + " failure: Lost task 12.3 in stage 41.0 (TID 9876) (10.0.3.17 executor 2)");
     StringBuilder st = ev.stackTrace;
     while (st.length() < minChars) {
       appendFrames(st, rnd, 20);
-      st.append("\t... ").append(20 + rnd.nextInt(40)).append(" more\nCaused by: ")
-          .append(CAUSES[rnd.nextInt(CAUSES.length)]).append('\n');
+      st.append("\t... ")
+          .append(20 + rnd.nextInt(40))
+          .append(" more\nCaused by: ")
+          .append(CAUSES[rnd.nextInt(CAUSES.length)])
+          .append('\n');
     }
     appendFrames(st, rnd, 12);
   }

@@ -6,16 +6,21 @@ import java.util.TreeMap;
 /** The manifest's counts for one file; summed per application and for the whole tree. */
 final class Tally {
   long files;
+
   /** On-disk bytes: the compressed size for {@code .gz} files. */
   long bytes;
+
   /** Physical lines, blank ones included. */
   long lines;
+
   long blankLines;
   long validLines;
   private final long[] rejects = new long[RejectReason.values().length];
   private final long[] levels = new long[Level.values().length];
+
   /** Valid lines per UTC day (epoch day), i.e. per value of a {@code day(timestamp)} partition. */
   private final TreeMap<Long, Long> days = new TreeMap<>();
+
   private long minMicros = Long.MAX_VALUE;
   private long maxMicros = Long.MIN_VALUE;
 

@@ -17,8 +17,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Writes a {@link TreePlan} under a root folder and returns its manifest. Pods are written in parallel; each uses only
- * its own random stream and results are collected in plan order, so the thread count never changes the output.
+ * Writes a {@link TreePlan} under a root folder and returns its manifest. Pods are written in
+ * parallel; each uses only its own random stream and results are collected in plan order, so the
+ * thread count never changes the output.
  */
 final class TreeGenerator {
   private TreeGenerator() {}
@@ -54,15 +55,19 @@ final class TreeGenerator {
       Files.createDirectories(file.getParent());
       Files.writeString(file, extra.content(), StandardCharsets.UTF_8);
     }
-    return new Manifest(plan.origin(), List.copyOf(apps), totals, plan.ignoredFolders(), plan.emptyAppFolders());
+    return new Manifest(
+        plan.origin(), List.copyOf(apps), totals, plan.ignoredFolders(), plan.emptyAppFolders());
   }
 
   private static <T> List<T> runAll(List<Callable<T>> jobs, int threads) throws IOException {
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "logberg-testdata-writer");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "logberg-testdata-writer");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       List<Future<T>> futures = new ArrayList<>();
       for (Callable<T> job : jobs) {

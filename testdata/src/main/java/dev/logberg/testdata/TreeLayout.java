@@ -4,12 +4,13 @@ import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 
 /**
- * Names in the tree, as Fluent Bit's S3 output and the Spark operator make them:
- * {@code spark-<32 hex>/<pod>/<pod>_<HHMMSS>_<6 alnum>.json[.gz]}, pods {@code <app>-<6 hex>-driver|-exec-<n>}.
+ * Names in the tree, as Fluent Bit's S3 output and the Spark operator make them: {@code spark-<32
+ * hex>/<pod>/<pod>_<HHMMSS>_<6 alnum>.json[.gz]}, pods {@code <app>-<6 hex>-driver|-exec-<n>}.
  */
 final class TreeLayout {
   /** A non-application folder the pipeline must skip (the small tree has one). */
   static final String IGNORED_FOLDER = "fluent-bit-buffer";
+
   /** Keeps an empty application folder in git; hidden files are invisible to the pipeline. */
   static final String GITKEEP = ".gitkeep";
 
@@ -47,13 +48,23 @@ final class TreeLayout {
   static String fileName(String podName, long startNanos, boolean gzip, SplittableRandom rnd) {
     StringBuilder sb = new StringBuilder(podName).append('_');
     Instants.appendCompactTime(sb, startNanos);
-    return sb.append('_').append(random(rnd, ALNUM, 6)).append(gzip ? ".json.gz" : ".json").toString();
+    return sb.append('_')
+        .append(random(rnd, ALNUM, 6))
+        .append(gzip ? ".json.gz" : ".json")
+        .toString();
   }
 
   static String uuid(SplittableRandom rnd) {
     String h = random(rnd, HEX, 32);
-    return h.substring(0, 8) + "-" + h.substring(8, 12) + "-" + h.substring(12, 16) + "-" + h.substring(16, 20)
-        + "-" + h.substring(20);
+    return h.substring(0, 8)
+        + "-"
+        + h.substring(8, 12)
+        + "-"
+        + h.substring(12, 16)
+        + "-"
+        + h.substring(16, 20)
+        + "-"
+        + h.substring(20);
   }
 
   static String ip(SplittableRandom rnd) {

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Everything a profile decides before a byte is written: applications, pods, files and their edge cases. Writing a
- * plan needs no further decisions except the ones each pod's own random stream makes, so pods can be written in
- * parallel and the output still depends on the seed alone.
+ * Everything a profile decides before a byte is written: applications, pods, files and their edge
+ * cases. Writing a plan needs no further decisions except the ones each pod's own random stream
+ * makes, so pods can be written in parallel and the output still depends on the seed alone.
  */
 record TreePlan(
     Origin origin,
@@ -15,7 +15,10 @@ record TreePlan(
     List<String> ignoredFolders,
     List<String> emptyAppFolders) {
 
-  /** How the tree was made, recorded in the manifest: a seed and either a profile name or a byte size. */
+  /**
+   * How the tree was made, recorded in the manifest: a seed and either a profile name or a byte
+   * size.
+   */
   record Origin(long seed, String profile, long sizeBytes) {}
 
   /** One {@code spark-<32 hex>} folder; {@code appId} is also the folder name. */
@@ -28,8 +31,9 @@ record TreePlan(
       List<PodPlan> pods) {}
 
   /**
-   * One pod's folder. Its files are consecutive in time (log rotation). Lines are {@code 10 ms + exponential(mean)}
-   * apart, so timestamps ascend within a file and from one rotated file to the next.
+   * One pod's folder. Its files are consecutive in time (log rotation). Lines are {@code 10 ms +
+   * exponential(mean)} apart, so timestamps ascend within a file and from one rotated file to the
+   * next.
    *
    * @param executorId 0 for the driver
    * @param rnd the pod's own random stream, split from the profile's in plan order
@@ -53,8 +57,10 @@ record TreePlan(
    * One log file.
    *
    * @param shapes one shape for the whole file, or several to pick from per line
-   * @param lineCount exact number of lines, or 0 to write until {@code byteBudget} uncompressed bytes
-   * @param specials per line index, the scripted line (null entries are ordinary lines); empty with a byte budget
+   * @param lineCount exact number of lines, or 0 to write until {@code byteBudget} uncompressed
+   *     bytes
+   * @param specials per line index, the scripted line (null entries are ordinary lines); empty with
+   *     a byte budget
    */
   record FilePlan(
       List<Shape> shapes,
@@ -67,6 +73,9 @@ record TreePlan(
   /** A scripted line: its kind and what its message holds. */
   record Special(LineKind kind, MessageKind message) {}
 
-  /** A file outside the applications (ignored folders, {@code .gitkeep}), path relative to the output root. */
+  /**
+   * A file outside the applications (ignored folders, {@code .gitkeep}), path relative to the
+   * output root.
+   */
   record ExtraFile(String path, String content) {}
 }

@@ -8,8 +8,9 @@ import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Writes lines as UTF-8 to a plain or gzip file and counts the uncompressed bytes, which the {@code --size} budget is
- * measured in. Encodes by hand into one reused buffer: no String or byte[] per line.
+ * Writes lines as UTF-8 to a plain or gzip file and counts the uncompressed bytes, which the {@code
+ * --size} budget is measured in. Encodes by hand into one reused buffer: no String or byte[] per
+ * line.
  */
 final class Utf8LineWriter implements Closeable {
   private final OutputStream out;
@@ -20,11 +21,13 @@ final class Utf8LineWriter implements Closeable {
   private boolean first = true;
 
   /**
-   * @param finalNewline false leaves the last line unterminated, like a writer that stopped mid-file
+   * @param finalNewline false leaves the last line unterminated, like a writer that stopped
+   *     mid-file
    */
   Utf8LineWriter(Path file, boolean gzip, boolean finalNewline) throws IOException {
     OutputStream file0 = Files.newOutputStream(file);
-    // GZIPOutputStream writes mtime 0 and no file name, so the compressed bytes depend only on the content.
+    // GZIPOutputStream writes mtime 0 and no file name, so the compressed bytes depend only on the
+    // content.
     this.out = gzip ? new GZIPOutputStream(file0, 1 << 16) : file0;
     this.finalNewline = finalNewline;
   }
@@ -35,7 +38,8 @@ final class Utf8LineWriter implements Closeable {
   }
 
   void writeLine(CharSequence line) throws IOException {
-    // The newline goes before every line but the first, so close() decides whether the file ends with one.
+    // The newline goes before every line but the first, so close() decides whether the file ends
+    // with one.
     if (!first) {
       put('\n');
     }

@@ -23,28 +23,32 @@ class CliTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(String... args) {
-    return GenerateLogs.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    return GenerateLogs.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-    "''                                          | --out",
-    "--profile testdata                          | --out",
-    "--out DIR                                   | --profile",
-    "--out DIR --size 12XB                       | --size",
-    "--out DIR --size 0                          | --size",
-    "--out DIR --profile nope                    | --profile",
-    "--out DIR --profile testdata --size 1MB     | --profile",
-    "--out DIR --profile testdata --seed abc     | --seed",
-    "--out DIR --profile testdata --frobnicate 1 | --frobnicate",
-    "--out DIR --profile testdata --manifest     | --manifest",
-    "--out DIR --out DIR --profile testdata      | --out",
-    "--out DIR stray --profile testdata          | stray",
-    "--out DIR --size 1MB --first-day 2025-13-01 | --first-day",
-    "--out DIR --size 1MB --first-day tomorrow   | --first-day",
-    "--out DIR --profile testdata --first-day 2025-06-01 | --first-day",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "''                                          | --out",
+        "--profile testdata                          | --out",
+        "--out DIR                                   | --profile",
+        "--out DIR --size 12XB                       | --size",
+        "--out DIR --size 0                          | --size",
+        "--out DIR --profile nope                    | --profile",
+        "--out DIR --profile testdata --size 1MB     | --profile",
+        "--out DIR --profile testdata --seed abc     | --seed",
+        "--out DIR --profile testdata --frobnicate 1 | --frobnicate",
+        "--out DIR --profile testdata --manifest     | --manifest",
+        "--out DIR --out DIR --profile testdata      | --out",
+        "--out DIR stray --profile testdata          | stray",
+        "--out DIR --size 1MB --first-day 2025-13-01 | --first-day",
+        "--out DIR --size 1MB --first-day tomorrow   | --first-day",
+        "--out DIR --profile testdata --first-day 2025-06-01 | --first-day",
+      })
   void badArgumentsExitWithTwoAndNameTheOption(String args, String named) {
     String line = args.replace("DIR", tmp.resolve("out").toString()).trim();
     int code = run(line.isEmpty() ? new String[0] : line.split("\\s+"));

@@ -13,7 +13,10 @@ import java.util.SortedMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Same seed and options give byte-identical trees, gzip files included; another seed gives another tree. */
+/**
+ * Same seed and options give byte-identical trees, gzip files included; another seed gives another
+ * tree.
+ */
 class DeterminismTest {
   @TempDir Path tmp;
 
@@ -21,13 +24,16 @@ class DeterminismTest {
   void sameSeedGivesIdenticalBytesAndManifest() throws Exception {
     Path a = tmp.resolve("a");
     Path b = tmp.resolve("b");
-    Trees.generate("--out", a.toString(), "--seed", "7", "--size", "2MB", "--manifest", tmp + "/a.json");
-    Trees.generate("--out", b.toString(), "--seed", "7", "--size", "2MB", "--manifest", tmp + "/b.json");
+    Trees.generate(
+        "--out", a.toString(), "--seed", "7", "--size", "2MB", "--manifest", tmp + "/a.json");
+    Trees.generate(
+        "--out", b.toString(), "--seed", "7", "--size", "2MB", "--manifest", tmp + "/b.json");
 
     SortedMap<String, String> hashesA = Trees.hashes(a);
     assertThat(hashesA.keySet(), hasItem(endsWith(".json.gz")));
     assertThat(Trees.hashes(b), equalTo(hashesA));
-    assertThat(Files.readString(tmp.resolve("b.json")), equalTo(Files.readString(tmp.resolve("a.json"))));
+    assertThat(
+        Files.readString(tmp.resolve("b.json")), equalTo(Files.readString(tmp.resolve("a.json"))));
   }
 
   @Test

@@ -13,7 +13,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The hand-rolled timestamp rendering agrees with java.time, and epoch-second decimals survive a double. */
+/**
+ * The hand-rolled timestamp rendering agrees with java.time, and epoch-second decimals survive a
+ * double.
+ */
 class InstantsTest {
   private static final SplittableRandom RND = new SplittableRandom(5);
   private static final long FROM = Instants.nanos("1999-12-31T00:00:00Z");
@@ -33,8 +36,13 @@ class InstantsTest {
       Instant expected = Instant.ofEpochSecond(0, Instants.truncate(nanos, digits));
       assertThat(sb.toString(), parsed.toInstant(), is(expected));
       assertThat(sb.toString(), parsed.getOffset().getTotalSeconds(), is(offset * 60));
-      assertThat(sb.toString(), sb.toString().matches(
-          "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d" + (digits == 0 ? "" : "\\.\\d{" + digits + "}") + "(Z|[+-]\\d\\d:\\d\\d)"),
+      assertThat(
+          sb.toString(),
+          sb.toString()
+              .matches(
+                  "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d"
+                      + (digits == 0 ? "" : "\\.\\d{" + digits + "}")
+                      + "(Z|[+-]\\d\\d:\\d\\d)"),
           is(true));
     }
   }
@@ -42,7 +50,9 @@ class InstantsTest {
   @Test
   void manifestFormHasSixDigitsAndZ() {
     assertThat(Instants.isoMicros(1_736_936_625_000_001L), is("2025-01-15T10:23:45.000001Z"));
-    assertThat(Instants.day(Instants.nanos("2024-02-29T12:00:00Z") / 86_400_000_000_000L), is("2024-02-29"));
+    assertThat(
+        Instants.day(Instants.nanos("2024-02-29T12:00:00Z") / 86_400_000_000_000L),
+        is("2024-02-29"));
   }
 
   @Test

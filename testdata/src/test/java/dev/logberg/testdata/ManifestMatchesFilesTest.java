@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Recounts a tree from its files alone (gunzipping .gz, classifying every line by the pipeline's documented rules with
- * a separate JSON parser) and compares every number of its manifest, per application and in total.
+ * Recounts a tree from its files alone (gunzipping .gz, classifying every line by the pipeline's
+ * documented rules with a separate JSON parser) and compares every number of its manifest, per
+ * application and in total.
  */
 class ManifestMatchesFilesTest {
   private static final DateTimeFormatter MICROS =
@@ -40,11 +41,20 @@ class ManifestMatchesFilesTest {
   void sizeTreeManifestMatchesItsFiles() throws Exception {
     Path tree = tmp.resolve("tree");
     Path manifest = tmp.resolve("manifest.json");
-    Trees.generate("--out", tree.toString(), "--seed", "3", "--size", "3MB", "--manifest", manifest.toString());
+    Trees.generate(
+        "--out",
+        tree.toString(),
+        "--seed",
+        "3",
+        "--size",
+        "3MB",
+        "--manifest",
+        manifest.toString());
     assertManifestMatchesFiles(tree, Trees.manifest(manifest));
   }
 
-  private static void assertManifestMatchesFiles(Path root, Map<String, Object> manifest) throws IOException {
+  private static void assertManifestMatchesFiles(Path root, Map<String, Object> manifest)
+      throws IOException {
     List<Map<String, Object>> apps = new ArrayList<>();
     List<String> ignored = new ArrayList<>();
     List<String> empty = new ArrayList<>();
@@ -55,8 +65,10 @@ class ManifestMatchesFilesTest {
         ignored.add(name);
         continue;
       }
-      List<Path> files = Trees.files(dir).stream()
-          .filter(f -> !f.getFileName().toString().startsWith(".")).toList();
+      List<Path> files =
+          Trees.files(dir).stream()
+              .filter(f -> !f.getFileName().toString().startsWith("."))
+              .toList();
       if (files.isEmpty()) {
         empty.add(name);
         continue;
@@ -69,7 +81,8 @@ class ManifestMatchesFilesTest {
       Map<String, Object> expected = new LinkedHashMap<>();
       expected.put("appId", name);
       expected.put("folder", name);
-      expected.put("pods", sortedChildren(dir).stream().map(p -> p.getFileName().toString()).toList());
+      expected.put(
+          "pods", sortedChildren(dir).stream().map(p -> p.getFileName().toString()).toList());
       expected.putAll(app.toManifestFields());
       apps.add(expected);
     }
@@ -78,7 +91,8 @@ class ManifestMatchesFilesTest {
     assertThat(manifest.get("emptyAppFolders"), equalTo(empty));
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> manifestApps = (List<Map<String, Object>>) manifest.get("apps");
-    assertThat(manifestApps.stream().map(a -> a.get("appId")).toList(),
+    assertThat(
+        manifestApps.stream().map(a -> a.get("appId")).toList(),
         equalTo(apps.stream().map(a -> a.get("appId")).toList()));
     for (int i = 0; i < apps.size(); i++) {
       assertThat((String) apps.get(i).get("appId"), manifestApps.get(i), equalTo(apps.get(i)));
@@ -95,7 +109,10 @@ class ManifestMatchesFilesTest {
     }
   }
 
-  /** Counts made from the files, shaped like the manifest's fields (numbers as the JSON parser returns them). */
+  /**
+   * Counts made from the files, shaped like the manifest's fields (numbers as the JSON parser
+   * returns them).
+   */
   private static final class Recount {
     long files;
     long bytes;
@@ -122,7 +139,8 @@ class ManifestMatchesFilesTest {
               levels.merge(l.level(), BigDecimal.ONE, BigDecimal::add);
             }
             Instant t = Instant.EPOCH.plus(l.epochMicros(), ChronoUnit.MICROS);
-            days.merge(LocalDate.ofInstant(t, ZoneOffset.UTC).toString(), BigDecimal.ONE, BigDecimal::add);
+            days.merge(
+                LocalDate.ofInstant(t, ZoneOffset.UTC).toString(), BigDecimal.ONE, BigDecimal::add);
             min = Math.min(min, l.epochMicros());
             max = Math.max(max, l.epochMicros());
           }

@@ -7,17 +7,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict RFC 8259 parser, so the tests can read lines and manifests without a library. Objects become
- * {@link LinkedHashMap}s, arrays {@link List}s, numbers {@link BigDecimal}s, JSON null {@link #NULL} (to tell it from
- * an absent key).
+ * A strict RFC 8259 parser, so the tests can read lines and manifests without a library. Objects
+ * become {@link LinkedHashMap}s, arrays {@link List}s, numbers {@link BigDecimal}s, JSON null
+ * {@link #NULL} (to tell it from an absent key).
  */
 final class MiniJson {
-  static final Object NULL = new Object() {
-    @Override
-    public String toString() {
-      return "null";
-    }
-  };
+  static final Object NULL =
+      new Object() {
+        @Override
+        public String toString() {
+          return "null";
+        }
+      };
 
   private final String s;
   private int i;
@@ -190,8 +191,11 @@ final class MiniJson {
   }
 
   private void whitespace() {
-    while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t' || s.charAt(i) == '\n'
-        || s.charAt(i) == '\r')) {
+    while (i < s.length()
+        && (s.charAt(i) == ' '
+            || s.charAt(i) == '\t'
+            || s.charAt(i) == '\n'
+            || s.charAt(i) == '\r')) {
       i++;
     }
   }

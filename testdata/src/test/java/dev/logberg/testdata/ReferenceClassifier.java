@@ -10,16 +10,19 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The pipeline's line rules (DESIGN.md, "Input shapes", and the pipeline's LogLineParser), written from the rules and
- * not from the generator, so a test can re-derive every count of a manifest from the files alone. Timestamps: the
- * log4j event's instant or timeMillis, else the first of timestamp, time, date, @timestamp; ISO-8601 needs an offset;
- * epoch numbers below 1e11 are seconds, below 1e14 milliseconds.
+ * The pipeline's line rules (testdata/README.md, "Rules the counts follow", and the pipeline's
+ * LogLineParser), written from the rules and not from the generator, so a test can re-derive every
+ * count of a manifest from the files alone. Timestamps: the log4j event's instant or timeMillis,
+ * else the first of timestamp, time, date, @timestamp; ISO-8601 needs an offset; epoch numbers
+ * below 1e11 are seconds, below 1e14 milliseconds.
  */
 final class ReferenceClassifier {
   /** Kinds of line, as in the manifest: a reject reason, or one of these two. */
   static final String VALID = "VALID";
+
   static final String BLANK = "BLANK";
-  private static final List<String> FLAT_TIME_KEYS = List.of("timestamp", "time", "date", "@timestamp");
+  private static final List<String> FLAT_TIME_KEYS =
+      List.of("timestamp", "time", "date", "@timestamp");
 
   /** {@code kind} is VALID, BLANK or a reject reason; level and micros only for valid lines. */
   record Line(String kind, String level, long epochMicros) {}
@@ -46,11 +49,18 @@ final class ReferenceClassifier {
       time = new TimeMillis((BigDecimal) present(event, "timeMillis"));
     }
     if (time == null) {
-      time = FLAT_TIME_KEYS.stream().map(k -> present(record, k)).filter(Objects::nonNull).findFirst().orElse(null);
+      time =
+          FLAT_TIME_KEYS.stream()
+              .map(k -> present(record, k))
+              .filter(Objects::nonNull)
+              .findFirst()
+              .orElse(null);
     }
     // Without a message in the event or the record, plain "log" text is the message.
-    Object message = first(present(event, "message"), present(record, "message"), present(record, "log"));
-    Object level = first(present(event, "level"), present(record, "log_level"), present(record, "level"));
+    Object message =
+        first(present(event, "message"), present(record, "message"), present(record, "log"));
+    Object level =
+        first(present(event, "level"), present(record, "log_level"), present(record, "level"));
     if (time == null) {
       return reject("MISSING_TIMESTAMP");
     }
@@ -110,9 +120,12 @@ final class ReferenceClassifier {
     }
     if (time instanceof BigDecimal n) {
       // The magnitude says the unit: seconds, then milliseconds, microseconds, nanoseconds.
-      int shift = n.abs().compareTo(new BigDecimal("1e11")) < 0 ? 6
-          : n.abs().compareTo(new BigDecimal("1e14")) < 0 ? 3
-          : n.abs().compareTo(new BigDecimal("1e17")) < 0 ? 0 : -3;
+      int shift =
+          n.abs().compareTo(new BigDecimal("1e11")) < 0
+              ? 6
+              : n.abs().compareTo(new BigDecimal("1e14")) < 0
+                  ? 3
+                  : n.abs().compareTo(new BigDecimal("1e17")) < 0 ? 0 : -3;
       return n.movePointRight(shift).setScale(0, RoundingMode.FLOOR).longValueExact();
     }
     return null;

@@ -32,24 +32,35 @@ class TestdataTreeTest {
     List<Path> files = appFiles();
     for (Path f : files) {
       String pod = f.getParent().getFileName().toString();
-      assertThat(Trees.relative(ROOT, f), Trees.relative(ROOT, f).matches(
-          "spark-[0-9a-f]{32}/" + pod + "/" + pod + "_[0-2][0-9][0-5][0-9][0-5][0-9]_[0-9a-z]{6}\\.json(\\.gz)?"),
+      assertThat(
+          Trees.relative(ROOT, f),
+          Trees.relative(ROOT, f)
+              .matches(
+                  "spark-[0-9a-f]{32}/"
+                      + pod
+                      + "/"
+                      + pod
+                      + "_[0-2][0-9][0-5][0-9][0-5][0-9]_[0-9a-z]{6}\\.json(\\.gz)?"),
           is(true));
       assertThat(pod, pod.matches("[a-z-]+-[0-9a-f]{6}-(driver|exec-[1-9])"), is(true));
       assertThat(Trees.lines(f).size(), allOf(greaterThanOrEqualTo(150), lessThanOrEqualTo(400)));
     }
     Map<String, Object> totals = totals();
     assertThat(number(totals, "apps"), is(5L));
-    assertThat(number(totals, "lines"), allOf(greaterThanOrEqualTo(4_000L), lessThanOrEqualTo(6_000L)));
+    assertThat(
+        number(totals, "lines"), allOf(greaterThanOrEqualTo(4_000L), lessThanOrEqualTo(6_000L)));
     assertThat(number(totals, "bytes"), lessThan(3_000_000L));
     assertThat(files.stream().filter(f -> f.toString().endsWith(".json.gz")).count(), is(1L));
     // One driver log was rotated into two files.
-    Map<Path, Long> filesPerDriver = files.stream()
-        .filter(f -> f.getParent().getFileName().toString().endsWith("-driver"))
-        .collect(Collectors.groupingBy(Path::getParent, TreeMap::new, Collectors.counting()));
-    assertThat(filesPerDriver.values().stream().sorted().toList(), equalTo(List.of(1L, 1L, 1L, 1L, 2L)));
+    Map<Path, Long> filesPerDriver =
+        files.stream()
+            .filter(f -> f.getParent().getFileName().toString().endsWith("-driver"))
+            .collect(Collectors.groupingBy(Path::getParent, TreeMap::new, Collectors.counting()));
+    assertThat(
+        filesPerDriver.values().stream().sorted().toList(), equalTo(List.of(1L, 1L, 1L, 1L, 2L)));
     for (Map<String, Object> app : apps()) {
-      assertThat(((List<?>) app.get("pods")).size(), allOf(greaterThanOrEqualTo(3), lessThanOrEqualTo(4)));
+      assertThat(
+          ((List<?>) app.get("pods")).size(), allOf(greaterThanOrEqualTo(3), lessThanOrEqualTo(4)));
     }
   }
 
@@ -75,18 +86,30 @@ class TestdataTreeTest {
     Map<String, Object> totals = totals();
     @SuppressWarnings("unchecked")
     Map<String, BigDecimal> rejects = (Map<String, BigDecimal>) totals.get("rejects");
-    assertThat(rejects.keySet(), containsInAnyOrder(
-        "INVALID_JSON", "NOT_AN_OBJECT", "MISSING_TIMESTAMP", "INVALID_TIMESTAMP", "MISSING_MESSAGE"));
+    assertThat(
+        rejects.keySet(),
+        containsInAnyOrder(
+            "INVALID_JSON",
+            "NOT_AN_OBJECT",
+            "MISSING_TIMESTAMP",
+            "INVALID_TIMESTAMP",
+            "MISSING_MESSAGE"));
     long rejected = rejects.values().stream().mapToLong(BigDecimal::longValueExact).sum();
     assertThat(rejected, allOf(greaterThanOrEqualTo(15L), lessThanOrEqualTo(25L)));
-    assertThat(apps().stream().filter(a -> !((Map<?, ?>) a.get("rejects")).isEmpty()).count(),
+    assertThat(
+        apps().stream().filter(a -> !((Map<?, ?>) a.get("rejects")).isEmpty()).count(),
         greaterThanOrEqualTo(3L));
 
     List<String> all = allLines();
     assertThat(all, hasItem("[1,2,3]"));
     assertThat(all.stream().anyMatch(l -> l.startsWith("Exception in thread \"main\" ")), is(true));
     assertThat(all.stream().anyMatch(l -> l.contains("\"yesterday\"")), is(true));
-    assertThat(all.stream().anyMatch(l -> l.matches(".*\"(timestamp|time)\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\".*")),
+    assertThat(
+        all.stream()
+            .anyMatch(
+                l ->
+                    l.matches(
+                        ".*\"(timestamp|time)\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\".*")),
         is(true));
     assertThat(all.stream().anyMatch(l -> l.startsWith("\"") && l.endsWith("\"")), is(true));
     assertThat(all.stream().anyMatch(String::isEmpty), is(true));
@@ -101,18 +124,25 @@ class TestdataTreeTest {
 
   @Test
   void specialValidLines() throws Exception {
-    List<String> valid = allLines().stream()
-        .filter(l -> ReferenceClassifier.classify(l).kind().equals(ReferenceClassifier.VALID)).toList();
+    List<String> valid =
+        allLines().stream()
+            .filter(l -> ReferenceClassifier.classify(l).kind().equals(ReferenceClassifier.VALID))
+            .toList();
     assertThat(valid.stream().anyMatch(l -> l.contains("Ünïcödé ✓ 日本語 🚀")), is(true));
-    assertThat(valid.stream().anyMatch(l -> l.length() > 20_000 && l.contains("\\n\\tat ")), is(true));
+    assertThat(
+        valid.stream().anyMatch(l -> l.length() > 20_000 && l.contains("\\n\\tat ")), is(true));
     assertThat(valid.stream().anyMatch(l -> l.contains("\\\"sales\\\"")), is(true));
     assertThat(valid.stream().anyMatch(l -> l.contains("\"message\":\"\"")), is(true));
-    // Nanosecond and microsecond ISO fractions, epoch seconds and millis, a local offset, both log4j time fields.
+    // Nanosecond and microsecond ISO fractions, epoch seconds and millis, a local offset, both
+    // log4j time fields.
     assertThat(valid.stream().anyMatch(l -> l.matches(".*:\\d\\d\\.\\d{9}Z\".*")), is(true));
     assertThat(valid.stream().anyMatch(l -> l.matches(".*:\\d\\d\\.\\d{6}Z\".*")), is(true));
-    assertThat(valid.stream().anyMatch(l -> l.matches("\\{\"date\":\\d{10}\\.\\d{6},.*")), is(true));
+    assertThat(
+        valid.stream().anyMatch(l -> l.matches("\\{\"date\":\\d{10}\\.\\d{6},.*")), is(true));
     assertThat(valid.stream().anyMatch(l -> l.matches("\\{\"date\":\\d{13},.*")), is(true));
-    assertThat(valid.stream().anyMatch(l -> l.matches("\\{\"@timestamp\":\"[^\"]*\\+01:00\".*")), is(true));
+    assertThat(
+        valid.stream().anyMatch(l -> l.matches("\\{\"@timestamp\":\"[^\"]*\\+01:00\".*")),
+        is(true));
     assertThat(valid.stream().anyMatch(l -> l.contains("\\\"timeMillis\\\":")), is(true));
     assertThat(valid.stream().anyMatch(l -> l.contains("\\\"thrown\\\":{")), is(true));
     // A log4j document without instant or timeMillis: the outer time is the timestamp.
@@ -158,7 +188,8 @@ class TestdataTreeTest {
   private static List<Path> appFiles() throws Exception {
     return Trees.files(ROOT).stream()
         .filter(f -> !f.getFileName().toString().startsWith("."))
-        .filter(f -> Trees.relative(ROOT, f).startsWith("spark-")).toList();
+        .filter(f -> Trees.relative(ROOT, f).startsWith("spark-"))
+        .toList();
   }
 
   private static List<String> allLines() throws Exception {

@@ -27,6 +27,7 @@ import java.util.zip.GZIPInputStream;
 final class Trees {
   /** The module folder (surefire runs tests there; {@code basedir} is set by Maven). */
   static final Path MODULE = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
+
   static final Path CHECKED_IN_TREE = MODULE.resolve("spark-application-logs/spark-team-a");
   static final Path CHECKED_IN_MANIFEST = MODULE.resolve("expected/spark-team-a.manifest.json");
 
@@ -35,12 +36,18 @@ final class Trees {
   /** Runs the CLI and fails the test unless it exits 0. */
   static void generate(String... args) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = GenerateLogs.run(args, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code =
+        GenerateLogs.run(
+            args,
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(err.toString(StandardCharsets.UTF_8), code, is(0));
   }
 
-  /** Every regular file under {@code root}, by path relative to it ({@code /}-separated), with its SHA-256. */
+  /**
+   * Every regular file under {@code root}, by path relative to it ({@code /}-separated), with its
+   * SHA-256.
+   */
   static SortedMap<String, String> hashes(Path root) throws IOException {
     SortedMap<String, String> out = new TreeMap<>();
     for (Path file : files(root)) {
@@ -59,11 +66,14 @@ final class Trees {
     return root.relativize(file).toString().replace('\\', '/');
   }
 
-  /** Physical lines as a line-oriented reader sees them (gunzipped for .gz); fails on invalid UTF-8. */
+  /**
+   * Physical lines as a line-oriented reader sees them (gunzipped for .gz); fails on invalid UTF-8.
+   */
   static List<String> lines(Path file) throws IOException {
     try (InputStream raw = Files.newInputStream(file);
         InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()))) {
+        BufferedReader reader =
+            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()))) {
       List<String> lines = new ArrayList<>();
       for (String line = reader.readLine(); line != null; line = reader.readLine()) {
         lines.add(line);

@@ -11,8 +11,9 @@ import org.apache.iceberg.catalog.TableIdentifier;
 /**
  * Appends rows to an existing Iceberg table through {@code Managed.write(Managed.ICEBERG)}.
  *
- * <p>The output is Managed's {@code snapshots} collection: one row per committed snapshot. Downstream steps wait
- * on it ({@code Wait.on}) to order commits; it is empty when there was nothing to write.
+ * <p>The output is Managed's {@code snapshots} collection: one row per committed snapshot.
+ * Downstream steps wait on it ({@code Wait.on}) to order commits; it is empty when there was
+ * nothing to write.
  */
 public final class AppendToIceberg extends PTransform<PCollection<Row>, PCollection<Row>> {
   private static final String SNAPSHOTS = "snapshots";

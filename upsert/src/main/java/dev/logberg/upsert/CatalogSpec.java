@@ -13,10 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where the Iceberg tables live: a catalog name plus the properties {@link CatalogUtil} builds it from.
+ * Where the Iceberg tables live: a catalog name plus the properties {@link CatalogUtil} builds it
+ * from.
  *
- * <p>Serializable so that DoFns can open the same catalog on any worker. Property values may hold secrets
- * (passwords, keys), so {@link #toString()} prints the keys only.
+ * <p>Serializable so that DoFns can open the same catalog on any worker. Property values may hold
+ * secrets (passwords, keys), so {@link #toString()} prints the keys only.
  */
 public final class CatalogSpec implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -31,26 +32,33 @@ public final class CatalogSpec implements Serializable {
   }
 
   /**
-   * A JDBC catalog in the sqlite file {@code dir/catalog.db}, its warehouse in {@code dir/warehouse}: the local lake
-   * of tests, benchmarks and laptops.
+   * A JDBC catalog in the sqlite file {@code dir/catalog.db}, its warehouse in {@code
+   * dir/warehouse}: the local lake of tests, benchmarks and laptops.
    */
   public static CatalogSpec sqlite(String name, Path dir) {
     return new CatalogSpec(
         name,
         Map.of(
-            "type", "jdbc",
-            "uri", "jdbc:sqlite:" + dir.resolve("catalog.db"),
-            "warehouse", dir.resolve("warehouse").toString(),
+            "type",
+            "jdbc",
+            "uri",
+            "jdbc:sqlite:" + dir.resolve("catalog.db"),
+            "warehouse",
+            dir.resolve("warehouse").toString(),
             // V1 adds the view columns; without it Iceberg 1.9 warns on every catalog start.
-            "jdbc.schema-version", "V1"));
+            "jdbc.schema-version",
+            "V1"));
   }
 
   /**
-   * The spec pipeline workers use once the catalog was opened at launch: a JDBC catalog's own tables exist by then,
-   * and parallel workers would race to create them ("iceberg_tables already exists", or a locked sqlite file).
+   * The spec pipeline workers use once the catalog was opened at launch: a JDBC catalog's own
+   * tables exist by then, and parallel workers would race to create them ("iceberg_tables already
+   * exists", or a locked sqlite file).
    */
   public CatalogSpec forWorkers() {
-    return "jdbc".equals(properties.get("type")) ? with(Map.of("jdbc.init-catalog-tables", "false")) : this;
+    return "jdbc".equals(properties.get("type"))
+        ? with(Map.of("jdbc.init-catalog-tables", "false"))
+        : this;
   }
 
   public String name() {
@@ -91,7 +99,9 @@ public final class CatalogSpec implements Serializable {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof CatalogSpec other && name.equals(other.name) && properties.equals(other.properties);
+    return o instanceof CatalogSpec other
+        && name.equals(other.name)
+        && properties.equals(other.properties);
   }
 
   @Override

@@ -38,13 +38,15 @@ public final class Deduplicate {
 
     void setMergeKeys(List<String> value);
 
-    @Description("Order column: the row with its highest value stays (long, int, date or timestamp). "
-        + "Without it the row of the latest commit stays.")
+    @Description(
+        "Order column: the row with its highest value stays (long, int, date or timestamp). "
+            + "Without it the row of the latest commit stays.")
     String getOrderBy();
 
     void setOrderBy(String value);
 
-    @Description("Tables up to this many rows are deduplicated inside one worker; larger ones are distributed by key.")
+    @Description(
+        "Tables up to this many rows are deduplicated inside one worker; larger ones are distributed by key.")
     @Default.Long(ResolvePlans.DEFAULT_IN_PROCESS_MAX_ROWS)
     long getInProcessMaxRows();
 
@@ -56,7 +58,8 @@ public final class Deduplicate {
 
     void setCatalogName(String value);
 
-    @Description("Iceberg catalog properties as key=value, comma-separated (type, uri, warehouse, ...).")
+    @Description(
+        "Iceberg catalog properties as key=value, comma-separated (type, uri, warehouse, ...).")
     @Validation.Required
     List<String> getCatalogProperties();
 
@@ -72,21 +75,35 @@ public final class Deduplicate {
       System.exit(1);
     }
     long deleted = 0;
-    for (MetricResult<Long> counter : result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named(ResolvePlans.METRICS_NAMESPACE, ResolvePlans.ROWS_DELETED)).build())
-        .getCounters()) {
+    for (MetricResult<Long> counter :
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(
+                        MetricNameFilter.named(
+                            ResolvePlans.METRICS_NAMESPACE, ResolvePlans.ROWS_DELETED))
+                    .build())
+            .getCounters()) {
       deleted += counter.getAttempted();
     }
-    System.out.printf("Deduplicated %s by %s: %,d rows deleted%n", options.getTable(), options.getMergeKeys(), deleted);
+    System.out.printf(
+        "Deduplicated %s by %s: %,d rows deleted%n",
+        options.getTable(), options.getMergeKeys(), deleted);
   }
 
   /** Builds and runs the pipeline to its end. */
   public static PipelineResult run(Options options) {
     MergeKeys keys = new MergeKeys(options.getMergeKeys(), options.getOrderBy());
-    CatalogSpec catalog = new CatalogSpec(options.getCatalogName(), KeyValues.parse("--catalogProperties", options.getCatalogProperties()));
+    CatalogSpec catalog =
+        new CatalogSpec(
+            options.getCatalogName(),
+            KeyValues.parse("--catalogProperties", options.getCatalogProperties()));
     Pipeline pipeline = Pipeline.create(options);
-    pipeline.apply("Deduplicate", DeduplicateTable.of(catalog, TableIdentifier.parse(options.getTable()), keys)
-        .withInProcessMaxRows(options.getInProcessMaxRows()));
+    pipeline.apply(
+        "Deduplicate",
+        DeduplicateTable.of(catalog, TableIdentifier.parse(options.getTable()), keys)
+            .withInProcessMaxRows(options.getInProcessMaxRows()));
     PipelineResult result = pipeline.run();
     result.waitUntilFinish();
     return result;

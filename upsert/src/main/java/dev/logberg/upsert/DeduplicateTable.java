@@ -13,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maintenance: leaves one live row per merge key in a whole existing table, distributed like the resolution after
- * appends (every live file's keys are grouped by key). For a table written by another engine, or before upserts.
+ * Maintenance: leaves one live row per merge key in a whole existing table, distributed like the
+ * resolution after appends (every live file's keys are grouped by key). For a table written by
+ * another engine, or before upserts.
  */
 public final class DeduplicateTable extends PTransform<PBegin, PCollection<Row>> {
   private final CatalogSpec catalog;
@@ -22,7 +23,8 @@ public final class DeduplicateTable extends PTransform<PBegin, PCollection<Row>>
   private final MergeKeys keys;
   private final long inProcessMaxRows;
 
-  private DeduplicateTable(CatalogSpec catalog, TableIdentifier table, MergeKeys keys, long inProcessMaxRows) {
+  private DeduplicateTable(
+      CatalogSpec catalog, TableIdentifier table, MergeKeys keys, long inProcessMaxRows) {
     this.catalog = catalog;
     this.table = table;
     this.keys = keys;
@@ -30,8 +32,8 @@ public final class DeduplicateTable extends PTransform<PBegin, PCollection<Row>>
   }
 
   /**
-   * Resolutions that read at most this many rows run inside one worker; larger ones are distributed by key. 0
-   * always distributes. Default {@link ResolvePlans#DEFAULT_IN_PROCESS_MAX_ROWS}.
+   * Resolutions that read at most this many rows run inside one worker; larger ones are distributed
+   * by key. 0 always distributes. Default {@link ResolvePlans#DEFAULT_IN_PROCESS_MAX_ROWS}.
    */
   public DeduplicateTable withInProcessMaxRows(long rows) {
     return new DeduplicateTable(catalog, table, keys, rows);
@@ -45,7 +47,8 @@ public final class DeduplicateTable extends PTransform<PBegin, PCollection<Row>>
   public PCollection<Row> expand(PBegin begin) {
     return begin
         .apply("Impulse", Impulse.create())
-        .apply("PlanWholeTable", ParDo.of(new PlanWholeTableFn(new TableHandle(catalog, table), keys)))
+        .apply(
+            "PlanWholeTable", ParDo.of(new PlanWholeTableFn(new TableHandle(catalog, table), keys)))
         .setCoder(SerializableCoder.of(ResolutionPlan.class))
         .apply("Resolve", ResolvePlans.of(catalog, table, keys, inProcessMaxRows));
   }
@@ -63,7 +66,11 @@ public final class DeduplicateTable extends PTransform<PBegin, PCollection<Row>>
     @ProcessElement
     public void process(OutputReceiver<ResolutionPlan> out) {
       ResolutionPlan plan = ResolutionPlan.wholeTable(table.fresh(), keys);
-      LOG.info("Deduplicating {} by {}: {} files, {} rows", table.name(), keys.columns(), plan.added().size(),
+      LOG.info(
+          "Deduplicating {} by {}: {} files, {} rows",
+          table.name(),
+          keys.columns(),
+          plan.added().size(),
           plan.addedRecords());
       if (!plan.isEmpty()) {
         out.output(plan);

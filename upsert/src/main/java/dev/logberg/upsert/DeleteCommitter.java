@@ -38,21 +38,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes rows by position in one validated commit: position-delete files on format v2 tables (one per partition),
- * deletion vectors on v3 (one per data file, merged with the vector it already has).
+ * Deletes rows by position in one validated commit: position-delete files on format v2 tables (one
+ * per data file, naming it, so a reader opens only its own), deletion vectors on v3 (one per data
+ * file, merged with the vector it already has).
  *
- * <p>A data file left without a live row is removed from the table in the same catalog commit instead of being masked,
- * and the delete files that apply only to it (its deletion vector, or position-delete files that name it alone) go
- * with it: readers would otherwise open a file to read nothing, on every scan until compaction.
+ * <p>A data file left without a live row is removed from the table in the same catalog commit
+ * instead of being masked, and the delete files that apply only to it (its deletion vector, or
+ * position-delete files that name it alone) go with it: readers would otherwise open a file to read
+ * nothing, on every scan until compaction.
  *
- * <p>The commit is a RowDelta based on the snapshot the positions were computed at. It fails with Iceberg's
- * {@code ValidationException} if, since then, a referenced data file was removed, or data or deletes were committed
- * that could change the outcome; the caller then recomputes from the new snapshot.
+ * <p>The commit is a RowDelta based on the snapshot the positions were computed at. It fails with
+ * Iceberg's {@code ValidationException} if, since then, a referenced data file was removed, or data
+ * or deletes were committed that could change the outcome; the caller then recomputes from the new
+ * snapshot.
  */
 public final class DeleteCommitter {
   private static final Logger LOG = LoggerFactory.getLogger(DeleteCommitter.class);
 
-  /** Snapshot summary property naming the operation, so a table's history shows what Logberg committed. */
+  /**
+   * Snapshot summary property naming the operation, so a table's history shows what Logberg
+   * committed.
+   */
   public static final String OPERATION_PROPERTY = "logberg.operation";
 
   private DeleteCommitter() {}
@@ -81,23 +87,30 @@ public final class DeleteCommitter {
     BaseDeleteLoader loader = new BaseDeleteLoader(f -> table.io().newInputFile(f.location()));
     Map<String, long[]> masked = new TreeMap<>();
     List<FileScanTask> emptied = new ArrayList<>();
-    positionsByFile.forEach((path, positions) -> {
-      FileScanTask task = files.get(path);
-      if (everyRowDeleted(loader, task, positions)) {
-        emptied.add(task);
-      } else {
-        masked.put(path, positions);
-      }
-    });
-    DeleteWriteResult written = masked.isEmpty()
-        ? new DeleteWriteResult(List.of())
-        : vectors ? writeVectors(table, loader, outputs, files, masked) : writePositionFiles(table, outputs, files, masked);
+    positionsByFile.forEach(
+        (path, positions) -> {
+          FileScanTask task = files.get(path);
+          if (everyRowDeleted(loader, task, positions)) {
+            emptied.add(task);
+          } else {
+            masked.put(path, positions);
+          }
+        });
+    DeleteWriteResult written =
+        masked.isEmpty()
+            ? new DeleteWriteResult(List.of())
+            : vectors
+                ? writeVectors(table, loader, outputs, files, masked)
+                : writePositionFiles(table, outputs, files, masked);
 
     FileScanTask anyTouched = files.get(positionsByFile.keySet().iterator().next());
     // Keeps Beam's Managed write working after this delete commit: see EmptyDataFile.
-    DataFile marker = EmptyDataFile.write(table, outputs, anyTouched.spec(), anyTouched.file().partition());
-    // Iceberg 1.9's RowDelta cannot remove a data file, so emptied files go in an overwrite committed in the same
-    // transaction, before it: one catalog commit, where the overwrite's snapshot is never a table's current state.
+    DataFile marker =
+        EmptyDataFile.write(table, outputs, anyTouched.spec(), anyTouched.file().partition());
+    // Iceberg 1.9's RowDelta cannot remove a data file, so emptied files go in an overwrite
+    // committed in the same
+    // transaction, before it: one catalog commit, where the overwrite's snapshot is never a table's
+    // current state.
     // The row delta comes last because its marker must be in the current snapshot.
     Transaction transaction = table.newTransaction();
     try {
@@ -133,18 +146,26 @@ public final class DeleteCommitter {
     long snapshot = table.currentSnapshot().snapshotId();
     LOG.info(
         "Committed {} {} deleting {} rows in {} data files of {}, {} of them removed as fully deleted (snapshot {})",
-        written.deleteFiles().size(), vectors ? "deletion vectors" : "position-delete files",
-        positionsByFile.values().stream().mapToLong(p -> p.length).sum(), positionsByFile.size(), table.name(),
-        emptied.size(), snapshot);
+        written.deleteFiles().size(),
+        vectors ? "deletion vectors" : "position-delete files",
+        positionsByFile.values().stream().mapToLong(p -> p.length).sum(),
+        positionsByFile.size(),
+        table.name(),
+        emptied.size(),
+        snapshot);
     return snapshot;
   }
 
   /**
-   * A new file in the partition's folder. For an unpartitioned table the partition path is empty, and asking for it
-   * would give {@code data//file}: harmless on a disk, a different (escaped) key on S3.
+   * A new file in the partition's folder. For an unpartitioned table the partition path is empty,
+   * and asking for it would give {@code data//file}: harmless on a disk, a different (escaped) key
+   * on S3.
    */
-  static EncryptedOutputFile newOutputFile(OutputFileFactory outputs, PartitionSpec spec, StructLike partition) {
-    return spec.isUnpartitioned() ? outputs.newOutputFile() : outputs.newOutputFile(spec, partition);
+  static EncryptedOutputFile newOutputFile(
+      OutputFileFactory outputs, PartitionSpec spec, StructLike partition) {
+    return spec.isUnpartitioned()
+        ? outputs.newOutputFile()
+        : outputs.newOutputFile(spec, partition);
   }
 
   static int formatVersion(Table table) {
@@ -153,7 +174,8 @@ public final class DeleteCommitter {
 
   private static Map<String, FileScanTask> liveFiles(Table table, long snapshotId) {
     Map<String, FileScanTask> files = new HashMap<>();
-    try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(snapshotId).planFiles()) {
+    try (CloseableIterable<FileScanTask> tasks =
+        table.newScan().useSnapshot(snapshotId).planFiles()) {
       tasks.forEach(t -> files.put(t.file().location(), t));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -162,11 +184,15 @@ public final class DeleteCommitter {
   }
 
   /**
-   * v2: one position-delete file per data file. It names the one file it applies to, so readers of every other data
-   * file in the partition never open it (a partition-wide delete file is read by each of them, on every scan).
+   * v2: one position-delete file per data file. It names the one file it applies to, so readers of
+   * every other data file in the partition never open it (a partition-wide delete file is read by
+   * each of them, on every scan).
    */
   private static DeleteWriteResult writePositionFiles(
-      Table table, OutputFileFactory outputs, Map<String, FileScanTask> files, Map<String, long[]> positionsByFile) {
+      Table table,
+      OutputFileFactory outputs,
+      Map<String, FileScanTask> files,
+      Map<String, long[]> positionsByFile) {
     List<DeleteFile> written = new ArrayList<>();
     PositionDelete<Record> delete = PositionDelete.create();
     for (Map.Entry<String, long[]> entry : new TreeMap<>(positionsByFile).entrySet()) {
@@ -175,7 +201,8 @@ public final class DeleteCommitter {
       StructLike partition = task.file().partition();
       EncryptedOutputFile out = newOutputFile(outputs, spec, partition);
       PositionDeleteWriter<Record> writer =
-          new GenericAppenderFactory(table.schema(), spec).newPosDeleteWriter(out, FileFormat.PARQUET, partition);
+          new GenericAppenderFactory(table.schema(), spec)
+              .newPosDeleteWriter(out, FileFormat.PARQUET, partition);
       try (writer) {
         long[] positions = entry.getValue().clone();
         Arrays.sort(positions);
@@ -185,38 +212,48 @@ public final class DeleteCommitter {
       } catch (IOException e) {
         throw new UncheckedIOException("writing position deletes for " + table.name(), e);
       }
-      written.add(FileMetadata.deleteFileBuilder(spec).copy(writer.toDeleteFile())
-          .withReferencedDataFile(entry.getKey())
-          .build());
+      written.add(
+          FileMetadata.deleteFileBuilder(spec)
+              .copy(writer.toDeleteFile())
+              .withReferencedDataFile(entry.getKey())
+              .build());
     }
     return new DeleteWriteResult(written);
   }
 
   /**
-   * Whether deleting {@code positions} leaves the file without a live row, counting the position deletes and deletion
-   * vector it already has. Equality deletes are not counted: a file they emptied is only masked, as before.
+   * Whether deleting {@code positions} leaves the file without a live row, counting the position
+   * deletes and deletion vector it already has. Equality deletes are not counted: a file they
+   * emptied is only masked, as before.
    */
   static boolean everyRowDeleted(BaseDeleteLoader loader, FileScanTask task, long[] positions) {
     long records = task.file().recordCount();
     List<DeleteFile> positional =
         task.deletes().stream().filter(d -> d.content() == FileContent.POSITION_DELETES).toList();
-    // A delete file's record count bounds what it deletes here: most files keep rows, and need no delete read.
+    // A delete file's record count bounds what it deletes here: most files keep rows, and need no
+    // delete read.
     if (positions.length + positional.stream().mapToLong(DeleteFile::recordCount).sum() < records) {
       return false;
     }
     PositionDeleteIndex previous =
-        positional.isEmpty() ? null : loader.loadPositionDeletes(positional, task.file().location());
+        positional.isEmpty()
+            ? null
+            : loader.loadPositionDeletes(positional, task.file().location());
     long[] sorted = positions.clone();
     Arrays.sort(sorted);
     for (long position = 0; position < records; position++) {
-      if ((previous == null || !previous.isDeleted(position)) && Arrays.binarySearch(sorted, position) < 0) {
+      if ((previous == null || !previous.isDeleted(position))
+          && Arrays.binarySearch(sorted, position) < 0) {
         return false;
       }
     }
     return true;
   }
 
-  /** The delete files that apply to this data file alone, which removing it leaves without a purpose. */
+  /**
+   * The delete files that apply to this data file alone, which removing it leaves without a
+   * purpose.
+   */
   private static List<DeleteFile> ownDeletes(FileScanTask task) {
     String path = task.file().location();
     return task.deletes().stream()
@@ -247,9 +284,9 @@ public final class DeleteCommitter {
     return writer.result();
   }
 
-  private static PositionDeleteIndex previousVector(BaseDeleteLoader loader, FileScanTask task, String path) {
+  private static PositionDeleteIndex previousVector(
+      BaseDeleteLoader loader, FileScanTask task, String path) {
     List<DeleteFile> vectors = task.deletes().stream().filter(ContentFileUtil::isDV).toList();
     return vectors.isEmpty() ? null : loader.loadPositionDeletes(vectors, path);
   }
-
 }

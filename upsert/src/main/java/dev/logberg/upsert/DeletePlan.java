@@ -26,7 +26,8 @@ public final class DeletePlan {
   /** Positions per data file, each array ascending. */
   public Map<String, long[]> positionsByFile() {
     Map<String, long[]> result = new TreeMap<>();
-    positions.forEach((file, set) -> result.put(file, set.stream().mapToLong(Long::longValue).toArray()));
+    positions.forEach(
+        (file, set) -> result.put(file, set.stream().mapToLong(Long::longValue).toArray()));
     return result;
   }
 }

@@ -19,29 +19,35 @@ import org.apache.parquet.io.PositionOutputStream;
 /**
  * A Parquet data file without rows, committed with each resolution's deletes.
  *
- * <p>Why: Beam's Managed Iceberg write (io-iceberg 2.67, apache/beam issue 37199) fails every later append when the
- * table's current snapshot added no data file, as a delete-only commit does. With this file it always has one.
- * Readers find no rows in it; compaction removes it. Iceberg's own Parquet writer creates no file for zero rows, so
- * this writes the header and footer with parquet-hadoop, through the table's FileIO (local, HDFS or S3 alike).
+ * <p>Why: Beam's Managed Iceberg write (io-iceberg 2.67, apache/beam issue 37199) fails every later
+ * append when the table's current snapshot added no data file, as a delete-only commit does. With
+ * this file it always has one. Readers find no rows in it; compaction removes it. Iceberg's own
+ * Parquet writer creates no file for zero rows, so this writes the header and footer with
+ * parquet-hadoop, through the table's FileIO (local, HDFS or S3 alike).
  *
- * <p>It overwrites, as Iceberg's and Beam's writers do: the name is new, and {@code OutputFile.create()} would first
- * ask the store whether it exists, a HEAD that S3 answers 403 instead of 404 to a role without ListBucket on the
- * prefix. The length comes from the stream too, so no HEAD follows the write either.
+ * <p>It overwrites, as Iceberg's and Beam's writers do: the name is new, and {@code
+ * OutputFile.create()} would first ask the store whether it exists, a HEAD that S3 answers 403
+ * instead of 404 to a role without ListBucket on the prefix. The length comes from the stream too,
+ * so no HEAD follows the write either.
  */
 final class EmptyDataFile {
   private static final long ROW_GROUP_BYTES = 8L * 1024 * 1024;
 
   private EmptyDataFile() {}
 
-  static DataFile write(Table table, OutputFileFactory outputs, PartitionSpec spec, StructLike partition) {
+  static DataFile write(
+      Table table, OutputFileFactory outputs, PartitionSpec spec, StructLike partition) {
     EncryptedOutputFile encrypted = DeleteCommitter.newOutputFile(outputs, spec, partition);
     OutputFile file = encrypted.encryptingOutputFile();
     ParquetOutput output = new ParquetOutput(file);
     try {
       ParquetFileWriter writer =
           new ParquetFileWriter(
-              output, ParquetSchemaUtil.convert(table.schema(), "table"),
-              ParquetFileWriter.Mode.OVERWRITE, ROW_GROUP_BYTES, 0);
+              output,
+              ParquetSchemaUtil.convert(table.schema(), "table"),
+              ParquetFileWriter.Mode.OVERWRITE,
+              ROW_GROUP_BYTES,
+              0);
       writer.start();
       writer.end(Map.of());
     } catch (IOException e) {
@@ -56,7 +62,10 @@ final class EmptyDataFile {
         .build();
   }
 
-  /** Parquet's view of an Iceberg output file; every way of opening it overwrites (see the class comment). */
+  /**
+   * Parquet's view of an Iceberg output file; every way of opening it overwrites (see the class
+   * comment).
+   */
   private static final class ParquetOutput implements org.apache.parquet.io.OutputFile {
     private final OutputFile file;
     private long length = -1;

@@ -17,22 +17,28 @@ import org.apache.iceberg.types.Types;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * The rows that can share a key with a batch, as an Iceberg filter, when the key determines some columns' values.
+ * The rows that can share a key with a batch, as an Iceberg filter, when the key determines some
+ * columns' values.
  *
- * <p>A row with a batch key has, in every key-determined column, the value the batch row has; so it lies inside the
- * range of some added file on that column. Each added file contributes its own box (per column: its lower and upper
- * bound from the manifest, plus null or NaN when the file holds any), and the filter is the union of the boxes: a batch
- * of several days never widens into one range over the days between them. Iceberg's scan planning projects the filter
- * onto each file's own partition spec (a file written under an older spec is judged by that spec) and evaluates it
- * against the file's column bounds; Iceberg's Parquet reader evaluates it against row-group statistics.
+ * <p>A row with a batch key has, in every key-determined column, the value the batch row has; so it
+ * lies inside the range of some added file on that column. Each added file contributes its own box
+ * (per column: its lower and upper bound from the manifest, plus null or NaN when the file holds
+ * any), and the filter is the union of the boxes: a batch of several days never widens into one
+ * range over the days between them. Iceberg's scan planning projects the filter onto each file's
+ * own partition spec (a file written under an older spec is judged by that spec) and evaluates it
+ * against the file's column bounds; Iceberg's Parquet reader evaluates it against row-group
+ * statistics.
  *
- * <p>When an added file has no bounds for a column (metrics disabled, or only nulls of unknown count), nothing can be
- * pruned: the filter is {@code alwaysTrue}.
+ * <p>When an added file has no bounds for a column (metrics disabled, or only nulls of unknown
+ * count), nothing can be pruned: the filter is {@code alwaysTrue}.
  */
 final class KeyDeterminedFilter {
   private KeyDeterminedFilter() {}
 
-  /** One added file's values in one column: a closed range (absent when the file holds only nulls) and extras. */
+  /**
+   * One added file's values in one column: a closed range (absent when the file holds only nulls)
+   * and extras.
+   */
   record Range(@Nullable Object lower, @Nullable Object upper, boolean hasNull, boolean hasNaN) {}
 
   static Expression of(Schema schema, List<String> columns, Collection<DataFile> added) {
@@ -56,7 +62,8 @@ final class KeyDeterminedFilter {
     }
     if (columns.size() == 1) {
       Types.NestedField field = schema.findField(columns.get(0));
-      return or(terms(columns.get(0), merged(boxes.stream().map(b -> b.get(0)).toList(), field.type())));
+      return or(
+          terms(columns.get(0), merged(boxes.stream().map(b -> b.get(0)).toList(), field.type())));
     }
     // Boxes over several columns do not merge without loss: one conjunction per added file.
     List<Expression> conjunctions = new ArrayList<>(boxes.size());
@@ -77,21 +84,23 @@ final class KeyDeterminedFilter {
     Object upper = bound(file.upperBounds(), field);
     Long nulls = count(file.nullValueCounts(), id);
     Long values = count(file.valueCounts(), id);
-    boolean floating = field.type().typeId() == Type.TypeID.FLOAT || field.type().typeId() == Type.TypeID.DOUBLE;
+    boolean floating =
+        field.type().typeId() == Type.TypeID.FLOAT || field.type().typeId() == Type.TypeID.DOUBLE;
     Long nans = count(file.nanValueCounts(), id);
     // An unknown count may be non-zero.
     boolean hasNull = nulls == null || nulls > 0;
     boolean hasNaN = floating && (nans == null || nans > 0);
     if (lower == null || upper == null) {
-      boolean onlyNullsOrNaN = values != null && nulls != null && (nans == null ? 0 : nans) + nulls == values;
+      boolean onlyNullsOrNaN =
+          values != null && nulls != null && (nans == null ? 0 : nans) + nulls == values;
       return onlyNullsOrNaN ? new Range(null, null, hasNull, hasNaN) : null;
     }
     return new Range(lower, upper, hasNull, hasNaN);
   }
 
   /**
-   * Overlapping ranges of one column joined (lossless: their union is the same set of values), sorted by
-   * lower bound; nulls and NaN are carried by a value-less range.
+   * Overlapping ranges of one column joined (lossless: their union is the same set of values),
+   * sorted by lower bound; nulls and NaN are carried by a value-less range.
    */
   static List<Range> merged(List<Range> ranges, Type type) {
     Comparator<Object> order = Comparators.forType(type.asPrimitiveType());
@@ -125,8 +134,10 @@ final class KeyDeterminedFilter {
     List<Expression> terms = new ArrayList<>();
     for (Range r : ranges) {
       if (r.lower() != null) {
-        terms.add(Expressions.and(
-            Expressions.greaterThanOrEqual(column, r.lower()), Expressions.lessThanOrEqual(column, r.upper())));
+        terms.add(
+            Expressions.and(
+                Expressions.greaterThanOrEqual(column, r.lower()),
+                Expressions.lessThanOrEqual(column, r.upper())));
       }
       if (r.hasNull()) {
         terms.add(Expressions.isNull(column));
@@ -138,7 +149,9 @@ final class KeyDeterminedFilter {
     return terms;
   }
 
-  /** A balanced OR: Iceberg's visitors recurse, and a chain of thousands of terms would be as deep. */
+  /**
+   * A balanced OR: Iceberg's visitors recurse, and a chain of thousands of terms would be as deep.
+   */
   private static Expression or(List<Expression> terms) {
     if (terms.isEmpty()) {
       return Expressions.alwaysFalse();
@@ -150,7 +163,8 @@ final class KeyDeterminedFilter {
     return Expressions.or(or(terms.subList(0, half)), or(terms.subList(half, terms.size())));
   }
 
-  private static @Nullable Object bound(@Nullable Map<Integer, ByteBuffer> bounds, Types.NestedField field) {
+  private static @Nullable Object bound(
+      @Nullable Map<Integer, ByteBuffer> bounds, Types.NestedField field) {
     ByteBuffer bytes = bounds == null ? null : bounds.get(field.fieldId());
     return bytes == null ? null : Conversions.fromByteBuffer(field.type(), bytes);
   }

@@ -4,10 +4,10 @@ import java.io.Serializable;
 import java.util.Arrays;
 
 /**
- * A set of merge keys as sorted 64-bit hashes, 8 bytes per key. Scans of older files keep only rows whose key may be
- * in a batch's set, and the in-process resolver keeps whole rows only for keys whose hash occurs twice in the batch or
- * in an older file. A hash collision only lets an extra row through (it is then compared by its real key); it never
- * hides a duplicate.
+ * A set of merge keys as sorted 64-bit hashes, 8 bytes per key. Scans of older files keep only rows
+ * whose key may be in a batch's set, and the in-process resolver keeps whole rows only for keys
+ * whose hash occurs twice in the batch or in an older file. A hash collision only lets an extra row
+ * through (it is then compared by its real key); it never hides a duplicate.
  */
 public final class KeyHashes implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -67,7 +67,10 @@ public final class KeyHashes implements Serializable {
     return Arrays.hashCode(sorted);
   }
 
-  /** 64-bit FNV-1a over the key's UTF-16 chars (no byte copy), then a final mix so that similar keys spread. */
+  /**
+   * 64-bit FNV-1a over the key's UTF-16 chars (no byte copy), then a final mix so that similar keys
+   * spread.
+   */
   public static long hash(String key) {
     long h = 0xcbf29ce484222325L;
     for (int i = 0; i < key.length(); i++) {
@@ -80,7 +83,10 @@ public final class KeyHashes implements Serializable {
     return h;
   }
 
-  /** A growable array of hashes; Java serialization writes it compactly (it is also a combiner's accumulator). */
+  /**
+   * A growable array of hashes; Java serialization writes it compactly (it is also a combiner's
+   * accumulator).
+   */
   public static final class Builder implements Serializable {
     private static final long serialVersionUID = 1L;
     private long[] values = new long[64];
@@ -120,7 +126,8 @@ public final class KeyHashes implements Serializable {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Builder other && Arrays.equals(values, 0, size, other.values, 0, other.size);
+      return o instanceof Builder other
+          && Arrays.equals(values, 0, size, other.values, 0, other.size);
     }
 
     @Override

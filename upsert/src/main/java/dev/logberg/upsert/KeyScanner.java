@@ -25,13 +25,15 @@ import org.apache.iceberg.util.DateTimeUtil;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Reads the merge-key and order columns of one data file, with each row's position, skipping rows that delete files
- * already removed. Rows with a null in a key column have no key and are left alone.
+ * Reads the merge-key and order columns of one data file, with each row's position, skipping rows
+ * that delete files already removed. Rows with a null in a key column have no key and are left
+ * alone.
  *
- * <p>A file planned with a row-group filter ({@link ScanFile#rowGroupFilter()}) is read through Iceberg's Parquet
- * reader with that filter, which skips row groups whose statistics (min/max, dictionaries, bloom filters) cannot
- * satisfy it; row positions stay those of the whole file. The scanner counts the files it opens and the rows it
- * decodes, so that callers can see what pruning saved.
+ * <p>A file planned with a row-group filter ({@link ScanFile#rowGroupFilter()}) is read through
+ * Iceberg's Parquet reader with that filter, which skips row groups whose statistics (min/max,
+ * dictionaries, bloom filters) cannot satisfy it; row positions stay those of the whole file. The
+ * scanner counts the files it opens and the rows it decodes, so that callers can see what pruning
+ * saved.
  */
 public final class KeyScanner {
 
@@ -44,8 +46,13 @@ public final class KeyScanner {
   private final Table table;
   private final MergeKeys keys;
   private final Schema projection;
-  /** The projection plus the key-determined columns: Iceberg binds a row-group filter to the projected schema. */
+
+  /**
+   * The projection plus the key-determined columns: Iceberg binds a row-group filter to the
+   * projected schema.
+   */
   private final Schema filterableProjection;
+
   private final Schema keysOnly;
   private final AtomicLong filesOpened = new AtomicLong();
   private final AtomicLong rowsRead = new AtomicLong();
@@ -55,7 +62,8 @@ public final class KeyScanner {
     this.keys = keys;
     Schema selected = table.schema().select(keys.projectedColumns());
     this.projection = TypeUtil.join(selected, new Schema(MetadataColumns.ROW_POSITION));
-    this.filterableProjection = TypeUtil.join(projection, table.schema().select(keys.keyDeterminedColumns()));
+    this.filterableProjection =
+        TypeUtil.join(projection, table.schema().select(keys.keyDeterminedColumns()));
     this.keysOnly = table.schema().select(keys.columns());
   }
 
@@ -64,7 +72,10 @@ public final class KeyScanner {
     return filesOpened.get();
   }
 
-  /** Rows decoded from the files, before deletes and key filters: row groups skipped are not counted. */
+  /**
+   * Rows decoded from the files, before deletes and key filters: row groups skipped are not
+   * counted.
+   */
   public long rowsRead() {
     return rowsRead.get();
   }
@@ -75,39 +86,61 @@ public final class KeyScanner {
    */
   public long scan(ScanFile file, @Nullable KeyHashes filter, Sink sink) {
     Schema columns = file.rowGroupFilter() == null ? projection : filterableProjection;
-    return read(file, filter, columns, (key, row) ->
-        sink.row(key, new KeyedRow(orderOf(row), file.dataSequence(), file.path(), positionOf(row))));
+    return read(
+        file,
+        filter,
+        columns,
+        (key, row) ->
+            sink.row(
+                key,
+                new KeyedRow(orderOf(row), file.dataSequence(), file.path(), positionOf(row))));
   }
 
-  /** The hash of every key in the file, in file order: 8 bytes a row where {@link #scan} keeps a whole row. */
+  /**
+   * The hash of every key in the file, in file order: 8 bytes a row where {@link #scan} keeps a
+   * whole row.
+   */
   public long[] hashes(ScanFile file) {
     KeyHashes.Builder hashes = new KeyHashes.Builder();
     read(file, null, keysOnly, (key, row) -> hashes.add(KeyHashes.hash(key)));
     return hashes.toArray();
   }
 
-  private long read(ScanFile file, @Nullable KeyHashes filter, Schema columns, BiConsumer<String, Record> sink) {
+  private long read(
+      ScanFile file, @Nullable KeyHashes filter, Schema columns, BiConsumer<String, Record> sink) {
     FileScanTask task = ScanTaskParser.fromJson(file.taskJson(), true);
     if (task.file().format() != FileFormat.PARQUET) {
       throw new UnsupportedOperationException(
-          "data file " + file.path() + " is " + task.file().format() + "; only Parquet files can be resolved");
+          "data file "
+              + file.path()
+              + " is "
+              + task.file().format()
+              + "; only Parquet files can be resolved");
     }
-    GenericDeleteFilter deletes = new GenericDeleteFilter(table.io(), task, table.schema(), columns);
+    GenericDeleteFilter deletes =
+        new GenericDeleteFilter(table.io(), task, table.schema(), columns);
     Schema required = deletes.requiredSchema();
-    Parquet.ReadBuilder parquet = Parquet.read(table.io().newInputFile(task.file().location()))
-        .project(required)
-        .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(required, fileSchema));
+    Parquet.ReadBuilder parquet =
+        Parquet.read(table.io().newInputFile(task.file().location()))
+            .project(required)
+            .createReaderFunc(
+                fileSchema -> GenericParquetReaders.buildReader(required, fileSchema));
     if (file.rowGroupFilter() != null) {
-      // With a reader function Iceberg uses the filter only to skip whole row groups; rows are not filtered.
+      // With a reader function Iceberg uses the filter only to skip whole row groups; rows are not
+      // filtered.
       parquet.filter(file.rowGroupFilter());
     }
     filesOpened.incrementAndGet();
     long emitted = 0;
     long[] decoded = {0}; // added once at the end: files are read in parallel, rows one by one
-    try (CloseableIterable<Record> rows = deletes.filter(CloseableIterable.transform(parquet.<Record>build(), row -> {
-          decoded[0]++;
-          return row;
-        }))) {
+    try (CloseableIterable<Record> rows =
+        deletes.filter(
+            CloseableIterable.transform(
+                parquet.<Record>build(),
+                row -> {
+                  decoded[0]++;
+                  return row;
+                }))) {
       for (Record row : rows) {
         String key = keyOf(row);
         if (key == null || (filter != null && !filter.mightContain(key))) {
@@ -128,7 +161,10 @@ public final class KeyScanner {
     return (Long) row.getField(MetadataColumns.ROW_POSITION.name());
   }
 
-  /** One column's value as text; several columns length-prefixed, so that no two different keys meet. */
+  /**
+   * One column's value as text; several columns length-prefixed, so that no two different keys
+   * meet.
+   */
   private @Nullable String keyOf(Record row) {
     List<String> columns = keys.columns();
     if (columns.size() == 1) {

@@ -8,7 +8,10 @@ import java.util.Map;
 public final class KeyValues {
   private KeyValues() {}
 
-  /** @throws IllegalArgumentException naming {@code option} and the item that is not {@code key=value} */
+  /**
+   * @throws IllegalArgumentException naming {@code option} and the item that is not {@code
+   *     key=value}
+   */
   public static Map<String, String> parse(String option, List<String> items) {
     Map<String, String> result = new LinkedHashMap<>();
     if (items == null) {

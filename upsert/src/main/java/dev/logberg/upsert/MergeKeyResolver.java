@@ -15,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Resolves merge keys in this process: plan, scan, pick winners, commit, and on a conflicting concurrent commit
- * start again from the new snapshot. The Beam transform distributes the same steps; this class is what it falls back
- * to when its commit conflicts, and what small maintenance runs and tests use.
+ * Resolves merge keys in this process: plan, scan, pick winners, commit, and on a conflicting
+ * concurrent commit start again from the new snapshot. The Beam transform distributes the same
+ * steps; this class is what it falls back to when its commit conflicts, and what small maintenance
+ * runs and tests use.
  */
 public final class MergeKeyResolver {
   private static final Logger LOG = LoggerFactory.getLogger(MergeKeyResolver.class);
@@ -29,15 +30,22 @@ public final class MergeKeyResolver {
    * @param snapshotId the resolving commit, or -1 if no row had to be deleted
    * @param deletedRows rows deleted
    * @param attempts commits tried
-   * @param existingFilesRead existing data files this process opened to look for the batch's keys, over all attempts
-   *     (0 when the scans ran on other workers: see {@link ResolvePlans}'s counters)
-   * @param existingRowsRead rows decoded from those files; row groups skipped by statistics are not counted
+   * @param existingFilesRead existing data files this process opened to look for the batch's keys,
+   *     over all attempts (0 when the scans ran on other workers: see {@link ResolvePlans}'s
+   *     counters)
+   * @param existingRowsRead rows decoded from those files; row groups skipped by statistics are not
+   *     counted
    */
   public record Outcome(
-      long snapshotId, long deletedRows, int attempts, long existingFilesRead, long existingRowsRead) {
+      long snapshotId,
+      long deletedRows,
+      int attempts,
+      long existingFilesRead,
+      long existingRowsRead) {
 
     Outcome plusReads(long files, long rows) {
-      return new Outcome(snapshotId, deletedRows, attempts, existingFilesRead + files, existingRowsRead + rows);
+      return new Outcome(
+          snapshotId, deletedRows, attempts, existingFilesRead + files, existingRowsRead + rows);
     }
   }
 
@@ -47,7 +55,8 @@ public final class MergeKeyResolver {
   private MergeKeyResolver() {}
 
   /** After appends: resolve the keys the given snapshots added against the whole table. */
-  public static Outcome resolveAppends(Table table, MergeKeys keys, Collection<Long> appendSnapshotIds) {
+  public static Outcome resolveAppends(
+      Table table, MergeKeys keys, Collection<Long> appendSnapshotIds) {
     return resolve(table, keys, new LinkedHashSet<>(appendSnapshotIds), false);
   }
 
@@ -57,8 +66,8 @@ public final class MergeKeyResolver {
   }
 
   /**
-   * Recomputes after a conflicting commit: the appends' keys, and the keys of everything committed after
-   * {@code sinceSnapshotId}, against the table as it is now.
+   * Recomputes after a conflicting commit: the appends' keys, and the keys of everything committed
+   * after {@code sinceSnapshotId}, against the table as it is now.
    */
   public static Outcome resolveAfterConflict(
       Table table, MergeKeys keys, Collection<Long> appendSnapshotIds, long sinceSnapshotId) {
@@ -76,27 +85,35 @@ public final class MergeKeyResolver {
   }
 
   /**
-   * Commits deletes computed for {@code plan}; if a concurrent commit makes them stale, recomputes here from the
-   * table's new state instead.
+   * Commits deletes computed for {@code plan}; if a concurrent commit makes them stale, recomputes
+   * here from the table's new state instead.
    */
-  static Outcome commitOrRecompute(Table table, MergeKeys keys, ResolutionPlan plan, DeletePlan deletes) {
+  static Outcome commitOrRecompute(
+      Table table, MergeKeys keys, ResolutionPlan plan, DeletePlan deletes) {
     try {
-      long snapshot = DeleteCommitter.commit(table, plan.baseSnapshotId(), deletes.positionsByFile());
+      long snapshot =
+          DeleteCommitter.commit(table, plan.baseSnapshotId(), deletes.positionsByFile());
       return new Outcome(snapshot, deletes.rowCount(), 1, 0, 0);
     } catch (ValidationException | CommitFailedException e) {
-      LOG.info("Resolution of {} conflicted ({}); recomputing from the current snapshot", table.name(), e.getMessage());
+      LOG.info(
+          "Resolution of {} conflicted ({}); recomputing from the current snapshot",
+          table.name(),
+          e.getMessage());
       return plan.wholeTable()
           ? deduplicate(table, keys)
           : resolveAfterConflict(table, keys, plan.appendSnapshotIds(), plan.baseSnapshotId());
     }
   }
 
-  private static Outcome resolve(Table table, MergeKeys keys, Set<Long> appends, boolean wholeTable) {
+  private static Outcome resolve(
+      Table table, MergeKeys keys, Set<Long> appends, boolean wholeTable) {
     long filesRead = 0;
     long rowsRead = 0;
     for (int attempt = 1; ; attempt++) {
       ResolutionPlan plan =
-          wholeTable ? ResolutionPlan.wholeTable(table, keys) : ResolutionPlan.forAppends(table, keys, appends);
+          wholeTable
+              ? ResolutionPlan.wholeTable(table, keys)
+              : ResolutionPlan.forAppends(table, keys, appends);
       if (plan.isEmpty()) {
         return new Outcome(-1L, 0, attempt - 1, filesRead, rowsRead);
       }
@@ -105,14 +122,23 @@ public final class MergeKeyResolver {
       filesRead += deletions.existingFilesRead();
       rowsRead += deletions.existingRowsRead();
       try {
-        long snapshot = DeleteCommitter.commit(table, plan.baseSnapshotId(), deletes.positionsByFile());
+        long snapshot =
+            DeleteCommitter.commit(table, plan.baseSnapshotId(), deletes.positionsByFile());
         return new Outcome(snapshot, deletes.rowCount(), attempt, filesRead, rowsRead);
       } catch (ValidationException | CommitFailedException e) {
         if (attempt >= MAX_ATTEMPTS) {
           throw new IllegalStateException(
-              "resolving merge keys of " + table.name() + " conflicted with other commits " + attempt + " times", e);
+              "resolving merge keys of "
+                  + table.name()
+                  + " conflicted with other commits "
+                  + attempt
+                  + " times",
+              e);
         }
-        LOG.info("Resolving {} conflicted with a concurrent commit ({}); recomputing", table.name(), e.getMessage());
+        LOG.info(
+            "Resolving {} conflicted with a concurrent commit ({}); recomputing",
+            table.name(),
+            e.getMessage());
         table.refresh();
         appends.addAll(committedSince(table, plan.baseSnapshotId()));
       }
@@ -123,16 +149,18 @@ public final class MergeKeyResolver {
   static Deletions deletions(Table table, MergeKeys keys, ResolutionPlan plan) {
     DeletePlan deletes = new DeletePlan();
     KeyScanner existingReads = new KeyScanner(table, keys);
-    contested(table, keys, plan, existingReads).values()
+    contested(table, keys, plan, existingReads)
+        .values()
         .forEach(rows -> WinnerSelection.losers(rows).forEach(deletes::add));
     return new Deletions(deletes, existingReads.filesOpened(), existingReads.rowsRead());
   }
 
   /**
-   * The rows of every added key that may have more than one live row, grouped by key. Hashes first: the added
-   * files' keys are read as 64-bit hashes (8 bytes a row), and only keys whose hash repeats in the batch or is met
-   * in an existing file are read again in full. A fresh batch of new keys, the common case, keeps nothing but its
-   * hashes; a batch that rewrites old keys keeps what it must compare.
+   * The rows of every added key that may have more than one live row, grouped by key. Hashes first:
+   * the added files' keys are read as 64-bit hashes (8 bytes a row), and only keys whose hash
+   * repeats in the batch or is met in an existing file are read again in full. A fresh batch of new
+   * keys, the common case, keeps nothing but its hashes; a batch that rewrites old keys keeps what
+   * it must compare.
    *
    * @param existingReads reads the existing files, so that its counts are theirs alone
    */
@@ -146,11 +174,13 @@ public final class MergeKeyResolver {
     KeyHashes added = all.build();
 
     Map<String, List<KeyedRow>> existing = new HashMap<>();
-    plan.existing().forEach(f -> existingReads.scan(f, added, (key, row) -> group(existing, key, row)));
-    KeyHashes contested = new KeyHashes.Builder()
-        .addAll(added.repeated())
-        .addAll(existing.keySet().stream().mapToLong(KeyHashes::hash).toArray())
-        .build();
+    plan.existing()
+        .forEach(f -> existingReads.scan(f, added, (key, row) -> group(existing, key, row)));
+    KeyHashes contested =
+        new KeyHashes.Builder()
+            .addAll(added.repeated())
+            .addAll(existing.keySet().stream().mapToLong(KeyHashes::hash).toArray())
+            .build();
     Map<String, List<KeyedRow>> byKey = new HashMap<>();
     if (contested.isEmpty()) {
       return byKey;

@@ -10,15 +10,18 @@ import org.apache.iceberg.types.Types;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * How the rows of a table are matched and which one wins: the merge-key columns and an optional order column
- * (the row with the highest value wins; then the later commit, then file path and position).
+ * How the rows of a table are matched and which one wins: the merge-key columns and an optional
+ * order column (the row with the highest value wins; then the later commit, then file path and
+ * position).
  *
- * <p>{@code keyDeterminedColumns} are columns whose value the key determines: every row with a given key has the same
- * value in them (Logberg's data table: a log line's {@code timestamp}). Declaring them lets a resolution read only the
- * existing files and row groups that can hold a value of the batch in those columns; without a declaration every live
- * file that may hold a batch key is read, because a key may move between partitions.
+ * <p>{@code keyDeterminedColumns} are columns whose value the key determines: every row with a
+ * given key has the same value in them (Logberg's data table: a log line's {@code timestamp}).
+ * Declaring them lets a resolution read only the existing files and row groups that can hold a
+ * value of the batch in those columns; without a declaration every live file that may hold a batch
+ * key is read, because a key may move between partitions.
  */
-public record MergeKeys(List<String> columns, @Nullable String orderColumn, List<String> keyDeterminedColumns)
+public record MergeKeys(
+    List<String> columns, @Nullable String orderColumn, List<String> keyDeterminedColumns)
     implements Serializable {
 
   private static final Set<Type.TypeID> ORDER_TYPES =
@@ -45,9 +48,9 @@ public record MergeKeys(List<String> columns, @Nullable String orderColumn, List
   }
 
   /**
-   * Declares columns whose value the key determines: a row rewritten under the same key always has the same value in
-   * each of them. A wrong declaration makes resolution miss old rows of a key whose value changed; leave it out when
-   * unsure.
+   * Declares columns whose value the key determines: a row rewritten under the same key always has
+   * the same value in each of them. A wrong declaration makes resolution miss old rows of a key
+   * whose value changed; leave it out when unsure.
    */
   public MergeKeys withKeyDeterminedColumns(String... determined) {
     return new MergeKeys(columns, orderColumn, List.of(determined));
@@ -61,7 +64,8 @@ public record MergeKeys(List<String> columns, @Nullable String orderColumn, List
       if (field == null) {
         problems.add("merge-key column '" + column + "' is not in the table");
       } else if (!field.type().isPrimitiveType()) {
-        problems.add("merge-key column '" + column + "' is " + field.type() + "; keys must be primitive");
+        problems.add(
+            "merge-key column '" + column + "' is " + field.type() + "; keys must be primitive");
       }
     }
     for (String column : keyDeterminedColumns) {
@@ -69,7 +73,8 @@ public record MergeKeys(List<String> columns, @Nullable String orderColumn, List
       if (field == null) {
         problems.add("key-determined column '" + column + "' is not in the table");
       } else if (!field.type().isPrimitiveType()) {
-        problems.add("key-determined column '" + column + "' is " + field.type() + "; it must be primitive");
+        problems.add(
+            "key-determined column '" + column + "' is " + field.type() + "; it must be primitive");
       }
     }
     if (orderColumn != null) {
@@ -77,7 +82,12 @@ public record MergeKeys(List<String> columns, @Nullable String orderColumn, List
       if (field == null) {
         problems.add("order column '" + orderColumn + "' is not in the table");
       } else if (!ORDER_TYPES.contains(field.type().typeId())) {
-        problems.add("order column '" + orderColumn + "' is " + field.type() + "; use a long, int, date or timestamp");
+        problems.add(
+            "order column '"
+                + orderColumn
+                + "' is "
+                + field.type()
+                + "; use a long, int, date or timestamp");
       }
     }
     if (!problems.isEmpty()) {

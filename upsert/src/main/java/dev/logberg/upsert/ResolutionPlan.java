@@ -27,11 +27,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * The files a resolution reads, fixed at one snapshot (the base of its delete commit).
  *
- * <p>{@code added} files are those the appends committed: all their keys take part. {@code existing} files are the
- * other live files that may hold the same keys; files whose bounds for the first key column cannot overlap the added
- * files' are left out. Without key-determined columns partitions are not used to prune, because a key may move
- * between partitions. With them ({@link MergeKeys#keyDeterminedColumns()}), only files whose partition and bounds on
- * those columns can hold a value of some added file are planned ({@link KeyDeterminedFilter}), and each carries the
+ * <p>{@code added} files are those the appends committed: all their keys take part. {@code
+ * existing} files are the other live files that may hold the same keys; files whose bounds for the
+ * first key column cannot overlap the added files' are left out. Without key-determined columns
+ * partitions are not used to prune, because a key may move between partitions. With them ({@link
+ * MergeKeys#keyDeterminedColumns()}), only files whose partition and bounds on those columns can
+ * hold a value of some added file are planned ({@link KeyDeterminedFilter}), and each carries the
  * filter so that its scan skips row groups that cannot.
  *
  * @param baseSnapshotId the snapshot the plan was made at, or -1 for an empty table
@@ -53,15 +54,16 @@ public record ResolutionPlan(
     return added.stream().mapToLong(ScanFile::records).sum();
   }
 
-
   /** The plan after appends: the files those snapshots added are the new ones. */
-  public static ResolutionPlan forAppends(Table table, MergeKeys keys, Collection<Long> appendSnapshotIds) {
+  public static ResolutionPlan forAppends(
+      Table table, MergeKeys keys, Collection<Long> appendSnapshotIds) {
     Set<String> addedPaths = new HashSet<>();
     List<DataFile> addedFiles = new ArrayList<>();
     for (long id : appendSnapshotIds) {
       Snapshot snapshot = table.snapshot(id);
       if (snapshot == null) {
-        throw new IllegalStateException("snapshot " + id + " of " + table.name() + " no longer exists");
+        throw new IllegalStateException(
+            "snapshot " + id + " of " + table.name() + " no longer exists");
       }
       // A snapshot's own manifest entries carry the files' column bounds (a plain scan drops them).
       for (DataFile file : snapshot.addedDataFiles(table.io())) {
@@ -69,9 +71,10 @@ public record ResolutionPlan(
         addedFiles.add(file);
       }
     }
-    Expression filter = keys.keyDeterminedColumns().isEmpty()
-        ? null
-        : KeyDeterminedFilter.of(table.schema(), keys.keyDeterminedColumns(), addedFiles);
+    Expression filter =
+        keys.keyDeterminedColumns().isEmpty()
+            ? null
+            : KeyDeterminedFilter.of(table.schema(), keys.keyDeterminedColumns(), addedFiles);
     return plan(table, keys, false, List.copyOf(appendSnapshotIds), addedPaths::contains, filter);
   }
 
@@ -97,8 +100,10 @@ public record ResolutionPlan(
     TableScan scan = table.newScan().useSnapshot(base.snapshotId());
     Expression rowGroups = null;
     if (keyDetermined != null && keyDetermined.op() != Expression.Operation.TRUE) {
-      // Every added file satisfies the filter built from its own bounds, so only existing files are pruned. Residuals
-      // would copy the filter into every task's JSON; the scan of a file applies it to row groups itself.
+      // Every added file satisfies the filter built from its own bounds, so only existing files are
+      // pruned. Residuals
+      // would copy the filter into every task's JSON; the scan of a file applies it to row groups
+      // itself.
       scan = scan.filter(keyDetermined).ignoreResiduals();
       rowGroups = keyDetermined;
     }
@@ -112,19 +117,28 @@ public record ResolutionPlan(
     Types.NestedField firstKey = table.schema().findField(keys.columns().get(0));
     Bounds bounds = Bounds.of(added, firstKey);
     Expression existingFilter = rowGroups;
-    List<ScanFile> candidates = existing.stream()
-        .filter(t -> bounds.mayOverlap(t.file(), firstKey))
-        .map(t -> toScanFile(t, existingFilter))
-        .toList();
+    List<ScanFile> candidates =
+        existing.stream()
+            .filter(t -> bounds.mayOverlap(t.file(), firstKey))
+            .map(t -> toScanFile(t, existingFilter))
+            .toList();
     return new ResolutionPlan(
-        table.name(), base.snapshotId(), wholeTable, appends, added.stream().map(t -> toScanFile(t, null)).toList(),
+        table.name(),
+        base.snapshotId(),
+        wholeTable,
+        appends,
+        added.stream().map(t -> toScanFile(t, null)).toList(),
         candidates);
   }
 
   private static ScanFile toScanFile(FileScanTask task, @Nullable Expression rowGroupFilter) {
     DataFile file = task.file();
     return new ScanFile(
-        file.location(), ScanTaskParser.toJson(task), file.dataSequenceNumber(), file.recordCount(), rowGroupFilter);
+        file.location(),
+        ScanTaskParser.toJson(task),
+        file.dataSequenceNumber(),
+        file.recordCount(),
+        rowGroupFilter);
   }
 
   /** The range of one key column over the added files, from the files' column metrics. */
@@ -152,10 +166,13 @@ public record ResolutionPlan(
       }
       Object low = value(file.lowerBounds(), column);
       Object high = value(file.upperBounds(), column);
-      return low == null || high == null || (order.compare(low, upper) <= 0 && order.compare(high, lower) >= 0);
+      return low == null
+          || high == null
+          || (order.compare(low, upper) <= 0 && order.compare(high, lower) >= 0);
     }
 
-    private static @Nullable Object value(java.util.@Nullable Map<Integer, ByteBuffer> bounds, Types.NestedField column) {
+    private static @Nullable Object value(
+        java.util.@Nullable Map<Integer, ByteBuffer> bounds, Types.NestedField column) {
       ByteBuffer bytes = bounds == null ? null : bounds.get(column.fieldId());
       return bytes == null ? null : Conversions.fromByteBuffer(column.type(), bytes);
     }

@@ -24,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Leaves one live row per merge key after appends: applied to the {@code snapshots} output of a Managed Iceberg
- * write, it plans one resolution for all the snapshots the write committed and runs it ({@link ResolvePlans}).
+ * Leaves one live row per merge key after appends: applied to the {@code snapshots} output of a
+ * Managed Iceberg write, it plans one resolution for all the snapshots the write committed and runs
+ * it ({@link ResolvePlans}).
  */
 public final class ResolveMergeKeys extends PTransform<PCollection<Row>, PCollection<Row>> {
   private final CatalogSpec catalog;
@@ -33,7 +34,8 @@ public final class ResolveMergeKeys extends PTransform<PCollection<Row>, PCollec
   private final MergeKeys keys;
   private final long inProcessMaxRows;
 
-  private ResolveMergeKeys(CatalogSpec catalog, TableIdentifier table, MergeKeys keys, long inProcessMaxRows) {
+  private ResolveMergeKeys(
+      CatalogSpec catalog, TableIdentifier table, MergeKeys keys, long inProcessMaxRows) {
     this.catalog = catalog;
     this.table = table;
     this.keys = keys;
@@ -41,8 +43,8 @@ public final class ResolveMergeKeys extends PTransform<PCollection<Row>, PCollec
   }
 
   /**
-   * Resolutions that read at most this many rows run inside one worker; larger ones are distributed by key. 0
-   * always distributes. Default {@link ResolvePlans#DEFAULT_IN_PROCESS_MAX_ROWS}.
+   * Resolutions that read at most this many rows run inside one worker; larger ones are distributed
+   * by key. 0 always distributes. Default {@link ResolvePlans#DEFAULT_IN_PROCESS_MAX_ROWS}.
    */
   public ResolveMergeKeys withInProcessMaxRows(long rows) {
     return new ResolveMergeKeys(catalog, table, keys, rows);
@@ -55,7 +57,9 @@ public final class ResolveMergeKeys extends PTransform<PCollection<Row>, PCollec
   @Override
   public PCollection<Row> expand(PCollection<Row> snapshots) {
     return snapshots
-        .apply("SnapshotIds", MapElements.into(TypeDescriptors.longs()).via((Row r) -> r.getInt64("snapshot_id")))
+        .apply(
+            "SnapshotIds",
+            MapElements.into(TypeDescriptors.longs()).via((Row r) -> r.getInt64("snapshot_id")))
         .apply("ByTable", WithKeys.of(table.toString()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
         .apply("AllAppends", GroupByKey.create())
@@ -76,23 +80,33 @@ public final class ResolveMergeKeys extends PTransform<PCollection<Row>, PCollec
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Iterable<Long>> appends, OutputReceiver<ResolutionPlan> out) {
+    public void process(
+        @Element KV<String, Iterable<Long>> appends, OutputReceiver<ResolutionPlan> out) {
       List<Long> ids = new ArrayList<>();
       appends.getValue().forEach(ids::add);
       Table current = table.fresh();
       ResolutionPlan plan = ResolutionPlan.forAppends(current, keys, ids);
-      LOG.info("Resolving merge keys {} of {}: {} added files ({} rows) against {} existing files of {} live",
-          keys.columns(), table.name(), plan.added().size(), plan.addedRecords(), plan.existing().size(),
+      LOG.info(
+          "Resolving merge keys {} of {}: {} added files ({} rows) against {} existing files of {} live",
+          keys.columns(),
+          table.name(),
+          plan.added().size(),
+          plan.addedRecords(),
+          plan.existing().size(),
           liveDataFiles(current, plan));
       if (!plan.isEmpty()) {
         out.output(plan);
       }
     }
 
-    /** From the base snapshot's summary, so that the log shows what pruning left out without listing the files. */
+    /**
+     * From the base snapshot's summary, so that the log shows what pruning left out without listing
+     * the files.
+     */
     private static String liveDataFiles(Table table, ResolutionPlan plan) {
       Snapshot base = plan.baseSnapshotId() < 0 ? null : table.snapshot(plan.baseSnapshotId());
-      String total = base == null ? null : base.summary().get(SnapshotSummary.TOTAL_DATA_FILES_PROP);
+      String total =
+          base == null ? null : base.summary().get(SnapshotSummary.TOTAL_DATA_FILES_PROP);
       return total == null ? "?" : total;
     }
 

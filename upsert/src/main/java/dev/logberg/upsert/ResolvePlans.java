@@ -38,17 +38,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs resolution plans in the graph: scan the planned files' keys in parallel, group rows by key (a GroupByKey, so
- * every runner distributes it), pick one winner per key, and commit the deletes of all the others in one validated
- * RowDelta. If that commit conflicts with a concurrent one, the resolution is recomputed in the committing worker
- * from the new snapshot ({@link MergeKeyResolver}).
+ * Runs resolution plans in the graph: scan the planned files' keys in parallel, group rows by key
+ * (a GroupByKey, so every runner distributes it), pick one winner per key, and commit the deletes
+ * of all the others in one validated RowDelta. If that commit conflicts with a concurrent one, the
+ * resolution is recomputed in the committing worker from the new snapshot ({@link
+ * MergeKeyResolver}).
  *
- * <p>Existing files are scanned with the set of the added rows' key hashes as a side input, so only rows whose key
- * the batch wrote cross the shuffle. The output has one row per plan: {@link #RESULT_SCHEMA}.
+ * <p>Existing files are scanned with the set of the added rows' key hashes as a side input, so only
+ * rows whose key the batch wrote cross the shuffle. The output has one row per plan: {@link
+ * #RESULT_SCHEMA}.
  *
- * <p>A plan whose added files hold at most {@code inProcessMaxRows} rows is resolved inside one worker instead, as a query
- * planner broadcasts a small join side: the same steps without shuffles take well under a second there, where each
- * shuffle stage costs seconds on the DirectRunner (see BENCHMARKS.md). Set it to 0 to always distribute.
+ * <p>A plan whose added files hold at most {@code inProcessMaxRows} rows is resolved inside one
+ * worker instead, as a query planner broadcasts a small join side: the same steps without shuffles
+ * take well under a second there, where each shuffle stage costs seconds on the DirectRunner (see
+ * BENCHMARKS.md). Set it to 0 to always distribute.
  */
 public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, PCollection<Row>> {
   public static final Schema RESULT_SCHEMA =
@@ -59,10 +62,11 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
           .build();
 
   /**
-   * Counters of the resolution, for run reports: rows deleted and existing files and rows read to find the batch's
-   * keys (both paths), keyed rows shuffled (distributed).
+   * Counters of the resolution, for run reports: rows deleted and existing files and rows read to
+   * find the batch's keys (both paths), keyed rows shuffled (distributed).
    */
   public static final String METRICS_NAMESPACE = "logberg.upsert";
+
   public static final String ROWS_DELETED = "rows_deleted";
   public static final String ROWS_SHUFFLED = "keyed_rows_shuffled";
   public static final String EXISTING_FILES_READ = "existing_files_read";
@@ -80,9 +84,11 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
   private final MergeKeys keys;
   private final long inProcessMaxRows;
 
-  private ResolvePlans(CatalogSpec catalog, TableIdentifier table, MergeKeys keys, long inProcessMaxRows) {
+  private ResolvePlans(
+      CatalogSpec catalog, TableIdentifier table, MergeKeys keys, long inProcessMaxRows) {
     if (inProcessMaxRows < 0) {
-      throw new IllegalArgumentException("inProcessMaxRows must be 0 or more, got " + inProcessMaxRows);
+      throw new IllegalArgumentException(
+          "inProcessMaxRows must be 0 or more, got " + inProcessMaxRows);
     }
     this.catalog = catalog;
     this.table = table;
@@ -90,7 +96,8 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
     this.inProcessMaxRows = inProcessMaxRows;
   }
 
-  static ResolvePlans of(CatalogSpec catalog, TableIdentifier table, MergeKeys keys, long inProcessMaxRows) {
+  static ResolvePlans of(
+      CatalogSpec catalog, TableIdentifier table, MergeKeys keys, long inProcessMaxRows) {
     return new ResolvePlans(catalog, table, keys, inProcessMaxRows);
   }
 
@@ -101,9 +108,13 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
   @Override
   public PCollection<Row> expand(PCollection<ResolutionPlan> allPlans) {
     PCollectionTuple bySize =
-        allPlans.apply("BySize", ParDo.of(new BySizeFn(inProcessMaxRows)).withOutputTags(SMALL, TupleTagList.of(LARGE)));
+        allPlans.apply(
+            "BySize",
+            ParDo.of(new BySizeFn(inProcessMaxRows)).withOutputTags(SMALL, TupleTagList.of(LARGE)));
     PCollection<Row> small =
-        bySize.get(SMALL).setCoder(SerializableCoder.of(ResolutionPlan.class))
+        bySize
+            .get(SMALL)
+            .setCoder(SerializableCoder.of(ResolutionPlan.class))
             .apply("ResolveInProcess", ParDo.of(new InProcessFn(handle(), keys)))
             .setRowSchema(RESULT_SCHEMA);
     PCollection<Row> large =
@@ -120,40 +131,55 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
             .setCoder(rowCoder);
     PCollectionView<KeyHashes> batchKeys =
         addedRows
-            .apply("KeyHashes", MapElements.into(TypeDescriptors.longs()).via((KV<String, KeyedRow> kv) -> KeyHashes.hash(kv.getKey())))
+            .apply(
+                "KeyHashes",
+                MapElements.into(TypeDescriptors.longs())
+                    .via((KV<String, KeyedRow> kv) -> KeyHashes.hash(kv.getKey())))
             .apply("KeySet", Combine.globally(new KeyHashesFn()).asSingletonView());
     PCollection<KV<String, KeyedRow>> existingRows =
         files(plans, "ExistingFiles", false)
-            .apply("ScanExistingKeys",
+            .apply(
+                "ScanExistingKeys",
                 ParDo.of(new ScanKeysFn(handle(), keys, batchKeys)).withSideInputs(batchKeys))
             .setCoder(rowCoder);
 
-    // Losers are gathered per data file before the one commit per table: its join then holds one element per file
+    // Losers are gathered per data file before the one commit per table: its join then holds one
+    // element per file
     // touched, not one per row (a single key with many values is slow to group on some runners).
     PCollection<KV<String, FileDeletes>> deletesByFile =
-        PCollectionList.of(addedRows).and(existingRows)
+        PCollectionList.of(addedRows)
+            .and(existingRows)
             .apply("AllKeyedRows", Flatten.pCollections())
             .apply("GroupByKey", GroupByKey.create())
             .apply("PickWinners", ParDo.of(new PickLosersFn()))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
             .apply("ByDataFile", GroupByKey.create())
-            .apply("FileDeletes", MapElements.into(TypeDescriptor.of(FileDeletes.class)).via(FileDeletes::of))
+            .apply(
+                "FileDeletes",
+                MapElements.into(TypeDescriptor.of(FileDeletes.class)).via(FileDeletes::of))
             .setCoder(SerializableCoder.of(FileDeletes.class))
             .apply("ForTable", WithKeys.of(name))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(FileDeletes.class)));
 
-    return KeyedPCollectionTuple.of(PLAN, plans.apply("PlanByTable", WithKeys.of(name)).setCoder(
-            KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(ResolutionPlan.class))))
+    return KeyedPCollectionTuple.of(
+            PLAN,
+            plans
+                .apply("PlanByTable", WithKeys.of(name))
+                .setCoder(
+                    KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(ResolutionPlan.class))))
         .and(FILE_DELETES, deletesByFile)
         .apply("JoinPlanAndLosers", CoGroupByKey.create())
         .apply("CommitDeletes", ParDo.of(new CommitFn(handle(), keys)))
         .setRowSchema(RESULT_SCHEMA);
   }
 
-  private static PCollection<ScanFile> files(PCollection<ResolutionPlan> plans, String name, boolean added) {
+  private static PCollection<ScanFile> files(
+      PCollection<ResolutionPlan> plans, String name, boolean added) {
     return plans
-        .apply(name, FlatMapElements.into(TypeDescriptor.of(ScanFile.class))
-            .via((ResolutionPlan p) -> added ? p.added() : p.existing()))
+        .apply(
+            name,
+            FlatMapElements.into(TypeDescriptor.of(ScanFile.class))
+                .via((ResolutionPlan p) -> added ? p.added() : p.existing()))
         .setCoder(SerializableCoder.of(ScanFile.class))
         .apply(name + "Spread", Reshuffle.viaRandomKey());
   }
@@ -198,7 +224,8 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
     private final Counter duplicates = Metrics.counter(METRICS_NAMESPACE, "rows_superseded");
 
     @ProcessElement
-    public void process(@Element KV<String, Iterable<KeyedRow>> rows, OutputReceiver<KV<String, Long>> out) {
+    public void process(
+        @Element KV<String, Iterable<KeyedRow>> rows, OutputReceiver<KV<String, Long>> out) {
       for (KeyedRow loser : WinnerSelection.losers(rows.getValue())) {
         duplicates.inc();
         out.output(KV.of(loser.file(), loser.position()));
@@ -211,12 +238,15 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
     static FileDeletes of(KV<String, Iterable<Long>> grouped) {
       List<Long> positions = new ArrayList<>();
       grouped.getValue().forEach(positions::add);
-      return new FileDeletes(grouped.getKey(), positions.stream().mapToLong(Long::longValue).toArray());
+      return new FileDeletes(
+          grouped.getKey(), positions.stream().mapToLong(Long::longValue).toArray());
     }
   }
 
   private static Row result(String table, MergeKeyResolver.Outcome outcome) {
-    return Row.withSchema(RESULT_SCHEMA).addValues(table, outcome.snapshotId(), outcome.deletedRows()).build();
+    return Row.withSchema(RESULT_SCHEMA)
+        .addValues(table, outcome.snapshotId(), outcome.deletedRows())
+        .build();
   }
 
   static final class BySizeFn extends DoFn<ResolutionPlan, ResolutionPlan> {
@@ -228,7 +258,8 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
 
     @ProcessElement
     public void process(@Element ResolutionPlan plan, MultiOutputReceiver out) {
-      // In-process memory grows with the batch's keys; the scan of existing files only keeps rows with those keys.
+      // In-process memory grows with the batch's keys; the scan of existing files only keeps rows
+      // with those keys.
       out.get(plan.addedRecords() <= inProcessMaxRows ? SMALL : LARGE).output(plan);
     }
   }
@@ -251,8 +282,12 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
     public void process(@Element ResolutionPlan plan, OutputReceiver<Row> out) {
       long start = System.nanoTime();
       MergeKeyResolver.Outcome outcome = MergeKeyResolver.resolvePlan(table.fresh(), keys, plan);
-      LOG.info("Resolved merge keys of {} in process in {} ms: {} rows deleted; read {} existing files ({} rows)",
-          table.name(), (System.nanoTime() - start) / 1_000_000, outcome.deletedRows(), outcome.existingFilesRead(),
+      LOG.info(
+          "Resolved merge keys of {} in process in {} ms: {} rows deleted; read {} existing files ({} rows)",
+          table.name(),
+          (System.nanoTime() - start) / 1_000_000,
+          outcome.deletedRows(),
+          outcome.existingFilesRead(),
           outcome.existingRowsRead());
       deleted.inc(outcome.deletedRows());
       existingFiles.inc(outcome.existingFilesRead());
@@ -281,7 +316,8 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
       ResolutionPlan plan = joined.getValue().getOnly(PLAN);
       DeletePlan deletes = new DeletePlan();
       joined.getValue().getAll(FILE_DELETES).forEach(f -> deletes.add(f.file(), f.positions()));
-      MergeKeyResolver.Outcome outcome = MergeKeyResolver.commitOrRecompute(table.fresh(), keys, plan, deletes);
+      MergeKeyResolver.Outcome outcome =
+          MergeKeyResolver.commitOrRecompute(table.fresh(), keys, plan, deletes);
       deleted.inc(outcome.deletedRows());
       out.output(result(table.name(), outcome));
     }

@@ -7,8 +7,9 @@ import org.apache.iceberg.types.Types;
 /**
  * Beam row schemas for Iceberg table schemas.
  *
- * <p>Timestamps travel as INT64 microseconds since the epoch: Beam's DATETIME holds only milliseconds, and
- * Managed Iceberg writes a Long into a timestamp column as microseconds, so nothing is lost on the way.
+ * <p>Timestamps travel as INT64 microseconds since the epoch: Beam's DATETIME holds only
+ * milliseconds, and Managed Iceberg writes a Long into a timestamp column as microseconds, so
+ * nothing is lost on the way.
  */
 public final class RowSchemas {
   private RowSchemas() {}

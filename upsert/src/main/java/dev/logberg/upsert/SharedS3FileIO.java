@@ -3,10 +3,10 @@ package dev.logberg.upsert;
 import org.apache.iceberg.aws.s3.S3FileIO;
 
 /**
- * Iceberg's S3FileIO whose {@code close()} does nothing. Beam's Managed Iceberg writer (io-iceberg 2.63 and later,
- * apache/beam issue 36438) closes the FileIO its catalog shares with other writers, and every later write then fails
- * with "Connection pool shut down". Set it as the catalog's {@code io-impl} for S3 warehouses; the clients are
- * released with the worker's JVM.
+ * Iceberg's S3FileIO whose {@code close()} does nothing. Beam's Managed Iceberg writer (io-iceberg
+ * 2.63 and later, apache/beam issue 36438) closes the FileIO its catalog shares with other writers,
+ * and every later write then fails with "Connection pool shut down". Set it as the catalog's {@code
+ * io-impl} for S3 warehouses; the clients are released with the worker's JVM.
  */
 public class SharedS3FileIO extends S3FileIO {
   private static final long serialVersionUID = 1L;

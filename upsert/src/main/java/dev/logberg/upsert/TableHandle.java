@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A table as DoFns use it: opened once per DoFn instance (a table keeps using its catalog's connections, so the
- * catalog stays open with it) and closed at teardown.
+ * A table as DoFns use it: opened once per DoFn instance (a table keeps using its catalog's
+ * connections, so the catalog stays open with it) and closed at teardown.
  */
 final class TableHandle implements Serializable {
   private static final long serialVersionUID = 1L;

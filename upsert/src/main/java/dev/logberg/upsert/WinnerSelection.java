@@ -11,8 +11,9 @@ public final class WinnerSelection {
   private WinnerSelection() {}
 
   /**
-   * The rows to delete: all but the highest-ranked ({@link KeyedRow#RANK}). A row seen twice (the same file and
-   * position, e.g. a data file committed twice) is deleted once, and never when it is the winner.
+   * The rows to delete: all but the highest-ranked ({@link KeyedRow#RANK}). A row seen twice (the
+   * same file and position, e.g. a data file committed twice) is deleted once, and never when it is
+   * the winner.
    */
   public static List<KeyedRow> losers(Iterable<KeyedRow> rows) {
     List<KeyedRow> all = new ArrayList<>();

@@ -15,7 +15,9 @@ import org.apache.iceberg.Table;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The maintenance command, distributed on the DirectRunner, over a table written without upserts. */
+/**
+ * The maintenance command, distributed on the DirectRunner, over a table written without upserts.
+ */
 class DeduplicateTest {
   @TempDir Path dir;
 
@@ -27,15 +29,24 @@ class DeduplicateTest {
     append(table, row("a", "a3", 3, "y"), row("c", "c1", 1, "x"), row("a", "a2", 2, "x"));
     assertThat(TestLake.liveCount(table), is(6L));
 
-    List<String> args = new ArrayList<>(List.of(
-        "--table=db.dedupe", "--mergeKeys=id", "--orderBy=ts", "--catalogName=test",
-        // The distributed path: the in-process one is what MergeKeyResolverTest covers.
-        "--inProcessMaxRows=0"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--table=db.dedupe",
+                "--mergeKeys=id",
+                "--orderBy=ts",
+                "--catalogName=test",
+                // The distributed path: the in-process one is what MergeKeyResolverTest covers.
+                "--inProcessMaxRows=0"));
     StringBuilder properties = new StringBuilder("--catalogProperties=");
-    lake.workerSpec.properties().forEach((k, v) -> properties.append(k).append('=').append(v).append(','));
+    lake.workerSpec
+        .properties()
+        .forEach((k, v) -> properties.append(k).append('=').append(v).append(','));
     args.add(properties.substring(0, properties.length() - 1));
     Deduplicate.Options options =
-        PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).withValidation().as(Deduplicate.Options.class);
+        PipelineOptionsFactory.fromArgs(args.toArray(String[]::new))
+            .withValidation()
+            .as(Deduplicate.Options.class);
 
     assertThat(Deduplicate.run(options).getState(), is(PipelineResult.State.DONE));
     assertThat(TestLake.live(table), is(Map.of("a", "a3", "b", "b2", "c", "c1")));

@@ -33,7 +33,8 @@ class MergeKeyResolverTest {
   @ValueSource(ints = {2, 3})
   void duplicatesWithinOneBatchKeepTheHighestOrder(int version) {
     Table table = new TestLake(dir).create("t", version, false);
-    long s = append(table, row("a", "old", 10, "x"), row("a", "new", 20, "x"), row("b", "only", 5, "x"));
+    long s =
+        append(table, row("a", "old", 10, "x"), row("a", "new", 20, "x"), row("b", "only", 5, "x"));
     MergeKeyResolver.Outcome outcome = MergeKeyResolver.resolveAppends(table, KEYS, List.of(s));
     assertThat(outcome.deletedRows(), is(1L));
     assertThat(live(table), is(Map.of("a", "new", "b", "only")));
@@ -43,7 +44,8 @@ class MergeKeyResolverTest {
   @ValueSource(ints = {2, 3})
   void aLaterBatchReplacesRowsAcrossBatchesAndPartitions(int version) {
     Table table = new TestLake(dir).create("t", version, true);
-    long s1 = append(table, row("a", "a1", 10, "x"), row("b", "b1", 10, "y"), row("c", "c1", 10, "x"));
+    long s1 =
+        append(table, row("a", "a1", 10, "x"), row("b", "b1", 10, "y"), row("c", "c1", 10, "x"));
     MergeKeyResolver.resolveAppends(table, KEYS, List.of(s1));
     // "a" moves from partition x to y; "b" stays in y.
     long s2 = append(table, row("a", "a2", 20, "y"), row("b", "b2", 20, "y"));
@@ -57,7 +59,8 @@ class MergeKeyResolverTest {
   @Test
   void theOrderColumnBeatsArrivalOrder() {
     Table table = new TestLake(dir).create("t", 2, false);
-    MergeKeyResolver.resolveAppends(table, KEYS, List.of(append(table, row("a", "newer", 50, "x"))));
+    MergeKeyResolver.resolveAppends(
+        table, KEYS, List.of(append(table, row("a", "newer", 50, "x"))));
     long late = append(table, row("a", "older but later", 40, "x"));
     MergeKeyResolver.resolveAppends(table, KEYS, List.of(late));
     assertThat(live(table), is(Map.of("a", "newer")));
@@ -67,15 +70,21 @@ class MergeKeyResolverTest {
   void withoutAnOrderColumnTheLaterCommitWins() {
     Table table = new TestLake(dir).create("t", 2, false);
     MergeKeys keys = MergeKeys.of("id");
-    MergeKeyResolver.resolveAppends(table, keys, List.of(append(table, row("a", "first", 50, "x"))));
-    MergeKeyResolver.resolveAppends(table, keys, List.of(append(table, row("a", "second", 40, "x"))));
+    MergeKeyResolver.resolveAppends(
+        table, keys, List.of(append(table, row("a", "first", 50, "x"))));
+    MergeKeyResolver.resolveAppends(
+        table, keys, List.of(append(table, row("a", "second", 40, "x"))));
     assertThat(live(table), is(Map.of("a", "second")));
   }
 
   @Test
   void deletionVectorsAreMergedSoEachDataFileHasOne() {
     Table table = new TestLake(dir).create("t", 3, false);
-    MergeKeyResolver.resolveAppends(table, KEYS, List.of(append(table, row("a", "a1", 1, "x"), row("b", "b1", 1, "x"), row("c", "c1", 1, "x"))));
+    MergeKeyResolver.resolveAppends(
+        table,
+        KEYS,
+        List.of(
+            append(table, row("a", "a1", 1, "x"), row("b", "b1", 1, "x"), row("c", "c1", 1, "x"))));
     MergeKeyResolver.resolveAppends(table, KEYS, List.of(append(table, row("a", "a2", 2, "x"))));
     MergeKeyResolver.resolveAppends(table, KEYS, List.of(append(table, row("b", "b2", 2, "x"))));
     assertThat(live(table), is(Map.of("a", "a2", "b", "b2", "c", "c1")));
@@ -93,9 +102,18 @@ class MergeKeyResolverTest {
   @Test
   void positionDeletesOnV2AreScopedToTheirOneDataFile() {
     Table table = new TestLake(dir).create("t", 2, true);
-    MergeKeyResolver.resolveAppends(table, KEYS, List.of(append(table,
-        row("a", "a1", 1, "x"), row("b", "b1", 1, "x"), row("c", "c1", 1, "y"), row("d", "d1", 1, "y"))));
-    MergeKeyResolver.resolveAppends(table, KEYS, List.of(append(table, row("a", "a2", 2, "x"), row("c", "c2", 2, "y"))));
+    MergeKeyResolver.resolveAppends(
+        table,
+        KEYS,
+        List.of(
+            append(
+                table,
+                row("a", "a1", 1, "x"),
+                row("b", "b1", 1, "x"),
+                row("c", "c1", 1, "y"),
+                row("d", "d1", 1, "y"))));
+    MergeKeyResolver.resolveAppends(
+        table, KEYS, List.of(append(table, row("a", "a2", 2, "x"), row("c", "c2", 2, "y"))));
     assertThat(live(table), is(Map.of("a", "a2", "b", "b1", "c", "c2", "d", "d1")));
     table.refresh();
     int deleteFiles = 0;
@@ -103,22 +121,27 @@ class MergeKeyResolverTest {
       for (FileScanTask task : tasks) {
         for (org.apache.iceberg.DeleteFile delete : task.deletes()) {
           deleteFiles++;
-          assertThat(org.apache.iceberg.util.ContentFileUtil.referencedDataFileLocation(delete),
+          assertThat(
+              org.apache.iceberg.util.ContentFileUtil.referencedDataFileLocation(delete),
               is(task.file().location()));
         }
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    assertThat("one delete file for each of the two data files that lost a row", deleteFiles, is(2));
+    assertThat(
+        "one delete file for each of the two data files that lost a row", deleteFiles, is(2));
   }
 
   @ParameterizedTest(name = "format v{0}")
   @ValueSource(ints = {2, 3})
   void aDataFileWhoseEveryRowIsDeletedLeavesTheTableInTheResolutionsCommit(int version) {
     Table table = new TestLake(dir).create("t", version, false);
-    MergeKeyResolver.resolveAppends(table, KEYS, List.of(append(table,
-        row("a", "a1", 1, "x"), row("b", "b1", 1, "x"), row("c", "c1", 1, "x"))));
+    MergeKeyResolver.resolveAppends(
+        table,
+        KEYS,
+        List.of(
+            append(table, row("a", "a1", 1, "x"), row("b", "b1", 1, "x"), row("c", "c1", 1, "x"))));
     String first = onlyDataFile(table);
     // "a" replaced: the first file keeps two rows, masked by a delete file of its own.
     MergeKeyResolver.resolveAppends(table, KEYS, List.of(append(table, row("a", "a2", 2, "x"))));
@@ -127,7 +150,8 @@ class MergeKeyResolverTest {
     // "b" and "c" replaced: the first file has no live row left.
     long append = append(table, row("b", "b2", 2, "x"), row("c", "c2", 2, "x"));
     int commitsBefore = metadataCommits(table);
-    MergeKeyResolver.Outcome outcome = MergeKeyResolver.resolveAppends(table, KEYS, List.of(append));
+    MergeKeyResolver.Outcome outcome =
+        MergeKeyResolver.resolveAppends(table, KEYS, List.of(append));
     table.refresh();
     assertThat(outcome.deletedRows(), is(2L));
     assertThat("one catalog commit", metadataCommits(table), is(commitsBefore + 1));
@@ -150,7 +174,8 @@ class MergeKeyResolverTest {
   }
 
   private static List<String> liveDataFiles(Table table, long snapshotId) {
-    try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(snapshotId).planFiles()) {
+    try (CloseableIterable<FileScanTask> tasks =
+        table.newScan().useSnapshot(snapshotId).planFiles()) {
       List<String> files = new java.util.ArrayList<>();
       tasks.forEach(t -> files.add(t.file().location()));
       return files;
@@ -175,12 +200,20 @@ class MergeKeyResolverTest {
   }
 
   private static int deleteFileCount(Table table) {
-    String total = table.currentSnapshot().summary().get(org.apache.iceberg.SnapshotSummary.TOTAL_DELETE_FILES_PROP);
+    String total =
+        table
+            .currentSnapshot()
+            .summary()
+            .get(org.apache.iceberg.SnapshotSummary.TOTAL_DELETE_FILES_PROP);
     return Integer.parseInt(total);
   }
 
   private static int metadataCommits(Table table) {
-    return ((org.apache.iceberg.HasTableOperations) table).operations().current().previousFiles().size();
+    return ((org.apache.iceberg.HasTableOperations) table)
+        .operations()
+        .current()
+        .previousFiles()
+        .size();
   }
 
   @Test
@@ -191,13 +224,17 @@ class MergeKeyResolverTest {
     MergeKeyResolver.resolveAppends(table, KEYS, List.of(s1));
     long s2 = append(table, row("a", "a2", 20, "x"));
     ResolutionPlan plan = ResolutionPlan.forAppends(table, KEYS, List.of(s2));
-    Map<String, long[]> deletes = MergeKeyResolver.deletions(table, KEYS, plan).deletes().positionsByFile();
+    Map<String, long[]> deletes =
+        MergeKeyResolver.deletions(table, KEYS, plan).deletes().positionsByFile();
 
-    // Another writer (its own Table instance) lands a newer "a" and "b" between our plan and our commit.
+    // Another writer (its own Table instance) lands a newer "a" and "b" between our plan and our
+    // commit.
     Table other = lake.load("t");
     append(other, row("a", "a3", 30, "x"), row("b", "b3", 30, "x"));
 
-    assertThrows(ValidationException.class, () -> DeleteCommitter.commit(table, plan.baseSnapshotId(), deletes));
+    assertThrows(
+        ValidationException.class,
+        () -> DeleteCommitter.commit(table, plan.baseSnapshotId(), deletes));
     MergeKeyResolver.resolveAfterConflict(table, KEYS, List.of(s2), plan.baseSnapshotId());
     assertThat(live(table), is(Map.of("a", "a3", "b", "b3")));
   }
@@ -223,17 +260,30 @@ class MergeKeyResolverTest {
       fresh[i] = row("k" + i, "v", 1, i % 2 == 0 ? "x" : "y");
     }
     long s1 = append(table, fresh);
-    assertThat(MergeKeyResolver.contested(
-        table, KEYS, ResolutionPlan.forAppends(table, KEYS, List.of(s1)), new KeyScanner(table, KEYS)),
+    assertThat(
+        MergeKeyResolver.contested(
+            table,
+            KEYS,
+            ResolutionPlan.forAppends(table, KEYS, List.of(s1)),
+            new KeyScanner(table, KEYS)),
         is(Map.of()));
     assertThat(MergeKeyResolver.resolveAppends(table, KEYS, List.of(s1)).deletedRows(), is(0L));
 
     // k7 rewrites an old key, n2 comes twice in the batch, n1 and n3 are new.
-    long s2 = append(table, row("k7", "k7 again", 2, "y"), row("n1", "v", 2, "x"), row("n2", "first", 2, "x"),
-        row("n2", "second", 3, "y"), row("n3", "v", 2, "y"));
+    long s2 =
+        append(
+            table,
+            row("k7", "k7 again", 2, "y"),
+            row("n1", "v", 2, "x"),
+            row("n2", "first", 2, "x"),
+            row("n2", "second", 3, "y"),
+            row("n3", "v", 2, "y"));
     Map<String, List<KeyedRow>> contested =
         MergeKeyResolver.contested(
-            table, KEYS, ResolutionPlan.forAppends(table, KEYS, List.of(s2)), new KeyScanner(table, KEYS));
+            table,
+            KEYS,
+            ResolutionPlan.forAppends(table, KEYS, List.of(s2)),
+            new KeyScanner(table, KEYS));
     assertThat(contested.keySet(), is(Set.of("k7", "n2")));
     assertThat(contested.get("k7").size(), is(2));
     assertThat(contested.get("n2").size(), is(2));
@@ -249,9 +299,14 @@ class MergeKeyResolverTest {
   void namesAMissingKeyOrABadOrderColumn() {
     Table table = new TestLake(dir).create("t", 2, false);
     append(table, row("a", "a1", 1, "x"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> MergeKeyResolver.deduplicate(table, new MergeKeys(List.of("nope"), "value")));
-    assertThat(e.getMessage(), is("table test.db.t: merge-key column 'nope' is not in the table; order column 'value'"
-        + " is string; use a long, int, date or timestamp"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> MergeKeyResolver.deduplicate(table, new MergeKeys(List.of("nope"), "value")));
+    assertThat(
+        e.getMessage(),
+        is(
+            "table test.db.t: merge-key column 'nope' is not in the table; order column 'value'"
+                + " is string; use a long, int, date or timestamp"));
   }
 }

@@ -36,7 +36,10 @@ import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.types.Types;
 
-/** A sqlite JDBC catalog in a temporary folder, a small keyed table, and Iceberg's own writer and reader. */
+/**
+ * A sqlite JDBC catalog in a temporary folder, a small keyed table, and Iceberg's own writer and
+ * reader.
+ */
 final class TestLake {
   static final Schema SCHEMA =
       new Schema(
@@ -46,8 +49,13 @@ final class TestLake {
           required(4, "part", Types.StringType.get()));
 
   final CatalogSpec spec;
-  /** What pipelines get: the catalog's own tables exist, so workers must not run their DDL against sqlite again. */
+
+  /**
+   * What pipelines get: the catalog's own tables exist, so workers must not run their DDL against
+   * sqlite again.
+   */
   final CatalogSpec workerSpec;
+
   /** Open for the test's lifetime: tables loaded from it use its connection pool. */
   private final Catalog catalog;
 
@@ -59,16 +67,20 @@ final class TestLake {
 
   Table create(String name, int formatVersion, boolean partitioned) {
     PartitionSpec partitioning =
-        partitioned ? PartitionSpec.builderFor(SCHEMA).identity("part").build() : PartitionSpec.unpartitioned();
+        partitioned
+            ? PartitionSpec.builderFor(SCHEMA).identity("part").build()
+            : PartitionSpec.unpartitioned();
     return create(name, formatVersion, partitioning, Map.of());
   }
 
-  Table create(String name, int formatVersion, PartitionSpec partitioning, Map<String, String> properties) {
+  Table create(
+      String name, int formatVersion, PartitionSpec partitioning, Map<String, String> properties) {
     SupportsNamespaces namespaces = (SupportsNamespaces) catalog;
     if (!namespaces.namespaceExists(Namespace.of("db"))) {
       namespaces.createNamespace(Namespace.of("db"));
     }
-    return catalog.buildTable(TableIdentifier.of("db", name), SCHEMA)
+    return catalog
+        .buildTable(TableIdentifier.of("db", name), SCHEMA)
         .withPartitionSpec(partitioning)
         .withProperties(properties)
         .withProperty(TableProperties.FORMAT_VERSION, String.valueOf(formatVersion))
@@ -89,8 +101,8 @@ final class TestLake {
   }
 
   /**
-   * Appends the rows as one commit: one Parquet file per partition of the current spec and value of {@code part}.
-   * Returns the snapshot id.
+   * Appends the rows as one commit: one Parquet file per partition of the current spec and value of
+   * {@code part}. Returns the snapshot id.
    */
   static long append(Table table, Record... rows) {
     AppendFiles append = table.newAppend();
@@ -102,7 +114,8 @@ final class TestLake {
   static List<DataFile> writeFiles(Table table, Record... rows) {
     Map<String, List<Record>> byPartition = new TreeMap<>();
     PartitionKey of = new PartitionKey(table.spec(), table.schema());
-    // Partition transforms take Iceberg's internal values (timestamps as micros), not a Record's OffsetDateTime.
+    // Partition transforms take Iceberg's internal values (timestamps as micros), not a Record's
+    // OffsetDateTime.
     InternalRecordWrapper internal = new InternalRecordWrapper(table.schema().asStruct());
     for (Record r : rows) {
       of.partition(internal.wrap(r));
@@ -110,8 +123,10 @@ final class TestLake {
       byPartition.computeIfAbsent(group, p -> new ArrayList<>()).add(r);
     }
     OutputFileFactory files =
-        OutputFileFactory.builderFor(table, 1, System.nanoTime()).format(FileFormat.PARQUET)
-            .operationId(UUID.randomUUID().toString()).build();
+        OutputFileFactory.builderFor(table, 1, System.nanoTime())
+            .format(FileFormat.PARQUET)
+            .operationId(UUID.randomUUID().toString())
+            .build();
     List<DataFile> written = new ArrayList<>();
     for (List<Record> group : byPartition.values()) {
       PartitionKey key = new PartitionKey(table.spec(), table.schema());
@@ -120,7 +135,8 @@ final class TestLake {
       DataWriter<Record> writer =
           new GenericAppenderFactory(table.schema(), table.spec())
               .setAll(table.properties()) // row-group size, codec: what the table asks writers for
-              .newDataWriter(files.newOutputFile(table.spec(), partition), FileFormat.PARQUET, partition);
+              .newDataWriter(
+                  files.newOutputFile(table.spec(), partition), FileFormat.PARQUET, partition);
       try (writer) {
         group.forEach(writer::write);
       } catch (IOException e) {
@@ -139,7 +155,13 @@ final class TestLake {
       for (Record r : records) {
         String previous = rows.put((String) r.getField("id"), (String) r.getField("value"));
         if (previous != null) {
-          throw new AssertionError("id " + r.getField("id") + " is live twice: " + previous + ", " + r.getField("value"));
+          throw new AssertionError(
+              "id "
+                  + r.getField("id")
+                  + " is live twice: "
+                  + previous
+                  + ", "
+                  + r.getField("value"));
         }
       }
     } catch (IOException e) {

@@ -32,7 +32,8 @@ class WinnerSelectionTest {
   void tiesAreBrokenBySequenceThenFileThenPosition() {
     KeyedRow laterCommit = row(5, 2, "a", 0);
     KeyedRow earlierCommit = row(5, 1, "z", 9);
-    assertThat(WinnerSelection.losers(List.of(laterCommit, earlierCommit)), contains(earlierCommit));
+    assertThat(
+        WinnerSelection.losers(List.of(laterCommit, earlierCommit)), contains(earlierCommit));
     KeyedRow fileB = row(5, 1, "b", 0);
     KeyedRow fileA = row(5, 1, "a", 7);
     assertThat(WinnerSelection.losers(List.of(fileA, fileB)), contains(fileA));
@@ -46,7 +47,8 @@ class WinnerSelectionTest {
     KeyedRow first = row(Long.MIN_VALUE, 1, "x", 3);
     KeyedRow second = row(Long.MIN_VALUE, 2, "a", 0);
     KeyedRow third = row(Long.MIN_VALUE, 3, "m", 1);
-    assertThat(WinnerSelection.losers(List.of(second, third, first)), containsInAnyOrder(first, second));
+    assertThat(
+        WinnerSelection.losers(List.of(second, third, first)), containsInAnyOrder(first, second));
   }
 
   @Test
@@ -110,8 +112,12 @@ class WinnerSelectionTest {
 
   @Test
   void mergeKeysNameBadColumns() {
-    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> MergeKeys.of("id").orderedBy("value").check(TestLake.SCHEMA, "db.t"));
-    assertThat(e.getMessage(), is("table db.t: order column 'value' is string; use a long, int, date or timestamp"));
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> MergeKeys.of("id").orderedBy("value").check(TestLake.SCHEMA, "db.t"));
+    assertThat(
+        e.getMessage(),
+        is("table db.t: order column 'value' is string; use a long, int, date or timestamp"));
   }
 }

@@ -9,11 +9,14 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * An application folder as discovered: its id (the folder name, {@code spark-...}), location and files.
+ * An application folder as discovered: its id (the folder name, {@code spark-...}), location and
+ * files.
  *
- * <p>The fingerprint hashes the files' names and sizes, so a folder that grew (a new or longer file) gets a new one.
+ * <p>The fingerprint hashes the files' names and sizes, so a folder that grew (a new or longer
+ * file) gets a new one.
  */
-public record AppFolder(String appId, String location, List<LogFile> files) implements Serializable {
+public record AppFolder(String appId, String location, List<LogFile> files)
+    implements Serializable {
 
   public AppFolder {
     files = files.stream().sorted(Comparator.comparing(LogFile::sourceFile)).toList();
@@ -31,7 +34,8 @@ public record AppFolder(String appId, String location, List<LogFile> files) impl
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
     for (LogFile file : files) {
-      digest.update((file.sourceFile() + '\t' + file.size() + '\n').getBytes(StandardCharsets.UTF_8));
+      digest.update(
+          (file.sourceFile() + '\t' + file.size() + '\n').getBytes(StandardCharsets.UTF_8));
     }
     return HexFormat.of().formatHex(digest.digest(), 0, 16);
   }

@@ -11,7 +11,10 @@ public interface AppFolderLister extends Serializable {
   /** Folder names that mark a Spark application: {@code spark-<app id>}. */
   String APP_FOLDER_PREFIX = "spark-";
 
-  /** Locations of the {@code spark-*} folders directly under {@code root}; fails if {@code root} cannot be listed. */
+  /**
+   * Locations of the {@code spark-*} folders directly under {@code root}; fails if {@code root}
+   * cannot be listed.
+   */
   List<String> listAppFolders(String root) throws IOException;
 
   /** Every non-hidden file below an application folder, at any depth. */
@@ -23,7 +26,8 @@ public interface AppFolderLister extends Serializable {
       return new S3AppFolderLister(s3);
     }
     if (location.contains("://") && !location.startsWith("file://")) {
-      throw new IllegalArgumentException("input " + location + ": only s3:// and local folders can be listed");
+      throw new IllegalArgumentException(
+          "input " + location + ": only s3:// and local folders can be listed");
     }
     return new LocalAppFolderLister();
   }

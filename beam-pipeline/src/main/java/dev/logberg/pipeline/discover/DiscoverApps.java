@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Finds the application folders under the input roots and lists each one's files.
  *
- * <p>Folders are listed first and redistributed, so that listing thousands of folders' files runs in parallel.
- * A root that cannot be listed fails the job: an empty result would look like "nothing to do".
+ * <p>Folders are listed first and redistributed, so that listing thousands of folders' files runs
+ * in parallel. A root that cannot be listed fails the job: an empty result would look like "nothing
+ * to do".
  */
 public final class DiscoverApps extends PTransform<PBegin, PCollection<AppFolder>> {
   private final List<String> roots;
@@ -33,7 +34,9 @@ public final class DiscoverApps extends PTransform<PBegin, PCollection<AppFolder
     this.s3 = s3;
   }
 
-  /** @param s3 how to reach the s3:// roots, if any */
+  /**
+   * @param s3 how to reach the s3:// roots, if any
+   */
   public static DiscoverApps under(List<String> roots, S3Settings s3) {
     return new DiscoverApps(roots, s3);
   }
@@ -84,7 +87,8 @@ public final class DiscoverApps extends PTransform<PBegin, PCollection<AppFolder
       try {
         files = AppFolderLister.forLocation(folder, s3).listFiles(folder);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot list application folder " + folder + ": " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "cannot list application folder " + folder + ": " + e.getMessage(), e);
       }
       if (files.isEmpty()) {
         // Nothing to record yet: the folder may receive files later, and then it is new.

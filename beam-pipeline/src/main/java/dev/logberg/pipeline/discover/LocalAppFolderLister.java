@@ -2,11 +2,11 @@ package dev.logberg.pipeline.discover;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.net.URI;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -17,7 +17,8 @@ final class LocalAppFolderLister implements AppFolderLister {
   public List<String> listAppFolders(String root) throws IOException {
     Path dir = toPath(root);
     if (!Files.isDirectory(dir)) {
-      throw new NoSuchFileException(dir.toString(), null, "input folder does not exist or is not a folder");
+      throw new NoSuchFileException(
+          dir.toString(), null, "input folder does not exist or is not a folder");
     }
     try (Stream<Path> children = Files.list(dir)) {
       return children
@@ -37,7 +38,10 @@ final class LocalAppFolderLister implements AppFolderLister {
       return paths
           .filter(p -> !isHidden(folder.relativize(p)))
           .filter(Files::isRegularFile)
-          .map(p -> new LogFile(p.toString(), base.relativize(p).toString().replace('\\', '/'), size(p)))
+          .map(
+              p ->
+                  new LogFile(
+                      p.toString(), base.relativize(p).toString().replace('\\', '/'), size(p)))
           .toList();
     } catch (UncheckedIOException e) {
       throw e.getCause();

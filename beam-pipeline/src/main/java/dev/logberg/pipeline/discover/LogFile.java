@@ -6,8 +6,9 @@ import java.io.Serializable;
  * One file of an application folder.
  *
  * @param location where to read it (local path or URI)
- * @param sourceFile its path from the application folder's parent, e.g. {@code spark-<id>/<pod>/<file>.json}: the
- *     identity of its lines, the same whether the tree lies on S3 or was copied to a laptop
+ * @param sourceFile its path from the application folder's parent, e.g. {@code
+ *     spark-<id>/<pod>/<file>.json}: the identity of its lines, the same whether the tree lies on
+ *     S3 or was copied to a laptop
  * @param size bytes on storage (compressed size for compressed files)
  */
 public record LogFile(String location, String sourceFile, long size) implements Serializable {}

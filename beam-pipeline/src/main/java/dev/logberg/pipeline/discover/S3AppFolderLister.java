@@ -12,8 +12,9 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * Lists application folders on S3: ListObjectsV2 with delimiter "/" finds the {@code spark-*} prefixes under a root
- * without listing their files, then each folder's objects are listed; both follow pagination.
+ * Lists application folders on S3: ListObjectsV2 with delimiter "/" finds the {@code spark-*}
+ * prefixes under a root without listing their files, then each folder's objects are listed; both
+ * follow pagination.
  */
 final class S3AppFolderLister implements AppFolderLister {
   private final S3Settings settings;
@@ -28,7 +29,11 @@ final class S3AppFolderLister implements AppFolderLister {
     List<String> folders = new ArrayList<>();
     try (S3Client s3 = settings.client()) {
       ListObjectsV2Request request =
-          ListObjectsV2Request.builder().bucket(location.bucket()).prefix(location.prefix()).delimiter("/").build();
+          ListObjectsV2Request.builder()
+              .bucket(location.bucket())
+              .prefix(location.prefix())
+              .delimiter("/")
+              .build();
       for (CommonPrefix prefix : s3.listObjectsV2Paginator(request).commonPrefixes()) {
         String name = prefix.prefix().substring(location.prefix().length());
         if (name.startsWith(APP_FOLDER_PREFIX)) {
@@ -45,7 +50,10 @@ final class S3AppFolderLister implements AppFolderLister {
   public List<LogFile> listFiles(String appFolder) throws IOException {
     Location folder = Location.parse(appFolder);
     // Source files are named from the folder's parent: spark-<id>/<pod>/<file>.
-    String parent = folder.prefix().substring(0, folder.prefix().lastIndexOf('/', folder.prefix().length() - 2) + 1);
+    String parent =
+        folder
+            .prefix()
+            .substring(0, folder.prefix().lastIndexOf('/', folder.prefix().length() - 2) + 1);
     List<LogFile> files = new ArrayList<>();
     try (S3Client s3 = settings.client()) {
       ListObjectsV2Request request =
@@ -55,8 +63,11 @@ final class S3AppFolderLister implements AppFolderLister {
         if (relative.isEmpty() || relative.endsWith("/") || isHidden(relative)) {
           continue;
         }
-        files.add(new LogFile(
-            "s3://" + folder.bucket() + "/" + object.key(), object.key().substring(parent.length()), object.size()));
+        files.add(
+            new LogFile(
+                "s3://" + folder.bucket() + "/" + object.key(),
+                object.key().substring(parent.length()),
+                object.size()));
       }
     } catch (SdkException e) {
       throw new IOException("cannot list " + folder + ": " + e.getMessage(), e);

@@ -6,8 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Stable ids for log lines: the same file and line always get the same id, so re-running a job upserts
- * instead of duplicating.
+ * Stable ids for log lines: the same file and line always get the same id, so re-running a job
+ * upserts instead of duplicating.
  */
 public final class EventIds {
   private EventIds() {}
@@ -15,12 +15,18 @@ public final class EventIds {
   private static final int ID_BYTES = 16;
   private static final HexFormat HEX = HexFormat.of();
 
-  // MessageDigest is not thread-safe and costly to look up; one per thread keeps this cheap per line.
-  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(EventIds::newSha256);
+  // MessageDigest is not thread-safe and costly to look up; one per thread keeps this cheap per
+  // line.
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(EventIds::newSha256);
 
-  /** First 16 bytes of SHA-256 over the UTF-8 of {@code sourceFile + "\n" + lineNumber}, as 32 lowercase hex. */
+  /**
+   * First 16 bytes of SHA-256 over the UTF-8 of {@code sourceFile + "\n" + lineNumber}, as 32
+   * lowercase hex.
+   */
   public static String of(String sourceFile, long lineNumber) {
-    byte[] hash = SHA_256.get().digest((sourceFile + "\n" + lineNumber).getBytes(StandardCharsets.UTF_8));
+    byte[] hash =
+        SHA_256.get().digest((sourceFile + "\n" + lineNumber).getBytes(StandardCharsets.UTF_8));
     return HEX.formatHex(hash, 0, ID_BYTES);
   }
 

@@ -18,10 +18,13 @@ final class Json {
 
   private static final int BRIEF_CHARS = 80;
 
-  // Shared: a configured ObjectMapper is thread-safe. Floats stay exact BigDecimals (epoch timestamps with
-  // fractions must not go through double), and error messages must not echo the (possibly huge) line.
+  // Shared: a configured ObjectMapper is thread-safe. Floats stay exact BigDecimals (epoch
+  // timestamps with
+  // fractions must not go through double), and error messages must not echo the (possibly huge)
+  // line.
   private static final ObjectMapper MAPPER =
-      JsonMapper.builder(JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build())
+      JsonMapper.builder(
+              JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build())
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
           .build();
@@ -41,7 +44,8 @@ final class Json {
     try {
       return parser.nextToken() != null;
     } catch (IOException unreadable) {
-      return true; // e.g. `{"a":1} xyz`: garbage after the value, which is what the detail should say
+      return true; // e.g. `{"a":1} xyz`: garbage after the value, which is what the detail should
+      // say
     }
   }
 
@@ -66,7 +70,10 @@ final class Json {
     return message.substring(0, parenthesis < 0 ? source : parenthesis);
   }
 
-  /** The child {@code field} of {@code parent}, or null if parent is no object or the field is missing or JSON null. */
+  /**
+   * The child {@code field} of {@code parent}, or null if parent is no object or the field is
+   * missing or JSON null.
+   */
   static JsonNode present(JsonNode parent, String field) {
     if (parent == null || !parent.isObject()) {
       return null;
@@ -75,7 +82,10 @@ final class Json {
     return child == null || child.isNull() ? null : child;
   }
 
-  /** {@link #present} as text: scalars give their text ("42", "true"), objects and arrays their compact JSON. */
+  /**
+   * {@link #present} as text: scalars give their text ("42", "true"), objects and arrays their
+   * compact JSON.
+   */
   static String text(JsonNode parent, String field) {
     JsonNode child = present(parent, field);
     return child == null ? null : asText(child);
@@ -96,6 +106,8 @@ final class Json {
     }
     int newline = text.indexOf('\n');
     String firstLine = newline < 0 ? text : text.substring(0, newline);
-    return firstLine.length() <= BRIEF_CHARS ? firstLine : firstLine.substring(0, BRIEF_CHARS) + "...";
+    return firstLine.length() <= BRIEF_CHARS
+        ? firstLine
+        : firstLine.substring(0, BRIEF_CHARS) + "...";
   }
 }

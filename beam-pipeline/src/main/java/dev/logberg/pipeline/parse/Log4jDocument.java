@@ -7,7 +7,10 @@ import java.io.IOException;
 final class Log4jDocument {
   private Log4jDocument() {}
 
-  /** The event in {@code log}, or null when {@code log} is plain container text rather than one JSON object. */
+  /**
+   * The event in {@code log}, or null when {@code log} is plain container text rather than one JSON
+   * object.
+   */
   static JsonNode parse(String log) {
     if (!startsWithBrace(log)) {
       return null; // plain text never pays for a JSON parse attempt
@@ -30,7 +33,10 @@ final class Log4jDocument {
     return false;
   }
 
-  /** The event's message with its {@code thrown} exception appended, so stack traces are not lost; null without one. */
+  /**
+   * The event's message with its {@code thrown} exception appended, so stack traces are not lost;
+   * null without one.
+   */
   static String message(JsonNode event) {
     String message = Json.text(event, "message");
     JsonNode thrown = Json.present(event, "thrown");
@@ -42,7 +48,10 @@ final class Log4jDocument {
     return out.toString();
   }
 
-  /** As Throwable.printStackTrace does: "name: message", a "\tat ..." line per frame, then "Caused by: ...". */
+  /**
+   * As Throwable.printStackTrace does: "name: message", a "\tat ..." line per frame, then "Caused
+   * by: ...".
+   */
   private static void appendThrown(StringBuilder out, JsonNode thrown, String headerPrefix) {
     if (!thrown.isObject()) {
       out.append('\n').append(headerPrefix).append(Json.asText(thrown));
@@ -50,7 +59,8 @@ final class Log4jDocument {
     }
     String name = Json.text(thrown, "name");
     String text = Json.text(thrown, "message");
-    String header = headerPrefix + (name == null ? "exception" : name) + (text == null ? "" : ": " + text);
+    String header =
+        headerPrefix + (name == null ? "exception" : name) + (text == null ? "" : ": " + text);
     JsonNode trace = Json.present(thrown, "extendedStackTrace");
     if (trace != null && trace.isTextual()) {
       // stacktraceAsString: the trace is printed already, normally with its header and causes.
@@ -82,7 +92,10 @@ final class Log4jDocument {
     }
     String file = Json.text(frame, "file");
     String line = Json.text(frame, "line");
-    out.append(Json.text(frame, "class")).append('.').append(Json.text(frame, "method")).append('(');
+    out.append(Json.text(frame, "class"))
+        .append('.')
+        .append(Json.text(frame, "method"))
+        .append('(');
     out.append(file == null ? "Unknown Source" : file);
     if (file != null && line != null && !line.startsWith("-")) {
       out.append(':').append(line);

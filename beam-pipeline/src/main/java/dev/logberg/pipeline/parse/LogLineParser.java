@@ -18,10 +18,10 @@ import org.apache.beam.sdk.values.Row;
 /**
  * Turns one Spark application log line into a {@code spark_logs} row, or says why it cannot.
  *
- * <p>Three line shapes are read, and a line may mix them: Kubernetes metadata nested under
- * {@code kubernetes} (with Spark's pod labels); flat Fluent Bit fields; and a Fluent Bit record whose
- * {@code log} string is a log4j2 JsonLayout event. Where several fields could supply a column, the most
- * specific wins: the log4j event over the record, nested Kubernetes metadata over flat fields.
+ * <p>Three line shapes are read, and a line may mix them: Kubernetes metadata nested under {@code
+ * kubernetes} (with Spark's pod labels); flat Fluent Bit fields; and a Fluent Bit record whose
+ * {@code log} string is a log4j2 JsonLayout event. Where several fields could supply a column, the
+ * most specific wins: the log4j event over the record, nested Kubernetes metadata over flat fields.
  */
 public final class LogLineParser implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -49,14 +49,17 @@ public final class LogLineParser implements Serializable {
   private static final int INGESTED_AT = SCHEMA.indexOf(SparkLogsTable.INGESTED_AT);
 
   /** Record-level time fields, in order of preference. */
-  private static final List<String> TIME_FIELDS = List.of("timestamp", "time", "date", "@timestamp");
+  private static final List<String> TIME_FIELDS =
+      List.of("timestamp", "time", "date", "@timestamp");
 
   private static final char BYTE_ORDER_MARK = '\uFEFF';
   private static final Blank BLANK = new Blank();
 
   private final long ingestedAtMicros;
 
-  /** @param ingestedAtMicros the {@code ingested_at} of every row: one value per job run */
+  /**
+   * @param ingestedAtMicros the {@code ingested_at} of every row: one value per job run
+   */
   public LogLineParser(long ingestedAtMicros) {
     this.ingestedAtMicros = ingestedAtMicros;
   }
@@ -64,7 +67,8 @@ public final class LogLineParser implements Serializable {
   /**
    * Never throws for bad input: such a line comes back {@link Rejected}.
    *
-   * @param folderAppId the application id of the folder the file is in, used when the line carries none
+   * @param folderAppId the application id of the folder the file is in, used when the line carries
+   *     none
    */
   public ParseOutcome parse(String line, String sourceFile, long lineNumber, String folderAppId) {
     requireNonNull(line, "line");
@@ -96,28 +100,41 @@ public final class LogLineParser implements Serializable {
     if (values[TIMESTAMP] == null) {
       return new Rejected(
           RejectReason.MISSING_TIMESTAMP,
-          "no timestamp: none of " + String.join(", ", TIME_FIELDS) + " (nor a log4j instant or timeMillis)");
+          "no timestamp: none of "
+              + String.join(", ", TIME_FIELDS)
+              + " (nor a log4j instant or timeMillis)");
     }
     // Plain-text `log` is the message of lines that have no other.
-    values[MESSAGE] = first(Log4jDocument.message(event), Json.text(record, "message"), Json.text(record, "log"));
+    values[MESSAGE] =
+        first(Log4jDocument.message(event), Json.text(record, "message"), Json.text(record, "log"));
     if (values[MESSAGE] == null) {
-      return new Rejected(RejectReason.MISSING_MESSAGE, "no message (nor log) field, or it is null");
+      return new Rejected(
+          RejectReason.MISSING_MESSAGE, "no message (nor log) field, or it is null");
     }
     values[LOG_LEVEL] =
-        level(first(Json.text(event, "level"), Json.text(record, "log_level"), Json.text(record, "level")));
+        level(
+            first(
+                Json.text(event, "level"),
+                Json.text(record, "log_level"),
+                Json.text(record, "level")));
     values[LOGGER] = first(Json.text(event, "loggerName"), Json.text(record, "logger"));
     putKubernetesMetadata(values, record, folderAppId);
     values[EVENT_ID] = EventIds.of(sourceFile, lineNumber);
     values[SOURCE_FILE] = sourceFile;
     values[LINE_NUMBER] = lineNumber;
     values[INGESTED_AT] = ingestedAtMicros;
-    // Every value above has its column's type and required columns are set, so Row's per-field checks
+    // Every value above has its column's type and required columns are set, so Row's per-field
+    // checks
     // would only cost time on every line.
     return new Parsed(Row.withSchema(SCHEMA).attachValues(values));
   }
 
-  /** The line's time in epoch micros, or null when it has none: the log4j event's own time comes first. */
-  private static Long timestampMicros(JsonNode record, JsonNode event) throws InvalidTimestampException {
+  /**
+   * The line's time in epoch micros, or null when it has none: the log4j event's own time comes
+   * first.
+   */
+  private static Long timestampMicros(JsonNode record, JsonNode event)
+      throws InvalidTimestampException {
     JsonNode instant = Json.present(event, "instant");
     if (instant != null) {
       return Timestamps.toMicros("instant", instant);
@@ -139,8 +156,10 @@ public final class LogLineParser implements Serializable {
     JsonNode kubernetes = Json.present(record, "kubernetes");
     JsonNode labels = Json.present(kubernetes, "labels");
     values[POD_NAME] = first(Json.text(kubernetes, "pod_name"), Json.text(record, "pod_name"));
-    values[NAMESPACE_NAME] = first(Json.text(kubernetes, "namespace_name"), Json.text(record, "namespace"));
-    values[CONTAINER_NAME] = first(Json.text(kubernetes, "container_name"), Json.text(record, "container_name"));
+    values[NAMESPACE_NAME] =
+        first(Json.text(kubernetes, "namespace_name"), Json.text(record, "namespace"));
+    values[CONTAINER_NAME] =
+        first(Json.text(kubernetes, "container_name"), Json.text(record, "container_name"));
     values[CONTAINER_IMAGE] = Json.text(kubernetes, "container_image");
     values[NODE_NAME] = first(Json.text(kubernetes, "host"), Json.text(record, "node_name"));
     values[APP] = first(Json.text(labels, "app"), Json.text(record, "app"));

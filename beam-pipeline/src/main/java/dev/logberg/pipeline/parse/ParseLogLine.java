@@ -24,12 +24,12 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * Parses every line into a row of the data table, or a row of the rejects table with its reason. Nothing is
- * dropped: blank lines are counted, everything else is a row or a reject.
+ * Parses every line into a row of the data table, or a row of the rejects table with its reason.
+ * Nothing is dropped: blank lines are counted, everything else is a row or a reject.
  *
  * <p>Also outputs, per application, how many rows and rejects it produced ({@link #ROW_COUNTS},
- * {@link #REJECT_COUNTS}), for its status row. The DoFn counts per bundle so that the counts cost one element per
- * application and bundle, not one per batch.
+ * {@link #REJECT_COUNTS}), for its status row. The DoFn counts per bundle so that the counts cost
+ * one element per application and bundle, not one per batch.
  */
 public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PCollectionTuple> {
   public static final TupleTag<Row> ROWS = new TupleTag<>() {};
@@ -43,7 +43,9 @@ public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PColl
     this.ingestedAtMicros = ingestedAtMicros;
   }
 
-  /** @param ingestedAtMicros the {@code ingested_at} of every row of this run */
+  /**
+   * @param ingestedAtMicros the {@code ingested_at} of every row of this run
+   */
   public static ParseLogLine ingestedAt(long ingestedAtMicros) {
     return new ParseLogLine(ingestedAtMicros);
   }
@@ -100,7 +102,8 @@ public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PColl
         long lineNumber = batch.lineNumber(i);
         ParseOutcome outcome =
             batch.tooLong(i)
-                ? new ParseOutcome.Rejected(RejectReason.LINE_TOO_LONG, "line longer than --maxLineBytes")
+                ? new ParseOutcome.Rejected(
+                    RejectReason.LINE_TOO_LONG, "line longer than --maxLineBytes")
                 : parser.parse(text, batch.sourceFile(), lineNumber, batch.appId());
         if (outcome instanceof ParseOutcome.Parsed parsed) {
           rows.inc();
@@ -127,11 +130,14 @@ public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PColl
       bundleCounts = null;
     }
 
-    private static void emit(FinishBundleContext context, TupleTag<KV<String, Long>> tag, String app, long count) {
-      context.output(tag, KV.of(app, count), GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
+    private static void emit(
+        FinishBundleContext context, TupleTag<KV<String, Long>> tag, String app, long count) {
+      context.output(
+          tag, KV.of(app, count), GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
     }
 
-    private Row rejectRow(LineBatch batch, String text, long lineNumber, ParseOutcome.Rejected reject) {
+    private Row rejectRow(
+        LineBatch batch, String text, long lineNumber, ParseOutcome.Rejected reject) {
       String raw = text;
       if (raw.length() > RejectsTable.RAW_MAX_CHARS) {
         raw = raw.substring(0, RejectsTable.RAW_MAX_CHARS);

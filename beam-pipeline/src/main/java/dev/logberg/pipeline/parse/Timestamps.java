@@ -7,11 +7,12 @@ import java.time.DateTimeException;
 import java.time.LocalDate;
 
 /**
- * Timestamp values of a log line as microseconds since the epoch (UTC), always floored, never rounded.
+ * Timestamp values of a log line as microseconds since the epoch (UTC), always floored, never
+ * rounded.
  *
- * <p>Accepted: ISO-8601 date-times with an offset; epoch numbers (or numeric strings) whose magnitude says
- * the unit; log4j instants {@code {epochSecond, nanoOfSecond}}; log4j {@code timeMillis}. The result lies
- * in years 0001-9999, the range query engines read back.
+ * <p>Accepted: ISO-8601 date-times with an offset; epoch numbers (or numeric strings) whose
+ * magnitude says the unit; log4j instants {@code {epochSecond, nanoOfSecond}}; log4j {@code
+ * timeMillis}. The result lies in years 0001-9999, the range query engines read back.
  */
 final class Timestamps {
   private Timestamps() {}
@@ -41,9 +42,12 @@ final class Timestamps {
   private static final int MAX_FRACTION_DIGITS = 9;
   private static final int MAX_OFFSET_HOURS = 18;
 
-  private static final String FORMS = "is not ISO-8601 with offset, epoch seconds/millis, or a log4j instant";
+  private static final String FORMS =
+      "is not ISO-8601 with offset, epoch seconds/millis, or a log4j instant";
 
-  /** Any timestamp value: ISO-8601 string, epoch number or numeric string, or log4j instant object. */
+  /**
+   * Any timestamp value: ISO-8601 string, epoch number or numeric string, or log4j instant object.
+   */
   static long toMicros(String field, JsonNode value) throws InvalidTimestampException {
     if (value.isObject()) {
       return fromInstant(field, value);
@@ -67,16 +71,22 @@ final class Timestamps {
     return scaledToMicros(field, value, millis, 3);
   }
 
-  /** A JSON number, or a string holding a plain decimal number, as its exact value; null for anything else. */
+  /**
+   * A JSON number, or a string holding a plain decimal number, as its exact value; null for
+   * anything else.
+   */
   private static BigDecimal decimal(String field, JsonNode value) throws InvalidTimestampException {
     if (value.isNumber()) {
-      // Jackson keeps floats as BigDecimal, except those that overflow a double: those stay infinite doubles.
+      // Jackson keeps floats as BigDecimal, except those that overflow a double: those stay
+      // infinite doubles.
       if (value.isDouble() && !Double.isFinite(value.doubleValue())) {
         throw outOfRange(field, value);
       }
       return value.decimalValue();
     }
-    return value.isTextual() && isDecimalText(value.textValue()) ? new BigDecimal(value.textValue()) : null;
+    return value.isTextual() && isDecimalText(value.textValue())
+        ? new BigDecimal(value.textValue())
+        : null;
   }
 
   private static boolean isDecimalText(String text) {
@@ -140,7 +150,9 @@ final class Timestamps {
     JsonNode nanos = Json.present(instant, "nanoOfSecond");
     int nanoOfSecond = 0;
     if (nanos != null) {
-      if (!nanos.isIntegralNumber() || !nanos.canConvertToInt() || nanos.intValue() < 0
+      if (!nanos.isIntegralNumber()
+          || !nanos.canConvertToInt()
+          || nanos.intValue() < 0
           || nanos.intValue() > 999_999_999) {
         throw invalid(field, instant, "has a nanoOfSecond outside 0..999999999");
       }
@@ -151,12 +163,14 @@ final class Timestamps {
         || seconds.longValue() > MAX_EPOCH_SECOND) {
       throw outOfRange(field, instant);
     }
-    return seconds.longValue() * MICROS_PER_SECOND + nanoOfSecond / 1_000; // non-negative nanos: / floors
+    return seconds.longValue() * MICROS_PER_SECOND
+        + nanoOfSecond / 1_000; // non-negative nanos: / floors
   }
 
   /**
-   * {@code yyyy-MM-dd('T'|' ')HH:mm[:ss[.fraction]](Z|±HH[[:]mm])}, fraction 1-9 digits (',' also allowed).
-   * Hand-written because it runs on nearly every line: no exceptions or allocations when the text is good.
+   * {@code yyyy-MM-dd('T'|' ')HH:mm[:ss[.fraction]](Z|±HH[[:]mm])}, fraction 1-9 digits (',' also
+   * allowed). Hand-written because it runs on nearly every line: no exceptions or allocations when
+   * the text is good.
    */
   private static long fromIso(String field, JsonNode value) throws InvalidTimestampException {
     String text = value.textValue();
@@ -166,8 +180,14 @@ final class Timestamps {
     int day = digits(text, 8, 2);
     int hour = digits(text, 11, 2);
     int minute = digits(text, 14, 2);
-    if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0
-        || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(13) != ':'
+    if (year < 0
+        || month < 0
+        || day < 0
+        || hour < 0
+        || minute < 0
+        || text.charAt(4) != '-'
+        || text.charAt(7) != '-'
+        || text.charAt(13) != ':'
         || (text.charAt(10) != 'T' && text.charAt(10) != 't' && text.charAt(10) != ' ')) {
       throw invalid(field, value, FORMS);
     }
@@ -221,7 +241,10 @@ final class Timestamps {
     return micros;
   }
 
-  /** Offset {@code Z}, {@code ±HH}, {@code ±HHmm} or {@code ±HH:mm} up to the end of the text, else MIN_VALUE. */
+  /**
+   * Offset {@code Z}, {@code ±HH}, {@code ±HHmm} or {@code ±HH:mm} up to the end of the text, else
+   * MIN_VALUE.
+   */
   private static int offsetSeconds(String text, int position) {
     char sign = text.charAt(position);
     int rest = text.length() - position;
@@ -247,7 +270,10 @@ final class Timestamps {
     return sign == '-' ? -seconds : seconds;
   }
 
-  /** The non-negative number in {@code count} ASCII digits at {@code start}, or -1 if they are not all there. */
+  /**
+   * The non-negative number in {@code count} ASCII digits at {@code start}, or -1 if they are not
+   * all there.
+   */
   private static int digits(String text, int start, int count) {
     if (start + count > text.length()) {
       return -1;

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.PriorityQueue;
 
 /**
- * Packs the files of a run into groups of about equal bytes, so that a few large files and many small ones still give
- * every worker a similar share, and a runner that makes one bundle per group (the DirectRunner) makes few.
+ * Packs the files of a run into groups of about equal bytes, so that a few large files and many
+ * small ones still give every worker a similar share, and a runner that makes one bundle per group
+ * (the DirectRunner) makes few.
  */
 public final class FileGroups {
   /** Group size when the number of groups is left to Logberg. */
@@ -16,10 +17,11 @@ public final class FileGroups {
   private FileGroups() {}
 
   /**
-   * Longest-processing-time-first: files by size descending, each into the group with the fewest bytes so far. The
-   * result does not depend on the order of {@code files}.
+   * Longest-processing-time-first: files by size descending, each into the group with the fewest
+   * bytes so far. The result does not depend on the order of {@code files}.
    *
-   * @param groups how many groups; 0 for one per {@link #AUTO_GROUP_BYTES} of input. Never more groups than files.
+   * @param groups how many groups; 0 for one per {@link #AUTO_GROUP_BYTES} of input. Never more
+   *     groups than files.
    */
   public static List<FileGroup> pack(List<FileOfApp> files, int groups) {
     if (groups < 0) {
@@ -27,13 +29,16 @@ public final class FileGroups {
     }
     List<FileOfApp> bySize = new ArrayList<>(files);
     bySize.sort(
-        Comparator.comparingLong((FileOfApp f) -> f.file().size()).reversed()
+        Comparator.comparingLong((FileOfApp f) -> f.file().size())
+            .reversed()
             .thenComparing(f -> f.file().sourceFile()));
     long total = bySize.stream().mapToLong(f -> f.file().size()).sum();
-    int wanted = groups > 0 ? groups : (int) Math.max(1, (total + AUTO_GROUP_BYTES - 1) / AUTO_GROUP_BYTES);
+    int wanted =
+        groups > 0 ? groups : (int) Math.max(1, (total + AUTO_GROUP_BYTES - 1) / AUTO_GROUP_BYTES);
     int count = Math.min(wanted, bySize.size());
     PriorityQueue<Bin> bins =
-        new PriorityQueue<>(Comparator.comparingLong((Bin b) -> b.bytes).thenComparingInt(b -> b.index));
+        new PriorityQueue<>(
+            Comparator.comparingLong((Bin b) -> b.bytes).thenComparingInt(b -> b.index));
     for (int i = 0; i < count; i++) {
       bins.add(new Bin(i));
     }

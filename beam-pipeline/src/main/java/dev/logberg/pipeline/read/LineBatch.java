@@ -5,8 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Consecutive lines of one file. Lines travel in batches because every element costs the runner bookkeeping (and,
- * between workers, a coder call): a batch of a thousand lines costs what one line did.
+ * Consecutive lines of one file. Lines travel in batches because every element costs the runner
+ * bookkeeping (and, between workers, a coder call): a batch of a thousand lines costs what one line
+ * did.
  */
 public final class LineBatch {
   private final String appId;
@@ -20,9 +21,11 @@ public final class LineBatch {
    * @param sourceFile the file's identity (see {@code LogFile#sourceFile})
    * @param firstLineNumber 1-based number of the first line
    * @param texts the lines without their terminators
-   * @param cut ascending indexes into {@code texts} of the lines that were longer than the limit and were cut
+   * @param cut ascending indexes into {@code texts} of the lines that were longer than the limit
+   *     and were cut
    */
-  public LineBatch(String appId, String sourceFile, long firstLineNumber, List<String> texts, int[] cut) {
+  public LineBatch(
+      String appId, String sourceFile, long firstLineNumber, List<String> texts, int[] cut) {
     this.appId = appId;
     this.sourceFile = sourceFile;
     this.firstLineNumber = firstLineNumber;
@@ -104,10 +107,18 @@ public final class LineBatch {
       return texts.isEmpty();
     }
 
-    /** The lines added since the last take, as a batch; the builder continues with the next line number. */
+    /**
+     * The lines added since the last take, as a batch; the builder continues with the next line
+     * number.
+     */
     LineBatch take() {
       LineBatch batch =
-          new LineBatch(appId, sourceFile, firstLineNumber, texts, cut.stream().mapToInt(Integer::intValue).toArray());
+          new LineBatch(
+              appId,
+              sourceFile,
+              firstLineNumber,
+              texts,
+              cut.stream().mapToInt(Integer::intValue).toArray());
       firstLineNumber += texts.size();
       texts.clear();
       cut.clear();

@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Splits a byte stream into numbered UTF-8 lines ({@code \n} or {@code \r\n}), keeping at most {@code maxLineBytes}
- * of any line so that one runaway line cannot exhaust memory. A final line without terminator counts; the empty
- * remainder after a final terminator does not.
+ * Splits a byte stream into numbered UTF-8 lines ({@code \n} or {@code \r\n}), keeping at most
+ * {@code maxLineBytes} of any line so that one runaway line cannot exhaust memory. A final line
+ * without terminator counts; the empty remainder after a final terminator does not.
  */
 public final class LineReader {
 

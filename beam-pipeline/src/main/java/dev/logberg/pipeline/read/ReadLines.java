@@ -5,6 +5,7 @@ import dev.logberg.pipeline.discover.LogFile;
 import dev.logberg.pipeline.status.PlannedRun;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,18 +32,20 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Reads every line of every file of the planned applications, in batches of consecutive lines of one file. Files are
- * decompressed by extension (.gz, .zst, .bz2, ...).
+ * Reads every line of every file of the planned applications, in batches of consecutive lines of
+ * one file. Files are decompressed by extension (.gz, .zst, .bz2, ...).
  *
- * <p>The files are packed into groups of about equal bytes ({@link FileGroups}); each group is read by one worker, a
- * chunk of about {@link #CHUNK_BYTES} at a time. Between chunks the reader hands back to the runner (a splittable DoFn
- * checkpoint), so a runner that keeps each bundle's output in memory until the next step has run (the DirectRunner)
- * holds a few chunks at a time, not the whole input, and makes one bundle per chunk, not one per file.
+ * <p>The files are packed into groups of about equal bytes ({@link FileGroups}); each group is read
+ * by one worker, a chunk of about {@link #CHUNK_BYTES} at a time. Between chunks the reader hands
+ * back to the runner (a splittable DoFn checkpoint), so a runner that keeps each bundle's output in
+ * memory until the next step has run (the DirectRunner) holds a few chunks at a time, not the whole
+ * input, and makes one bundle per chunk, not one per file.
  *
- * <p>A file that cannot be read does not stop the job: it is reported on {@link #FAILURES} as (app id, error) so the
- * application is recorded FAILED and retried by a later run.
+ * <p>A file that cannot be read does not stop the job: it is reported on {@link #FAILURES} as (app
+ * id, error) so the application is recorded FAILED and retried by a later run.
  */
 public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollectionTuple> {
   public static final TupleTag<LineBatch> LINES = new TupleTag<>() {};
@@ -50,8 +53,13 @@ public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollec
 
   /** Bytes read (on storage) before the reader checkpoints; one file is never split. */
   static final long CHUNK_BYTES = 8L * 1024 * 1024;
-  /** Lines and characters per batch: big enough that per-element costs vanish, small enough to move cheaply. */
+
+  /**
+   * Lines and characters per batch: big enough that per-element costs vanish, small enough to move
+   * cheaply.
+   */
   static final int BATCH_LINES = 1024;
+
   static final long BATCH_CHARS = 1024L * 1024;
 
   private final int maxLineBytes;
@@ -64,7 +72,8 @@ public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollec
 
   /**
    * @param maxLineBytes longer lines are cut and flagged
-   * @param groups how many groups the files are read in (the read parallelism); 0 for one per 64 MiB
+   * @param groups how many groups the files are read in (the read parallelism); 0 for one per 64
+   *     MiB
    */
   public static ReadLines of(int maxLineBytes, int groups) {
     return new ReadLines(maxLineBytes, groups);
@@ -76,16 +85,27 @@ public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollec
         runs.apply(
                 "ListFiles",
                 FlatMapElements.into(TypeDescriptor.of(FileOfApp.class))
-                    .via((PlannedRun run) -> run.folder().files().stream().map(f -> new FileOfApp(run.appId(), f)).toList()))
+                    .via(
+                        (PlannedRun run) ->
+                            run.folder().files().stream()
+                                .map(f -> new FileOfApp(run.appId(), f))
+                                .toList()))
             .setCoder(SerializableCoder.of(FileOfApp.class))
             // One key: the packing needs every file of the run, a few hundred bytes each.
             .apply("CollectFiles", WithKeys.of(0))
             .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(FileOfApp.class)))
             .apply("AllFiles", GroupByKey.create())
-            .apply("GroupFiles", FlatMapElements.into(TypeDescriptor.of(FileGroup.class))
-                .via((KV<Integer, Iterable<FileOfApp>> all) -> FileGroups.pack(toList(all.getValue()), groups)))
+            .apply(
+                "GroupFiles",
+                FlatMapElements.into(TypeDescriptor.of(FileGroup.class))
+                    .via(
+                        (KV<Integer, Iterable<FileOfApp>> all) ->
+                            FileGroups.pack(toList(all.getValue()), groups)))
             .setCoder(SerializableCoder.of(FileGroup.class))
-            .apply("ReadGroups", ParDo.of(new ReadGroup(maxLineBytes)).withOutputTags(LINES, TupleTagList.of(FAILURES)));
+            .apply(
+                "ReadGroups",
+                ParDo.of(new ReadGroup(maxLineBytes))
+                    .withOutputTags(LINES, TupleTagList.of(FAILURES)));
     result.get(LINES).setCoder(LineBatchCoder.of());
     result.get(FAILURES).setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
     return result;
@@ -97,7 +117,10 @@ public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollec
     return list;
   }
 
-  /** Reads the files of a group in order; the restriction is the range of file indexes still to read. */
+  /**
+   * Reads the files of a group in order; the restriction is the range of file indexes still to
+   * read.
+   */
   @DoFn.BoundedPerElement
   static final class ReadGroup extends DoFn<FileGroup, LineBatch> {
     private static final Logger LOG = LoggerFactory.getLogger(ReadGroup.class);
@@ -128,7 +151,9 @@ public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollec
 
     @ProcessElement
     public ProcessContinuation process(
-        @Element FileGroup group, RestrictionTracker<OffsetRange, Long> tracker, MultiOutputReceiver out) {
+        @Element FileGroup group,
+        RestrictionTracker<OffsetRange, Long> tracker,
+        MultiOutputReceiver out) {
       long chunk = 0;
       for (long i = tracker.currentRestriction().getFrom(); tracker.tryClaim(i); i++) {
         FileOfApp file = group.files().get((int) i);
@@ -144,20 +169,29 @@ public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollec
     private void read(FileOfApp element, MultiOutputReceiver out) {
       LogFile file = element.file();
       OutputReceiver<LineBatch> lineOut = out.get(LINES);
-      LineBatch.Builder batch = new LineBatch.Builder(element.appId(), file.sourceFile(), BATCH_LINES, BATCH_CHARS);
+      LineBatch.Builder batch =
+          new LineBatch.Builder(element.appId(), file.sourceFile(), BATCH_LINES, BATCH_CHARS);
       try (InputStream in = open(file.location())) {
         long count =
             new LineReader(maxLineBytes)
-                .read(in, (number, text, tooLong) -> {
-                  if (batch.add(text, tooLong)) {
-                    lineOut.output(batch.take());
-                  }
-                });
+                .read(
+                    in,
+                    (number, text, tooLong) -> {
+                      if (batch.add(text, tooLong)) {
+                        lineOut.output(batch.take());
+                      }
+                    });
         lines.inc(count);
         files.inc();
         bytes.inc(file.size());
       } catch (IOException | RuntimeException e) {
-        // Lines already read stay: the application is marked FAILED and its retry rewrites them by key.
+        if (e instanceof RuntimeException bug && !isInputFailure(bug)) {
+          // A bug of ours must fail the bundle (the runner retries it, then fails the job), not be
+          // recorded as a bad application that the next run retries forever.
+          throw bug;
+        }
+        // Lines already read stay: the application is marked FAILED and its retry rewrites them by
+        // key.
         failed.inc();
         String error = "cannot read " + file.sourceFile() + ": " + e;
         LOG.warn("{} (application {} will be marked FAILED)", error, element.appId());
@@ -169,10 +203,20 @@ public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollec
       }
     }
 
+    /**
+     * The unchecked failures of reading a file rather than of our code: I/O wrapped by a
+     * decompressor or a channel, and the AWS SDK's (a lost connection, an object deleted or denied
+     * while it was read).
+     */
+    static boolean isInputFailure(RuntimeException e) {
+      return e instanceof UncheckedIOException || e instanceof SdkException;
+    }
+
     private static InputStream open(String location) throws IOException {
       Compression compression = Compression.detect(location);
       return Channels.newInputStream(
-          compression.readDecompressed(FileSystems.open(FileSystems.matchNewResource(location, false))));
+          compression.readDecompressed(
+              FileSystems.open(FileSystems.matchNewResource(location, false))));
     }
   }
 }

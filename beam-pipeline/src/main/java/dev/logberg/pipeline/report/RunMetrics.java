@@ -14,14 +14,21 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
 public record RunMetrics(Map<String, Long> counters) {
 
   public static RunMetrics of(PipelineResult result) {
-    MetricQueryResults query = result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.inNamespace(Counters.NAMESPACE))
-        .addNameFilter(MetricNameFilter.inNamespace(ResolvePlans.METRICS_NAMESPACE))
-        .build());
+    MetricQueryResults query =
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.inNamespace(Counters.NAMESPACE))
+                    .addNameFilter(MetricNameFilter.inNamespace(ResolvePlans.METRICS_NAMESPACE))
+                    .build());
     Map<String, Long> counters = new TreeMap<>();
     for (MetricResult<Long> counter : query.getCounters()) {
       String namespace = counter.getName().getNamespace();
-      String name = namespace.equals(Counters.NAMESPACE) ? counter.getName().getName() : upsert(counter.getName().getName());
+      String name =
+          namespace.equals(Counters.NAMESPACE)
+              ? counter.getName().getName()
+              : upsert(counter.getName().getName());
       // Attempted, not committed: not every runner reports committed values.
       counters.merge(name, counter.getAttempted(), Long::sum);
     }
@@ -40,19 +47,24 @@ public record RunMetrics(Map<String, Long> counters) {
   /** Counters whose names start with {@code prefix}, without it, e.g. rejects by reason. */
   public Map<String, Long> withPrefix(String prefix) {
     Map<String, Long> result = new TreeMap<>();
-    counters.forEach((name, value) -> {
-      if (name.startsWith(prefix) && value > 0) {
-        result.put(name.substring(prefix.length()), value);
-      }
-    });
+    counters.forEach(
+        (name, value) -> {
+          if (name.startsWith(prefix) && value > 0) {
+            result.put(name.substring(prefix.length()), value);
+          }
+        });
     return result;
   }
 
   public String progressLine() {
     return String.format(
         "progress: folders %d found, %d to process | files %d | lines %,d | rows %,d | rejects %,d",
-        get(Counters.FOLDERS_FOUND), get(Counters.FOLDERS_TO_PROCESS), get(Counters.FILES_READ),
-        get(Counters.LINES_READ), get(Counters.ROWS_PARSED), get(Counters.LINES_REJECTED));
+        get(Counters.FOLDERS_FOUND),
+        get(Counters.FOLDERS_TO_PROCESS),
+        get(Counters.FILES_READ),
+        get(Counters.LINES_READ),
+        get(Counters.ROWS_PARSED),
+        get(Counters.LINES_REJECTED));
   }
 
   public String report() {
@@ -60,20 +72,33 @@ public record RunMetrics(Map<String, Long> counters) {
         "\n",
         String.format(
             "  folders: %d found, %d empty, %d processed, %d skipped %s",
-            get(Counters.FOLDERS_FOUND), get(Counters.FOLDERS_EMPTY), get(Counters.FOLDERS_TO_PROCESS),
-            get(Counters.FOLDERS_SKIPPED), withPrefix(Counters.DECISION_PREFIX)),
+            get(Counters.FOLDERS_FOUND),
+            get(Counters.FOLDERS_EMPTY),
+            get(Counters.FOLDERS_TO_PROCESS),
+            get(Counters.FOLDERS_SKIPPED),
+            withPrefix(Counters.DECISION_PREFIX)),
         String.format(
             "  read: %d files (%,d bytes, %d failed), %,d lines (%,d blank)",
-            get(Counters.FILES_READ), get(Counters.BYTES_READ), get(Counters.FILES_FAILED),
-            get(Counters.LINES_READ), get(Counters.LINES_BLANK)),
+            get(Counters.FILES_READ),
+            get(Counters.BYTES_READ),
+            get(Counters.FILES_FAILED),
+            get(Counters.LINES_READ),
+            get(Counters.LINES_BLANK)),
         String.format(
             "  parsed: %,d rows, %,d rejected %s",
-            get(Counters.ROWS_PARSED), get(Counters.LINES_REJECTED), withPrefix(Counters.REJECTED_PREFIX)),
+            get(Counters.ROWS_PARSED),
+            get(Counters.LINES_REJECTED),
+            withPrefix(Counters.REJECTED_PREFIX)),
         String.format(
-            "  applications: %d succeeded, %d failed", get(Counters.APPS_SUCCEEDED), get(Counters.APPS_FAILED)),
-        String.format("  upsert: %,d superseded rows deleted, %s", get(upsert(ResolvePlans.ROWS_DELETED)),
+            "  applications: %d succeeded, %d failed",
+            get(Counters.APPS_SUCCEEDED), get(Counters.APPS_FAILED)),
+        String.format(
+            "  upsert: %,d superseded rows deleted, %s",
+            get(upsert(ResolvePlans.ROWS_DELETED)),
             get(upsert(ResolvePlans.ROWS_SHUFFLED)) == 0
                 ? "resolved in process"
-                : String.format("distributed (%,d keyed rows shuffled)", get(upsert(ResolvePlans.ROWS_SHUFFLED)))));
+                : String.format(
+                    "distributed (%,d keyed rows shuffled)",
+                    get(upsert(ResolvePlans.ROWS_SHUFFLED)))));
   }
 }

@@ -1,7 +1,7 @@
 package dev.logberg.pipeline.report;
 
-import dev.logberg.pipeline.tables.LogbergTables;
 import dev.logberg.pipeline.status.LatestStatuses;
+import dev.logberg.pipeline.tables.LogbergTables;
 import dev.logberg.pipeline.tables.RejectsTable;
 import dev.logberg.pipeline.tables.SparkLogsTable;
 import dev.logberg.upsert.CatalogSpec;
@@ -21,7 +21,8 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 
 /**
- * What the tables hold now, read with Iceberg's own reader: the summary printed after a run and by {@code verify}.
+ * What the tables hold now, read with Iceberg's own reader: the summary printed after a run and by
+ * {@code verify}.
  *
  * @param statuses applications by their latest status
  * @param rejectsByReason rejected lines by reason code
@@ -46,19 +47,26 @@ public record TableSummary(
     Set<String> apps = new HashSet<>();
     Set<String> pods = new HashSet<>();
     Map<String, Long> levels = new TreeMap<>();
-    scan(catalog, tables.dataTable(), r -> {
-      records[0]++;
-      OffsetDateTime ts = (OffsetDateTime) r.getField(SparkLogsTable.TIMESTAMP);
-      range[0] = range[0] == null || ts.isBefore(range[0]) ? ts : range[0];
-      range[1] = range[1] == null || ts.isAfter(range[1]) ? ts : range[1];
-      apps.add((String) r.getField(SparkLogsTable.SPARK_APP_SELECTOR));
-      Object pod = r.getField(SparkLogsTable.POD_NAME);
-      if (pod != null) {
-        pods.add((String) pod);
-      }
-      Object level = r.getField(SparkLogsTable.LOG_LEVEL);
-      levels.merge(level == null ? "(none)" : (String) level, 1L, Long::sum);
-    }, SparkLogsTable.TIMESTAMP, SparkLogsTable.SPARK_APP_SELECTOR, SparkLogsTable.POD_NAME, SparkLogsTable.LOG_LEVEL);
+    scan(
+        catalog,
+        tables.dataTable(),
+        r -> {
+          records[0]++;
+          OffsetDateTime ts = (OffsetDateTime) r.getField(SparkLogsTable.TIMESTAMP);
+          range[0] = range[0] == null || ts.isBefore(range[0]) ? ts : range[0];
+          range[1] = range[1] == null || ts.isAfter(range[1]) ? ts : range[1];
+          apps.add((String) r.getField(SparkLogsTable.SPARK_APP_SELECTOR));
+          Object pod = r.getField(SparkLogsTable.POD_NAME);
+          if (pod != null) {
+            pods.add((String) pod);
+          }
+          Object level = r.getField(SparkLogsTable.LOG_LEVEL);
+          levels.merge(level == null ? "(none)" : (String) level, 1L, Long::sum);
+        },
+        SparkLogsTable.TIMESTAMP,
+        SparkLogsTable.SPARK_APP_SELECTOR,
+        SparkLogsTable.POD_NAME,
+        SparkLogsTable.LOG_LEVEL);
 
     Map<String, Long> statuses = new TreeMap<>();
     LatestStatuses.read(catalog.loadTable(tables.metadataTable()))
@@ -66,9 +74,13 @@ public record TableSummary(
         .forEach(s -> statuses.merge(s.status().name(), 1L, Long::sum));
 
     Map<String, Long> rejects = new TreeMap<>();
-    scan(catalog, tables.rejectsTable(), r -> rejects.merge(reasonCode((String) r.getField(RejectsTable.REASON)), 1L, Long::sum),
+    scan(
+        catalog,
+        tables.rejectsTable(),
+        r -> rejects.merge(reasonCode((String) r.getField(RejectsTable.REASON)), 1L, Long::sum),
         RejectsTable.REASON);
-    return new TableSummary(records[0], range[0], range[1], apps.size(), pods.size(), levels, statuses, rejects);
+    return new TableSummary(
+        records[0], range[0], range[1], apps.size(), pods.size(), levels, statuses, rejects);
   }
 
   /** Reject reasons are stored as {@code CODE: detail}. */
@@ -94,20 +106,29 @@ public record TableSummary(
       out.append(String.format(", %s .. %s, %d applications, %d pods", first, last, apps, pods));
     }
     out.append('\n').append("  log levels: ").append(withShares(levels));
-    out.append('\n').append(String.format("Table %s: applications by status %s", tables.metadataTable(), statuses));
-    out.append('\n').append(String.format("Table %s: %,d rejected lines %s", tables.rejectsTable(),
-        rejectsByReason.values().stream().mapToLong(Long::longValue).sum(), rejectsByReason));
+    out.append('\n')
+        .append(
+            String.format("Table %s: applications by status %s", tables.metadataTable(), statuses));
+    out.append('\n')
+        .append(
+            String.format(
+                "Table %s: %,d rejected lines %s",
+                tables.rejectsTable(),
+                rejectsByReason.values().stream().mapToLong(Long::longValue).sum(),
+                rejectsByReason));
     return out.toString();
   }
 
   private String withShares(Map<String, Long> counts) {
     StringBuilder out = new StringBuilder();
-    counts.forEach((key, count) -> {
-      if (out.length() > 0) {
-        out.append(", ");
-      }
-      out.append(String.format("%s %,d (%.1f%%)", key, count, 100.0 * count / Math.max(1, records)));
-    });
+    counts.forEach(
+        (key, count) -> {
+          if (out.length() > 0) {
+            out.append(", ");
+          }
+          out.append(
+              String.format("%s %,d (%.1f%%)", key, count, 100.0 * count / Math.max(1, records)));
+        });
     return out.length() == 0 ? "(none)" : out.toString();
   }
 }

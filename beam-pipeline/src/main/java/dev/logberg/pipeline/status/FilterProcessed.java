@@ -13,12 +13,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Keeps the application folders this run must process, by the rules of {@link DecisionPolicy}. */
-public final class FilterProcessed extends PTransform<PCollection<AppFolder>, PCollection<PlannedRun>> {
+public final class FilterProcessed
+    extends PTransform<PCollection<AppFolder>, PCollection<PlannedRun>> {
   private final PCollectionView<Map<String, AppStatus>> latest;
   private final DecisionPolicy policy;
   private final long nowMicros;
 
-  private FilterProcessed(PCollectionView<Map<String, AppStatus>> latest, DecisionPolicy policy, long nowMicros) {
+  private FilterProcessed(
+      PCollectionView<Map<String, AppStatus>> latest, DecisionPolicy policy, long nowMicros) {
     this.latest = latest;
     this.policy = policy;
     this.nowMicros = nowMicros;
@@ -58,12 +60,15 @@ public final class FilterProcessed extends PTransform<PCollection<AppFolder>, PC
         if (decision == Decision.SKIP_ATTEMPTS_EXHAUSTED) {
           LOG.warn(
               "Skipping {}: it failed {} times (--maxAttempts); fix the cause and pass --reprocess={}",
-              folder.appId(), previous.attempts(), folder.appId());
+              folder.appId(),
+              previous.attempts(),
+              folder.appId());
         }
         return;
       }
       Counters.counter(Counters.FOLDERS_TO_PROCESS).inc();
-      context.output(new PlannedRun(folder, decision, DecisionPolicy.attemptOf(decision, previous)));
+      context.output(
+          new PlannedRun(folder, decision, DecisionPolicy.attemptOf(decision, previous)));
     }
   }
 }

@@ -18,8 +18,9 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.util.DateTimeUtil;
 
 /**
- * The latest status of each application in the metadata table. The table may hold several rows per application
- * (one per status change); the latest wins, and at the same instant a finished status beats PROCESSING.
+ * The latest status of each application in the metadata table. The table may hold several rows per
+ * application (one per status change); the latest wins, and at the same instant a finished status
+ * beats PROCESSING.
  */
 public final class LatestStatuses {
   private LatestStatuses() {}
@@ -27,7 +28,9 @@ public final class LatestStatuses {
   public static Map<String, AppStatus> read(Table metadata) {
     Map<String, AppStatus> latest = new HashMap<>();
     try (CloseableIterable<Record> records =
-        IcebergGenerics.read(metadata).select(SPARK_APP_SELECTOR, STATUS, FINGERPRINT, ATTEMPTS, UPDATED_AT).build()) {
+        IcebergGenerics.read(metadata)
+            .select(SPARK_APP_SELECTOR, STATUS, FINGERPRINT, ATTEMPTS, UPDATED_AT)
+            .build()) {
       for (Record r : records) {
         AppStatus status =
             new AppStatus(

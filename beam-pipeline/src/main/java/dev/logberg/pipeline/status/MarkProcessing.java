@@ -11,8 +11,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
- * Records PROCESSING for every application this run takes, before any of its data is written. The row replaces the
- * application's previous status. The output is the committed resolution, for the next steps to wait on.
+ * Records PROCESSING for every application this run takes, before any of its data is written. The
+ * row replaces the application's previous status. The output is the committed resolution, for the
+ * next steps to wait on.
  */
 public final class MarkProcessing extends PTransform<PCollection<PlannedRun>, PCollection<Row>> {
   private final TableWriters writers;
@@ -34,7 +35,8 @@ public final class MarkProcessing extends PTransform<PCollection<PlannedRun>, PC
     RunContext run = context;
     return runs.apply(
             "ToStatusRows",
-            MapElements.into(TypeDescriptors.rows()).via((PlannedRun r) -> StatusRows.processing(r, run)))
+            MapElements.into(TypeDescriptors.rows())
+                .via((PlannedRun r) -> StatusRows.processing(r, run)))
         .setRowSchema(ProcessingMetadataTable.ROW_SCHEMA)
         .apply("WriteMetadata", new WriteStatusRows(writers, table));
   }

@@ -20,9 +20,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the metadata table into a side input: the latest status of every application seen before.
  *
- * <p>A table that cannot be read fails the job. Treating it as empty would reprocess every application.
+ * <p>A table that cannot be read fails the job. Treating it as empty would reprocess every
+ * application.
  */
-public final class ReadLatestStatus extends PTransform<PBegin, PCollectionView<Map<String, AppStatus>>> {
+public final class ReadLatestStatus
+    extends PTransform<PBegin, PCollectionView<Map<String, AppStatus>>> {
   private final CatalogSpec catalog;
   private final TableIdentifier table;
 
@@ -61,7 +63,11 @@ public final class ReadLatestStatus extends PTransform<PBegin, PCollectionView<M
         latest = catalog.apply(c -> LatestStatuses.read(c.loadTable(TableIdentifier.parse(table))));
       } catch (RuntimeException e) {
         throw new IllegalStateException(
-            "cannot read the metadata table " + table + " (" + e + "); refusing to treat it as empty, which would"
+            "cannot read the metadata table "
+                + table
+                + " ("
+                + e
+                + "); refusing to treat it as empty, which would"
                 + " reprocess every application",
             e);
       }

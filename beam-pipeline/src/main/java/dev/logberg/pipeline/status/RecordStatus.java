@@ -23,9 +23,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
- * Records each processed application's outcome: SUCCESS with its counts, or FAILED with the errors of the files
- * that could not be read. Committed only after the data and rejects commits ({@code Wait.on}), so SUCCESS never
- * points at data that is not there.
+ * Records each processed application's outcome: SUCCESS with its counts, or FAILED with the errors
+ * of the files that could not be read. Committed only after the data and rejects commits ({@code
+ * Wait.on}), so SUCCESS never points at data that is not there.
  */
 public final class RecordStatus extends PTransform<PCollectionTuple, PCollection<Row>> {
   public static final TupleTag<PlannedRun> RUNS = new TupleTag<>() {};
@@ -39,23 +39,34 @@ public final class RecordStatus extends PTransform<PCollectionTuple, PCollection
   private final List<PCollection<?>> commitsToWaitFor;
 
   private RecordStatus(
-      TableWriters writers, TableIdentifier table, RunContext context, List<PCollection<?>> commitsToWaitFor) {
+      TableWriters writers,
+      TableIdentifier table,
+      RunContext context,
+      List<PCollection<?>> commitsToWaitFor) {
     this.writers = writers;
     this.table = table;
     this.context = context;
     this.commitsToWaitFor = commitsToWaitFor;
   }
 
-  /** @param commitsToWaitFor the outputs of the (upsert) writes the statuses vouch for */
+  /**
+   * @param commitsToWaitFor the outputs of the (upsert) writes the statuses vouch for
+   */
   public static RecordStatus in(
-      TableWriters writers, TableIdentifier table, RunContext context, PCollection<?>... commitsToWaitFor) {
+      TableWriters writers,
+      TableIdentifier table,
+      RunContext context,
+      PCollection<?>... commitsToWaitFor) {
     return new RecordStatus(writers, table, context, List.of(commitsToWaitFor));
   }
 
   @Override
   public PCollection<Row> expand(PCollectionTuple input) {
     PCollection<KV<String, PlannedRun>> runs =
-        input.get(RUNS).apply("KeyByApp", WithKeys.of(PlannedRun::appId).withKeyType(TypeDescriptors.strings()));
+        input
+            .get(RUNS)
+            .apply(
+                "KeyByApp", WithKeys.of(PlannedRun::appId).withKeyType(TypeDescriptors.strings()));
     return KeyedPCollectionTuple.of(JOINED_RUN, runs)
         .and(JOINED_ROWS, input.get(ROW_COUNTS))
         .and(JOINED_REJECTS, input.get(REJECT_COUNTS))
@@ -68,7 +79,8 @@ public final class RecordStatus extends PTransform<PCollectionTuple, PCollection
         .apply("WriteMetadata", new WriteStatusRows(writers, table));
   }
 
-  // The join's own tags: they name the values per application, where the input tags name whole collections.
+  // The join's own tags: they name the values per application, where the input tags name whole
+  // collections.
   private static final TupleTag<PlannedRun> JOINED_RUN = new TupleTag<>() {};
   private static final TupleTag<Long> JOINED_ROWS = new TupleTag<>() {};
   private static final TupleTag<Long> JOINED_REJECTS = new TupleTag<>() {};
@@ -86,7 +98,8 @@ public final class RecordStatus extends PTransform<PCollectionTuple, PCollection
       CoGbkResult result = joined.getValue();
       PlannedRun run = result.getOnly(JOINED_RUN, null);
       if (run == null) {
-        throw new IllegalStateException("counts for " + joined.getKey() + ", which this run did not plan");
+        throw new IllegalStateException(
+            "counts for " + joined.getKey() + ", which this run did not plan");
       }
       long records = sum(result.getAll(JOINED_ROWS));
       long rejected = sum(result.getAll(JOINED_REJECTS));
@@ -99,7 +112,8 @@ public final class RecordStatus extends PTransform<PCollectionTuple, PCollection
       } else {
         Counters.counter(Counters.APPS_FAILED).inc();
         errors.sort(null);
-        out.output(StatusRows.failed(run, context, records, rejected, String.join("; ", errors), end));
+        out.output(
+            StatusRows.failed(run, context, records, rejected, String.join("; ", errors), end));
       }
     }
 

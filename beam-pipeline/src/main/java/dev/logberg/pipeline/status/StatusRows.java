@@ -11,20 +11,30 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 public final class StatusRows {
   private StatusRows() {}
 
-  /** Longest error message kept, in characters: enough for the cause, not for a whole stack trace. */
+  /**
+   * Longest error message kept, in characters: enough for the cause, not for a whole stack trace.
+   */
   static final int ERROR_MAX_CHARS = 2000;
 
   public static Row processing(PlannedRun run, RunContext context) {
-    return row(run, context, ProcessingStatus.PROCESSING, null, null, null, context.startedAtMicros());
+    return row(
+        run, context, ProcessingStatus.PROCESSING, null, null, null, context.startedAtMicros());
   }
 
-  public static Row success(PlannedRun run, RunContext context, long records, long rejected, long endMicros) {
+  public static Row success(
+      PlannedRun run, RunContext context, long records, long rejected, long endMicros) {
     return row(run, context, ProcessingStatus.SUCCESS, records, rejected, null, endMicros);
   }
 
   public static Row failed(
-      PlannedRun run, RunContext context, long records, long rejected, String error, long endMicros) {
-    return row(run, context, ProcessingStatus.FAILED, records, rejected, truncate(error), endMicros);
+      PlannedRun run,
+      RunContext context,
+      long records,
+      long rejected,
+      String error,
+      long endMicros) {
+    return row(
+        run, context, ProcessingStatus.FAILED, records, rejected, truncate(error), endMicros);
   }
 
   private static Row row(
@@ -56,6 +66,8 @@ public final class StatusRows {
   }
 
   private static @Nullable String truncate(@Nullable String error) {
-    return error == null || error.length() <= ERROR_MAX_CHARS ? error : error.substring(0, ERROR_MAX_CHARS) + "...";
+    return error == null || error.length() <= ERROR_MAX_CHARS
+        ? error
+        : error.substring(0, ERROR_MAX_CHARS) + "...";
   }
 }

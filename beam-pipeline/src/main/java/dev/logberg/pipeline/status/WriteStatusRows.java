@@ -15,9 +15,10 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
- * Upserts a run's status rows into the metadata table from one bundle. They are one row per application, and a
- * runner that makes a bundle of each (the DirectRunner does) would otherwise write a data file per application on
- * every commit, which every later status read and resolution opens.
+ * Upserts a run's status rows into the metadata table from one bundle. They are one row per
+ * application, and a runner that makes a bundle of each (the DirectRunner does) would otherwise
+ * write a data file per application on every commit, which every later status read and resolution
+ * opens.
  */
 final class WriteStatusRows extends PTransform<PCollection<Row>, PCollection<Row>> {
   private final TableWriters writers;
@@ -30,7 +31,8 @@ final class WriteStatusRows extends PTransform<PCollection<Row>, PCollection<Row
 
   @Override
   public PCollection<Row> expand(PCollection<Row> rows) {
-    return rows.apply("OneKey", WithKeys.<Integer, Row>of(0).withKeyType(TypeDescriptors.integers()))
+    return rows.apply(
+            "OneKey", WithKeys.<Integer, Row>of(0).withKeyType(TypeDescriptors.integers()))
         .setCoder(KvCoder.of(VarIntCoder.of(), rows.getCoder()))
         .apply("Gather", GroupByKey.create())
         .apply("Rows", Values.create())

@@ -10,8 +10,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 
 /**
- * The local lake: an S3 server on loopback (kept in a folder between runs), the local inputs uploaded to it, and the
- * warehouse on it, so a newcomer can watch the S3 path (discovery, reading, S3FileIO, upserts) work on a laptop.
+ * The local lake: an S3 server on loopback (kept in a folder between runs), the local inputs
+ * uploaded to it, and the warehouse on it, so a newcomer can watch the S3 path (discovery, reading,
+ * S3FileIO, upserts) work on a laptop.
  */
 public final class LocalLake implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalLake.class);
@@ -34,7 +35,8 @@ public final class LocalLake implements AutoCloseable {
     for (String input : options.getInput()) {
       Path folder = Path.of(input).toAbsolutePath().normalize();
       String prefix = folder.getFileName() + "/";
-      // Same names and sizes on every upload, so the folders' fingerprints, and the decisions, do not change.
+      // Same names and sizes on every upload, so the folders' fingerprints, and the decisions, do
+      // not change.
       s3.upload(folder, INPUT_BUCKET, prefix);
       inputs.add("s3://" + INPUT_BUCKET + "/" + prefix);
     }
@@ -45,7 +47,12 @@ public final class LocalLake implements AutoCloseable {
     options.setS3Endpoint(s3.endpoint().toString());
     options.setS3PathStyleAccess(true);
     options.setRegion(LoopbackS3.REGION);
-    LOG.info("Local lake at {}: S3 on {}, input {}, warehouse {}", dir, s3.endpoint(), inputs, options.getWarehouse());
+    LOG.info(
+        "Local lake at {}: S3 on {}, input {}, warehouse {}",
+        dir,
+        s3.endpoint(),
+        inputs,
+        options.getWarehouse());
     return new LocalLake(s3);
   }
 

@@ -15,9 +15,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * A real S3 server (s3proxy) in this JVM on a random loopback port, for the local lake and the tests. Its static
- * credentials (a local secret, not an AWS one) are published as the AWS SDK's system properties, so every client on
- * the default chain (ours, Beam's, Iceberg's) authenticates.
+ * A real S3 server (s3proxy) in this JVM on a random loopback port, for the local lake and the
+ * tests. Its static credentials (a local secret, not an AWS one) are published as the AWS SDK's
+ * system properties, so every client on the default chain (ours, Beam's, Iceberg's) authenticates.
  */
 public final class LoopbackS3 implements AutoCloseable {
   public static final String REGION = "us-east-1";
@@ -27,7 +27,9 @@ public final class LoopbackS3 implements AutoCloseable {
   private final S3Proxy proxy;
   private final BlobStoreContext context;
 
-  /** @param dir where the server keeps its buckets (created if missing) */
+  /**
+   * @param dir where the server keeps its buckets (created if missing)
+   */
   public LoopbackS3(Path dir) {
     try {
       Files.createDirectories(dir);
@@ -40,12 +42,17 @@ public final class LoopbackS3 implements AutoCloseable {
     Properties properties = new Properties();
     properties.setProperty("jclouds.filesystem.basedir", dir.toString());
     // filesystem-nio2, not filesystem: the latter lists folders as objects ending in "/".
-    context = ContextBuilder.newBuilder("filesystem-nio2").credentials("identity", "credential")
-        .overrides(properties).build(BlobStoreContext.class);
-    proxy = S3Proxy.builder().blobStore(context.getBlobStore())
-        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-        .endpoint(URI.create("http://127.0.0.1:0"))
-        .build();
+    context =
+        ContextBuilder.newBuilder("filesystem-nio2")
+            .credentials("identity", "credential")
+            .overrides(properties)
+            .build(BlobStoreContext.class);
+    proxy =
+        S3Proxy.builder()
+            .blobStore(context.getBlobStore())
+            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+            .endpoint(URI.create("http://127.0.0.1:0"))
+            .build();
     try {
       proxy.start();
       while (!"STARTED".equals(proxy.getState())) {
@@ -87,7 +94,8 @@ public final class LoopbackS3 implements AutoCloseable {
 
   /** Uploads every file below {@code dir} under {@code prefix}, keeping relative paths. */
   public void upload(Path dir, String bucket, String prefix) {
-    try (S3Client s3 = client(); Stream<Path> files = Files.walk(dir)) {
+    try (S3Client s3 = client();
+        Stream<Path> files = Files.walk(dir)) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
         String key = prefix + dir.relativize(file).toString().replace('\\', '/');
         s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(file));

@@ -14,13 +14,15 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
- * How to reach S3 (or an S3-compatible store): region, an endpoint override and path-style addressing. Credentials
- * always come from the AWS default chain (EKS Pod Identity, IRSA, environment, system properties), never from here.
+ * How to reach S3 (or an S3-compatible store): region, an endpoint override and path-style
+ * addressing. Credentials always come from the AWS default chain (EKS Pod Identity, IRSA,
+ * environment, system properties), never from here.
  *
  * @param endpoint an endpoint override, e.g. {@code http://127.0.0.1:9000}; null for AWS
  * @param region null to let the default chain decide
  */
-public record S3Settings(@Nullable URI endpoint, @Nullable String region, boolean pathStyle) implements Serializable {
+public record S3Settings(@Nullable URI endpoint, @Nullable String region, boolean pathStyle)
+    implements Serializable {
 
   public static S3Settings fromOptions(LogbergOptions options) {
     return new S3Settings(
@@ -42,13 +44,15 @@ public record S3Settings(@Nullable URI endpoint, @Nullable String region, boolea
   }
 
   /**
-   * Catalog properties for an Iceberg warehouse on this store: S3FileIO (the variant that survives Beam closing it),
-   * with the same endpoint, addressing and region. Credentials stay with the default chain.
+   * Catalog properties for an Iceberg warehouse on this store: S3FileIO (the variant that survives
+   * Beam closing it), with the same endpoint, addressing and region. Credentials stay with the
+   * default chain.
    */
   public Map<String, String> icebergProperties() {
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put("io-impl", SharedS3FileIO.class.getName());
-    // Beam brings the SDK's Apache HTTP client; Iceberg's default (url-connection) is not on the classpath.
+    // Beam brings the SDK's Apache HTTP client; Iceberg's default (url-connection) is not on the
+    // classpath.
     properties.put("http-client.type", "apache");
     if (endpoint != null) {
       properties.put("s3.endpoint", endpoint.toString());

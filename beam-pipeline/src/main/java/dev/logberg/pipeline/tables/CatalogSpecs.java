@@ -26,7 +26,11 @@ public final class CatalogSpecs {
     properties.put("warehouse", warehouse);
     switch (type) {
       case JDBC -> {
-        properties.put("uri", options.getCatalogUri() != null ? options.getCatalogUri() : defaultSqliteUri(warehouse));
+        properties.put(
+            "uri",
+            options.getCatalogUri() != null
+                ? options.getCatalogUri()
+                : defaultSqliteUri(warehouse));
         // V1 adds the view columns; without it Iceberg 1.9 warns on every catalog start.
         properties.put("jdbc.schema-version", "V1");
       }
@@ -35,7 +39,8 @@ public final class CatalogSpecs {
         if (warehouse.contains("://")) {
           throw new IllegalArgumentException(
               "--catalogType=hadoop needs a local or HDFS --warehouse (it relies on atomic renames); use jdbc, rest or glue"
-                  + " for " + warehouse);
+                  + " for "
+                  + warehouse);
         }
       }
       case GLUE -> {
@@ -43,7 +48,8 @@ public final class CatalogSpecs {
         putIfSet(properties, "glue.endpoint", options.getGlueEndpoint());
         putIfSet(properties, "client.region", options.getRegion());
       }
-      default -> throw new IllegalArgumentException("--catalogType: unknown catalog type '" + type + "'");
+      default ->
+          throw new IllegalArgumentException("--catalogType: unknown catalog type '" + type + "'");
     }
     if (warehouse.startsWith("s3://")) {
       properties.putAll(S3Settings.fromOptions(options).icebergProperties());
@@ -62,12 +68,17 @@ public final class CatalogSpecs {
   private static String defaultSqliteUri(String warehouse) {
     if (warehouse.contains("://")) {
       throw new IllegalArgumentException(
-          "--catalogUri is required with --catalogType=jdbc and a remote --warehouse (" + warehouse + ")");
+          "--catalogUri is required with --catalogType=jdbc and a remote --warehouse ("
+              + warehouse
+              + ")");
     }
     return "jdbc:sqlite:" + Path.of(warehouse).resolveSibling("catalog.db");
   }
 
-  /** Workers may run in another working directory (Flink, Spark), so local paths are made absolute here. */
+  /**
+   * Workers may run in another working directory (Flink, Spark), so local paths are made absolute
+   * here.
+   */
   private static String absoluteIfLocal(String location) {
     if (location.contains("://") || location.startsWith("file:")) {
       return location;

@@ -6,7 +6,10 @@ import java.util.Locale;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 
-/** Parses the {@code --partitionBy} text (e.g. {@code day(timestamp),bucket(16,event_id)}) into a spec. */
+/**
+ * Parses the {@code --partitionBy} text (e.g. {@code day(timestamp),bucket(16,event_id)}) into a
+ * spec.
+ */
 public final class PartitionSpecs {
   private PartitionSpecs() {}
 
@@ -29,7 +32,8 @@ public final class PartitionSpecs {
       return;
     }
     if (!term.endsWith(")")) {
-      throw new IllegalArgumentException("partition term '" + term + "' has no closing parenthesis");
+      throw new IllegalArgumentException(
+          "partition term '" + term + "' has no closing parenthesis");
     }
     String transform = term.substring(0, open).trim().toLowerCase(Locale.ROOT);
     String[] args = term.substring(open + 1, term.length() - 1).split(",");
@@ -39,11 +43,16 @@ public final class PartitionSpecs {
       case "day" -> builder.day(column(single(args, term), schema, term));
       case "hour" -> builder.hour(column(single(args, term), schema, term));
       case "identity" -> builder.identity(column(single(args, term), schema, term));
-      case "bucket" -> builder.bucket(column(second(args, term), schema, term), width(args[0], term));
-      case "truncate" -> builder.truncate(column(second(args, term), schema, term), width(args[0], term));
+      case "bucket" ->
+          builder.bucket(column(second(args, term), schema, term), width(args[0], term));
+      case "truncate" ->
+          builder.truncate(column(second(args, term), schema, term), width(args[0], term));
       default ->
           throw new IllegalArgumentException(
-              "partition term '" + term + "': unknown transform '" + transform
+              "partition term '"
+                  + term
+                  + "': unknown transform '"
+                  + transform
                   + "' (use year, month, day, hour, identity, bucket(N,col) or truncate(N,col))");
     }
   }
@@ -66,7 +75,8 @@ public final class PartitionSpecs {
 
   private static String second(String[] args, String term) {
     if (args.length != 2) {
-      throw new IllegalArgumentException("partition term '" + term + "' takes a width and a column: f(N,col)");
+      throw new IllegalArgumentException(
+          "partition term '" + term + "' takes a width and a column: f(N,col)");
     }
     return args[1];
   }
@@ -80,7 +90,8 @@ public final class PartitionSpecs {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException("partition term '" + term + "': width must be a positive integer");
+    throw new IllegalArgumentException(
+        "partition term '" + term + "': width must be a positive integer");
   }
 
   /** Splits on commas that are not inside parentheses. */

@@ -9,7 +9,10 @@ import java.util.Set;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Types;
 
-/** The metadata table: the processing status of each application, merge key {@code spark_app_selector}. */
+/**
+ * The metadata table: the processing status of each application, merge key {@code
+ * spark_app_selector}.
+ */
 public final class ProcessingMetadataTable {
   private ProcessingMetadataTable() {}
 
@@ -51,5 +54,6 @@ public final class ProcessingMetadataTable {
   /** One live row per application: its latest status change. */
   public static final MergeKeys MERGE_KEYS = MergeKeys.of(SPARK_APP_SELECTOR).orderedBy(UPDATED_AT);
 
-  public static final org.apache.beam.sdk.schemas.Schema ROW_SCHEMA = RowSchemas.fromIceberg(SCHEMA);
+  public static final org.apache.beam.sdk.schemas.Schema ROW_SCHEMA =
+      RowSchemas.fromIceberg(SCHEMA);
 }

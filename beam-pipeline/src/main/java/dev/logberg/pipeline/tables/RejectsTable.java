@@ -8,7 +8,9 @@ import java.util.Set;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Types;
 
-/** Lines that could not become rows, with the reason; merge key {@code source_file + line_number}. */
+/**
+ * Lines that could not become rows, with the reason; merge key {@code source_file + line_number}.
+ */
 public final class RejectsTable {
   private RejectsTable() {}
 
@@ -35,7 +37,9 @@ public final class RejectsTable {
           Set.of(2, 3));
 
   /** One live row per rejected line. */
-  public static final MergeKeys MERGE_KEYS = MergeKeys.of(SOURCE_FILE, LINE_NUMBER).orderedBy(INGESTED_AT);
+  public static final MergeKeys MERGE_KEYS =
+      MergeKeys.of(SOURCE_FILE, LINE_NUMBER).orderedBy(INGESTED_AT);
 
-  public static final org.apache.beam.sdk.schemas.Schema ROW_SCHEMA = RowSchemas.fromIceberg(SCHEMA);
+  public static final org.apache.beam.sdk.schemas.Schema ROW_SCHEMA =
+      RowSchemas.fromIceberg(SCHEMA);
 }

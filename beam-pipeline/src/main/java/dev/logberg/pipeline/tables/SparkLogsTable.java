@@ -61,9 +61,13 @@ public final class SparkLogsTable {
               .fields(),
           Set.of(17));
 
-  /** One live row per line: a re-run's rows (later {@code ingested_at}) replace the earlier ones. */
-  public static final MergeKeys MERGE_KEYS = MergeKeys.of(EVENT_ID).orderedBy(INGESTED_AT).withKeyDeterminedColumns(TIMESTAMP);
+  /**
+   * One live row per line: a re-run's rows (later {@code ingested_at}) replace the earlier ones.
+   */
+  public static final MergeKeys MERGE_KEYS =
+      MergeKeys.of(EVENT_ID).orderedBy(INGESTED_AT).withKeyDeterminedColumns(TIMESTAMP);
 
   /** Beam row schema of {@link #SCHEMA}: timestamps as INT64 microseconds since the epoch. */
-  public static final org.apache.beam.sdk.schemas.Schema ROW_SCHEMA = RowSchemas.fromIceberg(SCHEMA);
+  public static final org.apache.beam.sdk.schemas.Schema ROW_SCHEMA =
+      RowSchemas.fromIceberg(SCHEMA);
 }

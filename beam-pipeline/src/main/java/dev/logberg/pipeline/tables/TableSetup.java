@@ -21,16 +21,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the namespace and the three tables before the job starts, or checks that existing ones fit.
+ * Creates the namespace and the three tables before the job starts, or checks that existing ones
+ * fit.
  *
- * <p>Done once at launch rather than by the writers: the metadata table must exist for the side input to read it,
- * timestamp columns must be timestamptz with microseconds (Beam would infer another type), and parallel writers
- * must not race to create a table.
+ * <p>Done once at launch rather than by the writers: the metadata table must exist for the side
+ * input to read it, timestamp columns must be timestamptz with microseconds (Beam would infer
+ * another type), and parallel writers must not race to create a table.
  */
 public final class TableSetup {
   private static final Logger LOG = LoggerFactory.getLogger(TableSetup.class);
 
-  // Beam 2.67's Managed writer does not apply table write properties (its Parquet files are gzip); these serve the
+  // Beam 2.67's Managed writer does not apply table write properties (its Parquet files are gzip);
+  // these serve the
   // table's other writers: the upsert resolver, compaction, and other engines.
   private static final Map<String, String> TABLE_PROPERTIES =
       Map.of(
@@ -46,21 +48,39 @@ public final class TableSetup {
     spec.apply(
         catalog -> {
           Namespace namespace = Namespace.of(tables.database());
-          if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(namespace)) {
+          if (catalog instanceof SupportsNamespaces namespaces
+              && !namespaces.namespaceExists(namespace)) {
             namespaces.createNamespace(namespace);
             LOG.info("Created namespace {}", namespace);
           }
-          ensure(catalog, tables.dataTable(), SparkLogsTable.SCHEMA, PartitionSpecs.parse(partitionBy, SparkLogsTable.SCHEMA));
-          ensure(catalog, tables.metadataTable(), ProcessingMetadataTable.SCHEMA, PartitionSpec.unpartitioned());
-          ensure(catalog, tables.rejectsTable(), RejectsTable.SCHEMA, PartitionSpec.unpartitioned());
+          ensure(
+              catalog,
+              tables.dataTable(),
+              SparkLogsTable.SCHEMA,
+              PartitionSpecs.parse(partitionBy, SparkLogsTable.SCHEMA));
+          ensure(
+              catalog,
+              tables.metadataTable(),
+              ProcessingMetadataTable.SCHEMA,
+              PartitionSpec.unpartitioned());
+          ensure(
+              catalog, tables.rejectsTable(), RejectsTable.SCHEMA, PartitionSpec.unpartitioned());
           return null;
         });
   }
 
-  private static void ensure(Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec) {
+  private static void ensure(
+      Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec) {
     if (!catalog.tableExists(id)) {
-      catalog.buildTable(id, schema).withPartitionSpec(spec).withProperties(TABLE_PROPERTIES).create();
-      LOG.info("Created table {} partitioned by {}", id, spec.isUnpartitioned() ? "nothing" : spec.fields());
+      catalog
+          .buildTable(id, schema)
+          .withPartitionSpec(spec)
+          .withProperties(TABLE_PROPERTIES)
+          .create();
+      LOG.info(
+          "Created table {} partitioned by {}",
+          id,
+          spec.isUnpartitioned() ? "nothing" : spec.fields());
       return;
     }
     Table table = catalog.loadTable(id);
@@ -70,20 +90,29 @@ public final class TableSetup {
       if (found == null) {
         problems.add("column " + wanted.name() + " is missing");
       } else if (!found.type().equals(wanted.type())) {
-        problems.add("column " + wanted.name() + " is " + found.type() + ", expected " + wanted.type());
+        problems.add(
+            "column " + wanted.name() + " is " + found.type() + ", expected " + wanted.type());
       }
     }
     if (!problems.isEmpty()) {
       throw new IllegalStateException(
-          "table " + id + " exists but does not fit Logberg: " + String.join("; ", problems)
+          "table "
+              + id
+              + " exists but does not fit Logberg: "
+              + String.join("; ", problems)
               + ". Choose another --table or --database, or migrate the table.");
     }
     if (!layout(table.spec()).equals(layout(spec))) {
-      LOG.warn("Table {} exists with partition spec {}; keeping it (--partitionBy applies to new tables)", id, table.spec().fields());
+      LOG.warn(
+          "Table {} exists with partition spec {}; keeping it (--partitionBy applies to new tables)",
+          id,
+          table.spec().fields());
     }
   }
 
-  /** sqlite and a local warehouse need their folders; remote locations are the catalog's business. */
+  /**
+   * sqlite and a local warehouse need their folders; remote locations are the catalog's business.
+   */
   private static void createLocalParents(CatalogSpec spec) {
     try {
       String warehouse = spec.properties().get("warehouse");

@@ -6,7 +6,10 @@ import dev.logberg.upsert.UpsertIntoIceberg;
 import java.io.Serializable;
 import org.apache.iceberg.catalog.TableIdentifier;
 
-/** How every step of a run writes a table: an upsert by its merge keys, with the run's resolution settings. */
+/**
+ * How every step of a run writes a table: an upsert by its merge keys, with the run's resolution
+ * settings.
+ */
 public record TableWriters(CatalogSpec catalog, long inProcessMaxRows) implements Serializable {
 
   public UpsertIntoIceberg upsert(TableIdentifier table, MergeKeys keys) {

@@ -18,7 +18,9 @@ class EventIdsTest {
 
   @Test
   void isTheFirst16BytesOfSha256OfFileNewlineLineNumberInLowercaseHex() throws Exception {
-    byte[] sha = MessageDigest.getInstance("SHA-256").digest((FILE + "\n42").getBytes(StandardCharsets.UTF_8));
+    byte[] sha =
+        MessageDigest.getInstance("SHA-256")
+            .digest((FILE + "\n42").getBytes(StandardCharsets.UTF_8));
     String expected = HexFormat.of().formatHex(sha).substring(0, 32);
 
     assertThat(EventIds.of(FILE, 42), equalTo(expected));
@@ -73,7 +75,8 @@ class EventIdsTest {
 
   private static String sha256Prefix(String text) {
     try {
-      byte[] sha = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      byte[] sha =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(sha, 0, 16);
     } catch (Exception e) {
       throw new AssertionError(e);

@@ -31,9 +31,12 @@ class LogLineParserRejectsTest {
 
   @Test
   void truncatedJsonIsInvalidJson() {
-    Rejected rejected = reject("{\"time\":\"2025-01-15T10:23:45Z\",\"message\":\"abc", RejectReason.INVALID_JSON);
+    Rejected rejected =
+        reject("{\"time\":\"2025-01-15T10:23:45Z\",\"message\":\"abc", RejectReason.INVALID_JSON);
 
-    assertThat(rejected.detail(), allOf(startsWith("invalid JSON at column "), containsString("end-of-input")));
+    assertThat(
+        rejected.detail(),
+        allOf(startsWith("invalid JSON at column "), containsString("end-of-input")));
   }
 
   @Test
@@ -42,15 +45,18 @@ class LogLineParserRejectsTest {
 
     assertThat(
         rejected.detail(),
-        equalTo("invalid JSON at column 15: Unexpected end-of-input: expected close marker for Object"));
+        equalTo(
+            "invalid JSON at column 15: Unexpected end-of-input: expected close marker for Object"));
   }
 
   @Test
   void textThatIsNoJsonIsInvalidJson() {
-    Rejected rejected = reject("25/01/15 10:23:45 INFO SparkContext: hi", RejectReason.INVALID_JSON);
+    Rejected rejected =
+        reject("25/01/15 10:23:45 INFO SparkContext: hi", RejectReason.INVALID_JSON);
 
     assertThat(
-        rejected.detail(), allOf(startsWith("invalid JSON at column "), containsString("Unexpected character ('/'")));
+        rejected.detail(),
+        allOf(startsWith("invalid JSON at column "), containsString("Unexpected character ('/'")));
   }
 
   @Test
@@ -62,7 +68,8 @@ class LogLineParserRejectsTest {
 
   @Test
   void aSecondObjectOnTheLineIsInvalidJson() {
-    Rejected rejected = reject("{" + TIME + ",\"message\":\"m\"}{\"a\":1}", RejectReason.INVALID_JSON);
+    Rejected rejected =
+        reject("{" + TIME + ",\"message\":\"m\"}{\"a\":1}", RejectReason.INVALID_JSON);
 
     assertThat(rejected.detail(), containsString("trailing content after the JSON value"));
   }
@@ -76,14 +83,16 @@ class LogLineParserRejectsTest {
 
   @Test
   void invalidJsonDetailsStayShortForHugeLines() {
-    Rejected rejected = reject("{\"message\":\"" + "x".repeat(1_000_000) + "\" oops}", RejectReason.INVALID_JSON);
+    Rejected rejected =
+        reject("{\"message\":\"" + "x".repeat(1_000_000) + "\" oops}", RejectReason.INVALID_JSON);
 
     assertThat(rejected.detail().length(), lessThan(200));
   }
 
   @Test
   void topLevelValuesOtherThanObjectsAreNotAnObject() {
-    assertThat(notAnObject("[{\"message\":\"m\"}]"), equalTo("line is a JSON array, not an object"));
+    assertThat(
+        notAnObject("[{\"message\":\"m\"}]"), equalTo("line is a JSON array, not an object"));
     assertThat(notAnObject("\"just text\""), equalTo("line is a JSON string, not an object"));
     assertThat(notAnObject("42"), equalTo("line is a JSON number, not an object"));
     assertThat(notAnObject("null"), equalTo("line is a JSON null, not an object"));
@@ -91,20 +100,27 @@ class LogLineParserRejectsTest {
 
   @Test
   void noTimeFieldIsMissingTimestamp() {
-    Rejected rejected = reject("{\"message\":\"m\",\"timestamp\":null}", RejectReason.MISSING_TIMESTAMP);
+    Rejected rejected =
+        reject("{\"message\":\"m\",\"timestamp\":null}", RejectReason.MISSING_TIMESTAMP);
 
     assertThat(
         rejected.detail(),
-        equalTo("no timestamp: none of timestamp, time, date, @timestamp (nor a log4j instant or timeMillis)"));
+        equalTo(
+            "no timestamp: none of timestamp, time, date, @timestamp (nor a log4j instant or timeMillis)"));
   }
 
   @Test
   void unusableTimestampIsInvalidTimestampNamingFieldAndValue() {
     assertThat(
-        reject("{\"timestamp\":\"yesterday\",\"message\":\"m\"}", RejectReason.INVALID_TIMESTAMP).detail(),
-        equalTo("timestamp \"yesterday\" is not ISO-8601 with offset, epoch seconds/millis, or a log4j instant"));
+        reject("{\"timestamp\":\"yesterday\",\"message\":\"m\"}", RejectReason.INVALID_TIMESTAMP)
+            .detail(),
+        equalTo(
+            "timestamp \"yesterday\" is not ISO-8601 with offset, epoch seconds/millis, or a log4j instant"));
     assertThat(
-        reject("{\"time\":\"2025-01-15T10:23:45\",\"message\":\"m\"}", RejectReason.INVALID_TIMESTAMP).detail(),
+        reject(
+                "{\"time\":\"2025-01-15T10:23:45\",\"message\":\"m\"}",
+                RejectReason.INVALID_TIMESTAMP)
+            .detail(),
         startsWith("time \"2025-01-15T10:23:45\" has no UTC offset"));
     assertThat(
         reject("{\"@timestamp\":false,\"message\":\"m\"}", RejectReason.INVALID_TIMESTAMP).detail(),
@@ -113,12 +129,16 @@ class LogLineParserRejectsTest {
 
   @Test
   void anUnusableFirstTimeFieldIsNotSkippedForALaterOne() {
-    reject("{\"timestamp\":\"soon\"," + TIME + ",\"message\":\"m\"}", RejectReason.INVALID_TIMESTAMP);
+    reject(
+        "{\"timestamp\":\"soon\"," + TIME + ",\"message\":\"m\"}", RejectReason.INVALID_TIMESTAMP);
   }
 
   @Test
   void anUnusableLog4jInstantIsInvalidEvenWhenTheRecordHasATime() {
-    String line = "{" + TIME + ",\"log\":\"{\\\"instant\\\":{\\\"nanoOfSecond\\\":5},\\\"message\\\":\\\"m\\\"}\"}";
+    String line =
+        "{"
+            + TIME
+            + ",\"log\":\"{\\\"instant\\\":{\\\"nanoOfSecond\\\":5},\\\"message\\\":\\\"m\\\"}\"}";
 
     assertThat(
         reject(line, RejectReason.INVALID_TIMESTAMP).detail(),
@@ -168,8 +188,11 @@ class LogLineParserRejectsTest {
 
   @Test
   void rawControlCharactersAreInvalidJson() {
-    assertThat(reject("\u0000", RejectReason.INVALID_JSON).detail(), containsString("CTRL-CHAR, code 0"));
-    assertThat(reject("{\"message\":\"a\u0001b\"}", RejectReason.INVALID_JSON).detail(), containsString("CTRL-CHAR, code 1"));
+    assertThat(
+        reject("\u0000", RejectReason.INVALID_JSON).detail(), containsString("CTRL-CHAR, code 0"));
+    assertThat(
+        reject("{\"message\":\"a\u0001b\"}", RejectReason.INVALID_JSON).detail(),
+        containsString("CTRL-CHAR, code 1"));
   }
 
   @Test

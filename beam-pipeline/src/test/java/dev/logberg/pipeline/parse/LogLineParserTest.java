@@ -57,7 +57,8 @@ class LogLineParserTest {
 
     assertThat(row.getSchema(), equalTo(SparkLogsTable.ROW_SCHEMA));
     // Row.Builder.build() checks every value against its field type and nullability.
-    assertThat(Row.withSchema(SparkLogsTable.ROW_SCHEMA).addValues(row.getValues()).build(), equalTo(row));
+    assertThat(
+        Row.withSchema(SparkLogsTable.ROW_SCHEMA).addValues(row.getValues()).build(), equalTo(row));
   }
 
   @Test
@@ -69,7 +70,9 @@ class LogLineParserTest {
             "container_name":"spark-kubernetes-executor","node_name":"node-3","app":"spark-pi","role":"executor",\
             "level":" warn ","message":"Lost task 0.0 in stage 1.0","spark-app-selector":"spark-feed"}""");
 
-    assertThat(row.getInt64(SparkLogsTable.TIMESTAMP), equalTo(T_2025_01_15_10_23_45 - 3_600_000_000L + 500_000));
+    assertThat(
+        row.getInt64(SparkLogsTable.TIMESTAMP),
+        equalTo(T_2025_01_15_10_23_45 - 3_600_000_000L + 500_000));
     assertThat(row.getString(SparkLogsTable.LOG_LEVEL), equalTo("WARN"));
     assertThat(row.getString(SparkLogsTable.MESSAGE), equalTo("Lost task 0.0 in stage 1.0"));
     assertThat(row.getString(SparkLogsTable.NAMESPACE_NAME), equalTo("spark-jobs"));
@@ -106,7 +109,9 @@ class LogLineParserTest {
 
   @Test
   void flatSparkAppSelectorWithUnderscoreIsAccepted() {
-    Row row = parse("{\"time\":1736936625,\"message\":\"m\",\"spark_app_selector\":\"spark-underscore\"}");
+    Row row =
+        parse(
+            "{\"time\":1736936625,\"message\":\"m\",\"spark_app_selector\":\"spark-underscore\"}");
 
     assertThat(row.getString(SparkLogsTable.SPARK_APP_SELECTOR), equalTo("spark-underscore"));
   }
@@ -132,7 +137,8 @@ class LogLineParserTest {
 
   @Test
   void log4jEventWithTimeMillis() {
-    String event = "{\"timeMillis\":1736936625123,\"level\":\"ERROR\",\"loggerName\":\"x.Y\",\"message\":\"failed\"}";
+    String event =
+        "{\"timeMillis\":1736936625123,\"level\":\"ERROR\",\"loggerName\":\"x.Y\",\"message\":\"failed\"}";
     Row row = parse("{\"time\":\"2025-01-15T11:00:00Z\",\"log\":%s}".formatted(jsonString(event)));
 
     assertThat(row.getInt64(SparkLogsTable.TIMESTAMP), equalTo(T_2025_01_15_10_23_45 + 123_000));
@@ -180,7 +186,9 @@ class LogLineParserTest {
     String trace = "java.lang.IllegalStateException: boom\n\tat a.B.c(B.java:1) ~[app.jar:?]";
     String event =
         "{\"timeMillis\":1736936625000,\"message\":\"Job failed\",\"thrown\":{\"name\":\"java.lang.IllegalStateException\","
-            + "\"message\":\"boom\",\"extendedStackTrace\":" + jsonString(trace) + "}}";
+            + "\"message\":\"boom\",\"extendedStackTrace\":"
+            + jsonString(trace)
+            + "}}";
     Row row = parse("{\"log\":%s}".formatted(jsonString(event)));
 
     assertThat(row.getString(SparkLogsTable.MESSAGE), equalTo("Job failed\n" + trace));
@@ -194,7 +202,8 @@ class LogLineParserTest {
                 + "\"kubernetes\":%s}".formatted(KUBERNETES));
 
     assertThat(row.getInt64(SparkLogsTable.TIMESTAMP), equalTo(T_2025_01_15_10_23_45));
-    assertThat(row.getString(SparkLogsTable.MESSAGE), equalTo("25/01/15 10:23:45 INFO SparkContext: hi"));
+    assertThat(
+        row.getString(SparkLogsTable.MESSAGE), equalTo("25/01/15 10:23:45 INFO SparkContext: hi"));
     assertThat(row.getString(SparkLogsTable.LOG_LEVEL), nullValue());
     assertThat(row.getString(SparkLogsTable.LOGGER), nullValue());
     assertKubernetesMetadata(row);
@@ -222,14 +231,20 @@ class LogLineParserTest {
     String labelled =
         "{\"time\":1736936625,\"message\":\"m\",\"spark-app-selector\":\"spark-flat\","
             + "\"kubernetes\":{\"labels\":{\"spark-app-selector\":\"spark-label\"}}}";
-    assertThat(parse(labelled).getString(SparkLogsTable.SPARK_APP_SELECTOR), equalTo("spark-label"));
     assertThat(
-        parse("{\"time\":1736936625,\"message\":\"m\"}").getString(SparkLogsTable.SPARK_APP_SELECTOR),
+        parse(labelled).getString(SparkLogsTable.SPARK_APP_SELECTOR), equalTo("spark-label"));
+    assertThat(
+        parse("{\"time\":1736936625,\"message\":\"m\"}")
+            .getString(SparkLogsTable.SPARK_APP_SELECTOR),
         equalTo(FOLDER_APP_ID));
-    String nullLabel = "{\"time\":1736936625,\"message\":\"m\",\"kubernetes\":{\"labels\":{\"spark-app-selector\":null}}}";
-    assertThat(parse(nullLabel).getString(SparkLogsTable.SPARK_APP_SELECTOR), equalTo(FOLDER_APP_ID));
-    String blankLabel = "{\"time\":1736936625,\"message\":\"m\",\"kubernetes\":{\"labels\":{\"spark-app-selector\":\" \"}}}";
-    assertThat(parse(blankLabel).getString(SparkLogsTable.SPARK_APP_SELECTOR), equalTo(FOLDER_APP_ID));
+    String nullLabel =
+        "{\"time\":1736936625,\"message\":\"m\",\"kubernetes\":{\"labels\":{\"spark-app-selector\":null}}}";
+    assertThat(
+        parse(nullLabel).getString(SparkLogsTable.SPARK_APP_SELECTOR), equalTo(FOLDER_APP_ID));
+    String blankLabel =
+        "{\"time\":1736936625,\"message\":\"m\",\"kubernetes\":{\"labels\":{\"spark-app-selector\":\" \"}}}";
+    assertThat(
+        parse(blankLabel).getString(SparkLogsTable.SPARK_APP_SELECTOR), equalTo(FOLDER_APP_ID));
   }
 
   @Test
@@ -246,7 +261,8 @@ class LogLineParserTest {
 
   @Test
   void kubernetesThatIsNoObjectIsIgnored() {
-    Row row = parse("{\"time\":1736936625,\"message\":\"m\",\"pod_name\":\"p\",\"kubernetes\":\"k8s\"}");
+    Row row =
+        parse("{\"time\":1736936625,\"message\":\"m\",\"pod_name\":\"p\",\"kubernetes\":\"k8s\"}");
 
     assertThat(row.getString(SparkLogsTable.POD_NAME), equalTo("p"));
   }
@@ -263,7 +279,8 @@ class LogLineParserTest {
     assertThat(row.getString(SparkLogsTable.POD_NAME), equalTo("true"));
     assertThat(row.getString(SparkLogsTable.NAMESPACE_NAME), equalTo("[\"a\",\"b\"]"));
     assertThat(row.getString(SparkLogsTable.APP), equalTo("1.50"));
-    assertThat(row.getString(SparkLogsTable.MESSAGE), equalTo("{\"k\":\"v\",\"n\":[1,2.0],\"z\":null}"));
+    assertThat(
+        row.getString(SparkLogsTable.MESSAGE), equalTo("{\"k\":\"v\",\"n\":[1,2.0],\"z\":null}"));
     assertThat(row.getString(SparkLogsTable.CONTAINER_NAME), equalTo("{\"x\":1}"));
     assertThat(row.getString(SparkLogsTable.NODE_NAME), nullValue());
   }
@@ -280,7 +297,10 @@ class LogLineParserTest {
     String text = "Grüße 日本語 😀 \u0000 \t \" \\";
     Row raw = parse("{\"time\":1736936625,\"message\":%s}".formatted(jsonString(text)));
     Row escaped = parse("{\"time\":1736936625,\"message\":\"caf\\u00e9 \\ud83d\\ude00\"}");
-    Row inLog4j = parse("{\"log\":%s}".formatted(jsonString("{\"timeMillis\":1,\"message\":" + jsonString(text) + "}")));
+    Row inLog4j =
+        parse(
+            "{\"log\":%s}"
+                .formatted(jsonString("{\"timeMillis\":1,\"message\":" + jsonString(text) + "}")));
 
     assertThat(raw.getString(SparkLogsTable.MESSAGE), equalTo(text));
     assertThat(escaped.getString(SparkLogsTable.MESSAGE), equalTo("café 😀"));
@@ -309,10 +329,12 @@ class LogLineParserTest {
       out.writeObject(parser);
     }
     LogLineParser copy;
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       copy = (LogLineParser) in.readObject();
     }
-    ParseOutcome outcome = copy.parse("{\"time\":1736936625,\"message\":\"m\"}", FILE, LINE, FOLDER_APP_ID);
+    ParseOutcome outcome =
+        copy.parse("{\"time\":1736936625,\"message\":\"m\"}", FILE, LINE, FOLDER_APP_ID);
 
     assertThat(((Parsed) outcome).row().getInt64(SparkLogsTable.INGESTED_AT), equalTo(INGESTED_AT));
   }
@@ -333,7 +355,8 @@ class LogLineParserTest {
   }
 
   private String levelOf(String levelJson) {
-    return parse("{\"time\":1736936625,\"message\":\"m\",\"level\":" + levelJson + "}").getString(SparkLogsTable.LOG_LEVEL);
+    return parse("{\"time\":1736936625,\"message\":\"m\",\"level\":" + levelJson + "}")
+        .getString(SparkLogsTable.LOG_LEVEL);
   }
 
   private long timestampOf(String line) {

@@ -16,7 +16,6 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.Row;
 import org.junit.jupiter.api.Test;
 
 /** The parse step on the DirectRunner, with its immutability and encodability checks on. */
@@ -24,7 +23,11 @@ class ParseLogLineTest {
   private static final long INGESTED_AT = 1_737_000_000_000_000L;
 
   private static String line(int i) {
-    return "{\"timestamp\":\"2025-01-15T10:23:" + (10 + i % 50) + "Z\",\"log_level\":\"INFO\",\"message\":\"m" + i + "\"}";
+    return "{\"timestamp\":\"2025-01-15T10:23:"
+        + (10 + i % 50)
+        + "Z\",\"log_level\":\"INFO\",\"message\":\"m"
+        + i
+        + "\"}";
   }
 
   private static LineBatch batch(String app, String file, long first, List<String> texts) {
@@ -41,31 +44,54 @@ class ParseLogLineTest {
     Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.create());
     PCollectionTuple parsed =
         pipeline
-            .apply(Create.of(batch("spark-a", "a/driver.json", 1, a1.subList(0, 200)),
-                    batch("spark-a", "a/driver.json", 201, a1.subList(200, 300)),
-                    batch("spark-b", "b/exec-1.json", 1, a2))
-                .withCoder(LineBatchCoder.of()))
+            .apply(
+                Create.of(
+                        batch("spark-a", "a/driver.json", 1, a1.subList(0, 200)),
+                        batch("spark-a", "a/driver.json", 201, a1.subList(200, 300)),
+                        batch("spark-b", "b/exec-1.json", 1, a2))
+                    .withCoder(LineBatchCoder.of()))
             .apply(ParseLogLine.ingestedAt(INGESTED_AT));
 
-    PAssert.that(parsed.get(ParseLogLine.ROWS)).satisfies(rows -> {
-      List<String> messages = new ArrayList<>();
-      rows.forEach(r -> messages.add(r.getString(SparkLogsTable.SPARK_APP_SELECTOR) + ":"
-          + r.getInt64(SparkLogsTable.LINE_NUMBER) + ":" + r.getString(SparkLogsTable.MESSAGE)));
-      assertThat(messages.size(), is(298 + 2));
-      assertThat(messages.contains("spark-a:7:m6"), is(true));
-      assertThat(messages.contains("spark-a:300:m299"), is(true));
-      assertThat(messages.contains("spark-b:3:m2"), is(true));
-      return null;
-    });
-    PAssert.that(parsed.get(ParseLogLine.REJECTS)).satisfies(rejects -> {
-      List<String> where = new ArrayList<>();
-      rejects.forEach(r -> where.add(r.getString(RejectsTable.SOURCE_FILE) + ":" + r.getInt64(RejectsTable.LINE_NUMBER)
-          + ":" + r.getString(RejectsTable.REASON).split(":")[0]));
-      assertThat(where, containsInAnyOrder("a/driver.json:8:INVALID_JSON", "b/exec-1.json:2:NOT_AN_OBJECT"));
-      return null;
-    });
-    PAssert.that(parsed.get(ParseLogLine.ROW_COUNTS)).containsInAnyOrder(KV.of("spark-a", 298L), KV.of("spark-b", 2L));
-    PAssert.that(parsed.get(ParseLogLine.REJECT_COUNTS)).containsInAnyOrder(KV.of("spark-a", 1L), KV.of("spark-b", 1L));
+    PAssert.that(parsed.get(ParseLogLine.ROWS))
+        .satisfies(
+            rows -> {
+              List<String> messages = new ArrayList<>();
+              rows.forEach(
+                  r ->
+                      messages.add(
+                          r.getString(SparkLogsTable.SPARK_APP_SELECTOR)
+                              + ":"
+                              + r.getInt64(SparkLogsTable.LINE_NUMBER)
+                              + ":"
+                              + r.getString(SparkLogsTable.MESSAGE)));
+              assertThat(messages.size(), is(298 + 2));
+              assertThat(messages.contains("spark-a:7:m6"), is(true));
+              assertThat(messages.contains("spark-a:300:m299"), is(true));
+              assertThat(messages.contains("spark-b:3:m2"), is(true));
+              return null;
+            });
+    PAssert.that(parsed.get(ParseLogLine.REJECTS))
+        .satisfies(
+            rejects -> {
+              List<String> where = new ArrayList<>();
+              rejects.forEach(
+                  r ->
+                      where.add(
+                          r.getString(RejectsTable.SOURCE_FILE)
+                              + ":"
+                              + r.getInt64(RejectsTable.LINE_NUMBER)
+                              + ":"
+                              + r.getString(RejectsTable.REASON).split(":")[0]));
+              assertThat(
+                  where,
+                  containsInAnyOrder(
+                      "a/driver.json:8:INVALID_JSON", "b/exec-1.json:2:NOT_AN_OBJECT"));
+              return null;
+            });
+    PAssert.that(parsed.get(ParseLogLine.ROW_COUNTS))
+        .containsInAnyOrder(KV.of("spark-a", 298L), KV.of("spark-b", 2L));
+    PAssert.that(parsed.get(ParseLogLine.REJECT_COUNTS))
+        .containsInAnyOrder(KV.of("spark-a", 1L), KV.of("spark-b", 1L));
     pipeline.run().waitUntilFinish();
   }
 }

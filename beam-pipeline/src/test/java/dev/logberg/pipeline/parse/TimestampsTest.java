@@ -14,7 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class TimestampsTest {
-  private static final String FORMS = "is not ISO-8601 with offset, epoch seconds/millis, or a log4j instant";
+  private static final String FORMS =
+      "is not ISO-8601 with offset, epoch seconds/millis, or a log4j instant";
   private static final String NO_OFFSET = "has no UTC offset (expected Z or +HH:MM at the end)";
   private static final String OUT_OF_RANGE = "is out of range (years 0001-9999)";
 
@@ -71,7 +72,8 @@ class TimestampsTest {
         "-100000000000000001      | -100000000000001",
         "1e-999999999             | 0",
       })
-  void epochNumbersTakeTheirUnitFromTheMagnitudeAndAreExact(String number, long expected) throws Exception {
+  void epochNumbersTakeTheirUnitFromTheMagnitudeAndAreExact(String number, long expected)
+      throws Exception {
     assertThat(micros(number), equalTo(expected));
   }
 
@@ -90,16 +92,21 @@ class TimestampsTest {
 
   @Test
   void log4jInstantFloorsNanosToMicros() throws Exception {
-    assertThat(micros("{\"epochSecond\":1736936625,\"nanoOfSecond\":123456789}"), equalTo(1_736_936_625_123_456L));
+    assertThat(
+        micros("{\"epochSecond\":1736936625,\"nanoOfSecond\":123456789}"),
+        equalTo(1_736_936_625_123_456L));
     assertThat(micros("{\"epochSecond\":1736936625}"), equalTo(1_736_936_625_000_000L));
     assertThat(micros("{\"epochSecond\":-1,\"nanoOfSecond\":999999999}"), equalTo(-1L));
   }
 
   @Test
   void timeMillisIsMillisWhateverTheMagnitude() throws Exception {
-    assertThat(Timestamps.fromEpochMillis("timeMillis", Json.readValue("1736936625123")), equalTo(1_736_936_625_123_000L));
+    assertThat(
+        Timestamps.fromEpochMillis("timeMillis", Json.readValue("1736936625123")),
+        equalTo(1_736_936_625_123_000L));
     assertThat(Timestamps.fromEpochMillis("timeMillis", Json.readValue("5")), equalTo(5_000L));
-    assertThat(Timestamps.fromEpochMillis("timeMillis", Json.readValue("\"7.5\"")), equalTo(7_500L));
+    assertThat(
+        Timestamps.fromEpochMillis("timeMillis", Json.readValue("\"7.5\"")), equalTo(7_500L));
   }
 
   @Test
@@ -108,7 +115,8 @@ class TimestampsTest {
         assertThrows(
             InvalidTimestampException.class,
             () -> Timestamps.fromEpochMillis("timeMillis", Json.readValue("\"soon\"")));
-    assertThat(e.getMessage(), equalTo("timeMillis \"soon\" is not a number of epoch milliseconds"));
+    assertThat(
+        e.getMessage(), equalTo("timeMillis \"soon\" is not a number of epoch milliseconds"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -144,14 +152,16 @@ class TimestampsTest {
 
   @Test
   void numbersBeyondTheRangeAreInvalid() {
-    InvalidTimestampException e = assertThrows(InvalidTimestampException.class, () -> micros("1e30"));
+    InvalidTimestampException e =
+        assertThrows(InvalidTimestampException.class, () -> micros("1e30"));
     assertThat(e.getMessage(), equalTo("timestamp 1E+30 " + OUT_OF_RANGE));
   }
 
   @Test
   @Timeout(value = 5, unit = TimeUnit.SECONDS)
   void hugeExponentsAreRejectedWithoutComputingThem() {
-    InvalidTimestampException e = assertThrows(InvalidTimestampException.class, () -> micros("1e999999999"));
+    InvalidTimestampException e =
+        assertThrows(InvalidTimestampException.class, () -> micros("1e999999999"));
     // Jackson keeps a number that overflows a double as an infinite double.
     assertThat(e.getMessage(), equalTo("timestamp \"Infinity\" " + OUT_OF_RANGE));
   }
@@ -159,7 +169,8 @@ class TimestampsTest {
   @Test
   void longValuesAreShortenedInTheDetail() {
     String longText = "x".repeat(10_000);
-    InvalidTimestampException e = assertThrows(InvalidTimestampException.class, () -> micros(quoted(longText)));
+    InvalidTimestampException e =
+        assertThrows(InvalidTimestampException.class, () -> micros(quoted(longText)));
     assertThat(e.getMessage(), equalTo("timestamp \"" + "x".repeat(79) + "... " + FORMS));
   }
 

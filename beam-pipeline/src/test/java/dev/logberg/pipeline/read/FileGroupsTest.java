@@ -69,7 +69,8 @@ class FileGroupsTest {
   @Test
   void refusesANegativeGroupCount() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> FileGroups.pack(List.of(file("a", 1)), -1));
+        assertThrows(
+            IllegalArgumentException.class, () -> FileGroups.pack(List.of(file("a", 1)), -1));
     assertThat(e.getMessage(), containsString("got -1"));
   }
 }

@@ -19,7 +19,9 @@ class LineReaderTest {
     List<String> lines = new ArrayList<>();
     long count =
         new LineReader(max)
-            .read(new ByteArrayInputStream(bytes), (n, text, tooLong) -> lines.add(n + (tooLong ? "!" : ":") + text));
+            .read(
+                new ByteArrayInputStream(bytes),
+                (n, text, tooLong) -> lines.add(n + (tooLong ? "!" : ":") + text));
     assertThat(count, is((long) lines.size()));
     return lines;
   }
@@ -43,7 +45,8 @@ class LineReaderTest {
   @Test
   void longLinesAreCutAtTheLimitAndFlaggedWithoutLosingTheNextLine() throws IOException {
     String longLine = "x".repeat(10_000);
-    assertThat(read(longLine + "\nshort\n" + longLine, 16),
+    assertThat(
+        read(longLine + "\nshort\n" + longLine, 16),
         contains("1!" + "x".repeat(16), "2:short", "3!" + "x".repeat(16)));
     assertThat(read("exactly16bytes!!\n", 16), contains("1:exactly16bytes!!"));
   }
@@ -57,7 +60,8 @@ class LineReaderTest {
     }
     // One byte per read() call: every multi-byte character is split between reads.
     InputStream trickle =
-        new FilterInputStream(new ByteArrayInputStream(text.toString().getBytes(StandardCharsets.UTF_8))) {
+        new FilterInputStream(
+            new ByteArrayInputStream(text.toString().getBytes(StandardCharsets.UTF_8))) {
           @Override
           public int read(byte[] b, int off, int len) throws IOException {
             return super.read(b, off, Math.min(len, 1));

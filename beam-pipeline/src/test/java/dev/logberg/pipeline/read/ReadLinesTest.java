@@ -11,6 +11,7 @@ import dev.logberg.pipeline.status.Decision;
 import dev.logberg.pipeline.status.PlannedRun;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,11 +31,16 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.exception.SdkClientException;
 
-/** {@link ReadLines} on the DirectRunner: every line exactly once, across batches, chunks and groups. */
+/**
+ * {@link ReadLines} on the DirectRunner: every line exactly once, across batches, chunks and
+ * groups.
+ */
 class ReadLinesTest {
   private static final int MAX_LINE_BYTES = 4096;
-  private static final int LINES_PER_BIG_FILE = 30_000; // ~3 MiB: four of them span more than one chunk
+  private static final int LINES_PER_BIG_FILE =
+      30_000; // ~3 MiB: four of them span more than one chunk
 
   @TempDir Path dir;
 
@@ -64,8 +70,11 @@ class ReadLinesTest {
     return pipeline.apply(Create.of(runs)).apply(ReadLines.of(MAX_LINE_BYTES, groups));
   }
 
-  /** Expected line count by file, from the batches, failing on a repeated, missing or wrong line. */
-  private static Map<String, Long> checkBatches(Iterable<LineBatch> batches, Map<String, Long> expected) {
+  /**
+   * Expected line count by file, from the batches, failing on a repeated, missing or wrong line.
+   */
+  private static Map<String, Long> checkBatches(
+      Iterable<LineBatch> batches, Map<String, Long> expected) {
     Map<String, Long> counts = new HashMap<>();
     Set<String> seen = new HashSet<>();
     for (LineBatch batch : batches) {
@@ -113,10 +122,12 @@ class ReadLinesTest {
     for (int groups : new int[] {1, 3, 0}) {
       Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.create());
       PCollectionTuple read = read(pipeline, runs, groups);
-      PAssert.that(read.get(ReadLines.LINES)).satisfies(batches -> {
-        checkBatches(batches, expected);
-        return null;
-      });
+      PAssert.that(read.get(ReadLines.LINES))
+          .satisfies(
+              batches -> {
+                checkBatches(batches, expected);
+                return null;
+              });
       PAssert.that(read.get(ReadLines.FAILURES)).empty();
       pipeline.run().waitUntilFinish();
     }
@@ -126,22 +137,41 @@ class ReadLinesTest {
   @Test
   void aFileThatCannotBeReadIsReportedAndTheOthersAreRead() throws IOException {
     LogFile good = write("spark-3/driver/a.json", 10, false);
-    LogFile missing = new LogFile(dir.resolve("spark-3/driver/gone.json").toString(), "spark-3/driver/gone.json", 5);
+    LogFile missing =
+        new LogFile(
+            dir.resolve("spark-3/driver/gone.json").toString(), "spark-3/driver/gone.json", 5);
     Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.create());
     PCollectionTuple read = read(pipeline, List.of(run("spark-3", List.of(good, missing))), 1);
-    PAssert.that(read.get(ReadLines.LINES)).satisfies(batches -> {
-      checkBatches(batches, Map.of("spark-3/driver/a.json", 10L));
-      return null;
-    });
-    PAssert.that(read.get(ReadLines.FAILURES)).satisfies(failures -> {
-      List<KV<String, String>> all = new ArrayList<>();
-      failures.forEach(all::add);
-      assertThat(all.size(), is(1));
-      assertThat(all.get(0).getKey(), is("spark-3"));
-      assertThat(all.get(0).getValue(), containsString("cannot read spark-3/driver/gone.json"));
-      return null;
-    });
+    PAssert.that(read.get(ReadLines.LINES))
+        .satisfies(
+            batches -> {
+              checkBatches(batches, Map.of("spark-3/driver/a.json", 10L));
+              return null;
+            });
+    PAssert.that(read.get(ReadLines.FAILURES))
+        .satisfies(
+            failures -> {
+              List<KV<String, String>> all = new ArrayList<>();
+              failures.forEach(all::add);
+              assertThat(all.size(), is(1));
+              assertThat(all.get(0).getKey(), is("spark-3"));
+              assertThat(
+                  all.get(0).getValue(), containsString("cannot read spark-3/driver/gone.json"));
+              return null;
+            });
     pipeline.run().waitUntilFinish();
+  }
+
+  /** Only failures of the input make an application FAILED; a bug of ours fails the bundle. */
+  @Test
+  void onlyInputFailuresAreRecordedAgainstTheApplication() {
+    assertThat(
+        ReadLines.ReadGroup.isInputFailure(new UncheckedIOException(new IOException("reset"))),
+        is(true));
+    assertThat(
+        ReadLines.ReadGroup.isInputFailure(SdkClientException.create("connection lost")), is(true));
+    assertThat(ReadLines.ReadGroup.isInputFailure(new NullPointerException()), is(false));
+    assertThat(ReadLines.ReadGroup.isInputFailure(new IllegalStateException("bug")), is(false));
   }
 
   @Test
@@ -152,16 +182,21 @@ class ReadLinesTest {
     LogFile file = new LogFile(path.toString(), "spark-4/driver/long.json", Files.size(path));
     Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.create());
     PCollectionTuple read = read(pipeline, List.of(run("spark-4", List.of(file))), 0);
-    PAssert.that(read.get(ReadLines.LINES)).satisfies(batches -> {
-      List<String> lines = new ArrayList<>();
-      for (LineBatch batch : batches) {
-        for (int i = 0; i < batch.size(); i++) {
-          lines.add(batch.lineNumber(i) + (batch.tooLong(i) ? "!" : ":") + batch.text(i).length());
-        }
-      }
-      assertThat(lines, contains("1:5", "2!" + MAX_LINE_BYTES, "3:5"));
-      return null;
-    });
+    PAssert.that(read.get(ReadLines.LINES))
+        .satisfies(
+            batches -> {
+              List<String> lines = new ArrayList<>();
+              for (LineBatch batch : batches) {
+                for (int i = 0; i < batch.size(); i++) {
+                  lines.add(
+                      batch.lineNumber(i)
+                          + (batch.tooLong(i) ? "!" : ":")
+                          + batch.text(i).length());
+                }
+              }
+              assertThat(lines, contains("1:5", "2!" + MAX_LINE_BYTES, "3:5"));
+              return null;
+            });
     pipeline.run().waitUntilFinish();
   }
 }

@@ -7,14 +7,18 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Every row of DESIGN.md's "Which folders run" table, and the attempt numbers recorded. */
+/**
+ * Every row of the table in docs/ARCHITECTURE.md, "Which folders a run takes", and the attempt
+ * numbers recorded.
+ */
 class DecisionPolicyTest {
   private static final String APP = "spark-0123456789abcdef0123456789abcdef";
   private static final long NOW = TimeUnit.DAYS.toMicros(20_000);
   private static final long LEASE = TimeUnit.HOURS.toMicros(2);
   private static final DecisionPolicy POLICY = new DecisionPolicy(3, LEASE, false, Set.of());
 
-  private static AppStatus status(ProcessingStatus status, String fingerprint, int attempts, long updatedAt) {
+  private static AppStatus status(
+      ProcessingStatus status, String fingerprint, int attempts, long updatedAt) {
     return new AppStatus(APP, status, fingerprint, attempts, updatedAt);
   }
 
@@ -26,7 +30,9 @@ class DecisionPolicyTest {
 
   @Test
   void successWithSameFingerprintIsSkipped() {
-    assertThat(POLICY.decide(APP, "f1", status(ProcessingStatus.SUCCESS, "f1", 1, NOW - 10), NOW), is(Decision.SKIP_DONE));
+    assertThat(
+        POLICY.decide(APP, "f1", status(ProcessingStatus.SUCCESS, "f1", 1, NOW - 10), NOW),
+        is(Decision.SKIP_DONE));
   }
 
   @Test
@@ -47,9 +53,11 @@ class DecisionPolicyTest {
 
   @Test
   void failedAtMaxAttemptsIsSkipped() {
-    assertThat(POLICY.decide(APP, "f1", status(ProcessingStatus.FAILED, "f1", 3, NOW - 10), NOW),
+    assertThat(
+        POLICY.decide(APP, "f1", status(ProcessingStatus.FAILED, "f1", 3, NOW - 10), NOW),
         is(Decision.SKIP_ATTEMPTS_EXHAUSTED));
-    assertThat(POLICY.decide(APP, "f1", status(ProcessingStatus.FAILED, "f1", 7, NOW - 10), NOW),
+    assertThat(
+        POLICY.decide(APP, "f1", status(ProcessingStatus.FAILED, "f1", 7, NOW - 10), NOW),
         is(Decision.SKIP_ATTEMPTS_EXHAUSTED));
   }
 
@@ -63,7 +71,8 @@ class DecisionPolicyTest {
 
   @Test
   void freshProcessingIsSkipped() {
-    assertThat(POLICY.decide(APP, "f1", status(ProcessingStatus.PROCESSING, "f1", 1, NOW - LEASE), NOW),
+    assertThat(
+        POLICY.decide(APP, "f1", status(ProcessingStatus.PROCESSING, "f1", 1, NOW - LEASE), NOW),
         is(Decision.SKIP_IN_PROGRESS));
   }
 
@@ -81,7 +90,8 @@ class DecisionPolicyTest {
       assertThat(all.decide(APP, "f1", previous, NOW), is(Decision.PROCESS_FORCED));
       assertThat(DecisionPolicy.attemptOf(Decision.PROCESS_FORCED, previous), is(1));
     }
-    assertThat(named.decide("spark-other", "f1", status(ProcessingStatus.SUCCESS, "f1", 1, NOW), NOW),
+    assertThat(
+        named.decide("spark-other", "f1", status(ProcessingStatus.SUCCESS, "f1", 1, NOW), NOW),
         is(Decision.SKIP_DONE));
   }
 

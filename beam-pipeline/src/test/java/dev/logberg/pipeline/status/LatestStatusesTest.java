@@ -12,17 +12,25 @@ class LatestStatusesTest {
 
   @Test
   void laterRowWins() {
-    assertThat(LatestStatuses.later(at(ProcessingStatus.SUCCESS, 5), at(ProcessingStatus.PROCESSING, 9)).status(),
+    assertThat(
+        LatestStatuses.later(at(ProcessingStatus.SUCCESS, 5), at(ProcessingStatus.PROCESSING, 9))
+            .status(),
         is(ProcessingStatus.PROCESSING));
-    assertThat(LatestStatuses.later(at(ProcessingStatus.PROCESSING, 9), at(ProcessingStatus.FAILED, 5)).status(),
+    assertThat(
+        LatestStatuses.later(at(ProcessingStatus.PROCESSING, 9), at(ProcessingStatus.FAILED, 5))
+            .status(),
         is(ProcessingStatus.PROCESSING));
   }
 
   @Test
   void atTheSameInstantAFinishedStatusBeatsProcessing() {
-    assertThat(LatestStatuses.later(at(ProcessingStatus.PROCESSING, 5), at(ProcessingStatus.SUCCESS, 5)).status(),
+    assertThat(
+        LatestStatuses.later(at(ProcessingStatus.PROCESSING, 5), at(ProcessingStatus.SUCCESS, 5))
+            .status(),
         is(ProcessingStatus.SUCCESS));
-    assertThat(LatestStatuses.later(at(ProcessingStatus.FAILED, 5), at(ProcessingStatus.PROCESSING, 5)).status(),
+    assertThat(
+        LatestStatuses.later(at(ProcessingStatus.FAILED, 5), at(ProcessingStatus.PROCESSING, 5))
+            .status(),
         is(ProcessingStatus.FAILED));
   }
 }

@@ -56,19 +56,25 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * The upsert's delete commit on an S3 warehouse whose role has no ListBucket on the table's data folder: S3 then
- * answers a HEAD of a missing key with 403, not 404. Iceberg's S3FileIO talks to a real S3 server (s3proxy); an SDK
- * interceptor on its client turns those 404s into the 403s such a policy gives.
+ * The upsert's delete commit on an S3 warehouse whose role has no ListBucket on the table's data
+ * folder: S3 then answers a HEAD of a missing key with 403, not 404. Iceberg's S3FileIO talks to a
+ * real S3 server (s3proxy); an SDK interceptor on its client turns those 404s into the 403s such a
+ * policy gives.
  */
 class LeastPrivilegeS3Test {
-  private static final Schema SCHEMA = new Schema(
-      required(1, "id", Types.StringType.get()),
-      required(2, "value", Types.StringType.get()),
-      required(3, "ts", Types.TimestampType.withZone()));
+  private static final Schema SCHEMA =
+      new Schema(
+          required(1, "id", Types.StringType.get()),
+          required(2, "value", Types.StringType.get()),
+          required(3, "ts", Types.TimestampType.withZone()));
   private static final TableIdentifier TABLE = TableIdentifier.of("db", "t");
 
-  /** Where {@link NoListBucketOnDataS3FileIO} connects; catalogs build it by class name, so it is static. */
+  /**
+   * Where {@link NoListBucketOnDataS3FileIO} connects; catalogs build it by class name, so it is
+   * static.
+   */
   private static volatile URI endpoint;
+
   /** HEADs of missing keys under a data folder, answered 403. */
   private static final AtomicInteger FORBIDDEN_HEADS = new AtomicInteger();
 
@@ -82,12 +88,16 @@ class LeastPrivilegeS3Test {
     s3.createBucket("lake");
     endpoint = s3.endpoint();
     FORBIDDEN_HEADS.set(0);
-    catalog = new CatalogSpec("least_privilege", Map.of(
-        "type", "jdbc",
-        "uri", "jdbc:sqlite:" + dir.resolve("catalog.db"),
-        "jdbc.schema-version", "V1",
-        "warehouse", "s3://lake/warehouse",
-        "io-impl", NoListBucketOnDataS3FileIO.class.getName())).load();
+    catalog =
+        new CatalogSpec(
+                "least_privilege",
+                Map.of(
+                    "type", "jdbc",
+                    "uri", "jdbc:sqlite:" + dir.resolve("catalog.db"),
+                    "jdbc.schema-version", "V1",
+                    "warehouse", "s3://lake/warehouse",
+                    "io-impl", NoListBucketOnDataS3FileIO.class.getName()))
+            .load();
     ((SupportsNamespaces) catalog).createNamespace(Namespace.of("db"));
   }
 
@@ -101,24 +111,36 @@ class LeastPrivilegeS3Test {
 
   @Test
   void theDeleteCommitWritesItsFilesWithoutAskingWhetherTheyExist() {
-    Table table = catalog.buildTable(TABLE, SCHEMA)
-        .withPartitionSpec(PartitionSpec.unpartitioned())
-        .withProperty(TableProperties.FORMAT_VERSION, "2")
-        .create();
-    // The store refuses existence checks there, as the policy makes S3 do: OutputFile.create() cannot work.
-    S3Exception refused = assertThrows(S3Exception.class,
-        () -> table.io().newOutputFile(table.location() + "/data/probe.parquet").create().close());
+    Table table =
+        catalog
+            .buildTable(TABLE, SCHEMA)
+            .withPartitionSpec(PartitionSpec.unpartitioned())
+            .withProperty(TableProperties.FORMAT_VERSION, "2")
+            .create();
+    // The store refuses existence checks there, as the policy makes S3 do: OutputFile.create()
+    // cannot work.
+    S3Exception refused =
+        assertThrows(
+            S3Exception.class,
+            () ->
+                table
+                    .io()
+                    .newOutputFile(table.location() + "/data/probe.parquet")
+                    .create()
+                    .close());
     assertThat(refused.statusCode(), is(403));
     FORBIDDEN_HEADS.set(0);
 
     long appended = append(table, row("a", "old", 10), row("a", "new", 20), row("b", "only", 5));
     MergeKeyResolver.Outcome outcome =
-        MergeKeyResolver.resolveAppends(table, MergeKeys.of("id").orderedBy("ts"), List.of(appended));
+        MergeKeyResolver.resolveAppends(
+            table, MergeKeys.of("id").orderedBy("ts"), List.of(appended));
 
     assertThat(outcome.deletedRows(), is(1L));
     assertThat(live(table), is(Map.of("a", "new", "b", "only")));
     assertThat("no HEAD of a new key was refused", FORBIDDEN_HEADS.get(), is(0));
-    // The commit's files are on S3: a position-delete file and the empty data file that comes with it.
+    // The commit's files are on S3: a position-delete file and the empty data file that comes with
+    // it.
     int deleteFiles = 0;
     int emptyDataFiles = 0;
     try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
@@ -139,28 +161,34 @@ class LeastPrivilegeS3Test {
   }
 
   /**
-   * Iceberg's S3FileIO on the loopback server, its client carrying the policy's answers. Credentials come from the
-   * default chain (LoopbackS3 publishes its keys as system properties).
+   * Iceberg's S3FileIO on the loopback server, its client carrying the policy's answers.
+   * Credentials come from the default chain (LoopbackS3 publishes its keys as system properties).
    */
   public static final class NoListBucketOnDataS3FileIO extends S3FileIO {
     private static final long serialVersionUID = 1L;
 
     public NoListBucketOnDataS3FileIO() {
-      super(() -> S3Client.builder()
-          .endpointOverride(endpoint)
-          .forcePathStyle(true)
-          .region(Region.of(LoopbackS3.REGION))
-          .overrideConfiguration(o -> o.addExecutionInterceptor(new NoListBucketOnData()))
-          .build());
+      super(
+          () ->
+              S3Client.builder()
+                  .endpointOverride(endpoint)
+                  .forcePathStyle(true)
+                  .region(Region.of(LoopbackS3.REGION))
+                  .overrideConfiguration(o -> o.addExecutionInterceptor(new NoListBucketOnData()))
+                  .build());
     }
   }
 
-  /** S3 without s3:ListBucket on a key's prefix answers 403 where it would say 404 (no such key). */
+  /**
+   * S3 without s3:ListBucket on a key's prefix answers 403 where it would say 404 (no such key).
+   */
   private static final class NoListBucketOnData implements ExecutionInterceptor {
     @Override
-    public SdkHttpResponse modifyHttpResponse(Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
+    public SdkHttpResponse modifyHttpResponse(
+        Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
       SdkHttpResponse response = context.httpResponse();
-      if (context.httpRequest().method() == SdkHttpMethod.HEAD && response.statusCode() == 404
+      if (context.httpRequest().method() == SdkHttpMethod.HEAD
+          && response.statusCode() == 404
           && context.httpRequest().encodedPath().contains("/data/")) {
         FORBIDDEN_HEADS.incrementAndGet();
         return response.toBuilder().statusCode(403).statusText("Forbidden").build();
@@ -179,10 +207,14 @@ class LeastPrivilegeS3Test {
 
   /** One Parquet file written by Iceberg's own writer, appended; returns the snapshot id. */
   private static long append(Table table, Record... rows) {
-    OutputFileFactory files = OutputFileFactory.builderFor(table, 1, System.nanoTime())
-        .format(FileFormat.PARQUET).operationId(UUID.randomUUID().toString()).build();
-    DataWriter<Record> writer = new GenericAppenderFactory(table.schema(), table.spec())
-        .newDataWriter(files.newOutputFile(), FileFormat.PARQUET, null);
+    OutputFileFactory files =
+        OutputFileFactory.builderFor(table, 1, System.nanoTime())
+            .format(FileFormat.PARQUET)
+            .operationId(UUID.randomUUID().toString())
+            .build();
+    DataWriter<Record> writer =
+        new GenericAppenderFactory(table.schema(), table.spec())
+            .newDataWriter(files.newOutputFile(), FileFormat.PARQUET, null);
     try (writer) {
       for (Record r : rows) {
         writer.write(r);

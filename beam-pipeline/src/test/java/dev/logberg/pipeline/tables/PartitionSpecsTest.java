@@ -18,20 +18,30 @@ class PartitionSpecsTest {
   @Test
   void parsesTransformsAndIdentityColumns() {
     assertThat(describe("day(timestamp)"), is("[timestamp_day=day]"));
-    assertThat(describe("hour(timestamp), spark_app_selector"), is("[timestamp_hour=hour, spark_app_selector=identity]"));
-    assertThat(describe("bucket(16, event_id),truncate(4,pod_name)"), is("[event_id_bucket=bucket[16], pod_name_trunc=truncate[4]]"));
+    assertThat(
+        describe("hour(timestamp), spark_app_selector"),
+        is("[timestamp_hour=hour, spark_app_selector=identity]"));
+    assertThat(
+        describe("bucket(16, event_id),truncate(4,pod_name)"),
+        is("[event_id_bucket=bucket[16], pod_name_trunc=truncate[4]]"));
     assertThat(PartitionSpecs.parse("none", SparkLogsTable.SCHEMA).isUnpartitioned(), is(true));
   }
 
   @Test
   void namesTheProblem() {
-    assertThat(assertThrows(IllegalArgumentException.class, () -> describe("day(nope)")).getMessage(),
+    assertThat(
+        assertThrows(IllegalArgumentException.class, () -> describe("day(nope)")).getMessage(),
         containsString("no column 'nope'"));
-    assertThat(assertThrows(IllegalArgumentException.class, () -> describe("week(timestamp)")).getMessage(),
+    assertThat(
+        assertThrows(IllegalArgumentException.class, () -> describe("week(timestamp)"))
+            .getMessage(),
         containsString("unknown transform 'week'"));
-    assertThat(assertThrows(IllegalArgumentException.class, () -> describe("bucket(x,event_id)")).getMessage(),
+    assertThat(
+        assertThrows(IllegalArgumentException.class, () -> describe("bucket(x,event_id)"))
+            .getMessage(),
         containsString("width must be a positive integer"));
-    assertThat(assertThrows(IllegalArgumentException.class, () -> describe("day(timestamp")).getMessage(),
+    assertThat(
+        assertThrows(IllegalArgumentException.class, () -> describe("day(timestamp")).getMessage(),
         containsString("no closing parenthesis"));
   }
 }

@@ -17,17 +17,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Flink application cluster's job manager, started the way Flink's Kubernetes application entry point starts it:
- * the program comes from the configuration ({@code pipeline.jars} with one {@code local://} jar,
- * {@code $internal.application.main} and {@code $internal.application.program-args}, which the operator writes from
- * the FlinkDeployment's {@code jarURI}, {@code entryClass} and {@code args}), with {@code usrlib/} beside
- * {@code FLINK_LIB_DIR} on the user class path, and Flink's {@link ApplicationClusterEntryPoint} runs it through
- * {@code ApplicationDispatcherBootstrap}. Task managers register as in a standalone cluster (the resource manager of
- * Flink's standalone application entry point), since there is no Kubernetes API to start pods.
+ * A Flink application cluster's job manager, started the way Flink's Kubernetes application entry
+ * point starts it: the program comes from the configuration ({@code pipeline.jars} with one {@code
+ * local://} jar, {@code $internal.application.main} and {@code $internal.application.program-args},
+ * which the operator writes from the FlinkDeployment's {@code jarURI}, {@code entryClass} and
+ * {@code args}), with {@code usrlib/} beside {@code FLINK_LIB_DIR} on the user class path, and
+ * Flink's {@link ApplicationClusterEntryPoint} runs it through {@code
+ * ApplicationDispatcherBootstrap}. Task managers register as in a standalone cluster (the resource
+ * manager of Flink's standalone application entry point), since there is no Kubernetes API to start
+ * pods.
  *
- * <p>Usage: {@code ApplicationClusterProcess <configuration directory> [-D key=value ...]}: the directory holds
- * {@code config.yaml}; the {@code -D} pairs are the memory settings that Flink's {@code BashJavaUtils} derives for a
- * job manager, as Flink's start scripts pass them.
+ * <p>Usage: {@code ApplicationClusterProcess <configuration directory> [-D key=value ...]}: the
+ * directory holds {@code config.yaml}; the {@code -D} pairs are the memory settings that Flink's
+ * {@code BashJavaUtils} derives for a job manager, as Flink's start scripts pass them.
  */
 public final class ApplicationClusterProcess extends ApplicationClusterEntryPoint {
   private static final Logger LOG = LoggerFactory.getLogger(ApplicationClusterProcess.class);
@@ -38,7 +40,8 @@ public final class ApplicationClusterProcess extends ApplicationClusterEntryPoin
 
   public static void main(String[] args) {
     if (args.length == 0 || args.length % 2 == 0) {
-      System.err.println("Usage: ApplicationClusterProcess <configuration directory> [-D key=value ...]");
+      System.err.println(
+          "Usage: ApplicationClusterProcess <configuration directory> [-D key=value ...]");
       System.exit(1);
     }
     Configuration dynamic = new Configuration();
@@ -60,10 +63,12 @@ public final class ApplicationClusterProcess extends ApplicationClusterEntryPoin
   }
 
   private static PackagedProgram program(Configuration configuration) throws Exception {
-    ApplicationConfiguration application = ApplicationConfiguration.fromConfiguration(configuration);
+    ApplicationConfiguration application =
+        ApplicationConfiguration.fromConfiguration(configuration);
     List<String> jars = configuration.get(PipelineOptions.JARS);
     if (jars == null || jars.size() != 1) {
-      throw new IllegalArgumentException("pipeline.jars must name exactly one local:// jar, found " + jars);
+      throw new IllegalArgumentException(
+          "pipeline.jars must name exactly one local:// jar, found " + jars);
     }
     File jobJar = new File(URI.create(jars.get(0)).getPath());
     File userLib = ClusterEntrypointUtils.tryFindUserLibDirectory().orElse(null);

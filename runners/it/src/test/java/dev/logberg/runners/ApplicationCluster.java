@@ -30,31 +30,39 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * One run of a rendered FlinkDeployment as a Flink application cluster on this machine: a job manager started by
- * Flink's application entry point ({@code ApplicationClusterEntryPoint} and {@code ApplicationDispatcherBootstrap})
- * and one task manager, each a JVM on the class path of runners/flink-distribution (what the image's
- * {@code /opt/flink/lib} holds), with logberg-flink.jar in {@code usrlib/} as the Dockerfile puts it.
+ * One run of a rendered FlinkDeployment as a Flink application cluster on this machine: a job
+ * manager started by Flink's application entry point ({@code ApplicationClusterEntryPoint} and
+ * {@code ApplicationDispatcherBootstrap}) and one task manager, each a JVM on the class path of
+ * runners/flink-distribution (what the image's {@code /opt/flink/lib} holds), with
+ * logberg-flink.jar in {@code usrlib/} as the Dockerfile puts it.
  *
- * <p>The configuration is the manifest's {@code flinkConfiguration} plus what the Flink Kubernetes operator adds to
- * it for an application deployment ({@code FlinkConfigBuilder}, {@code ApplicationReconciler}): the job spec as
- * {@code pipeline.jars}, {@code $internal.application.main} and {@code -program-args}, the parallelism, a fixed job
- * id, {@code execution.shutdown-on-application-finish: false} and
- * {@code execution.submit-failed-job-on-application-error: true} (unless set); then loopback addresses and ports.
+ * <p>The configuration is the manifest's {@code flinkConfiguration} plus what the Flink Kubernetes
+ * operator adds to it for an application deployment ({@code FlinkConfigBuilder}, {@code
+ * ApplicationReconciler}): the job spec as {@code pipeline.jars}, {@code
+ * $internal.application.main} and {@code -program-args}, the parallelism, a fixed job id, {@code
+ * execution.shutdown-on-application-finish: false} and {@code
+ * execution.submit-failed-job-on-application-error: true} (unless set); then loopback addresses and
+ * ports.
  */
 final class ApplicationCluster {
   private static final Path DIST = RunnerJar.REPO.resolve("runners/flink-distribution/target");
   private static final String IMAGE_USRLIB = "local:///opt/flink/usrlib/";
   private static final String BASH_RESULT = "BASH_JAVA_UTILS_EXEC_RESULT:";
   private static final Duration APPLICATION_TIMEOUT = Duration.ofMinutes(6);
-  /** How long the job manager must outlive the application's end: a fatal error exits it within milliseconds. */
+
+  /**
+   * How long the job manager must outlive the application's end: a fatal error exits it within
+   * milliseconds.
+   */
   private static final Duration GRACE = Duration.ofSeconds(4);
 
   /** A job of the cluster as its REST API lists it. */
   record Job(String id, String name, String state) {}
 
   /**
-   * How the application ended: its jobs, whether the job manager was still up {@link #GRACE} after the end (a job
-   * manager that exits is restarted by Kubernetes and runs the application again), and the job manager's log.
+   * How the application ended: its jobs, whether the job manager was still up {@link #GRACE} after
+   * the end (a job manager that exits is restarted by Kubernetes and runs the application again),
+   * and the job manager's log.
    */
   record Ending(List<Job> jobs, boolean jobManagerAlive, String jobManagerLog, String exceptions) {
     Job onlyJob() {
@@ -66,13 +74,26 @@ final class ApplicationCluster {
   private ApplicationCluster() {}
 
   /** Renders the FlinkDeployment with the launcher jar, as {@code logberg-k8s.sh deploy} does. */
-  static Map<String, Object> render(Path work, String jobName, List<String> params) throws Exception {
+  static Map<String, Object> render(Path work, String jobName, List<String> params)
+      throws Exception {
     Path manifest = work.resolve("flinkdeployment.yaml");
-    List<String> line = new ArrayList<>(List.of(java(), "-jar",
-        RunnerJar.REPO.resolve("runners/launch/target/logberg-launch.jar").toString(), "launch",
-        "--template", RunnerJar.REPO.resolve("deploy/templates/spark-logs-to-iceberg.json").toString(),
-        "--target", "flink-k8s", "--jobName", jobName, "--image", "registry.example.com/logberg-flink:test",
-        "--output", manifest.toString()));
+    List<String> line =
+        new ArrayList<>(
+            List.of(
+                java(),
+                "-jar",
+                RunnerJar.REPO.resolve("runners/launch/target/logberg-launch.jar").toString(),
+                "launch",
+                "--template",
+                RunnerJar.REPO.resolve("deploy/templates/spark-logs-to-iceberg.json").toString(),
+                "--target",
+                "flink-k8s",
+                "--jobName",
+                jobName,
+                "--image",
+                "registry.example.com/logberg-flink:test",
+                "--output",
+                manifest.toString()));
     for (String param : params) {
       line.addAll(List.of("--param", param));
     }
@@ -92,10 +113,21 @@ final class ApplicationCluster {
     int restPort = freePort();
     Files.writeString(conf.resolve("config.yaml"), yaml(configuration(manifest, usrlib, restPort)));
 
-    Process taskManager = start(home, "taskmanager", "GET_TM_RESOURCE_PARAMS",
-        "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", "--configDir", conf.toString());
-    Process jobManager = start(home, "jobmanager", "GET_JM_RESOURCE_PARAMS",
-        "dev.logberg.flinkdist.ApplicationClusterProcess", conf.toString());
+    Process taskManager =
+        start(
+            home,
+            "taskmanager",
+            "GET_TM_RESOURCE_PARAMS",
+            "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+            "--configDir",
+            conf.toString());
+    Process jobManager =
+        start(
+            home,
+            "jobmanager",
+            "GET_JM_RESOURCE_PARAMS",
+            "dev.logberg.flinkdist.ApplicationClusterProcess",
+            conf.toString());
     try {
       List<Job> jobs = awaitApplicationEnd(jobManager, home.resolve("jobmanager.log"), restPort);
       boolean alive = !jobManager.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
@@ -105,21 +137,27 @@ final class ApplicationCluster {
           exceptions.append(get(restPort, "/jobs/" + job.id() + "/exceptions"));
         }
       }
-      return new Ending(jobs, alive, Files.readString(home.resolve("jobmanager.log")), exceptions.toString());
+      return new Ending(
+          jobs, alive, Files.readString(home.resolve("jobmanager.log")), exceptions.toString());
     } finally {
       stop(jobManager);
       stop(taskManager);
     }
   }
 
-  private static Map<String, Object> configuration(Map<String, Object> manifest, Path usrlib, int restPort)
-      throws IOException {
+  private static Map<String, Object> configuration(
+      Map<String, Object> manifest, Path usrlib, int restPort) throws IOException {
     Map<String, Object> spec = map(manifest.get("spec"));
     Map<String, Object> job = map(spec.get("job"));
     Map<String, Object> conf = new LinkedHashMap<>(map(spec.get("flinkConfiguration")));
     String jarUri = (String) job.get("jarURI");
-    assertThat(jarUri + " is where the Dockerfile puts the jar", jarUri.startsWith(IMAGE_USRLIB), is(true));
-    conf.put("pipeline.jars", List.of("local://" + usrlib.resolve(jarUri.substring(IMAGE_USRLIB.length()))));
+    assertThat(
+        jarUri + " is where the Dockerfile puts the jar",
+        jarUri.startsWith(IMAGE_USRLIB),
+        is(true));
+    conf.put(
+        "pipeline.jars",
+        List.of("local://" + usrlib.resolve(jarUri.substring(IMAGE_USRLIB.length()))));
     conf.put("$internal.application.main", job.get("entryClass"));
     conf.put("$internal.application.program-args", job.get("args"));
     conf.put("parallelism.default", String.valueOf(job.get("parallelism")));
@@ -140,86 +178,126 @@ final class ApplicationCluster {
   }
 
   /**
-   * Starts a job manager or task manager as Flink's start scripts do: {@code BashJavaUtils} derives the JVM's memory
-   * flags and the memory settings to pass as {@code -D} pairs from the configured process size.
+   * Starts a job manager or task manager as Flink's start scripts do: {@code BashJavaUtils} derives
+   * the JVM's memory flags and the memory settings to pass as {@code -D} pairs from the configured
+   * process size.
    */
-  private static Process start(Path home, String role, String resourceParams, String mainClass, String... args)
+  private static Process start(
+      Path home, String role, String resourceParams, String mainClass, String... args)
       throws IOException, InterruptedException {
     List<String> resources = resourceParams(home, resourceParams);
     List<String> line = new ArrayList<>(List.of(java()));
     line.addAll(Arrays.asList(resources.get(0).split(" ")));
     line.addAll(Arrays.asList(System.getProperty("logberg.jvm.opens", "").split(" ")));
     line.removeIf(String::isBlank);
-    line.addAll(List.of("-Dlog4j.configurationFile=log4j2-flink-process.properties", "-cp", classpath(), mainClass));
+    line.addAll(
+        List.of(
+            "-Dlog4j.configurationFile=log4j2-flink-process.properties",
+            "-cp",
+            classpath(),
+            mainClass));
     line.addAll(Arrays.asList(args));
     line.addAll(Arrays.asList(resources.get(1).trim().split(" ")));
-    ProcessBuilder builder = new ProcessBuilder(line).directory(home.toFile()).redirectErrorStream(true)
-        .redirectOutput(home.resolve(role + ".log").toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(line)
+            .directory(home.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(home.resolve(role + ".log").toFile());
     builder.environment().put("FLINK_HOME", home.toString());
     builder.environment().put("FLINK_LIB_DIR", home.resolve("lib").toString());
     return builder.start();
   }
 
   /** The two result lines of {@code BashJavaUtils}: JVM flags, then {@code -D key=value} pairs. */
-  private static List<String> resourceParams(Path home, String command) throws IOException, InterruptedException {
-    Process utils = new ProcessBuilder(java(), "-cp", classpath(), "org.apache.flink.runtime.util.bash.BashJavaUtils",
-        command, "--configDir", home.resolve("conf").toString()).redirectErrorStream(true).start();
+  private static List<String> resourceParams(Path home, String command)
+      throws IOException, InterruptedException {
+    Process utils =
+        new ProcessBuilder(
+                java(),
+                "-cp",
+                classpath(),
+                "org.apache.flink.runtime.util.bash.BashJavaUtils",
+                command,
+                "--configDir",
+                home.resolve("conf").toString())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(utils.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(output, utils.waitFor(), is(0));
-    List<String> results = output.lines().filter(l -> l.startsWith(BASH_RESULT))
-        .map(l -> l.substring(BASH_RESULT.length())).toList();
+    List<String> results =
+        output
+            .lines()
+            .filter(l -> l.startsWith(BASH_RESULT))
+            .map(l -> l.substring(BASH_RESULT.length()))
+            .toList();
     assertThat(output, results.size(), is(2));
     return results;
   }
 
   private static String classpath() throws IOException {
     Path classpath = DIST.resolve("classpath.txt");
-    assertThat(classpath + " is missing: build it with `mvn -B package -pl runners/flink-distribution`",
-        Files.isRegularFile(classpath), is(true));
+    assertThat(
+        classpath + " is missing: build it with `mvn -B package -pl runners/flink-distribution`",
+        Files.isRegularFile(classpath),
+        is(true));
     try (var jars = Files.list(DIST)) {
-      Path entryPoint = jars.filter(p -> p.getFileName().toString().matches("logberg-flink-distribution-.*\\.jar"))
-          .findFirst().orElseThrow();
+      Path entryPoint =
+          jars.filter(
+                  p -> p.getFileName().toString().matches("logberg-flink-distribution-.*\\.jar"))
+              .findFirst()
+              .orElseThrow();
       return Files.readString(classpath).trim() + ":" + entryPoint;
     }
   }
 
   /**
-   * Waits until the job manager logged the application's end (or exited) and a job is in a terminal state, and
-   * returns the jobs.
+   * Waits until the job manager logged the application's end (or exited) and a job is in a terminal
+   * state, and returns the jobs.
    */
-  private static List<Job> awaitApplicationEnd(Process jobManager, Path log, int restPort) throws Exception {
+  private static List<Job> awaitApplicationEnd(Process jobManager, Path log, int restPort)
+      throws Exception {
     long deadline = System.nanoTime() + APPLICATION_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!jobManager.isAlive()) {
-        throw new AssertionError("the job manager exited with " + jobManager.exitValue()
-            + " before the application ended:\n" + Files.readString(log));
+        throw new AssertionError(
+            "the job manager exited with "
+                + jobManager.exitValue()
+                + " before the application ended:\n"
+                + Files.readString(log));
       }
       String text = Files.readString(log);
-      if (text.contains("Application completed SUCCESSFULLY") || text.contains("Application FAILED")
-          || text.contains("Application CANCELED") || text.contains("Application failed unexpectedly")) {
+      if (text.contains("Application completed SUCCESSFULLY")
+          || text.contains("Application FAILED")
+          || text.contains("Application CANCELED")
+          || text.contains("Application failed unexpectedly")) {
         List<Job> jobs = jobs(restPort);
-        if (jobs.stream().allMatch(j -> List.of("FINISHED", "FAILED", "CANCELED").contains(j.state()))) {
+        if (jobs.stream()
+            .allMatch(j -> List.of("FINISHED", "FAILED", "CANCELED").contains(j.state()))) {
           return jobs;
         }
       }
       Thread.sleep(500);
     }
-    throw new AssertionError("the application did not end in " + APPLICATION_TIMEOUT + ":\n" + Files.readString(log));
+    throw new AssertionError(
+        "the application did not end in " + APPLICATION_TIMEOUT + ":\n" + Files.readString(log));
   }
 
   private static List<Job> jobs(int restPort) throws Exception {
     JsonNode overview = new ObjectMapper().readTree(get(restPort, "/jobs/overview"));
     List<Job> jobs = new ArrayList<>();
     for (JsonNode job : overview.get("jobs")) {
-      jobs.add(new Job(job.get("jid").asText(), job.get("name").asText(), job.get("state").asText()));
+      jobs.add(
+          new Job(job.get("jid").asText(), job.get("name").asText(), job.get("state").asText()));
     }
     return jobs;
   }
 
   private static String get(int port, String path) throws Exception {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-        .timeout(Duration.ofSeconds(10)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .build();
     try {
       return client.send(request, HttpResponse.BodyHandlers.ofString()).body();
     } catch (ConnectException e) {

@@ -20,12 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The portability promise: the same jar-packaged pipeline on Direct, Flink (local mini-cluster, parallelism 2) and
- * Spark ({@code local[2]}, by {@code java -jar} and by spark-submit) lands the same tables from testdata/, and a
- * second run changes nothing.
+ * The portability promise: the same jar-packaged pipeline on Direct, Flink (local mini-cluster,
+ * parallelism 2) and Spark ({@code local[2]}, by {@code java -jar} and by spark-submit) lands the
+ * same tables from testdata/, and a second run changes nothing.
  */
 class CrossRunnerIT {
-  private static final Pattern UPSERT = Pattern.compile("upsert: ([\\d,]+) superseded rows deleted, (.*)");
+  private static final Pattern UPSERT =
+      Pattern.compile("upsert: ([\\d,]+) superseded rows deleted, (.*)");
 
   @TempDir static Path dir;
   private static Path input;
@@ -48,11 +49,13 @@ class CrossRunnerIT {
   }
 
   /**
-   * One flow per runner, to keep the forked runs few: land testdata/, run again (nothing may change), and on Flink and
-   * Spark land every row once more with the upsert resolved distributed (its GroupByKey at parallelism 2).
+   * One flow per runner, to keep the forked runs few: land testdata/, run again (nothing may
+   * change), and on Flink and Spark land every row once more with the upsert resolved distributed
+   * (its GroupByKey at parallelism 2).
    */
   @Test
-  void everyRunnerLandsIdenticalTablesASecondRunChangesNothingAndDistributedResolutionAgrees() throws Exception {
+  void everyRunnerLandsIdenticalTablesASecondRunChangesNothingAndDistributedResolutionAgrees()
+      throws Exception {
     Map<RunnerJar, List<String>> dumps = new EnumMap<>(RunnerJar.class);
     for (RunnerJar runner : RunnerJar.values()) {
       Warehouse warehouse = warehouse(runner.name().toLowerCase());
@@ -80,24 +83,42 @@ class CrossRunnerIT {
     for (JsonNode count : totals.get("rejects")) {
       rejects += count.asLong();
     }
-    assertThat(direct, hasSize((int) (3 + totals.get("validLines").asLong() + totals.get("apps").asLong() + rejects)));
-    assertThat(direct.stream().filter(l -> l.contains("\tSUCCESS\t")).count(), is(totals.get("apps").asLong()));
+    assertThat(
+        direct,
+        hasSize(
+            (int) (3 + totals.get("validLines").asLong() + totals.get("apps").asLong() + rejects)));
+    assertThat(
+        direct.stream().filter(l -> l.contains("\tSUCCESS\t")).count(),
+        is(totals.get("apps").asLong()));
     assertThat("Flink = Direct", dumps.get(RunnerJar.FLINK), is(direct));
     assertThat("Spark = Direct", dumps.get(RunnerJar.SPARK), is(direct));
-    assertThat("spark-submit on a Spark distribution = Direct", dumps.get(RunnerJar.SPARK_SUBMIT), is(direct));
+    assertThat(
+        "spark-submit on a Spark distribution = Direct",
+        dumps.get(RunnerJar.SPARK_SUBMIT),
+        is(direct));
   }
 
-  /** Every row comes again: each key has two rows, and the GroupByKey by merge key must keep one. */
-  private static void resolvesDistributed(RunnerJar runner, Warehouse warehouse, List<String> landed) throws Exception {
-    RunnerJar.Run again = runner.run(
-        warehouse.logs(), "run", warehouse.args("--reprocessAll", "--resolveInProcessMaxRows=0"));
+  /**
+   * Every row comes again: each key has two rows, and the GroupByKey by merge key must keep one.
+   */
+  private static void resolvesDistributed(
+      RunnerJar runner, Warehouse warehouse, List<String> landed) throws Exception {
+    RunnerJar.Run again =
+        runner.run(
+            warehouse.logs(),
+            "run",
+            warehouse.args("--reprocessAll", "--resolveInProcessMaxRows=0"));
     assertThat(runner + ": " + again.output(), again.exitCode(), is(0));
     Matcher upsert = UPSERT.matcher(again.output());
     assertThat(again.output(), upsert.find(), is(true));
     assertThat(upsert.group(2), containsString("distributed"));
-    assertThat(Long.parseLong(upsert.group(1).replace(",", "")),
+    assertThat(
+        Long.parseLong(upsert.group(1).replace(",", "")),
         greaterThanOrEqualTo(totals.get("validLines").asLong()));
-    assertThat(runner + ": the same live rows after resolving every key again", warehouse.dump(), is(landed));
+    assertThat(
+        runner + ": the same live rows after resolving every key again",
+        warehouse.dump(),
+        is(landed));
   }
 
   private static Warehouse warehouse(String runner) {

@@ -22,10 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The production path on Flink: the FlinkDeployment the launcher renders for {@code flink-k8s}, run as the operator
- * runs it (application mode, see {@link ApplicationCluster}). A successful run lands what the Direct jar lands and a
- * second run changes nothing; a failed or partly failed run ends the application once, in the state README's
- * "Exit codes on Flink" documents, with the job manager still up (one that exits is restarted and runs it again).
+ * The production path on Flink: the FlinkDeployment the launcher renders for {@code flink-k8s}, run
+ * as the operator runs it (application mode, see {@link ApplicationCluster}). A successful run
+ * lands what the Direct jar lands and a second run changes nothing; a failed or partly failed run
+ * ends the application once, in the state README's "Exit codes on Flink" documents, with the job
+ * manager still up (one that exits is restarted and runs it again).
  */
 class FlinkApplicationModeIT {
   @TempDir static Path dir;
@@ -43,8 +44,11 @@ class FlinkApplicationModeIT {
     assertThat(reference.output(), reference.exitCode(), is(0));
 
     Warehouse flink = new Warehouse(dir.resolve("flink-app").resolve("warehouse"), input);
-    Map<String, Object> manifest = ApplicationCluster.render(Files.createDirectories(dir.resolve("flink-app")),
-        "logberg-app-mode", params(flink.path(), input));
+    Map<String, Object> manifest =
+        ApplicationCluster.render(
+            Files.createDirectories(dir.resolve("flink-app")),
+            "logberg-app-mode",
+            params(flink.path(), input));
 
     ApplicationCluster.Ending first = ApplicationCluster.run(manifest, dir.resolve("flink-app"));
     assertFinished(first);
@@ -58,7 +62,10 @@ class FlinkApplicationModeIT {
     assertThat("no table changed", flink.snapshots(), is(snapshots));
   }
 
-  /** An unreachable catalog fails the run before its job: one FAILED job with the reason, not a restart. */
+  /**
+   * An unreachable catalog fails the run before its job: one FAILED job with the reason, not a
+   * restart.
+   */
   @Test
   void aRunThatFailsBeforeItsJobEndsTheApplicationFailedOnce() throws Exception {
     Path work = Files.createDirectories(dir.resolve("unreachable"));
@@ -74,25 +81,37 @@ class FlinkApplicationModeIT {
     assertThat(ending.jobManagerLog(), ending.onlyJob().state(), is("FAILED"));
     assertEndedOnce(ending);
     assertThat(ending.jobManagerLog(), containsString("Application FAILED"));
-    assertThat("the job's exception says why", ending.exceptions(), containsString("before its job ran"));
+    assertThat(
+        "the job's exception says why", ending.exceptions(), containsString("before its job ran"));
     assertThat(ending.exceptions(), containsString("Connection refused"));
   }
 
-  /** Some applications FAILED (a corrupt file): the job FINISHED, the failures are in the metadata table. */
+  /**
+   * Some applications FAILED (a corrupt file): the job FINISHED, the failures are in the metadata
+   * table.
+   */
   @Test
   void aRunWithFailedApplicationsFinishesAndRecordsThem() throws Exception {
     Path work = Files.createDirectories(dir.resolve("partly-failed"));
     Path tree = Warehouse.copyTestdata(work.resolve("spark-team-a"));
     Path corrupt;
     try (var folders = Files.walk(tree, 2)) {
-      Path pod = folders.filter(p -> Files.isDirectory(p) && tree.relativize(p).getNameCount() == 2
-          && tree.relativize(p).getName(0).toString().startsWith("spark-")).sorted().findFirst().orElseThrow();
+      Path pod =
+          folders
+              .filter(
+                  p ->
+                      Files.isDirectory(p)
+                          && tree.relativize(p).getNameCount() == 2
+                          && tree.relativize(p).getName(0).toString().startsWith("spark-"))
+              .sorted()
+              .findFirst()
+              .orElseThrow();
       corrupt = pod.resolve("zz-truncated.json.gz");
     }
     writeTruncatedGzip(corrupt);
     Warehouse warehouse = new Warehouse(work.resolve("warehouse"), tree);
-    Map<String, Object> manifest = ApplicationCluster.render(work, "logberg-partly-failed",
-        params(warehouse.path(), tree));
+    Map<String, Object> manifest =
+        ApplicationCluster.render(work, "logberg-partly-failed", params(warehouse.path(), tree));
 
     ApplicationCluster.Ending ending = ApplicationCluster.run(manifest, work);
     assertFinished(ending);
@@ -113,7 +132,9 @@ class FlinkApplicationModeIT {
     assertEndedOnce(ending);
   }
 
-  /** The job manager outlived the application's end without a fatal error, so nothing restarts it. */
+  /**
+   * The job manager outlived the application's end without a fatal error, so nothing restarts it.
+   */
   private static void assertEndedOnce(ApplicationCluster.Ending ending) {
     assertThat(ending.jobManagerLog(), not(containsString("Application failed unexpectedly")));
     assertThat(ending.jobManagerLog(), not(containsString("Fatal error occurred")));
@@ -125,7 +146,9 @@ class FlinkApplicationModeIT {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (OutputStream gzip = new GZIPOutputStream(bytes)) {
       for (int i = 0; i < 2000; i++) {
-        gzip.write(("{\"timestamp\":\"2025-01-15T00:00:00Z\",\"message\":\"line " + i + "\"}\n").getBytes(StandardCharsets.UTF_8));
+        gzip.write(
+            ("{\"timestamp\":\"2025-01-15T00:00:00Z\",\"message\":\"line " + i + "\"}\n")
+                .getBytes(StandardCharsets.UTF_8));
       }
     }
     byte[] all = bytes.toByteArray();

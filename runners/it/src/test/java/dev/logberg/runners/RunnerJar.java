@@ -17,21 +17,36 @@ enum RunnerJar {
   DIRECT("direct"),
   FLINK("flink", "--flinkMaster=[local]", "--parallelism=2"),
   SPARK("spark", "--sparkMaster=local[2]"),
-  /** The Spark jar under spark-submit with a Spark distribution's jars first, as in the image of deploy/spark. */
+  /**
+   * The Spark jar under spark-submit with a Spark distribution's jars first, as in the image of
+   * deploy/spark.
+   */
   SPARK_SUBMIT("spark") {
     @Override
     List<String> launch() throws IOException {
       Path classpath = REPO.resolve("runners/spark-distribution/target/classpath.txt");
-      assertThat(classpath + " is missing: build it with `mvn -B package -pl runners/spark-distribution`",
-          Files.isRegularFile(classpath), is(true));
-      List<String> line = new ArrayList<>(Arrays.asList(System.getProperty("logberg.jvm.opens", "").split(" ")));
-      line.addAll(List.of("-cp", Files.readString(classpath).trim(), "org.apache.spark.deploy.SparkSubmit",
-          "--master", "local[2]", "--class", "dev.logberg.runners.spark.LogbergSpark", jar().toString()));
+      assertThat(
+          classpath + " is missing: build it with `mvn -B package -pl runners/spark-distribution`",
+          Files.isRegularFile(classpath),
+          is(true));
+      List<String> line =
+          new ArrayList<>(Arrays.asList(System.getProperty("logberg.jvm.opens", "").split(" ")));
+      line.addAll(
+          List.of(
+              "-cp",
+              Files.readString(classpath).trim(),
+              "org.apache.spark.deploy.SparkSubmit",
+              "--master",
+              "local[2]",
+              "--class",
+              "dev.logberg.runners.spark.LogbergSpark",
+              jar().toString()));
       return line;
     }
   };
 
-  static final Path REPO = Path.of(System.getProperty("logberg.repo", "../..")).toAbsolutePath().normalize();
+  static final Path REPO =
+      Path.of(System.getProperty("logberg.repo", "../..")).toAbsolutePath().normalize();
 
   private final String module;
   private final List<String> localOptions;
@@ -45,9 +60,18 @@ enum RunnerJar {
   record Run(int exitCode, String output) {}
 
   Path jar() {
-    Path jar = REPO.resolve("runners").resolve(module).resolve("target").resolve("logberg-" + module + ".jar");
-    assertThat(jar + " is missing: build it with `mvn -B package -DskipTests -pl runners/" + module + " -am`",
-        Files.isRegularFile(jar), is(true));
+    Path jar =
+        REPO.resolve("runners")
+            .resolve(module)
+            .resolve("target")
+            .resolve("logberg-" + module + ".jar");
+    assertThat(
+        jar
+            + " is missing: build it with `mvn -B package -DskipTests -pl runners/"
+            + module
+            + " -am`",
+        Files.isRegularFile(jar),
+        is(true));
     return jar;
   }
 
@@ -56,9 +80,14 @@ enum RunnerJar {
     return List.of("-jar", jar().toString());
   }
 
-  /** Runs {@code command} with the runner's local options (local mini-cluster, local[2]) and {@code args}. */
+  /**
+   * Runs {@code command} with the runner's local options (local mini-cluster, local[2]) and {@code
+   * args}.
+   */
   Run run(Path logs, String command, List<String> args) throws IOException, InterruptedException {
-    List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g"));
+    List<String> line =
+        new ArrayList<>(
+            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g"));
     line.addAll(launch());
     line.add(command);
     line.addAll(localOptions);
@@ -66,10 +95,11 @@ enum RunnerJar {
     Files.createDirectories(logs);
     String stem = name().toLowerCase() + "-" + command + "-" + System.nanoTime();
     Path out = logs.resolve(stem + ".out");
-    Process process = new ProcessBuilder(line)
-        .redirectOutput(out.toFile())
-        .redirectError(logs.resolve(stem + ".err").toFile())
-        .start();
+    Process process =
+        new ProcessBuilder(line)
+            .redirectOutput(out.toFile())
+            .redirectError(logs.resolve(stem + ".err").toFile())
+            .start();
     if (!process.waitFor(10, TimeUnit.MINUTES)) {
       process.destroyForcibly();
       throw new AssertionError(this + " " + command + " did not end in 10 minutes; see " + out);

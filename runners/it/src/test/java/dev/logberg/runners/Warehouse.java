@@ -16,14 +16,19 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.catalog.TableIdentifier;
 
-/** A local warehouse (sqlite catalog beside it) that runs land {@code input} in, and what its tables hold. */
+/**
+ * A local warehouse (sqlite catalog beside it) that runs land {@code input} in, and what its tables
+ * hold.
+ */
 record Warehouse(Path path, Path input) {
-  static final Path TESTDATA = RunnerJar.REPO.resolve("testdata/spark-application-logs/spark-team-a");
-  static final Path MANIFEST = RunnerJar.REPO.resolve("testdata/expected/spark-team-a.manifest.json");
+  static final Path TESTDATA =
+      RunnerJar.REPO.resolve("testdata/spark-application-logs/spark-team-a");
+  static final Path MANIFEST =
+      RunnerJar.REPO.resolve("testdata/expected/spark-team-a.manifest.json");
 
   /**
-   * A copy of testdata/'s tree at {@code to}: runs that are compared must read one input location, since the metadata
-   * table records it and the dumps compare it.
+   * A copy of testdata/'s tree at {@code to}: runs that are compared must read one input location,
+   * since the metadata table records it and the dumps compare it.
    */
   static Path copyTestdata(Path to) throws IOException {
     try (Stream<Path> files = Files.walk(TESTDATA)) {
@@ -45,7 +50,8 @@ record Warehouse(Path path, Path input) {
 
   /** The pipeline arguments of a run into this warehouse. */
   List<String> args(String... extra) {
-    List<String> args = new ArrayList<>(List.of("--input=" + input, "--warehouse=" + path, "--progressSeconds=0"));
+    List<String> args =
+        new ArrayList<>(List.of("--input=" + input, "--warehouse=" + path, "--progressSeconds=0"));
     args.addAll(List.of(extra));
     return args;
   }
@@ -66,9 +72,12 @@ record Warehouse(Path path, Path input) {
   /** The current snapshot of each table: equal lists mean no table changed. */
   List<Long> snapshots() {
     LogbergTables tables = tables();
-    return catalog().apply(c -> Stream.of(tables.dataTable(), tables.metadataTable(), tables.rejectsTable())
-        .map((TableIdentifier id) -> c.loadTable(id).currentSnapshot())
-        .map(Snapshot::snapshotId)
-        .toList());
+    return catalog()
+        .apply(
+            c ->
+                Stream.of(tables.dataTable(), tables.metadataTable(), tables.rejectsTable())
+                    .map((TableIdentifier id) -> c.loadTable(id).currentSnapshot())
+                    .map(Snapshot::snapshotId)
+                    .toList());
   }
 }

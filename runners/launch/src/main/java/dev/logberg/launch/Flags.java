@@ -8,8 +8,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The launcher's one flags parser: {@code --flag value} or {@code --flag=value}, switches without a value, and
- * repeatable flags. Every problem is collected, none thrown, so a launch reports them all at once.
+ * The launcher's one flags parser: {@code --flag value} or {@code --flag=value}, switches without a
+ * value, and repeatable flags. Every problem is collected, none thrown, so a launch reports them
+ * all at once.
  */
 final class Flags {
   private final Map<String, List<String>> values = new LinkedHashMap<>();
@@ -22,7 +23,8 @@ final class Flags {
    * @param repeatable those of {@code valued} that may be given more than once
    * @param switches flags that take no value
    */
-  static Flags parse(List<String> args, Set<String> valued, Set<String> repeatable, Set<String> switches) {
+  static Flags parse(
+      List<String> args, Set<String> valued, Set<String> repeatable, Set<String> switches) {
     Flags flags = new Flags();
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);

@@ -16,10 +16,11 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A launch whose every input was checked: the template's parameter values, the target, and the flags of that target.
- * {@link #parse} reports all problems at once.
+ * A launch whose every input was checked: the template's parameter values, the target, and the
+ * flags of that target. {@link #parse} reports all problems at once.
  *
- * @param jobName the pipeline's {@code --jobName} and the Kubernetes resource name; null for a local launch without one
+ * @param jobName the pipeline's {@code --jobName} and the Kubernetes resource name; null for a
+ *     local launch without one
  * @param runnerJar the jar a local target forks; null for Kubernetes targets
  * @param output where a manifest is written; null for stdout
  */
@@ -36,20 +37,35 @@ record LaunchRequest(
     Path output,
     boolean apply) {
 
-  static final Set<String> VALUED = Set.of(
-      "template", "target", "param", "image", "namespace", "serviceAccount", "jobName", "parallelism", "output",
-      "jarDir");
+  static final Set<String> VALUED =
+      Set.of(
+          "template",
+          "target",
+          "param",
+          "image",
+          "namespace",
+          "serviceAccount",
+          "jobName",
+          "parallelism",
+          "output",
+          "jarDir");
   static final Set<String> SWITCHES = Set.of("apply");
   static final String DEFAULT_NAMESPACE = "logberg";
   static final int DEFAULT_PARALLELISM = 2;
   static final int MAX_PARALLELISM = 1024;
 
-  /** Flink's operator derives service names from the resource name, so it stays well under 63 characters. */
+  /**
+   * Flink's operator derives service names from the resource name, so it stays well under 63
+   * characters.
+   */
   private static final Pattern JOB_NAME = Pattern.compile("[a-z]([-a-z0-9]{0,43}[a-z0-9])?");
+
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-  private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+  private static final Pattern DNS_SUBDOMAIN =
+      Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
   private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}");
-  private static final List<String> KUBERNETES_ONLY = List.of("image", "namespace", "serviceAccount", "output", "apply");
+  private static final List<String> KUBERNETES_ONLY =
+      List.of("image", "namespace", "serviceAccount", "output", "apply");
 
   /** Thrown with every problem of a launch. */
   static final class Invalid extends Exception {
@@ -59,11 +75,12 @@ record LaunchRequest(
   }
 
   /**
-   * @param workingDir where relative paths start and the repository (for the runner jars) is looked for
+   * @param workingDir where relative paths start and the repository (for the runner jars) is looked
+   *     for
    * @param kubectlAvailable whether {@code --apply} can work
    */
-  static LaunchRequest parse(List<String> args, Path workingDir, Instant now, boolean kubectlAvailable)
-      throws Invalid {
+  static LaunchRequest parse(
+      List<String> args, Path workingDir, Instant now, boolean kubectlAvailable) throws Invalid {
     Flags flags = Flags.parse(args, VALUED, Set.of("param"), SWITCHES);
     List<String> problems = new ArrayList<>(flags.problems());
 
@@ -74,20 +91,26 @@ record LaunchRequest(
     } else {
       target = Target.of(targetName.get()).orElse(null);
       if (target == null) {
-        problems.add("--target " + Messages.quote(targetName.get()) + " is not one of " + Target.names());
+        problems.add(
+            "--target " + Messages.quote(targetName.get()) + " is not one of " + Target.names());
       }
     }
 
     TemplateSpec template = null;
     Optional<String> templateFile = flags.get("template");
     if (templateFile.isEmpty()) {
-      problems.add("--template is required: the spec JSON, e.g. deploy/templates/spark-logs-to-iceberg.json");
+      problems.add(
+          "--template is required: the spec JSON, e.g. deploy/templates/spark-logs-to-iceberg.json");
     } else {
       try {
         template = TemplateSpec.read(workingDir.resolve(templateFile.get()));
       } catch (NoSuchFileException e) {
-        problems.add("--template " + templateFile.get() + ": no such file (" + workingDir.resolve(templateFile.get())
-            + ")");
+        problems.add(
+            "--template "
+                + templateFile.get()
+                + ": no such file ("
+                + workingDir.resolve(templateFile.get())
+                + ")");
       } catch (IOException e) {
         problems.add("cannot read --template " + templateFile.get() + ": " + e);
       } catch (IllegalArgumentException e) {
@@ -100,14 +123,16 @@ record LaunchRequest(
       int equals = param.indexOf('=');
       if (equals <= 0) {
         problems.add("--param needs name=value, got " + Messages.quote(param));
-      } else if (given.putIfAbsent(param.substring(0, equals), param.substring(equals + 1)) != null) {
+      } else if (given.putIfAbsent(param.substring(0, equals), param.substring(equals + 1))
+          != null) {
         problems.add("parameter " + param.substring(0, equals) + " is given more than once");
       }
     }
     Map<String, String> parameters = new LinkedHashMap<>();
     if (template != null) {
       problems.addAll(template.check(given));
-      // The template's order, so a launch renders the same manifest whatever order the flags came in.
+      // The template's order, so a launch renders the same manifest whatever order the flags came
+      // in.
       template.parameters().stream()
           .filter(p -> given.containsKey(p.name()))
           .forEach(p -> parameters.put(p.name(), given.get(p.name())));
@@ -127,22 +152,44 @@ record LaunchRequest(
       }
     }
     String jobName = flags.get("jobName").orElse(null);
-    check(problems, jobName, JOB_NAME,
+    check(
+        problems,
+        jobName,
+        JOB_NAME,
         "--jobName: lowercase letters, digits and '-', starting with a letter, at most 45 characters");
     String namespace = flags.get("namespace").orElse(DEFAULT_NAMESPACE);
-    check(problems, namespace, DNS_LABEL, "--namespace: a Kubernetes namespace (lowercase letters, digits, '-')");
-    String serviceAccount = flags.get("serviceAccount").orElse(target == null ? null : "logberg-" + target.runner());
-    check(problems, serviceAccount, DNS_SUBDOMAIN,
+    check(
+        problems,
+        namespace,
+        DNS_LABEL,
+        "--namespace: a Kubernetes namespace (lowercase letters, digits, '-')");
+    String serviceAccount =
+        flags.get("serviceAccount").orElse(target == null ? null : "logberg-" + target.runner());
+    check(
+        problems,
+        serviceAccount,
+        DNS_SUBDOMAIN,
         "--serviceAccount: a Kubernetes name (lowercase letters, digits, '-', '.')");
-    // No default image: a bare name like logberg-flink:0.1.0 is pulled from Docker Hub, where it does not exist, and
+    // No default image: a bare name like logberg-flink:0.1.0 is pulled from Docker Hub, where it
+    // does not exist, and
     // the pods would sit in ImagePullBackOff.
     String image = flags.get("image").orElse(null);
     if (target != null && target.kubernetes() && image == null) {
-      problems.add("--image is required for --target " + target.cliName() + ": the image built from deploy/"
-          + target.runner() + "/Dockerfile and pushed to a registry the cluster can pull from, e.g. --image "
-          + "123456789012.dkr.ecr.eu-west-1.amazonaws.com/logberg-" + target.runner() + ":0.1.0 (deploy/README.md)");
+      problems.add(
+          "--image is required for --target "
+              + target.cliName()
+              + ": the image built from deploy/"
+              + target.runner()
+              + "/Dockerfile and pushed to a registry the cluster can pull from, e.g. --image "
+              + "123456789012.dkr.ecr.eu-west-1.amazonaws.com/logberg-"
+              + target.runner()
+              + ":0.1.0 (deploy/README.md)");
     }
-    check(problems, image, IMAGE, "--image: an image reference such as registry.example.com/logberg-flink:0.1.0");
+    check(
+        problems,
+        image,
+        IMAGE,
+        "--image: an image reference such as registry.example.com/logberg-flink:0.1.0");
     int parallelism = parallelism(flags.get("parallelism"), problems);
 
     Path runnerJar = null;
@@ -150,22 +197,39 @@ record LaunchRequest(
       runnerJar = runnerJar(target, flags.get("jarDir"), workingDir, problems);
     }
     if (flags.has("apply") && (target == null || target.kubernetes()) && !kubectlAvailable) {
-      problems.add("--apply runs `kubectl apply -f -`, but kubectl is not on the PATH: install it, or leave out"
-          + " --apply and apply the printed manifest yourself");
+      problems.add(
+          "--apply runs `kubectl apply -f -`, but kubectl is not on the PATH: install it, or leave out"
+              + " --apply and apply the printed manifest yourself");
     }
     if (!problems.isEmpty()) {
       throw new Invalid(problems);
     }
     if (target.kubernetes() && jobName == null) {
-      // A new resource per launch, as a new Dataflow job: applying a finished deployment's name again would update it.
-      jobName = "logberg-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(now);
+      // A new resource per launch, as a new Dataflow job: applying a finished deployment's name
+      // again would update it.
+      jobName =
+          "logberg-"
+              + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(now);
     }
     Path output = flags.get("output").map(workingDir::resolve).orElse(null);
-    return new LaunchRequest(template, target, parameters, jobName, image, namespace, serviceAccount, parallelism,
-        runnerJar, output, flags.has("apply"));
+    return new LaunchRequest(
+        template,
+        target,
+        parameters,
+        jobName,
+        image,
+        namespace,
+        serviceAccount,
+        parallelism,
+        runnerJar,
+        output,
+        flags.has("apply"));
   }
 
-  /** The arguments of the runner jar's main: {@code run}, one {@code --name=value} item per value, runner settings. */
+  /**
+   * The arguments of the runner jar's main: {@code run}, one {@code --name=value} item per value,
+   * runner settings.
+   */
   List<String> pipelineArgs() {
     List<String> args = new ArrayList<>();
     args.add("run");
@@ -179,9 +243,10 @@ record LaunchRequest(
         args.add("--parallelism=" + parallelism);
       }
       case FLINK_K8S -> args.add("--parallelism=" + parallelism);
-      // On the cluster spark.master (set by the operator) wins; locally the master is the parallelism.
+      // On the cluster spark.master (set by the operator) wins; locally the master is the
+      // parallelism.
       case SPARK_LOCAL -> args.add("--sparkMaster=local[" + parallelism + "]");
-      default -> { }
+      default -> {}
     }
     return args;
   }
@@ -208,16 +273,21 @@ record LaunchRequest(
     } catch (NumberFormatException e) {
       // reported below with the value
     }
-    problems.add("--parallelism must be a whole number from 1 to " + MAX_PARALLELISM + ", got "
-        + Messages.quote(value.get()));
+    problems.add(
+        "--parallelism must be a whole number from 1 to "
+            + MAX_PARALLELISM
+            + ", got "
+            + Messages.quote(value.get()));
     return DEFAULT_PARALLELISM;
   }
 
   /**
-   * {@code --jarDir}/logberg-RUNNER.jar, else the repository layout: runners/RUNNER/target/logberg-RUNNER.jar under
-   * the first folder upwards from the working directory that holds runners/pom.xml.
+   * {@code --jarDir}/logberg-RUNNER.jar, else the repository layout:
+   * runners/RUNNER/target/logberg-RUNNER.jar under the first folder upwards from the working
+   * directory that holds runners/pom.xml.
    */
-  private static Path runnerJar(Target target, Optional<String> jarDir, Path workingDir, List<String> problems) {
+  private static Path runnerJar(
+      Target target, Optional<String> jarDir, Path workingDir, List<String> problems) {
     String jarName = "logberg-" + target.runner() + ".jar";
     Path jar;
     if (jarDir.isPresent()) {
@@ -227,12 +297,22 @@ record LaunchRequest(
       while (root != null && !Files.isRegularFile(root.resolve("runners/pom.xml"))) {
         root = root.getParent();
       }
-      jar = (root == null ? workingDir : root).resolve("runners/" + target.runner() + "/target/" + jarName);
+      jar =
+          (root == null ? workingDir : root)
+              .resolve("runners/" + target.runner() + "/target/" + jarName);
     }
     if (!Files.isRegularFile(jar)) {
-      problems.add("the " + target.cliName() + " target runs " + jar + ", which does not exist: build it with"
-          + " `mvn -B -pl runners/" + target.runner() + " -am package -DskipTests` in the repository, or pass"
-          + " --jarDir FOLDER holding " + jarName);
+      problems.add(
+          "the "
+              + target.cliName()
+              + " target runs "
+              + jar
+              + ", which does not exist: build it with"
+              + " `mvn -B -pl runners/"
+              + target.runner()
+              + " -am package -DskipTests` in the repository, or pass"
+              + " --jarDir FOLDER holding "
+              + jarName);
     }
     return jar;
   }

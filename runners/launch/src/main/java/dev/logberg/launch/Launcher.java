@@ -14,12 +14,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The templated launch, Dataflow Flex-style: {@code launch} checks parameters against a template spec, then runs a
- * runner jar on this machine or renders (and optionally applies) the Kubernetes resource; {@code template} writes the
- * spec from the pipeline's options.
+ * The templated launch, Dataflow Flex-style: {@code launch} checks parameters against a template
+ * spec, then runs a runner jar on this machine or renders (and optionally applies) the Kubernetes
+ * resource; {@code template} writes the spec from the pipeline's options.
  *
- * <p>Exit codes: 0 done, 2 bad arguments (every problem is listed), 1 the launch failed; a local run exits with the
- * runner's own code (see the pipeline's README).
+ * <p>Exit codes: 0 done, 2 bad arguments (every problem is listed), 1 the launch failed; a local
+ * run exits with the runner's own code (see the pipeline's README).
  */
 public final class Launcher {
   static final int OK = 0;
@@ -31,14 +31,26 @@ public final class Launcher {
   private Launcher() {}
 
   public static void main(String[] args) {
-    System.exit(run(Arrays.asList(args), System.out, System.err, System.getenv(), Path.of("").toAbsolutePath()));
+    System.exit(
+        run(
+            Arrays.asList(args),
+            System.out,
+            System.err,
+            System.getenv(),
+            Path.of("").toAbsolutePath()));
   }
 
   /**
-   * @param env the environment of the programs started (the runner JVM, kubectl); its PATH finds kubectl
+   * @param env the environment of the programs started (the runner JVM, kubectl); its PATH finds
+   *     kubectl
    * @param workingDir where relative paths start
    */
-  static int run(List<String> args, PrintStream out, PrintStream err, Map<String, String> env, Path workingDir) {
+  static int run(
+      List<String> args,
+      PrintStream out,
+      PrintStream err,
+      Map<String, String> env,
+      Path workingDir) {
     if (args.isEmpty()) {
       printHelp(out, List.of(), workingDir);
       return BAD_USAGE;
@@ -53,30 +65,42 @@ public final class Launcher {
       case "launch" -> launch(rest, out, err, env, workingDir);
       case "template" -> template(rest, out, err, workingDir);
       default -> {
-        err.println("Unknown command " + Messages.quote(command) + ": the first argument is launch, template or"
-            + " --help.");
+        err.println(
+            "Unknown command "
+                + Messages.quote(command)
+                + ": the first argument is launch, template or"
+                + " --help.");
         yield BAD_USAGE;
       }
     };
   }
 
-  private static int launch(List<String> args, PrintStream out, PrintStream err, Map<String, String> env, Path workingDir) {
+  private static int launch(
+      List<String> args,
+      PrintStream out,
+      PrintStream err,
+      Map<String, String> env,
+      Path workingDir) {
     Optional<Path> kubectl = Processes.kubectl(env);
     LaunchRequest request;
     try {
       request = LaunchRequest.parse(args, workingDir, Instant.now(), kubectl.isPresent());
     } catch (LaunchRequest.Invalid e) {
       err.println(e.getMessage());
-      err.println("Run with --help to see the usage, or --help --template FILE for the template's parameters.");
+      err.println(
+          "Run with --help to see the usage, or --help --template FILE for the template's parameters.");
       return BAD_USAGE;
     }
     try {
       if (!request.target().kubernetes()) {
-        return Processes.run(Processes.runnerCommand(request.runnerJar(), request.pipelineArgs()), env);
+        return Processes.run(
+            Processes.runnerCommand(request.runnerJar(), request.pipelineArgs()), env);
       }
-      String manifest = Manifests.toYaml(request.target() == Target.FLINK_K8S
-          ? Manifests.flinkDeployment(request.placement(), request.pipelineArgs())
-          : Manifests.sparkApplication(request.placement(), request.pipelineArgs()));
+      String manifest =
+          Manifests.toYaml(
+              request.target() == Target.FLINK_K8S
+                  ? Manifests.flinkDeployment(request.placement(), request.pipelineArgs())
+                  : Manifests.sparkApplication(request.placement(), request.pipelineArgs()));
       if (request.output() == null) {
         out.print(manifest);
         out.flush();
@@ -102,8 +126,12 @@ public final class Launcher {
     }
   }
 
-  /** Reflects over LogbergOptions, so it needs the pipeline (and Beam) on the class path, unlike {@code launch}. */
-  private static int template(List<String> args, PrintStream out, PrintStream err, Path workingDir) {
+  /**
+   * Reflects over LogbergOptions, so it needs the pipeline (and Beam) on the class path, unlike
+   * {@code launch}.
+   */
+  private static int template(
+      List<String> args, PrintStream out, PrintStream err, Path workingDir) {
     Flags flags = Flags.parse(args, Set.of("output"), Set.of(), Set.of());
     if (!flags.problems().isEmpty()) {
       err.println("Invalid arguments:\n  - " + String.join("\n  - ", flags.problems()));
@@ -112,9 +140,13 @@ public final class Launcher {
     try {
       Class.forName(OPTIONS_CLASS, false, Launcher.class.getClassLoader());
     } catch (ClassNotFoundException e) {
-      err.println("The template command reads " + OPTIONS_CLASS + ", which is not on the class path."
-          + " From the repository run: mvn -q -pl runners/launch exec:java -Dexec.args=\"template --output "
-          + TEMPLATE_FILE + "\"");
+      err.println(
+          "The template command reads "
+              + OPTIONS_CLASS
+              + ", which is not on the class path."
+              + " From the repository run: mvn -q -pl runners/launch exec:java -Dexec.args=\"template --output "
+              + TEMPLATE_FILE
+              + "\"");
       return BAD_USAGE;
     }
     String json = TemplateGenerator.logberg().toJson();
@@ -135,7 +167,8 @@ public final class Launcher {
   }
 
   private static void printHelp(PrintStream out, List<String> args, Path workingDir) {
-    out.println("""
+    out.println(
+        """
         Logberg templated launch: checks parameters against a template spec, then runs the pipeline on this machine
         or renders the Kubernetes resource that runs it.
 
@@ -175,9 +208,15 @@ public final class Launcher {
       out.println();
       out.println("Template " + spec.name() + ": " + spec.description());
       for (TemplateSpec.Parameter p : spec.parameters()) {
-        out.printf("  %s (%s)%s%n", p.name(), p.label(), p.isOptional()
-            ? p.defaultValue() == null ? ", optional" : ", optional, default " + p.defaultValue()
-            : ", REQUIRED");
+        out.printf(
+            "  %s (%s)%s%n",
+            p.name(),
+            p.label(),
+            p.isOptional()
+                ? p.defaultValue() == null
+                    ? ", optional"
+                    : ", optional, default " + p.defaultValue()
+                : ", REQUIRED");
         out.println("      " + p.helpText());
         p.regexes().forEach(r -> out.println("      must match " + r));
       }

@@ -7,9 +7,9 @@ import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The FlinkDeployment and SparkApplication of a launch, built as maps and lists and written by SnakeYAML: every
- * value is a scalar node that SnakeYAML quotes as needed, and every pipeline argument is one list item, so no value
- * can add keys, documents or commands.
+ * The FlinkDeployment and SparkApplication of a launch, built as maps and lists and written by
+ * SnakeYAML: every value is a scalar node that SnakeYAML quotes as needed, and every pipeline
+ * argument is one list item, so no value can add keys, documents or commands.
  */
 final class Manifests {
   static final String FLINK_API_VERSION = "flink.apache.org/v1beta1";
@@ -20,17 +20,22 @@ final class Manifests {
   static final String SPARK_VERSION = "3.5.3";
   static final String SPARK_JAR = "local:///opt/logberg/logberg-spark.jar";
   static final String SPARK_MAIN_CLASS = "dev.logberg.runners.spark.LogbergSpark";
-  /** Slots per task manager and cores per executor: a launch's parallelism is spread over pods of this size. */
+
+  /**
+   * Slots per task manager and cores per executor: a launch's parallelism is spread over pods of
+   * this size.
+   */
   static final int CORES_PER_WORKER = 2;
 
   private Manifests() {}
 
   /** What names and places the Kubernetes resource. */
-  record Placement(String name, String namespace, String image, String serviceAccount, int parallelism) {}
+  record Placement(
+      String name, String namespace, String image, String serviceAccount, int parallelism) {}
 
   /**
-   * Application mode, run once: upgradeMode stateless and no checkpointing (the job is bounded; a failed run is
-   * repeated by launching again, which the metadata table makes safe).
+   * Application mode, run once: upgradeMode stateless and no checkpointing (the job is bounded; a
+   * failed run is repeated by launching again, which the metadata table makes safe).
    */
   static Map<String, Object> flinkDeployment(Placement placement, List<String> pipelineArgs) {
     Map<String, Object> spec = new LinkedHashMap<>();
@@ -52,11 +57,12 @@ final class Manifests {
   }
 
   /**
-   * Beside the slots: {@code execution.attached}, since in application mode Flink runs {@code main} detached unless
-   * told otherwise, and Beam's FlinkRunner then fails with "Job was submitted in detached mode" (apache/beam#32944);
-   * and {@code execution.submit-failed-job-on-application-error} (the operator's default, written out because
-   * LogbergFlink relies on it): an error before the job is submitted becomes one FAILED job, not a job manager that
-   * exits and is restarted.
+   * Beside the slots: {@code execution.attached}, since in application mode Flink runs {@code main}
+   * detached unless told otherwise, and Beam's FlinkRunner then fails with "Job was submitted in
+   * detached mode" (apache/beam#32944); and {@code
+   * execution.submit-failed-job-on-application-error} (the operator's default, written out because
+   * LogbergFlink relies on it): an error before the job is submitted becomes one FAILED job, not a
+   * job manager that exits and is restarted.
    */
   static Map<String, Object> flinkConfiguration() {
     Map<String, Object> configuration = new LinkedHashMap<>();
@@ -66,7 +72,10 @@ final class Manifests {
     return configuration;
   }
 
-  /** Cluster mode; the driver and the executors both reach S3 and the catalog, so both run as the service account. */
+  /**
+   * Cluster mode; the driver and the executors both reach S3 and the catalog, so both run as the
+   * service account.
+   */
   static Map<String, Object> sparkApplication(Placement placement, List<String> pipelineArgs) {
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("type", "Java");
@@ -78,7 +87,8 @@ final class Manifests {
     spec.put("arguments", List.copyOf(pipelineArgs));
     spec.put("sparkVersion", SPARK_VERSION);
     spec.put("restartPolicy", Map.of("type", "Never"));
-    spec.put("sparkConf", Map.of("spark.default.parallelism", String.valueOf(placement.parallelism())));
+    spec.put(
+        "sparkConf", Map.of("spark.default.parallelism", String.valueOf(placement.parallelism())));
     spec.put("driver", sparkPod(1, "2g", placement.serviceAccount(), null));
     int executors = (placement.parallelism() + CORES_PER_WORKER - 1) / CORES_PER_WORKER;
     spec.put("executor", sparkPod(CORES_PER_WORKER, "4g", placement.serviceAccount(), executors));
@@ -93,13 +103,18 @@ final class Manifests {
     options.setIndentWithIndicator(true);
     // Long arguments stay on one line: folded scalars are valid YAML but hard to read and diff.
     options.setSplitLines(false);
-    // Control characters are escaped in a double-quoted string; the default would turn such a value into !!binary.
+    // Control characters are escaped in a double-quoted string; the default would turn such a value
+    // into !!binary.
     options.setNonPrintableStyle(DumperOptions.NonPrintableStyle.ESCAPE);
     return new Yaml(options).dump(manifest);
   }
 
   private static Map<String, Object> resource(
-      String apiVersion, String kind, Placement placement, String component, Map<String, Object> spec) {
+      String apiVersion,
+      String kind,
+      Placement placement,
+      String component,
+      Map<String, Object> spec) {
     Map<String, Object> labels = new LinkedHashMap<>();
     labels.put("app.kubernetes.io/name", "logberg");
     labels.put("app.kubernetes.io/component", component);
@@ -124,7 +139,8 @@ final class Manifests {
     return resource;
   }
 
-  private static Map<String, Object> sparkPod(int cores, String memory, String serviceAccount, Integer instances) {
+  private static Map<String, Object> sparkPod(
+      int cores, String memory, String serviceAccount, Integer instances) {
     Map<String, Object> pod = new LinkedHashMap<>();
     pod.put("cores", cores);
     if (instances != null) {

@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The two programs a launch starts: a runner jar in a new JVM, and kubectl. Both get an argument list (never a shell
- * command line), so a value is one argument whatever characters it holds.
+ * The two programs a launch starts: a runner jar in a new JVM, and kubectl. Both get an argument
+ * list (never a shell command line), so a value is one argument whatever characters it holds.
  */
 final class Processes {
   private static final Logger LOG = LoggerFactory.getLogger(Processes.class);
@@ -33,8 +33,11 @@ final class Processes {
     return command;
   }
 
-  /** Runs a command with this process's terminal and the given environment; returns its exit code. */
-  static int run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+  /**
+   * Runs a command with this process's terminal and the given environment; returns its exit code.
+   */
+  static int run(List<String> command, Map<String, String> env)
+      throws IOException, InterruptedException {
     LOG.info("Starting {}", command.stream().map(Messages::quote).collect(Collectors.joining(" ")));
     ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
     builder.environment().clear();
@@ -56,12 +59,17 @@ final class Processes {
     return Optional.empty();
   }
 
-  /** {@code kubectl apply -f -} with the manifest on its standard input; returns kubectl's exit code. */
-  static int apply(Path kubectl, String manifest, Map<String, String> env) throws IOException, InterruptedException {
+  /**
+   * {@code kubectl apply -f -} with the manifest on its standard input; returns kubectl's exit
+   * code.
+   */
+  static int apply(Path kubectl, String manifest, Map<String, String> env)
+      throws IOException, InterruptedException {
     LOG.info("Applying the manifest with {}", kubectl);
-    ProcessBuilder builder = new ProcessBuilder(kubectl.toString(), "apply", "-f", "-")
-        .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    ProcessBuilder builder =
+        new ProcessBuilder(kubectl.toString(), "apply", "-f", "-")
+            .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+            .redirectError(ProcessBuilder.Redirect.INHERIT);
     builder.environment().clear();
     builder.environment().putAll(env);
     Process process = builder.start();

@@ -4,7 +4,10 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** Where a launch goes: a runner jar forked on this machine, or a manifest for a Kubernetes operator. */
+/**
+ * Where a launch goes: a runner jar forked on this machine, or a manifest for a Kubernetes
+ * operator.
+ */
 enum Target {
   DIRECT("direct", "direct", false),
   FLINK_LOCAL("flink-local", "flink", false),

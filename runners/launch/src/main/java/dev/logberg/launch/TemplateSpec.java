@@ -22,12 +22,16 @@ import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 
 /**
- * A Dataflow Flex-style template spec: the parameters a launch may set, with their help, whether they are optional,
- * their default and the regexes a value must match (each in full).
+ * A Dataflow Flex-style template spec: the parameters a launch may set, with their help, whether
+ * they are optional, their default and the regexes a value must match (each in full).
  */
 public record TemplateSpec(String name, String description, List<Parameter> parameters) {
-  /** A parameter name becomes {@code --name=value}: letters and digits only, so it cannot carry an '=' or a space. */
+  /**
+   * A parameter name becomes {@code --name=value}: letters and digits only, so it cannot carry an
+   * '=' or a space.
+   */
   private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9]*");
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public TemplateSpec {
@@ -37,10 +41,16 @@ public record TemplateSpec(String name, String description, List<Parameter> para
   /**
    * One parameter of the template.
    *
-   * @param defaultValue what the pipeline uses when the parameter is not given; null if it has none or computes it
+   * @param defaultValue what the pipeline uses when the parameter is not given; null if it has none
+   *     or computes it
    */
   public record Parameter(
-      String name, String label, String helpText, boolean isOptional, List<String> regexes, String defaultValue) {
+      String name,
+      String label,
+      String helpText,
+      boolean isOptional,
+      List<String> regexes,
+      String defaultValue) {
     public Parameter {
       regexes = List.copyOf(regexes);
     }
@@ -49,7 +59,8 @@ public record TemplateSpec(String name, String description, List<Parameter> para
     Optional<String> problemWith(String value) {
       for (String regex : regexes) {
         if (!Pattern.compile(regex).matcher(value).matches()) {
-          return Optional.of("parameter " + name + ": " + Messages.quote(value) + " does not match " + regex);
+          return Optional.of(
+              "parameter " + name + ": " + Messages.quote(value) + " does not match " + regex);
         }
       }
       return Optional.empty();
@@ -62,7 +73,8 @@ public record TemplateSpec(String name, String description, List<Parameter> para
     try {
       root = JSON.readTree(Files.readString(file));
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("template " + file + " is not valid JSON: " + e.getOriginalMessage());
+      throw new IllegalArgumentException(
+          "template " + file + " is not valid JSON: " + e.getOriginalMessage());
     }
     return fromJson(root, file.toString());
   }
@@ -122,7 +134,13 @@ public record TemplateSpec(String name, String description, List<Parameter> para
             Pattern.compile(regex.asText());
             regexes.add(regex.asText());
           } catch (PatternSyntaxException e) {
-            problems.add("parameter " + name + ": regex " + regex + " does not compile: " + e.getDescription());
+            problems.add(
+                "parameter "
+                    + name
+                    + ": regex "
+                    + regex
+                    + " does not compile: "
+                    + e.getDescription());
           }
         }
       }
@@ -133,13 +151,23 @@ public record TemplateSpec(String name, String description, List<Parameter> para
     }
     // Dataflow's own specs omit isOptional for required parameters.
     boolean isOptional = optional != null && optional.asBoolean();
-    return new Parameter(name, label, help, isOptional, regexes, defaultValue == null ? null : defaultValue.asText());
+    return new Parameter(
+        name,
+        label,
+        help,
+        isOptional,
+        regexes,
+        defaultValue == null ? null : defaultValue.asText());
   }
 
   private static String text(JsonNode node, String field, List<String> problems) {
     JsonNode value = node.get(field);
     if (value == null || !value.isTextual() || value.asText().isBlank()) {
-      problems.add("\"" + field + "\" must be a non-empty string" + (node.has("name") ? " in " + node.get("name") : ""));
+      problems.add(
+          "\""
+              + field
+              + "\" must be a non-empty string"
+              + (node.has("name") ? " in " + node.get("name") : ""));
       return null;
     }
     return value.asText();
@@ -176,26 +204,45 @@ public record TemplateSpec(String name, String description, List<Parameter> para
     return parameters.stream().filter(p -> p.name().equals(parameterName)).findFirst();
   }
 
-  /** Every problem of a set of launch values: unknown names, missing required parameters, values a regex rejects. */
+  /**
+   * Every problem of a set of launch values: unknown names, missing required parameters, values a
+   * regex rejects.
+   */
   public List<String> check(Map<String, String> values) {
     List<String> problems = new ArrayList<>();
     String known = parameters.stream().map(Parameter::name).collect(Collectors.joining(", "));
     for (Map.Entry<String, String> value : values.entrySet()) {
       Optional<Parameter> parameter = parameter(value.getKey());
       if (parameter.isEmpty()) {
-        problems.add("unknown parameter " + Messages.quote(value.getKey()) + " (the template " + name + " has: "
-            + known + ")");
+        problems.add(
+            "unknown parameter "
+                + Messages.quote(value.getKey())
+                + " (the template "
+                + name
+                + " has: "
+                + known
+                + ")");
       } else if (value.getValue().indexOf('\0') >= 0) {
         // No process argument can hold it (the JVM refuses), so no launch could pass it on.
-        problems.add("parameter " + value.getKey() + ": " + Messages.quote(value.getValue()) + " holds a NUL character");
+        problems.add(
+            "parameter "
+                + value.getKey()
+                + ": "
+                + Messages.quote(value.getValue())
+                + " holds a NUL character");
       } else {
         parameter.get().problemWith(value.getValue()).ifPresent(problems::add);
       }
     }
     for (Parameter parameter : parameters) {
       if (!parameter.isOptional() && !values.containsKey(parameter.name())) {
-        problems.add("missing required parameter " + parameter.name() + " (" + parameter.label() + "): "
-            + parameter.helpText());
+        problems.add(
+            "missing required parameter "
+                + parameter.name()
+                + " ("
+                + parameter.label()
+                + "): "
+                + parameter.helpText());
       }
     }
     return problems;

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /** The launcher run in this JVM from the repository root: its exit code and what it printed. */
 record Launched(int code, String out, String err) {
-  static final Path ROOT = Path.of(System.getProperty("logberg.root", "../..")).toAbsolutePath().normalize();
+  static final Path ROOT =
+      Path.of(System.getProperty("logberg.root", "../..")).toAbsolutePath().normalize();
   static final String TEMPLATE = Launcher.TEMPLATE_FILE;
 
   static Launched run(String... args) {
@@ -19,8 +20,14 @@ record Launched(int code, String out, String err) {
   static Launched run(Map<String, String> env, List<String> args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Launcher.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), env, ROOT);
-    return new Launched(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        Launcher.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            env,
+            ROOT);
+    return new Launched(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }

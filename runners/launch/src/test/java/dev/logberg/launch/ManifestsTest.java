@@ -23,18 +23,34 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
-/** The rendered FlinkDeployment and SparkApplication: what the operators need, and values that stay values. */
+/**
+ * The rendered FlinkDeployment and SparkApplication: what the operators need, and values that stay
+ * values.
+ */
 class ManifestsTest {
-  private static final List<String> PARAMS = List.of(
-      "--param", "warehouse=s3://acme-lake/warehouse", "--param", "input=s3://acme-logs/spark-application-logs/team-a",
-      "--param", "catalogType=glue", "--param", "region=eu-west-1");
-  private static final List<String> EXPECTED_ARGS = List.of(
-      "run", "--input=s3://acme-logs/spark-application-logs/team-a", "--warehouse=s3://acme-lake/warehouse",
-      "--catalogType=glue", "--region=eu-west-1", "--jobName=logberg-team-a");
+  private static final List<String> PARAMS =
+      List.of(
+          "--param",
+          "warehouse=s3://acme-lake/warehouse",
+          "--param",
+          "input=s3://acme-logs/spark-application-logs/team-a",
+          "--param",
+          "catalogType=glue",
+          "--param",
+          "region=eu-west-1");
+  private static final List<String> EXPECTED_ARGS =
+      List.of(
+          "run",
+          "--input=s3://acme-logs/spark-application-logs/team-a",
+          "--warehouse=s3://acme-lake/warehouse",
+          "--catalogType=glue",
+          "--region=eu-west-1",
+          "--jobName=logberg-team-a");
 
   @Test
   void flinkDeploymentCarriesWhatTheOperatorNeeds() {
-    Map<String, Object> manifest = render("flink-k8s", "--jobName", "logberg-team-a", "--parallelism", "4");
+    Map<String, Object> manifest =
+        render("flink-k8s", "--jobName", "logberg-team-a", "--parallelism", "4");
     assertThat(manifest.get("apiVersion"), equalTo("flink.apache.org/v1beta1"));
     assertThat(manifest.get("kind"), equalTo("FlinkDeployment"));
     assertThat(at(manifest, "metadata", "name"), equalTo("logberg-team-a"));
@@ -53,10 +69,13 @@ class ManifestsTest {
     assertThat(at(spec, "jobManager", "resource"), equalTo(Map.of("cpu", 1, "memory", "2048m")));
     assertThat(at(spec, "taskManager", "resource"), equalTo(Map.of("cpu", 2, "memory", "4096m")));
     Map<String, Object> flinkConfiguration = map(spec.get("flinkConfiguration"));
-    // Application mode runs main detached unless told otherwise, and Beam's FlinkRunner then fails (apache/beam#32944).
+    // Application mode runs main detached unless told otherwise, and Beam's FlinkRunner then fails
+    // (apache/beam#32944).
     assertThat(flinkConfiguration.get("execution.attached"), equalTo("true"));
     // An error before submission ends as one FAILED job, not a job manager restart.
-    assertThat(flinkConfiguration.get("execution.submit-failed-job-on-application-error"), equalTo("true"));
+    assertThat(
+        flinkConfiguration.get("execution.submit-failed-job-on-application-error"),
+        equalTo("true"));
     assertThat(flinkConfiguration.get("taskmanager.numberOfTaskSlots"), equalTo("2"));
     // A bounded job: no checkpoints.
     assertThat(flinkConfiguration, not(hasKey("execution.checkpointing.interval")));
@@ -64,8 +83,19 @@ class ManifestsTest {
 
   @Test
   void sparkApplicationCarriesWhatTheOperatorNeeds() {
-    Map<String, Object> manifest = render("spark-k8s", "--jobName", "logberg-team-a", "--parallelism", "5",
-        "--image", "registry.example.com/logberg-spark:0.1.0", "--namespace", "data", "--serviceAccount", "etl");
+    Map<String, Object> manifest =
+        render(
+            "spark-k8s",
+            "--jobName",
+            "logberg-team-a",
+            "--parallelism",
+            "5",
+            "--image",
+            "registry.example.com/logberg-spark:0.1.0",
+            "--namespace",
+            "data",
+            "--serviceAccount",
+            "etl");
     assertThat(manifest.get("apiVersion"), equalTo("sparkoperator.k8s.io/v1beta2"));
     assertThat(manifest.get("kind"), equalTo("SparkApplication"));
     assertThat(at(manifest, "metadata", "name"), equalTo("logberg-team-a"));
@@ -113,22 +143,25 @@ class ManifestsTest {
   }
 
   /**
-   * Values that would break a YAML template or a shell command line come back, after parsing the manifest, as
-   * exactly one argument holding exactly the value, and the manifest keeps its one document and its keys.
+   * Values that would break a YAML template or a shell command line come back, after parsing the
+   * manifest, as exactly one argument holding exactly the value, and the manifest keeps its one
+   * document and its keys.
    */
   @ParameterizedTest
-  @ValueSource(strings = {
-      "it's \"quoted\" and 'single'",
-      "line one\nline two\n",
-      "$(touch MARKER) `touch MARKER` ; touch MARKER",
-      "key: value",
-      "{a: 1} [b] &anchor *alias !!binary",
-      "# not a comment",
-      "---\napiVersion: v1\nkind: Secret\n...",
-      "|\n  folded >\n  - item",
-      "  leading and trailing  ",
-      "\\\" \\n \\u0000 %TAG",
-      "bell \u0007 escape \u001b[31m red \t tab \r return \u2028 separator"})
+  @ValueSource(
+      strings = {
+        "it's \"quoted\" and 'single'",
+        "line one\nline two\n",
+        "$(touch MARKER) `touch MARKER` ; touch MARKER",
+        "key: value",
+        "{a: 1} [b] &anchor *alias !!binary",
+        "# not a comment",
+        "---\napiVersion: v1\nkind: Secret\n...",
+        "|\n  folded >\n  - item",
+        "  leading and trailing  ",
+        "\\\" \\n \\u0000 %TAG",
+        "bell \u0007 escape \u001b[31m red \t tab \r return \u2028 separator"
+      })
   void hostileValuesStayOneInertArgument(String hostile, @TempDir Path dir) {
     String marker = dir.resolve("MARKER").toString();
     String value = hostile.replace("MARKER", marker);
@@ -145,54 +178,111 @@ class ManifestsTest {
       Map<String, Object> plain = render(target, "--jobName", "logberg-team-a");
       assertThat(manifest.keySet(), equalTo(plain.keySet()));
       assertThat(map(manifest.get("spec")).keySet(), equalTo(map(plain.get("spec")).keySet()));
-      Object pipelineArgs = target.equals("flink-k8s") ? at(manifest, "spec", "job", "args")
-          : at(manifest, "spec", "arguments");
-      List<String> expected = new ArrayList<>(target.equals("flink-k8s") ? at(plain, "spec", "job", "args")
-          : at(plain, "spec", "arguments"));
+      Object pipelineArgs =
+          target.equals("flink-k8s")
+              ? at(manifest, "spec", "job", "args")
+              : at(manifest, "spec", "arguments");
+      List<String> expected =
+          new ArrayList<>(
+              target.equals("flink-k8s")
+                  ? at(plain, "spec", "job", "args")
+                  : at(plain, "spec", "arguments"));
       // The template's order: catalogProperties comes before catalogType.
-      expected.add(expected.indexOf("--catalogType=glue"), "--catalogProperties=logberg.note=" + value);
+      expected.add(
+          expected.indexOf("--catalogType=glue"), "--catalogProperties=logberg.note=" + value);
       assertThat(pipelineArgs, equalTo(expected));
     }
     assertThat("nothing ran", Files.exists(Path.of(marker)), is(false));
   }
 
-  /** Local targets fork the runner jar with an argument list; the runner settings follow the template's values. */
+  /**
+   * Local targets fork the runner jar with an argument list; the runner settings follow the
+   * template's values.
+   */
   @Test
   void localTargetsForkTheRunnerJar(@TempDir Path jars) throws Exception {
     for (String runner : List.of("direct", "flink", "spark")) {
-      // Only its existence is checked before the fork; no jar runs here (the *IT tests run the real ones).
+      // Only its existence is checked before the fork; no jar runs here (the *IT tests run the real
+      // ones).
       Files.createFile(jars.resolve("logberg-" + runner + ".jar"));
     }
     String value = "logberg.note=$(touch x) 'a b'\n# c";
-    assertThat(localCommand(jars, "flink-local", "--parallelism", "3", "--param", "catalogProperties=" + value),
-        contains(javaBinary(), "-jar", jars.resolve("logberg-flink.jar").toString(), "run", "--input=/data/logs",
-            "--warehouse=/data/lake", "--catalogProperties=" + value, "--flinkMaster=[local]", "--parallelism=3"));
-    assertThat(localCommand(jars, "spark-local", "--jobName", "nightly"),
-        contains(javaBinary(), "-jar", jars.resolve("logberg-spark.jar").toString(), "run", "--input=/data/logs",
-            "--warehouse=/data/lake", "--jobName=nightly", "--sparkMaster=local[2]"));
-    assertThat(localCommand(jars, "direct"),
-        contains(javaBinary(), "-jar", jars.resolve("logberg-direct.jar").toString(), "run", "--input=/data/logs",
+    assertThat(
+        localCommand(
+            jars, "flink-local", "--parallelism", "3", "--param", "catalogProperties=" + value),
+        contains(
+            javaBinary(),
+            "-jar",
+            jars.resolve("logberg-flink.jar").toString(),
+            "run",
+            "--input=/data/logs",
+            "--warehouse=/data/lake",
+            "--catalogProperties=" + value,
+            "--flinkMaster=[local]",
+            "--parallelism=3"));
+    assertThat(
+        localCommand(jars, "spark-local", "--jobName", "nightly"),
+        contains(
+            javaBinary(),
+            "-jar",
+            jars.resolve("logberg-spark.jar").toString(),
+            "run",
+            "--input=/data/logs",
+            "--warehouse=/data/lake",
+            "--jobName=nightly",
+            "--sparkMaster=local[2]"));
+    assertThat(
+        localCommand(jars, "direct"),
+        contains(
+            javaBinary(),
+            "-jar",
+            jars.resolve("logberg-direct.jar").toString(),
+            "run",
+            "--input=/data/logs",
             "--warehouse=/data/lake"));
   }
 
   @Test
   void runnerJarsAreFoundInTheRepositoryLayout() throws Exception {
-    List<String> args = new ArrayList<>(List.of("--template", Launched.ROOT.resolve(Launched.TEMPLATE).toString(),
-        "--target", "flink-local",
-        "--param", "input=/data/logs", "--param", "warehouse=/data/lake"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--template",
+                Launched.ROOT.resolve(Launched.TEMPLATE).toString(),
+                "--target",
+                "flink-local",
+                "--param",
+                "input=/data/logs",
+                "--param",
+                "warehouse=/data/lake"));
     Path expected = Launched.ROOT.resolve("runners/flink/target/logberg-flink.jar");
     try {
-      LaunchRequest request = LaunchRequest.parse(args, Launched.ROOT.resolve("runners/launch"), Instant.now(), true);
+      LaunchRequest request =
+          LaunchRequest.parse(args, Launched.ROOT.resolve("runners/launch"), Instant.now(), true);
       assertThat(request.runnerJar(), equalTo(expected));
     } catch (LaunchRequest.Invalid e) {
       // Not built yet in this checkout: the message must then name the jar the layout gives.
-      assertThat(e.getMessage(), org.hamcrest.Matchers.containsString("runs " + expected + ", which does not exist"));
+      assertThat(
+          e.getMessage(),
+          org.hamcrest.Matchers.containsString("runs " + expected + ", which does not exist"));
     }
   }
 
-  private static List<String> localCommand(Path jars, String target, String... more) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--template", Launched.TEMPLATE, "--target", target, "--jarDir",
-        jars.toString(), "--param", "warehouse=/data/lake", "--param", "input=/data/logs"));
+  private static List<String> localCommand(Path jars, String target, String... more)
+      throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--template",
+                Launched.TEMPLATE,
+                "--target",
+                target,
+                "--jarDir",
+                jars.toString(),
+                "--param",
+                "warehouse=/data/lake",
+                "--param",
+                "input=/data/logs"));
     args.addAll(List.of(more));
     LaunchRequest request = LaunchRequest.parse(args, Launched.ROOT, Instant.now(), false);
     return Processes.runnerCommand(request.runnerJar(), request.pipelineArgs());
@@ -202,12 +292,18 @@ class ManifestsTest {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  /** A launch of {@code target}; Kubernetes targets get an image unless {@code more} names one (it is required). */
+  /**
+   * A launch of {@code target}; Kubernetes targets get an image unless {@code more} names one (it
+   * is required).
+   */
   private static List<String> launch(String target, String... more) {
-    List<String> args = new ArrayList<>(List.of("launch", "--template", Launched.TEMPLATE, "--target", target));
+    List<String> args =
+        new ArrayList<>(List.of("launch", "--template", Launched.TEMPLATE, "--target", target));
     args.addAll(PARAMS);
     if (target.endsWith("-k8s") && !List.of(more).contains("--image")) {
-      args.addAll(List.of("--image", "registry.example.com/logberg-" + target.replace("-k8s", "") + ":1.0"));
+      args.addAll(
+          List.of(
+              "--image", "registry.example.com/logberg-" + target.replace("-k8s", "") + ":1.0"));
     }
     args.addAll(List.of(more));
     return args;

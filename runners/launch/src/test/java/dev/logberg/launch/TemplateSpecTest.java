@@ -39,9 +39,15 @@ class TemplateSpecTest {
   @Test
   void checkedInSpecIsWhatTheOptionsGenerate() throws Exception {
     String checkedIn = Files.readString(SPEC_FILE, StandardCharsets.UTF_8);
-    assertThat("LogbergOptions and " + Launcher.TEMPLATE_FILE + " drifted apart; regenerate the spec with"
-        + " mvn -q -pl runners/launch exec:java -Dexec.args=\"template --output " + Launcher.TEMPLATE_FILE + "\"",
-        checkedIn, equalTo(TemplateGenerator.logberg().toJson()));
+    assertThat(
+        "LogbergOptions and "
+            + Launcher.TEMPLATE_FILE
+            + " drifted apart; regenerate the spec with"
+            + " mvn -q -pl runners/launch exec:java -Dexec.args=\"template --output "
+            + Launcher.TEMPLATE_FILE
+            + "\"",
+        checkedIn,
+        equalTo(TemplateGenerator.logberg().toJson()));
   }
 
   @Test
@@ -54,18 +60,23 @@ class TemplateSpecTest {
 
   @Test
   void everyOptionIsAParameterExceptTheLocalLakeKnobs() throws IntrospectionException {
-    Set<String> options = Arrays.stream(Introspector.getBeanInfo(LogbergOptions.class).getPropertyDescriptors())
-        .map(PropertyDescriptor::getName)
-        .collect(Collectors.toSet());
-    Set<String> parameters = TemplateGenerator.logberg().parameters().stream()
-        .map(TemplateSpec.Parameter::name)
-        .collect(Collectors.toSet());
+    Set<String> options =
+        Arrays.stream(Introspector.getBeanInfo(LogbergOptions.class).getPropertyDescriptors())
+            .map(PropertyDescriptor::getName)
+            .collect(Collectors.toSet());
+    Set<String> parameters =
+        TemplateGenerator.logberg().parameters().stream()
+            .map(TemplateSpec.Parameter::name)
+            .collect(Collectors.toSet());
     assertThat(options.containsAll(parameters), is(true));
     options.removeAll(parameters);
     assertThat(options, containsInAnyOrder("localLake", "localLakeDir"));
   }
 
-  /** What a launch leaves out is what the pipeline uses: the spec's defaults are Beam's, and pass their regexes. */
+  /**
+   * What a launch leaves out is what the pipeline uses: the spec's defaults are Beam's, and pass
+   * their regexes.
+   */
   @Test
   void defaultValuesAreThePipelinesAndMatchTheirRegexes() throws Exception {
     LogbergOptions defaults = PipelineOptionsFactory.fromArgs().as(LogbergOptions.class);
@@ -75,11 +86,15 @@ class TemplateSpecTest {
       if (!p.isOptional()) {
         assertThat(p.name(), p.defaultValue(), nullValue());
       } else if (p.defaultValue() == null) {
-        assertThat(p.name() + " has a default the spec does not show", pipelineDefault, nullValue());
+        assertThat(
+            p.name() + " has a default the spec does not show", pipelineDefault, nullValue());
       } else {
         assertThat(p.name(), p.defaultValue(), equalTo(String.valueOf(pipelineDefault)));
         for (String regex : p.regexes()) {
-          assertThat(p.name() + " default vs " + regex, Pattern.matches(regex, p.defaultValue()), is(true));
+          assertThat(
+              p.name() + " default vs " + regex,
+              Pattern.matches(regex, p.defaultValue()),
+              is(true));
         }
       }
     }
@@ -88,7 +103,11 @@ class TemplateSpecTest {
   @Test
   void requiredInATemplateAreTheLocationsWithoutTheirLocalDefaultText() {
     TemplateSpec spec = TemplateGenerator.logberg();
-    assertThat(spec.parameters().stream().filter(p -> !p.isOptional()).map(TemplateSpec.Parameter::name).toList(),
+    assertThat(
+        spec.parameters().stream()
+            .filter(p -> !p.isOptional())
+            .map(TemplateSpec.Parameter::name)
+            .toList(),
         contains("input", "warehouse"));
     String inputHelp = spec.parameter("input").orElseThrow().helpText();
     assertThat(inputHelp, containsString("local paths or s3://bucket/prefix"));
@@ -98,9 +117,14 @@ class TemplateSpecTest {
   @Test
   void formatRegexesAcceptRealValuesAndRejectOthers() {
     TemplateSpec spec = TemplateGenerator.logberg();
-    assertAccepts(spec, "input", "s3://my-logs/spark-application-logs/team-a",
-        "/data/logs/team-a,s3://b-1.x/prefix", "testdata/spark-application-logs/spark-team-a");
-    assertRejects(spec, "input", "gs://bucket/x", "s3://B/x", "/data/a,,/data/b", "/data/a\n/data/b", "");
+    assertAccepts(
+        spec,
+        "input",
+        "s3://my-logs/spark-application-logs/team-a",
+        "/data/logs/team-a,s3://b-1.x/prefix",
+        "testdata/spark-application-logs/spark-team-a");
+    assertRejects(
+        spec, "input", "gs://bucket/x", "s3://B/x", "/data/a,,/data/b", "/data/a\n/data/b", "");
     assertAccepts(spec, "region", "eu-west-1", "us-gov-west-1", "ap-southeast-2");
     assertRejects(spec, "region", "EU-WEST-1", "eu-west", "eu-west-1; rm -rf /");
     assertAccepts(spec, "catalogType", "glue", "rest", "jdbc", "hadoop");
@@ -117,32 +141,57 @@ class TemplateSpecTest {
     assertRejects(spec, "glueCatalogId", "12345");
   }
 
-  /** The generator's type rules, on an options interface with the types LogbergOptions does not use. */
+  /**
+   * The generator's type rules, on an options interface with the types LogbergOptions does not use.
+   */
   @Test
   void generatorDerivesFromTypesAnnotationsAndFormats() {
-    TemplateSpec spec = new TemplateGenerator(SampleOptions.class, Set.of("skipped"), Set.of("location"),
-        Map.of("location", new TemplateGenerator.Format("Where", "[a-z]+")))
-        .generate("sample", "A sample.");
-    assertThat(spec.parameters().stream().map(TemplateSpec.Parameter::name).toList(),
+    TemplateSpec spec =
+        new TemplateGenerator(
+                SampleOptions.class,
+                Set.of("skipped"),
+                Set.of("location"),
+                Map.of("location", new TemplateGenerator.Format("Where", "[a-z]+")))
+            .generate("sample", "A sample.");
+    assertThat(
+        spec.parameters().stream().map(TemplateSpec.Parameter::name).toList(),
         contains("location", "mode", "count", "ratio", "sizes", "verbose"));
-    assertThat(spec.parameter("location").orElseThrow(),
-        equalTo(new TemplateSpec.Parameter("location", "Where", "Where to look.", false, List.of("^([a-z]+)$"), null)));
-    assertThat(spec.parameter("mode").orElseThrow(),
-        equalTo(new TemplateSpec.Parameter("mode", "Mode", "The mode.", false, List.of("^(FAST|SAFE)$"), null)));
-    assertThat(spec.parameter("count").orElseThrow(),
-        equalTo(new TemplateSpec.Parameter("count", "Count", "How many.", true, List.of("^(-?[0-9]+)$"), "7")));
-    assertThat(spec.parameter("ratio").orElseThrow().regexes(), contains("^(-?[0-9]+(\\.[0-9]+)?)$"));
+    assertThat(
+        spec.parameter("location").orElseThrow(),
+        equalTo(
+            new TemplateSpec.Parameter(
+                "location", "Where", "Where to look.", false, List.of("^([a-z]+)$"), null)));
+    assertThat(
+        spec.parameter("mode").orElseThrow(),
+        equalTo(
+            new TemplateSpec.Parameter(
+                "mode", "Mode", "The mode.", false, List.of("^(FAST|SAFE)$"), null)));
+    assertThat(
+        spec.parameter("count").orElseThrow(),
+        equalTo(
+            new TemplateSpec.Parameter(
+                "count", "Count", "How many.", true, List.of("^(-?[0-9]+)$"), "7")));
+    assertThat(
+        spec.parameter("ratio").orElseThrow().regexes(), contains("^(-?[0-9]+(\\.[0-9]+)?)$"));
     assertThat(spec.parameter("ratio").orElseThrow().defaultValue(), equalTo("0.5"));
-    assertThat(spec.parameter("sizes").orElseThrow().regexes(), contains("^(-?[0-9]+)(,(-?[0-9]+))*$"));
+    assertThat(
+        spec.parameter("sizes").orElseThrow().regexes(), contains("^(-?[0-9]+)(,(-?[0-9]+))*$"));
     assertThat(spec.parameter("sizes").orElseThrow().defaultValue(), nullValue());
-    assertThat(spec.parameter("verbose").orElseThrow(), equalTo(new TemplateSpec.Parameter(
-        "verbose", "Verbose", "Talk more.", true, List.of("^(true|false)$"), "false")));
+    assertThat(
+        spec.parameter("verbose").orElseThrow(),
+        equalTo(
+            new TemplateSpec.Parameter(
+                "verbose", "Verbose", "Talk more.", true, List.of("^(true|false)$"), "false")));
   }
 
   @Test
   void generatorRefusesAnOptionWithoutDescription() {
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> new TemplateGenerator(UndocumentedOptions.class, Set.of(), Set.of(), Map.of()).generate("x", "x"));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                new TemplateGenerator(UndocumentedOptions.class, Set.of(), Set.of(), Map.of())
+                    .generate("x", "x"));
     assertThat(e.getMessage(), containsString("getSecretKnob has no @Description"));
   }
 
@@ -156,7 +205,9 @@ class TemplateSpecTest {
   @Test
   void anInvalidSpecIsRejectedWithEveryProblem(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("bad.json");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         {"name": "bad", "parameters": [
           {"name": "a", "label": "A", "helpText": "h"},
           {"name": "a", "label": "A", "helpText": "h"},
@@ -164,7 +215,8 @@ class TemplateSpecTest {
           {"name": "b=c", "label": "B", "helpText": "h"},
           {"name": "d", "helpText": "h", "isOptional": "yes"}
         ]}""");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TemplateSpec.read(file));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> TemplateSpec.read(file));
     assertThat(e.getMessage(), containsString("\"description\" must be a non-empty string"));
     assertThat(e.getMessage(), containsString("parameter e: regex \"(\" does not compile"));
     assertThat(e.getMessage(), containsString("parameter a is declared twice"));
@@ -173,32 +225,46 @@ class TemplateSpecTest {
     assertThat(e.getMessage(), containsString("parameter d: isOptional must be true or false"));
 
     Files.writeString(file, "{\"name\": ");
-    assertThat(assertThrows(IllegalArgumentException.class, () -> TemplateSpec.read(file)).getMessage(),
+    assertThat(
+        assertThrows(IllegalArgumentException.class, () -> TemplateSpec.read(file)).getMessage(),
         containsString("is not valid JSON"));
   }
 
   @Test
   void specJsonRoundTrips() throws Exception {
     TemplateSpec spec = TemplateGenerator.logberg();
-    assertThat(TemplateSpec.fromJson(new ObjectMapper().readTree(spec.toJson()), "memory"), equalTo(spec));
+    assertThat(
+        TemplateSpec.fromJson(new ObjectMapper().readTree(spec.toJson()), "memory"), equalTo(spec));
     assertThat(spec.check(Map.of("input", "/data", "warehouse", "/lake")), empty());
   }
 
   private static void assertAccepts(TemplateSpec spec, String name, String... values) {
     for (String value : values) {
-      assertThat(name + "=" + value, spec.parameter(name).orElseThrow().problemWith(value).isEmpty(), is(true));
+      assertThat(
+          name + "=" + value,
+          spec.parameter(name).orElseThrow().problemWith(value).isEmpty(),
+          is(true));
     }
   }
 
   private static void assertRejects(TemplateSpec spec, String name, String... values) {
     for (String value : values) {
-      assertThat(name + "=" + value, spec.parameter(name).orElseThrow().problemWith(value).isPresent(), is(true));
+      assertThat(
+          name + "=" + value,
+          spec.parameter(name).orElseThrow().problemWith(value).isPresent(),
+          is(true));
     }
   }
 
-  enum Mode { FAST, SAFE }
+  enum Mode {
+    FAST,
+    SAFE
+  }
 
-  /** Types and annotations LogbergOptions does not have (an enum, a double, a list of ints, Validation.Required). */
+  /**
+   * Types and annotations LogbergOptions does not have (an enum, a double, a list of ints,
+   * Validation.Required).
+   */
   public interface SampleOptions extends PipelineOptions {
     @Description("Where to look.")
     String getLocation();

@@ -53,20 +53,23 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * EKS Pod Identity, end to end: {@code logberg-direct.jar} in a JVM of its own whose environment holds no AWS keys,
- * only what the Pod Identity webhook injects into a pod ({@code AWS_CONTAINER_CREDENTIALS_FULL_URI} and
- * {@code AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE}). A loopback endpoint plays the Pod Identity agent: it hands out
- * temporary credentials only to a caller presenting the token from that file, and s3proxy accepts only those
- * credentials. Discovery (S3 listing), reading (Beam's S3 filesystem), the table writes and the upsert's delete
- * commits (Iceberg's S3FileIO) all have to authenticate through the SDK's default chain. AWS SDK versions before
- * 2.21.30 never send the token and fail here.
+ * EKS Pod Identity, end to end: {@code logberg-direct.jar} in a JVM of its own whose environment
+ * holds no AWS keys, only what the Pod Identity webhook injects into a pod ({@code
+ * AWS_CONTAINER_CREDENTIALS_FULL_URI} and {@code AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE}). A
+ * loopback endpoint plays the Pod Identity agent: it hands out temporary credentials only to a
+ * caller presenting the token from that file, and s3proxy accepts only those credentials. Discovery
+ * (S3 listing), reading (Beam's S3 filesystem), the table writes and the upsert's delete commits
+ * (Iceberg's S3FileIO) all have to authenticate through the SDK's default chain. AWS SDK versions
+ * before 2.21.30 never send the token and fail here.
  */
 class PodIdentityIT {
-  private static final Path REPO = Path.of(System.getProperty("logberg.repo", "../..")).toAbsolutePath().normalize();
+  private static final Path REPO =
+      Path.of(System.getProperty("logberg.repo", "../..")).toAbsolutePath().normalize();
   private static final Path TREE = REPO.resolve("testdata/spark-application-logs/spark-team-a");
   private static final Path MANIFEST = REPO.resolve("testdata/expected/spark-team-a.manifest.json");
   private static final String REGION = "us-east-1";
-  private static final Pattern UPSERT = Pattern.compile("upsert: ([\\d,]+) superseded rows deleted");
+  private static final Pattern UPSERT =
+      Pattern.compile("upsert: ([\\d,]+) superseded rows deleted");
 
   @TempDir Path dir;
 
@@ -92,15 +95,22 @@ class PodIdentityIT {
     properties.setProperty("jclouds.filesystem.basedir", dir.resolve("s3").toString());
     Files.createDirectories(dir.resolve("s3"));
     // filesystem-nio2, not filesystem: the latter lists folders as objects ending in "/".
-    blobs = ContextBuilder.newBuilder("filesystem-nio2").credentials("identity", "credential")
-        .overrides(properties).build(BlobStoreContext.class);
-    // Only the credentials the agent hands out sign valid requests. s3proxy answers 501 to headers it does not know,
-    // x-amz-security-token (sent with temporary credentials) among them; it still checks the signature over it.
-    s3 = S3Proxy.builder().blobStore(blobs.getBlobStore())
-        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKeyId, secretAccessKey)
-        .ignoreUnknownHeaders(true)
-        .endpoint(URI.create("http://127.0.0.1:0"))
-        .build();
+    blobs =
+        ContextBuilder.newBuilder("filesystem-nio2")
+            .credentials("identity", "credential")
+            .overrides(properties)
+            .build(BlobStoreContext.class);
+    // Only the credentials the agent hands out sign valid requests. s3proxy answers 501 to headers
+    // it does not know,
+    // x-amz-security-token (sent with temporary credentials) among them; it still checks the
+    // signature over it.
+    s3 =
+        S3Proxy.builder()
+            .blobStore(blobs.getBlobStore())
+            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKeyId, secretAccessKey)
+            .ignoreUnknownHeaders(true)
+            .endpoint(URI.create("http://127.0.0.1:0"))
+            .build();
     s3.start();
     while (!"STARTED".equals(s3.getState())) {
       Thread.sleep(10);
@@ -112,7 +122,9 @@ class PodIdentityIT {
       client.createBucket(b -> b.bucket("lake"));
       try (Stream<Path> files = Files.walk(TREE)) {
         for (Path file : files.filter(Files::isRegularFile).toList()) {
-          String key = "spark-application-logs/spark-team-a/" + TREE.relativize(file).toString().replace('\\', '/');
+          String key =
+              "spark-application-logs/spark-team-a/"
+                  + TREE.relativize(file).toString().replace('\\', '/');
           client.putObject(b -> b.bucket("logs").key(key), RequestBody.fromFile(file));
         }
       }
@@ -153,8 +165,14 @@ class PodIdentityIT {
       rejects += count.asLong();
     }
     LogbergTables tables = new LogbergTables("logs", "spark_logs");
-    assertThat("one live row per valid line", liveRows(tables.dataTable()), is(totals.get("validLines").asLong()));
-    assertThat("one status per application", liveRows(tables.metadataTable()), is(totals.get("apps").asLong()));
+    assertThat(
+        "one live row per valid line",
+        liveRows(tables.dataTable()),
+        is(totals.get("validLines").asLong()));
+    assertThat(
+        "one status per application",
+        liveRows(tables.metadataTable()),
+        is(totals.get("apps").asLong()));
     assertThat("one row per rejected line", liveRows(tables.rejectsTable()), is(rejects));
 
     assertThat("the jar asked the agent, with the token", authorizedCalls.get(), greaterThan(0));
@@ -162,28 +180,42 @@ class PodIdentityIT {
     for (Fork fork : List.of(first, again)) {
       String everything = fork.output() + fork.errors();
       for (String secret : List.of(accessKeyId, secretAccessKey, sessionToken, agentToken)) {
-        assertThat("a credential value is in the output or logs of the " + fork.name() + " run",
-            everything.contains(secret), is(false));
+        assertThat(
+            "a credential value is in the output or logs of the " + fork.name() + " run",
+            everything.contains(secret),
+            is(false));
       }
     }
   }
 
-  /** The Pod Identity agent's answer: temporary credentials for the bearer of the token, 401 for anyone else. */
+  /**
+   * The Pod Identity agent's answer: temporary credentials for the bearer of the token, 401 for
+   * anyone else.
+   */
   private void credentials(HttpExchange exchange) throws IOException {
     try (exchange) {
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
       byte[] body;
       if (agentToken.equals(authorization)) {
         authorizedCalls.incrementAndGet();
-        body = ("{\"AccessKeyId\":\"" + accessKeyId + "\",\"SecretAccessKey\":\"" + secretAccessKey
-            + "\",\"Token\":\"" + sessionToken + "\",\"AccountId\":\"111122223333\",\"Expiration\":\""
-            + Instant.now().plus(6, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS) + "\"}")
-            .getBytes(StandardCharsets.UTF_8);
+        body =
+            ("{\"AccessKeyId\":\""
+                    + accessKeyId
+                    + "\",\"SecretAccessKey\":\""
+                    + secretAccessKey
+                    + "\",\"Token\":\""
+                    + sessionToken
+                    + "\",\"AccountId\":\"111122223333\",\"Expiration\":\""
+                    + Instant.now().plus(6, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS)
+                    + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, body.length);
       } else {
         refusedCalls.incrementAndGet();
-        body = "{\"message\":\"Service account token cannot be empty\"}".getBytes(StandardCharsets.UTF_8);
+        body =
+            "{\"message\":\"Service account token cannot be empty\"}"
+                .getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(authorization == null ? 401 : 403, body.length);
       }
       try (OutputStream out = exchange.getResponseBody()) {
@@ -194,22 +226,36 @@ class PodIdentityIT {
 
   private record Fork(String name, int exitCode, String output, String errors) {}
 
-  /** {@code java -jar logberg-direct.jar run ...} with no AWS key in its environment, only Pod Identity's. */
-  private Fork runJar(Path tokenFile, String name, String... extra) throws IOException, InterruptedException {
+  /**
+   * {@code java -jar logberg-direct.jar run ...} with no AWS key in its environment, only Pod
+   * Identity's.
+   */
+  private Fork runJar(Path tokenFile, String name, String... extra)
+      throws IOException, InterruptedException {
     Path jar = REPO.resolve("runners/direct/target/logberg-direct.jar");
-    assertThat(jar + " is missing: build it with `mvn -B package -DskipTests -pl runners/direct -am`",
-        Files.isRegularFile(jar), is(true));
-    List<String> line = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g", "-jar", jar.toString(), "run"));
+    assertThat(
+        jar + " is missing: build it with `mvn -B package -DskipTests -pl runners/direct -am`",
+        Files.isRegularFile(jar),
+        is(true));
+    List<String> line =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx2g",
+                "-jar",
+                jar.toString(),
+                "run"));
     line.addAll(args());
     line.addAll(List.of(extra));
     ProcessBuilder builder = new ProcessBuilder(line);
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(key -> key.startsWith("AWS_"));
-    env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    env.put(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
         "http://127.0.0.1:" + agent.getAddress().getPort() + "/v1/credentials");
     env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tokenFile.toString());
-    // Nothing else may answer: no profile files of the machine, no instance metadata (the node role on EKS).
+    // Nothing else may answer: no profile files of the machine, no instance metadata (the node role
+    // on EKS).
     env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-credentials-file").toString());
     env.put("AWS_CONFIG_FILE", dir.resolve("no-config-file").toString());
     env.put("AWS_EC2_METADATA_DISABLED", "true");
@@ -235,27 +281,39 @@ class PodIdentityIT {
         "--input=s3://logs/spark-application-logs/spark-team-a",
         "--warehouse=s3://lake/warehouse",
         "--catalogUri=jdbc:sqlite:" + dir.resolve("catalog.db"),
-        "--s3Endpoint=" + s3Endpoint, "--s3PathStyleAccess", "--region=" + REGION,
+        "--s3Endpoint=" + s3Endpoint,
+        "--s3PathStyleAccess",
+        "--region=" + REGION,
         "--progressSeconds=0");
   }
 
   /** Live rows of a table, read in this JVM with the same temporary credentials. */
   private long liveRows(TableIdentifier table) {
-    CatalogSpec spec = CatalogSpecs.fromOptions(
-            PipelineOptionsFactory.fromArgs(args().toArray(String[]::new)).as(LogbergOptions.class))
-        .with(Map.of("s3.access-key-id", accessKeyId, "s3.secret-access-key", secretAccessKey,
-            "s3.session-token", sessionToken));
-    return spec.apply(catalog -> {
-      try (CloseableIterable<Record> rows = IcebergGenerics.read(catalog.loadTable(table)).build()) {
-        long n = 0;
-        for (Record ignored : rows) {
-          n++;
-        }
-        return n;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    CatalogSpec spec =
+        CatalogSpecs.fromOptions(
+                PipelineOptionsFactory.fromArgs(args().toArray(String[]::new))
+                    .as(LogbergOptions.class))
+            .with(
+                Map.of(
+                    "s3.access-key-id",
+                    accessKeyId,
+                    "s3.secret-access-key",
+                    secretAccessKey,
+                    "s3.session-token",
+                    sessionToken));
+    return spec.apply(
+        catalog -> {
+          try (CloseableIterable<Record> rows =
+              IcebergGenerics.read(catalog.loadTable(table)).build()) {
+            long n = 0;
+            for (Record ignored : rows) {
+              n++;
+            }
+            return n;
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 
   private S3Client testClient() {
@@ -263,12 +321,14 @@ class PodIdentityIT {
         .endpointOverride(s3Endpoint)
         .forcePathStyle(true)
         .region(Region.of(REGION))
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsSessionCredentials.create(accessKeyId, secretAccessKey, sessionToken)))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(
+                AwsSessionCredentials.create(accessKeyId, secretAccessKey, sessionToken)))
         .build();
   }
 
-  private static final String ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  private static final String ALPHANUMERIC =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private static String random(String alphabet, int length) {

@@ -23,32 +23,54 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The IAM policies in deploy/iam/main.tf, read from the Terraform text: Terraform itself is not part of the build.
- * (Where Terraform is installed, deploy/iam/tests/policy.tftest.hcl checks the JSON the AWS provider renders.)
- * Each statement block is cut out by brace matching and its sid, actions, resources and conditions read.
+ * The IAM policies in deploy/iam/main.tf, read from the Terraform text: Terraform itself is not
+ * part of the build. (Where Terraform is installed, deploy/iam/tests/policy.tftest.hcl checks the
+ * JSON the AWS provider renders.) Each statement block is cut out by brace matching and its sid,
+ * actions, resources and conditions read.
  */
 class IamPolicyTest {
-  /** Every action Logberg may be granted: what S3FileIO, Beam's S3 filesystem and Iceberg's GlueCatalog call. */
-  private static final Set<String> ALLOWED = Set.of(
-      "sts:AssumeRole", "sts:TagSession", "sts:AssumeRoleWithWebIdentity",
-      "s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload",
-      "s3:ListMultipartUploadParts",
-      "glue:GetDatabase", "glue:GetTable", "glue:CreateTable", "glue:UpdateTable",
-      "kms:Decrypt", "kms:GenerateDataKey");
+  /**
+   * Every action Logberg may be granted: what S3FileIO, Beam's S3 filesystem and Iceberg's
+   * GlueCatalog call.
+   */
+  private static final Set<String> ALLOWED =
+      Set.of(
+          "sts:AssumeRole",
+          "sts:TagSession",
+          "sts:AssumeRoleWithWebIdentity",
+          "s3:ListBucket",
+          "s3:GetObject",
+          "s3:PutObject",
+          "s3:DeleteObject",
+          "s3:AbortMultipartUpload",
+          "s3:ListMultipartUploadParts",
+          "glue:GetDatabase",
+          "glue:GetTable",
+          "glue:CreateTable",
+          "glue:UpdateTable",
+          "kms:Decrypt",
+          "kms:GenerateDataKey");
 
-  private static final Pattern BLOCK_START = Pattern.compile("(?<![\\w\"])(statement|content|condition|principals)\\s*\\{");
+  private static final Pattern BLOCK_START =
+      Pattern.compile("(?<![\\w\"])(statement|content|condition|principals)\\s*\\{");
   private static final Pattern STRING = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
-  private static final Pattern ITEM = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"|([^,\\s\\[\\]]+)");
+  private static final Pattern ITEM =
+      Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"|([^,\\s\\[\\]]+)");
 
   private static String terraform;
   private static Map<String, Statement> statements;
 
-  record Statement(String sid, List<String> actions, List<String> resources, List<String> principals,
-                   List<Map<String, String>> conditions) {}
+  record Statement(
+      String sid,
+      List<String> actions,
+      List<String> resources,
+      List<String> principals,
+      List<Map<String, String>> conditions) {}
 
   @BeforeAll
   static void read() throws IOException {
-    terraform = Files.readString(ROOT.resolve("deploy/iam/main.tf")).replaceAll("(?m)^\\s*#.*$", "");
+    terraform =
+        Files.readString(ROOT.resolve("deploy/iam/main.tf")).replaceAll("(?m)^\\s*#.*$", "");
     statements = new LinkedHashMap<>();
     Matcher start = BLOCK_START.matcher(terraform);
     int from = 0;
@@ -64,8 +86,18 @@ class IamPolicyTest {
 
   @Test
   void everyStatementIsFound() {
-    assertEquals(List.of("EksPodIdentity", "Irsa", "ListLogPrefix", "ReadLogObjects", "ListWarehousePrefix",
-        "ReadWriteWarehouseObjects", "GlueDatabase", "GlueTables", "BucketKeys"), List.copyOf(statements.keySet()));
+    assertEquals(
+        List.of(
+            "EksPodIdentity",
+            "Irsa",
+            "ListLogPrefix",
+            "ReadLogObjects",
+            "ListWarehousePrefix",
+            "ReadWriteWarehouseObjects",
+            "GlueDatabase",
+            "GlueTables",
+            "BucketKeys"),
+        List.copyOf(statements.keySet()));
   }
 
   @Test
@@ -74,7 +106,8 @@ class IamPolicyTest {
       assertThat(statement.sid(), statement.actions(), everyItem(in(ALLOWED)));
       assertThat(statement.sid(), statement.resources(), everyItem(not("*")));
     }
-    for (String wildcard : List.of("\"*\"", "s3:*", "glue:*", "kms:*", "sts:*", "iam:", "s3:Put*", "s3:Get*")) {
+    for (String wildcard :
+        List.of("\"*\"", "s3:*", "glue:*", "kms:*", "sts:*", "iam:", "s3:Put*", "s3:Get*")) {
       assertThat(terraform, not(containsString(wildcard)));
     }
   }
@@ -82,26 +115,43 @@ class IamPolicyTest {
   @Test
   void logsAreReadOnlyAndListingIsLimitedToThePrefixes() {
     assertEquals(List.of("s3:GetObject"), statements.get("ReadLogObjects").actions());
-    assertEquals(List.of("arn:${local.partition}:s3:::${var.log_bucket}/${local.log_prefix}/*"),
+    assertEquals(
+        List.of("arn:${local.partition}:s3:::${var.log_bucket}/${local.log_prefix}/*"),
         statements.get("ReadLogObjects").resources());
-    assertEquals(List.of("arn:${local.partition}:s3:::${var.warehouse_bucket}/${local.warehouse_prefix}/*"),
+    assertEquals(
+        List.of("arn:${local.partition}:s3:::${var.warehouse_bucket}/${local.warehouse_prefix}/*"),
         statements.get("ReadWriteWarehouseObjects").resources());
     for (String sid : List.of("ListLogPrefix", "ListWarehousePrefix")) {
       Statement listing = statements.get(sid);
       assertEquals(List.of("s3:ListBucket"), listing.actions());
       String prefix = sid.equals("ListLogPrefix") ? "local.log_prefix" : "local.warehouse_prefix";
-      assertEquals(List.of(Map.of("test", "StringLike", "variable", "s3:prefix",
-          "values", prefix + "|${" + prefix + "}/*")), listing.conditions());
+      assertEquals(
+          List.of(
+              Map.of(
+                  "test",
+                  "StringLike",
+                  "variable",
+                  "s3:prefix",
+                  "values",
+                  prefix + "|${" + prefix + "}/*")),
+          listing.conditions());
     }
   }
 
   @Test
   void glueIsLimitedToTheCatalogTheDatabaseAndItsTables() {
     for (String sid : List.of("GlueDatabase", "GlueTables")) {
-      assertThat(sid, statements.get(sid).resources(), everyItem(anyOf(endsWith(":catalog"),
-          endsWith(":database/${var.glue_database}"), endsWith(":table/${var.glue_database}/*"))));
+      assertThat(
+          sid,
+          statements.get(sid).resources(),
+          everyItem(
+              anyOf(
+                  endsWith(":catalog"),
+                  endsWith(":database/${var.glue_database}"),
+                  endsWith(":table/${var.glue_database}/*"))));
     }
-    assertEquals(List.of("glue:GetTable", "glue:CreateTable", "glue:UpdateTable"),
+    assertEquals(
+        List.of("glue:GetTable", "glue:CreateTable", "glue:UpdateTable"),
         statements.get("GlueTables").actions());
   }
 
@@ -110,19 +160,37 @@ class IamPolicyTest {
     Statement podIdentity = statements.get("EksPodIdentity");
     assertEquals(List.of("sts:AssumeRole", "sts:TagSession"), podIdentity.actions());
     assertEquals(List.of("Service=pods.eks.amazonaws.com"), podIdentity.principals());
-    assertEquals(List.of("aws:RequestTag/eks-cluster-name", "aws:RequestTag/kubernetes-namespace",
-        "aws:RequestTag/kubernetes-service-account"),
+    assertEquals(
+        List.of(
+            "aws:RequestTag/eks-cluster-name",
+            "aws:RequestTag/kubernetes-namespace",
+            "aws:RequestTag/kubernetes-service-account"),
         podIdentity.conditions().stream().map(c -> c.get("variable")).toList());
 
     Statement irsa = statements.get("Irsa");
     assertEquals(List.of("sts:AssumeRoleWithWebIdentity"), irsa.actions());
-    assertEquals(List.of(
-        Map.of("test", "StringEquals", "variable", "${local.irsa_issuer}:sub", "values", "local.irsa_subjects"),
-        Map.of("test", "StringEquals", "variable", "${local.irsa_issuer}:aud", "values", "sts.amazonaws.com")),
+    assertEquals(
+        List.of(
+            Map.of(
+                "test",
+                "StringEquals",
+                "variable",
+                "${local.irsa_issuer}:sub",
+                "values",
+                "local.irsa_subjects"),
+            Map.of(
+                "test",
+                "StringEquals",
+                "variable",
+                "${local.irsa_issuer}:aud",
+                "values",
+                "sts.amazonaws.com")),
         irsa.conditions());
     // The subjects: the service accounts of the namespace, and no others.
-    assertThat(terraform, containsString(
-        "[for account in var.service_accounts : \"system:serviceaccount:${var.namespace}:${account}\"]"));
+    assertThat(
+        terraform,
+        containsString(
+            "[for account in var.service_accounts : \"system:serviceaccount:${var.namespace}:${account}\"]"));
   }
 
   private static Statement statement(String body) {
@@ -137,14 +205,21 @@ class IamPolicyTest {
       if (nested.group(1).equals("principals")) {
         principals.add(first(inner, "type") + "=" + String.join("|", list(inner, "identifiers")));
       } else if (nested.group(1).equals("condition")) {
-        conditions.add(Map.of("test", first(inner, "test"), "variable", first(inner, "variable"),
-            "values", String.join("|", list(inner, "values"))));
+        conditions.add(
+            Map.of(
+                "test",
+                first(inner, "test"),
+                "variable",
+                first(inner, "variable"),
+                "values",
+                String.join("|", list(inner, "values"))));
       }
       last = nested.end() + inner.length() + 1;
     }
     own.append(body.substring(last));
     String text = own.toString();
-    return new Statement(first(text, "sid"), list(text, "actions"), list(text, "resources"), principals, conditions);
+    return new Statement(
+        first(text, "sid"), list(text, "actions"), list(text, "resources"), principals, conditions);
   }
 
   /** The text between the brace before {@code from} and its matching brace. */
@@ -174,11 +249,12 @@ class IamPolicyTest {
   }
 
   /**
-   * The items of a list attribute: a string's content, or an expression's text (local.x). An attribute given as
-   * one expression (var.x) is one item.
+   * The items of a list attribute: a string's content, or an expression's text (local.x). An
+   * attribute given as one expression (var.x) is one item.
    */
   private static List<String> list(String block, String attribute) {
-    Matcher m = Pattern.compile("(?m)^\\s*" + attribute + "\\s*=\\s*(\\[[^\\]]*\\]|.*)$").matcher(block);
+    Matcher m =
+        Pattern.compile("(?m)^\\s*" + attribute + "\\s*=\\s*(\\[[^\\]]*\\]|.*)$").matcher(block);
     if (!m.find()) {
       return List.of();
     }

@@ -28,7 +28,10 @@ class LogbergK8sScriptTest {
 
   @Test
   void isValidBash() throws Exception {
-    Process check = new ProcessBuilder(DeployScript.BASH, "-n", DeployScript.SCRIPT.toString()).inheritIO().start();
+    Process check =
+        new ProcessBuilder(DeployScript.BASH, "-n", DeployScript.SCRIPT.toString())
+            .inheritIO()
+            .start();
     assertEquals(0, check.waitFor());
   }
 
@@ -42,16 +45,19 @@ class LogbergK8sScriptTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-      "frobnicate --engine flink | unknown verb 'frobnicate': use deploy, status, logs, monitor, verify or cleanup",
-      "status --engine ray | unknown engine 'ray': use --engine flink or --engine spark",
-      "status | --engine is required",
-      "status --engine flink --bogus x | unknown option: --bogus",
-      "status --engine flink --jobName A_b | --jobName 'A_b' must be lowercase letters",
-      "deploy --engine spark --param novalue | --param takes name=value, not 'novalue'",
-      "monitor --engine spark --timeout 0 | --timeout must be a positive number of seconds",
-      "monitor --engine spark --interval | --interval needs a value",
-  })
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        "frobnicate --engine flink | unknown verb 'frobnicate': use deploy, status, logs, monitor, verify or cleanup",
+        "status --engine ray | unknown engine 'ray': use --engine flink or --engine spark",
+        "status | --engine is required",
+        "status --engine flink --bogus x | unknown option: --bogus",
+        "status --engine flink --jobName A_b | --jobName 'A_b' must be lowercase letters",
+        "deploy --engine spark --param novalue | --param takes name=value, not 'novalue'",
+        "monitor --engine spark --timeout 0 | --timeout must be a positive number of seconds",
+        "monitor --engine spark --interval | --interval needs a value",
+      })
   void badUsageIsRefusedWithItsReason(String args, String message) throws Exception {
     DeployScript result = DeployScript.run(args.split(" "));
     assertEquals(2, result.code(), result.err());
@@ -63,7 +69,8 @@ class LogbergK8sScriptTest {
   @CsvSource({"status, kubectl", "cleanup, kubectl", "deploy, java"})
   void aMissingToolIsNamed(String verb, String tool) throws Exception {
     Path emptyPath = Files.createDirectory(tmp.resolve("bin"));
-    DeployScript result = DeployScript.run(Map.of("PATH", emptyPath.toString()), verb, "--engine", "flink");
+    DeployScript result =
+        DeployScript.run(Map.of("PATH", emptyPath.toString()), verb, "--engine", "flink");
     assertEquals(2, result.code());
     assertThat(result.err(), containsString(tool + " is not on PATH"));
   }
@@ -72,81 +79,200 @@ class LogbergK8sScriptTest {
   void dryRunDeployRendersThenAppliesWithEachValueAsOneArgument() throws Exception {
     Path marker = tmp.resolve("pwned");
     Path manifest = tmp.resolve("rendered dir/nightly.yaml");
-    DeployScript result = DeployScript.run("--dry-run", "deploy", "--engine", "flink", "--jobName", "nightly",
-        "--image", "registry.example.com/logberg-flink:1.0", "--output", manifest.toString(),
-        "--param", "input=" + hostile(marker), "--param=region=eu-west-1");
+    DeployScript result =
+        DeployScript.run(
+            "--dry-run",
+            "deploy",
+            "--engine",
+            "flink",
+            "--jobName",
+            "nightly",
+            "--image",
+            "registry.example.com/logberg-flink:1.0",
+            "--output",
+            manifest.toString(),
+            "--param",
+            "input=" + hostile(marker),
+            "--param=region=eu-west-1");
 
     assertEquals(0, result.code(), result.err());
-    assertEquals(List.of(
-        List.of("java", "-jar", ROOT.resolve("runners/launch/target/logberg-launch.jar").toString(), "launch",
-            "--template", ROOT.resolve("deploy/templates/spark-logs-to-iceberg.json").toString(),
-            "--target", "flink-k8s", "--namespace", "logberg", "--serviceAccount", "logberg-flink",
-            "--jobName", "nightly", "--output", manifest.toString(),
-            "--image", "registry.example.com/logberg-flink:1.0",
-            "--param", "input=" + hostile(marker), "--param", "region=eu-west-1"),
-        List.of("kubectl", "apply", "--namespace", "logberg", "--filename", manifest.toString())),
+    assertEquals(
+        List.of(
+            List.of(
+                "java",
+                "-jar",
+                ROOT.resolve("runners/launch/target/logberg-launch.jar").toString(),
+                "launch",
+                "--template",
+                ROOT.resolve("deploy/templates/spark-logs-to-iceberg.json").toString(),
+                "--target",
+                "flink-k8s",
+                "--namespace",
+                "logberg",
+                "--serviceAccount",
+                "logberg-flink",
+                "--jobName",
+                "nightly",
+                "--output",
+                manifest.toString(),
+                "--image",
+                "registry.example.com/logberg-flink:1.0",
+                "--param",
+                "input=" + hostile(marker),
+                "--param",
+                "region=eu-west-1"),
+            List.of(
+                "kubectl", "apply", "--namespace", "logberg", "--filename", manifest.toString())),
         result.commands());
     assertFalse(Files.exists(marker), "a user value was run by a shell");
   }
 
   @Test
   void dryRunStatusAsksForTheFlinkDeploymentAndItsPods() throws Exception {
-    DeployScript result = DeployScript.run("status", "--engine", "flink", "--jobName", "nightly", "--namespace",
-        "data-jobs", "--dry-run");
+    DeployScript result =
+        DeployScript.run(
+            "status",
+            "--engine",
+            "flink",
+            "--jobName",
+            "nightly",
+            "--namespace",
+            "data-jobs",
+            "--dry-run");
 
     assertEquals(0, result.code(), result.err());
-    assertEquals(List.of(
-        List.of("kubectl", "get", "flinkdeployments.flink.apache.org", "nightly", "--namespace", "data-jobs",
-            "--output", "custom-columns=NAME:.metadata.name,JOB:.status.jobStatus.state,"
-                + "LIFECYCLE:.status.lifecycleState,JOBMANAGER:.status.jobManagerDeploymentStatus"),
-        List.of("kubectl", "get", "pods", "--namespace", "data-jobs", "--selector", "app=nightly", "--output", "wide")),
+    assertEquals(
+        List.of(
+            List.of(
+                "kubectl",
+                "get",
+                "flinkdeployments.flink.apache.org",
+                "nightly",
+                "--namespace",
+                "data-jobs",
+                "--output",
+                "custom-columns=NAME:.metadata.name,JOB:.status.jobStatus.state,"
+                    + "LIFECYCLE:.status.lifecycleState,JOBMANAGER:.status.jobManagerDeploymentStatus"),
+            List.of(
+                "kubectl",
+                "get",
+                "pods",
+                "--namespace",
+                "data-jobs",
+                "--selector",
+                "app=nightly",
+                "--output",
+                "wide")),
         result.commands());
   }
 
   @Test
   void dryRunCleanupDeletesTheSparkApplication() throws Exception {
-    DeployScript result = DeployScript.run("--dry-run", "cleanup", "--engine", "spark", "--jobName", "nightly");
+    DeployScript result =
+        DeployScript.run("--dry-run", "cleanup", "--engine", "spark", "--jobName", "nightly");
 
     assertEquals(0, result.code(), result.err());
-    assertEquals(List.of(
-        List.of("kubectl", "delete", "sparkapplications.sparkoperator.k8s.io", "nightly", "--namespace", "logberg",
-            "--ignore-not-found"),
-        List.of("kubectl", "delete", "pod", "nightly-verify", "--namespace", "logberg", "--ignore-not-found")),
+    assertEquals(
+        List.of(
+            List.of(
+                "kubectl",
+                "delete",
+                "sparkapplications.sparkoperator.k8s.io",
+                "nightly",
+                "--namespace",
+                "logberg",
+                "--ignore-not-found"),
+            List.of(
+                "kubectl",
+                "delete",
+                "pod",
+                "nightly-verify",
+                "--namespace",
+                "logberg",
+                "--ignore-not-found")),
         result.commands());
   }
 
   @Test
   void dryRunLogsFollowsTheSparkDriver() throws Exception {
-    DeployScript result = DeployScript.run("--dry-run", "logs", "--engine", "spark", "--jobName", "nightly", "--follow");
+    DeployScript result =
+        DeployScript.run(
+            "--dry-run", "logs", "--engine", "spark", "--jobName", "nightly", "--follow");
 
-    assertEquals(List.of(List.of("kubectl", "logs", "--namespace", "logberg", "--selector",
-        "sparkoperator.k8s.io/app-name=nightly,spark-role=driver", "--all-containers", "--tail=-1", "--follow")),
+    assertEquals(
+        List.of(
+            List.of(
+                "kubectl",
+                "logs",
+                "--namespace",
+                "logberg",
+                "--selector",
+                "sparkoperator.k8s.io/app-name=nightly,spark-role=driver",
+                "--all-containers",
+                "--tail=-1",
+                "--follow")),
         result.commands());
   }
 
   @Test
   void dryRunVerifyRunsThePipelinesVerifyInAPodAsTheJobsAccount() throws Exception {
     Path marker = tmp.resolve("pwned");
-    DeployScript result = DeployScript.run("--dry-run", "verify", "--engine", "spark", "--jobName", "nightly",
-        "--image", "registry.example.com/logberg-spark:1.0", "--param", "input=" + hostile(marker),
-        "--param", "catalogType=glue", "--", "--table=app_logs");
+    DeployScript result =
+        DeployScript.run(
+            "--dry-run",
+            "verify",
+            "--engine",
+            "spark",
+            "--jobName",
+            "nightly",
+            "--image",
+            "registry.example.com/logberg-spark:1.0",
+            "--param",
+            "input=" + hostile(marker),
+            "--param",
+            "catalogType=glue",
+            "--",
+            "--table=app_logs");
 
     assertEquals(0, result.code(), result.err());
-    assertEquals(List.of(List.of("kubectl", "run", "nightly-verify", "--namespace", "logberg",
-        "--image", "registry.example.com/logberg-spark:1.0", "--restart=Never", "--rm", "--attach", "--quiet",
-        "--overrides", "{\"apiVersion\":\"v1\",\"spec\":{\"serviceAccountName\":\"logberg-spark\","
-            + "\"securityContext\":{\"runAsNonRoot\":true,\"runAsUser\":185}}}",
-        "--command", "--", "java", "-jar", "/opt/logberg/logberg-spark.jar", "verify",
-        "--input=" + hostile(marker), "--catalogType=glue", "--table=app_logs")),
+    assertEquals(
+        List.of(
+            List.of(
+                "kubectl",
+                "run",
+                "nightly-verify",
+                "--namespace",
+                "logberg",
+                "--image",
+                "registry.example.com/logberg-spark:1.0",
+                "--restart=Never",
+                "--rm",
+                "--attach",
+                "--quiet",
+                "--overrides",
+                "{\"apiVersion\":\"v1\",\"spec\":{\"serviceAccountName\":\"logberg-spark\","
+                    + "\"securityContext\":{\"runAsNonRoot\":true,\"runAsUser\":185}}}",
+                "--command",
+                "--",
+                "java",
+                "-jar",
+                "/opt/logberg/logberg-spark.jar",
+                "verify",
+                "--input=" + hostile(marker),
+                "--catalogType=glue",
+                "--table=app_logs")),
         result.commands());
     assertFalse(Files.exists(marker), "a user value was run by a shell");
   }
 
   @Test
   void deployNeedsTheImage() throws Exception {
-    DeployScript result = DeployScript.run("--dry-run", "deploy", "--engine", "spark", "--jobName", "nightly");
+    DeployScript result =
+        DeployScript.run("--dry-run", "deploy", "--engine", "spark", "--jobName", "nightly");
     assertEquals(2, result.code());
-    assertThat(result.err(), containsString("deploy needs --image: the image of deploy/spark/Dockerfile pushed"));
+    assertThat(
+        result.err(),
+        containsString("deploy needs --image: the image of deploy/spark/Dockerfile pushed"));
     assertThat("nothing rendered or applied", result.commands(), is(List.of()));
   }
 
@@ -158,44 +284,66 @@ class LogbergK8sScriptTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-      // engine | states kubectl reports, one per poll | --timeout | exit code | what stderr says
-      "flink | /,RECONCILING/DEPLOYED,RUNNING/STABLE,FINISHED/STABLE | 60 | 0 | ",
-      "flink | RUNNING/STABLE,FAILED/STABLE | 60 | 1 | the job ended FAILED/STABLE: the operator's error",
-      "flink | /,/FAILED | 60 | 1 | the job ended /FAILED: the operator's error",
-      "spark | SUBMITTED,RUNNING,COMPLETED | 60 | 0 | ",
-      "spark | RUNNING,SUBMISSION_FAILED | 60 | 1 | the job ended SUBMISSION_FAILED: the operator's error",
-      "spark | RUNNING | 2 | 124 | timed out after 2 s; the job is still RUNNING",
-  })
-  void monitorPollsUntilTheJobEnds(String engine, String states, String timeout, int code, String message)
-      throws Exception {
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        // engine | states kubectl reports, one per poll | --timeout | exit code | what stderr says
+        "flink | /,RECONCILING/DEPLOYED,RUNNING/STABLE,FINISHED/STABLE | 60 | 0 | ",
+        "flink | RUNNING/STABLE,FAILED/STABLE | 60 | 1 | the job ended FAILED/STABLE: the operator's error",
+        "flink | /,/FAILED | 60 | 1 | the job ended /FAILED: the operator's error",
+        "spark | SUBMITTED,RUNNING,COMPLETED | 60 | 0 | ",
+        "spark | RUNNING,SUBMISSION_FAILED | 60 | 1 | the job ended SUBMISSION_FAILED: the operator's error",
+        "spark | RUNNING | 2 | 124 | timed out after 2 s; the job is still RUNNING",
+      })
+  void monitorPollsUntilTheJobEnds(
+      String engine, String states, String timeout, int code, String message) throws Exception {
     Path bin = Files.createDirectory(tmp.resolve("bin"));
     Files.write(tmp.resolve("states"), List.of(states.split(",")));
-    // kubectl stand-in: answers each state query with the next state (the last one repeats), an error query with
+    // kubectl stand-in: answers each state query with the next state (the last one repeats), an
+    // error query with
     // a fixed message, and logs every call.
     Path kubectl = bin.resolve("kubectl");
-    Files.writeString(kubectl, String.join("\n",
-        "#!/bin/bash",
-        "printf '%s\\n' \"$*\" >> \"$FAKE_DIR/calls\"",
-        "case \"$*\" in *error*) printf \"the operator's error\"; exit 0 ;; esac",
-        "n=$(( $(cat \"$FAKE_DIR/count\" 2>/dev/null || echo 0) + 1 )); echo \"$n\" > \"$FAKE_DIR/count\"",
-        "state=$(sed -n \"${n}p\" \"$FAKE_DIR/states\"); [ -n \"$state\" ] || state=$(tail -n 1 \"$FAKE_DIR/states\")",
-        "printf '%s' \"$state\"",
-        ""));
+    Files.writeString(
+        kubectl,
+        String.join(
+            "\n",
+            "#!/bin/bash",
+            "printf '%s\\n' \"$*\" >> \"$FAKE_DIR/calls\"",
+            "case \"$*\" in *error*) printf \"the operator's error\"; exit 0 ;; esac",
+            "n=$(( $(cat \"$FAKE_DIR/count\" 2>/dev/null || echo 0) + 1 )); echo \"$n\" > \"$FAKE_DIR/count\"",
+            "state=$(sed -n \"${n}p\" \"$FAKE_DIR/states\"); [ -n \"$state\" ] || state=$(tail -n 1 \"$FAKE_DIR/states\")",
+            "printf '%s' \"$state\"",
+            ""));
     Files.setPosixFilePermissions(kubectl, PosixFilePermissions.fromString("rwx------"));
 
-    DeployScript result = DeployScript.run(
-        Map.of("PATH", bin + ":/usr/bin:/bin", "FAKE_DIR", tmp.toString()),
-        "monitor", "--engine", engine, "--jobName", "nightly", "--interval", "1", "--timeout", timeout);
+    DeployScript result =
+        DeployScript.run(
+            Map.of("PATH", bin + ":/usr/bin:/bin", "FAKE_DIR", tmp.toString()),
+            "monitor",
+            "--engine",
+            engine,
+            "--jobName",
+            "nightly",
+            "--interval",
+            "1",
+            "--timeout",
+            timeout);
 
     assertEquals(code, result.code(), result.out() + result.err());
     if (message != null) {
       assertThat(result.err(), containsString(message));
     }
-    String resource = engine.equals("flink") ? "flinkdeployments.flink.apache.org" : "sparkapplications.sparkoperator.k8s.io";
-    String statePath = engine.equals("flink")
-        ? "{.status.jobStatus.state}/{.status.lifecycleState}" : "{.status.applicationState.state}";
-    assertThat(Files.readAllLines(tmp.resolve("calls")).get(0),
+    String resource =
+        engine.equals("flink")
+            ? "flinkdeployments.flink.apache.org"
+            : "sparkapplications.sparkoperator.k8s.io";
+    String statePath =
+        engine.equals("flink")
+            ? "{.status.jobStatus.state}/{.status.lifecycleState}"
+            : "{.status.applicationState.state}";
+    assertThat(
+        Files.readAllLines(tmp.resolve("calls")).get(0),
         is("get " + resource + " nightly --namespace logberg --output jsonpath=" + statePath));
   }
 }
