@@ -3,9 +3,9 @@ package dev.logberg.pipeline;
 import dev.logberg.pipeline.report.CanonicalTables;
 import dev.logberg.pipeline.report.RunMetrics;
 import dev.logberg.pipeline.report.TableSummary;
+import dev.logberg.pipeline.storage.LocalLake;
 import dev.logberg.pipeline.tables.CatalogSpecs;
 import dev.logberg.pipeline.tables.LogbergTables;
-import dev.logberg.pipeline.storage.LocalLake;
 import dev.logberg.pipeline.tables.TableSetup;
 import dev.logberg.upsert.CatalogSpec;
 import dev.logberg.upsert.TableUpkeep;
@@ -16,8 +16,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.BiFunction;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiFunction;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -29,12 +29,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The command line: {@code run} (the default) lands the logs and prints a summary; {@code verify} prints the
- * summary of existing tables; {@code dump} prints their canonical content (to compare deployments); {@code upkeep}
- * compacts, expires snapshots and removes orphan files (docs/UPKEEP.md);
- * {@code --help} lists the options.
+ * The command line: {@code run} (the default) lands the logs and prints a summary; {@code verify}
+ * prints the summary of existing tables; {@code dump} prints their canonical content (to compare
+ * deployments); {@code upkeep} compacts, expires snapshots and removes orphan files
+ * (docs/UPKEEP.md); {@code --help} lists the options.
  *
- * <p>Exit codes: 0 done, 1 the job failed, 2 bad options, 3 done but some applications were recorded FAILED.
+ * <p>Exit codes: 0 done, 1 the job failed, 2 bad options, 3 done but some applications were
+ * recorded FAILED.
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -51,8 +52,9 @@ public final class Main {
   }
 
   /**
-   * The arguments with a runner's defaults added (each {@code --name=value}) where the user did not set that option:
-   * how a runner's jar sets what its runner needs without the pipeline knowing which runner it is on.
+   * The arguments with a runner's defaults added (each {@code --name=value}) where the user did not
+   * set that option: how a runner's jar sets what its runner needs without the pipeline knowing
+   * which runner it is on.
    */
   public static String[] withDefaults(String[] args, String... defaults) {
     List<String> result = new ArrayList<>(Arrays.asList(args));
@@ -66,8 +68,9 @@ public final class Main {
   }
 
   /**
-   * How a command ended: its exit code and, when the job or its preparation failed, the exception (for a runner's
-   * entry point that must tell a failure before the job from a failure of the job; see {@code LogbergFlink}).
+   * How a command ended: its exit code and, when the job or its preparation failed, the exception
+   * (for a runner's entry point that must tell a failure before the job from a failure of the job;
+   * see {@code LogbergFlink}).
    */
   public record Outcome(int exitCode, @Nullable RuntimeException failure) {
     static Outcome of(int exitCode) {
@@ -89,7 +92,10 @@ public final class Main {
     }
     LogbergOptions options;
     try {
-      options = PipelineOptionsFactory.fromArgs(nonBlocking(rest)).withValidation().as(LogbergOptions.class);
+      options =
+          PipelineOptionsFactory.fromArgs(nonBlocking(rest))
+              .withValidation()
+              .as(LogbergOptions.class);
       if (rest.stream().noneMatch(a -> a.startsWith("--jobName"))) {
         options.setJobName(defaultJobName());
       }
@@ -101,13 +107,24 @@ public final class Main {
     }
     return switch (command) {
       case "run" -> options.getLocalLake() ? runOnLocalLake(options, out) : runJob(options, out);
-      case "verify" -> Outcome.of(
-          printTables(options, out, (catalog, tables) -> TableSummary.read(catalog, tables).report(tables)));
-      case "dump" -> Outcome.of(
-          printTables(options, out, (catalog, tables) -> String.join("\n", CanonicalTables.dump(catalog, tables))));
+      case "verify" ->
+          Outcome.of(
+              printTables(
+                  options,
+                  out,
+                  (catalog, tables) -> TableSummary.read(catalog, tables).report(tables)));
+      case "dump" ->
+          Outcome.of(
+              printTables(
+                  options,
+                  out,
+                  (catalog, tables) -> String.join("\n", CanonicalTables.dump(catalog, tables))));
       case "upkeep" -> Outcome.of(upkeep(options, out));
       default -> {
-        out.println("Unknown command '" + command + "': use run (the default), verify, dump, upkeep or help.");
+        out.println(
+            "Unknown command '"
+                + command
+                + "': use run (the default), verify, dump, upkeep or help.");
         yield Outcome.of(BAD_OPTIONS);
       }
     };
@@ -121,14 +138,19 @@ public final class Main {
       TableSetup.ensureTables(catalog, tables, options.getPartitionBy());
     } catch (RuntimeException e) {
       LOG.error("Preparing the tables failed", e);
-      out.printf("Cannot prepare the tables of %s in catalog %s (warehouse %s): %s%n", tables.dataTable(),
-          catalog.name(), options.getWarehouse(), rootMessage(e));
+      out.printf(
+          "Cannot prepare the tables of %s in catalog %s (warehouse %s): %s%n",
+          tables.dataTable(), catalog.name(), options.getWarehouse(), rootMessage(e));
       return new Outcome(JOB_FAILED, e);
     }
 
     Pipeline pipeline = Pipeline.create(options);
     LogbergPipeline.build(pipeline, options, catalog.forWorkers(), context);
-    LOG.info("Starting run {} on {} with input {}", context.jobId(), options.getRunner().getSimpleName(), options.getInput());
+    LOG.info(
+        "Starting run {} on {} with input {}",
+        context.jobId(),
+        options.getRunner().getSimpleName(),
+        options.getInput());
     long started = System.nanoTime();
     RunMetrics metrics;
     try {
@@ -144,7 +166,8 @@ public final class Main {
     out.println(metrics.report());
     out.println(TableSummary.read(catalog, tables).report(tables));
     if (options.getUpkeepAfterRun() && upkeep(catalog, tables, true, out) != OK) {
-      return Outcome.of(JOB_FAILED); // the run landed its data; the upkeep line above says what failed
+      return Outcome.of(
+          JOB_FAILED); // the run landed its data; the upkeep line above says what failed
     }
     return Outcome.of(metrics.get(Counters.APPS_FAILED) > 0 ? APPS_FAILED : OK);
   }
@@ -154,13 +177,19 @@ public final class Main {
       return runJob(options, out);
     } catch (Exception e) {
       out.println("Local lake FAILED: " + rootMessage(e));
-      return new Outcome(JOB_FAILED, e instanceof RuntimeException r ? r : new IllegalStateException(e));
+      return new Outcome(
+          JOB_FAILED, e instanceof RuntimeException r ? r : new IllegalStateException(e));
     }
   }
 
-  /** {@code verify} and {@code dump}: read the existing tables and print what {@code show} makes of them. */
+  /**
+   * {@code verify} and {@code dump}: read the existing tables and print what {@code show} makes of
+   * them.
+   */
   private static int printTables(
-      LogbergOptions options, PrintStream out, BiFunction<CatalogSpec, LogbergTables, String> show) {
+      LogbergOptions options,
+      PrintStream out,
+      BiFunction<CatalogSpec, LogbergTables, String> show) {
     CatalogSpec catalog = CatalogSpecs.fromOptions(options);
     LogbergTables tables = new LogbergTables(options.getDatabase(), options.getTable());
     try {
@@ -173,33 +202,43 @@ public final class Main {
   }
 
   /**
-   * {@code upkeep}: compaction, snapshot expiry and orphan removal on the three tables, in this process, with the
-   * defaults of docs/UPKEEP.md. One line per table; a table that does not exist yet is said so and skipped.
+   * {@code upkeep}: compaction, snapshot expiry and orphan removal on the three tables, in this
+   * process, with the defaults of docs/UPKEEP.md. One line per table; a table that does not exist
+   * yet is said so and skipped.
    */
   private static int upkeep(LogbergOptions options, PrintStream out) {
-    return upkeep(CatalogSpecs.fromOptions(options), new LogbergTables(options.getDatabase(), options.getTable()),
-        false, out);
+    return upkeep(
+        CatalogSpecs.fromOptions(options),
+        new LogbergTables(options.getDatabase(), options.getTable()),
+        false,
+        out);
   }
 
-  /** Upkeep of the three tables, or with {@code onlyIfDue} of those past the thresholds ({@code --upkeepAfterRun}). */
-  private static int upkeep(CatalogSpec catalog, LogbergTables tables, boolean onlyIfDue, PrintStream out) {
+  /**
+   * Upkeep of the three tables, or with {@code onlyIfDue} of those past the thresholds ({@code
+   * --upkeepAfterRun}).
+   */
+  private static int upkeep(
+      CatalogSpec catalog, LogbergTables tables, boolean onlyIfDue, PrintStream out) {
     TableUpkeep upkeep = new TableUpkeep(TableUpkeep.Options.defaults());
     try {
-      return catalog.apply(c -> {
-        for (TableIdentifier id : List.of(tables.dataTable(), tables.metadataTable(), tables.rejectsTable())) {
-          if (!c.tableExists(id)) {
-            out.println(id + ": no such table, nothing to do");
-            continue;
-          }
-          org.apache.iceberg.Table table = c.loadTable(id);
-          if (onlyIfDue && !upkeep.isDue(table)) {
-            out.println(id + ": upkeep not due");
-            continue;
-          }
-          out.println(upkeep.run(table).line());
-        }
-        return OK;
-      });
+      return catalog.apply(
+          c -> {
+            for (TableIdentifier id :
+                List.of(tables.dataTable(), tables.metadataTable(), tables.rejectsTable())) {
+              if (!c.tableExists(id)) {
+                out.println(id + ": no such table, nothing to do");
+                continue;
+              }
+              org.apache.iceberg.Table table = c.loadTable(id);
+              if (onlyIfDue && !upkeep.isDue(table)) {
+                out.println(id + ": upkeep not due");
+                continue;
+              }
+              out.println(upkeep.run(table).line());
+            }
+            return OK;
+          });
     } catch (RuntimeException e) {
       LOG.error("Upkeep failed", e);
       out.println("Upkeep of the tables of " + tables.dataTable() + " FAILED: " + rootMessage(e));
@@ -225,8 +264,9 @@ public final class Main {
   }
 
   /**
-   * Runners that block in {@code run()} until the job ends (the DirectRunner's {@code blockOnRun}) are asked not
-   * to, so that progress can be printed while the job runs, unless the user chose otherwise.
+   * Runners that block in {@code run()} until the job ends (the DirectRunner's {@code blockOnRun})
+   * are asked not to, so that progress can be printed while the job runs, unless the user chose
+   * otherwise.
    */
   private static String[] nonBlocking(List<String> args) {
     boolean chosen = args.stream().anyMatch(a -> a.startsWith("--blockOnRun"));
@@ -245,10 +285,19 @@ public final class Main {
         .anyMatch(m -> m.getName().equals("isBlockOnRun") || m.getName().equals("getBlockOnRun"));
   }
 
-  /** Sortable and recognisable in the metadata table, where Beam's default names the main class and user. */
+  /**
+   * Sortable and recognisable in the metadata table, where Beam's default names the main class and
+   * user.
+   */
   private static String defaultJobName() {
-    String time = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
-    return "logberg-" + time + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000));
+    String time =
+        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC)
+            .format(Instant.now());
+    return "logberg-"
+        + time
+        + "-"
+        + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000));
   }
 
   /** The message of {@code e} and of its root cause: what a user needs to see first. */
@@ -261,14 +310,19 @@ public final class Main {
   }
 
   private static void printHelp(PrintStream out) {
-    out.println("Logberg: lands Spark application logs in Apache Iceberg with one Apache Beam pipeline.");
+    out.println(
+        "Logberg: lands Spark application logs in Apache Iceberg with one Apache Beam pipeline.");
     out.println();
     out.println("Usage: logberg [run|verify|dump|upkeep] [--option=value ...]");
-    out.println("  run      discover application folders, land new or changed ones, print a summary (default)");
+    out.println(
+        "  run      discover application folders, land new or changed ones, print a summary (default)");
     out.println("  verify   print the summary of the existing tables");
-    out.println("  dump     print the tables' rows as sorted lines without run-dependent columns, to diff deployments");
-    out.println("  upkeep   compact small files and files with deletes, expire snapshots older than 7 days (keeping the");
-    out.println("           last 10), remove orphan files older than 3 days; one line per table (docs/UPKEEP.md)");
+    out.println(
+        "  dump     print the tables' rows as sorted lines without run-dependent columns, to diff deployments");
+    out.println(
+        "  upkeep   compact small files and files with deletes, expire snapshots older than 7 days (keeping the");
+    out.println(
+        "           last 10), remove orphan files older than 3 days; one line per table (docs/UPKEEP.md)");
     out.println();
     PipelineOptionsFactory.printHelp(out, LogbergOptions.class);
     out.println("Any Beam option (e.g. --runner, --jobName) is accepted too.");

@@ -291,12 +291,16 @@ class EndToEndTest {
         List.of(lake.tables.dataTable(), lake.tables.metadataTable(), lake.tables.rejectsTable())) {
       int[] after = files(id);
       assertThat(id + " has no deletes left", after[2], is(0));
-      assertThat(id + " has at most the one empty file a last rows-free commit adds", after[1] <= 1, is(true));
+      assertThat(
+          id + " has at most the one empty file a last rows-free commit adds",
+          after[1] <= 1,
+          is(true));
     }
     int[] after = files(lake.tables.dataTable());
     assertThat(after[0] + after[1] < before[0] + before[1], is(true));
     assertThat(command("dump").lines().toList(), is(dump));
-    // A run after upkeep appends and resolves as before; with --upkeepAfterRun it says per table whether upkeep was due.
+    // A run after upkeep appends and resolves as before; with --upkeepAfterRun it says per table
+    // whether upkeep was due.
     Lakehouse.Run again = lake.run("--reprocessAll", "--upkeepAfterRun");
     assertThat(again.output(), again.exitCode(), is(Main.OK));
     assertThat(again.output(), containsString(lake.tables.rejectsTable() + ": upkeep not due"));

@@ -26,23 +26,29 @@ class MainTest {
   void helpListsCommandsAndEveryOptionWithItsDescriptionAndDefault() {
     Result help = main("--help");
     assertThat(help.code(), is(Main.OK));
-    assertThat(help.output(), allOf(
-        containsString("Usage: logberg [run|verify|dump|upkeep]"),
-        containsString("--input"),
-        containsString("spark-* subfolders"),
-        containsString("--maxAttempts"),
-        containsString("Default: 3"),
-        containsString("--partitionBy"),
-        containsString("--reprocessAll"),
-        containsString("--catalogProperties")));
+    assertThat(
+        help.output(),
+        allOf(
+            containsString("Usage: logberg [run|verify|dump|upkeep]"),
+            containsString("--input"),
+            containsString("spark-* subfolders"),
+            containsString("--maxAttempts"),
+            containsString("Default: 3"),
+            containsString("--partitionBy"),
+            containsString("--reprocessAll"),
+            containsString("--catalogProperties")));
   }
 
   @Test
   void badOptionsExitWithCodeTwoAndNameTheOption() {
     Result bad = main("--maxAttempts=0", "--input=/no/such/folder");
     assertThat(bad.code(), is(Main.BAD_OPTIONS));
-    assertThat(bad.output(), allOf(containsString("--maxAttempts must be at least 1"),
-        containsString("--input: folder /no/such/folder does not exist"), containsString("--help")));
+    assertThat(
+        bad.output(),
+        allOf(
+            containsString("--maxAttempts must be at least 1"),
+            containsString("--input: folder /no/such/folder does not exist"),
+            containsString("--help")));
   }
 
   @Test
@@ -70,9 +76,20 @@ class MainTest {
 
   @Test
   void runnerDefaultsApplyOnlyWhereTheUserSetNothing() {
-    String[] args = Main.withDefaults(new String[] {"run", "--runner=SparkRunner", "--parallelism", "4"},
-        "--runner=FlinkRunner", "--parallelism=2", "--reIterableGroupByKeyResult=true");
-    assertThat(java.util.List.of(args), is(java.util.List.of(
-        "run", "--runner=SparkRunner", "--parallelism", "4", "--reIterableGroupByKeyResult=true")));
+    String[] args =
+        Main.withDefaults(
+            new String[] {"run", "--runner=SparkRunner", "--parallelism", "4"},
+            "--runner=FlinkRunner",
+            "--parallelism=2",
+            "--reIterableGroupByKeyResult=true");
+    assertThat(
+        java.util.List.of(args),
+        is(
+            java.util.List.of(
+                "run",
+                "--runner=SparkRunner",
+                "--parallelism",
+                "4",
+                "--reIterableGroupByKeyResult=true")));
   }
 }

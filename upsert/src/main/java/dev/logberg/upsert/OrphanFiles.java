@@ -6,8 +6,9 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Which listed files are orphans: not referenced by the table's metadata (any retained snapshot, metadata file,
- * statistics file) and older than the grace period. Pure decisions; {@link TableUpkeep} lists and deletes.
+ * Which listed files are orphans: not referenced by the table's metadata (any retained snapshot,
+ * metadata file, statistics file) and older than the grace period. Pure decisions; {@link
+ * TableUpkeep} lists and deletes.
  */
 final class OrphanFiles {
   private OrphanFiles() {}
@@ -15,10 +16,12 @@ final class OrphanFiles {
   /** A listed file: its location and when it was written (epoch millis). */
   record Listed(String location, long createdAtMillis) {}
 
-  static List<String> select(List<Listed> listed, Set<String> referencedNormalized, long olderThanMillis) {
+  static List<String> select(
+      List<Listed> listed, Set<String> referencedNormalized, long olderThanMillis) {
     List<String> orphans = new ArrayList<>();
     for (Listed f : listed) {
-      if (f.createdAtMillis() < olderThanMillis && !referencedNormalized.contains(normalize(f.location()))) {
+      if (f.createdAtMillis() < olderThanMillis
+          && !referencedNormalized.contains(normalize(f.location()))) {
         orphans.add(f.location());
       }
     }
@@ -26,8 +29,8 @@ final class OrphanFiles {
   }
 
   /**
-   * One spelling per file: Hadoop lists local files as {@code file:/x} while metadata says {@code /x} or
-   * {@code file:///x}; S3 may be spelled {@code s3a://} or {@code s3n://}.
+   * One spelling per file: Hadoop lists local files as {@code file:/x} while metadata says {@code
+   * /x} or {@code file:///x}; S3 may be spelled {@code s3a://} or {@code s3n://}.
    */
   static String normalize(String location) {
     String l = location;

@@ -54,9 +54,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Table upkeep on Iceberg's core API, in the calling process (so it works beside every runner): compaction of small
- * files and of files with deletes (deletes applied, equality deletes included), expiry of old snapshots, removal of
- * orphan files. See docs/UPKEEP.md for the defaults and the guarantees.
+ * Table upkeep on Iceberg's core API, in the calling process (so it works beside every runner):
+ * compaction of small files and of files with deletes (deletes applied, equality deletes included),
+ * expiry of old snapshots, removal of orphan files. See docs/UPKEEP.md for the defaults and the
+ * guarantees.
  */
 public final class TableUpkeep {
   private static final Logger LOG = LoggerFactory.getLogger(TableUpkeep.class);
@@ -75,39 +76,97 @@ public final class TableUpkeep {
       boolean expireSnapshots,
       boolean removeOrphans) {
 
-      /** 128 MiB files, small below 32 MiB, 5 small files per partition, 3 attempts, 7 days / 10 snapshots, 3 days. */
+    /**
+     * 128 MiB files, small below 32 MiB, 5 small files per partition, 3 attempts, 7 days / 10
+     * snapshots, 3 days.
+     */
     public static Options defaults() {
-      return new Options(128 * MIB, 32 * MIB, 5, 3, Duration.ofDays(7), 10, Duration.ofDays(3), true, true, true);
+      return new Options(
+          128 * MIB, 32 * MIB, 5, 3, Duration.ofDays(7), 10, Duration.ofDays(3), true, true, true);
     }
 
     public Options withSmallFileBytes(long bytes) {
-      return new Options(targetFileBytes, bytes, minInputFiles, commitAttempts, snapshotRetention, minSnapshotsToKeep,
-          orphanGracePeriod, compact, expireSnapshots, removeOrphans);
+      return new Options(
+          targetFileBytes,
+          bytes,
+          minInputFiles,
+          commitAttempts,
+          snapshotRetention,
+          minSnapshotsToKeep,
+          orphanGracePeriod,
+          compact,
+          expireSnapshots,
+          removeOrphans);
     }
 
     public Options withMinInputFiles(int files) {
-      return new Options(targetFileBytes, smallFileBytes, files, commitAttempts, snapshotRetention, minSnapshotsToKeep,
-          orphanGracePeriod, compact, expireSnapshots, removeOrphans);
+      return new Options(
+          targetFileBytes,
+          smallFileBytes,
+          files,
+          commitAttempts,
+          snapshotRetention,
+          minSnapshotsToKeep,
+          orphanGracePeriod,
+          compact,
+          expireSnapshots,
+          removeOrphans);
     }
 
     public Options withCommitAttempts(int attempts) {
-      return new Options(targetFileBytes, smallFileBytes, minInputFiles, attempts, snapshotRetention, minSnapshotsToKeep,
-          orphanGracePeriod, compact, expireSnapshots, removeOrphans);
+      return new Options(
+          targetFileBytes,
+          smallFileBytes,
+          minInputFiles,
+          attempts,
+          snapshotRetention,
+          minSnapshotsToKeep,
+          orphanGracePeriod,
+          compact,
+          expireSnapshots,
+          removeOrphans);
     }
 
     public Options withSnapshotRetention(Duration age, int minSnapshots) {
-      return new Options(targetFileBytes, smallFileBytes, minInputFiles, commitAttempts, age, minSnapshots,
-          orphanGracePeriod, compact, expireSnapshots, removeOrphans);
+      return new Options(
+          targetFileBytes,
+          smallFileBytes,
+          minInputFiles,
+          commitAttempts,
+          age,
+          minSnapshots,
+          orphanGracePeriod,
+          compact,
+          expireSnapshots,
+          removeOrphans);
     }
 
     public Options withOrphanGracePeriod(Duration grace) {
-      return new Options(targetFileBytes, smallFileBytes, minInputFiles, commitAttempts, snapshotRetention,
-          minSnapshotsToKeep, grace, compact, expireSnapshots, removeOrphans);
+      return new Options(
+          targetFileBytes,
+          smallFileBytes,
+          minInputFiles,
+          commitAttempts,
+          snapshotRetention,
+          minSnapshotsToKeep,
+          grace,
+          compact,
+          expireSnapshots,
+          removeOrphans);
     }
 
     public Options only(boolean compact, boolean expireSnapshots, boolean removeOrphans) {
-      return new Options(targetFileBytes, smallFileBytes, minInputFiles, commitAttempts, snapshotRetention,
-          minSnapshotsToKeep, orphanGracePeriod, compact, expireSnapshots, removeOrphans);
+      return new Options(
+          targetFileBytes,
+          smallFileBytes,
+          minInputFiles,
+          commitAttempts,
+          snapshotRetention,
+          minSnapshotsToKeep,
+          orphanGracePeriod,
+          compact,
+          expireSnapshots,
+          removeOrphans);
     }
   }
 
@@ -129,14 +188,25 @@ public final class TableUpkeep {
       return String.format(
           "%s: compacted %d partitions (%d conflicts retried, %d partitions skipped): %d data files rewritten into %d, "
               + "%d delete files removed (%d equality); %d snapshots expired; %d orphan files removed",
-          table, partitionsCompacted, commitConflicts, partitionsSkipped, dataFilesRewritten, dataFilesAdded, deleteFilesRemoved,
-          equalityDeleteFilesRemoved, snapshotsExpired, orphansRemoved);
+          table,
+          partitionsCompacted,
+          commitConflicts,
+          partitionsSkipped,
+          dataFilesRewritten,
+          dataFilesAdded,
+          deleteFilesRemoved,
+          equalityDeleteFilesRemoved,
+          snapshotsExpired,
+          orphansRemoved);
     }
   }
 
   private final Options options;
   private final LongSupplier clock;
-  /** Tests: runs between writing a partition's new files and committing them (first attempt only). */
+
+  /**
+   * Tests: runs between writing a partition's new files and committing them (first attempt only).
+   */
   private @Nullable Consumer<Table> beforeCommit;
 
   public TableUpkeep(Options options) {
@@ -155,13 +225,14 @@ public final class TableUpkeep {
 
   /** Runs upkeep on each table of the catalog, in order. */
   public List<Report> run(CatalogSpec catalog, List<TableIdentifier> tables) {
-    return catalog.apply((Catalog c) -> {
-      List<Report> reports = new ArrayList<>();
-      for (TableIdentifier id : tables) {
-        reports.add(run(c.loadTable(id)));
-      }
-      return reports;
-    });
+    return catalog.apply(
+        (Catalog c) -> {
+          List<Report> reports = new ArrayList<>();
+          for (TableIdentifier id : tables) {
+            reports.add(run(c.loadTable(id)));
+          }
+          return reports;
+        });
   }
 
   public Report run(Table table) {
@@ -175,9 +246,18 @@ public final class TableUpkeep {
     if (options.removeOrphans()) {
       counts.orphansRemoved = removeOrphans(table);
     }
-    Report report = new Report(table.name(), counts.partitionsCompacted, counts.partitionsSkipped, counts.conflicts, counts.rewritten,
-        counts.added, counts.deletesRemoved, counts.equalityDeletesRemoved, counts.snapshotsExpired,
-        counts.orphansRemoved);
+    Report report =
+        new Report(
+            table.name(),
+            counts.partitionsCompacted,
+            counts.partitionsSkipped,
+            counts.conflicts,
+            counts.rewritten,
+            counts.added,
+            counts.deletesRemoved,
+            counts.equalityDeletesRemoved,
+            counts.snapshotsExpired,
+            counts.orphansRemoved);
     LOG.info("Upkeep {}", report.line());
     return report;
   }
@@ -196,12 +276,14 @@ public final class TableUpkeep {
 
   /** Delete files (a deletion vector counted once) past which upkeep after a run is due. */
   public static final int DUE_DELETE_FILES = 10;
+
   /** Small or empty data files past which upkeep after a run is due. */
   public static final int DUE_SMALL_FILES = 20;
 
   /**
-   * Whether upkeep after a run is worth its cost: at least {@link #DUE_DELETE_FILES} live delete files, or
-   * {@link #DUE_SMALL_FILES} small or empty data files, or a snapshot expiry would expire something.
+   * Whether upkeep after a run is worth its cost: at least {@link #DUE_DELETE_FILES} live delete
+   * files, or {@link #DUE_SMALL_FILES} small or empty data files, or a snapshot expiry would expire
+   * something.
    */
   public boolean isDue(Table table) {
     table.refresh();
@@ -220,12 +302,25 @@ public final class TableUpkeep {
     List<Long> times = new ArrayList<>();
     table.snapshots().forEach(s -> times.add(s.timestampMillis()));
     long cutoff = clock.getAsLong() - options.snapshotRetention().toMillis();
-    return due(deletes.size(), small, times, cutoff, options.minSnapshotsToKeep(), DUE_DELETE_FILES, DUE_SMALL_FILES);
+    return due(
+        deletes.size(),
+        small,
+        times,
+        cutoff,
+        options.minSnapshotsToKeep(),
+        DUE_DELETE_FILES,
+        DUE_SMALL_FILES);
   }
 
   /** The decision of {@link #isDue}: pure, for tests. */
-  static boolean due(int deleteFiles, int smallFiles, List<Long> snapshotTimes, long expireBefore, int keepLast,
-      int dueDeleteFiles, int dueSmallFiles) {
+  static boolean due(
+      int deleteFiles,
+      int smallFiles,
+      List<Long> snapshotTimes,
+      long expireBefore,
+      int keepLast,
+      int dueDeleteFiles,
+      int dueSmallFiles) {
     List<Long> sorted = new ArrayList<>(snapshotTimes);
     sorted.sort(Comparator.reverseOrder());
     boolean expirable = sorted.stream().skip(Math.max(1, keepLast)).anyMatch(t -> t < expireBefore);
@@ -256,7 +351,8 @@ public final class TableUpkeep {
       return null;
     }
     Plan plan = new Plan(current.snapshotId(), current.sequenceNumber());
-    try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(plan.snapshotId).planFiles()) {
+    try (CloseableIterable<FileScanTask> tasks =
+        table.newScan().useSnapshot(plan.snapshotId).planFiles()) {
       for (FileScanTask task : tasks) {
         DataFile file = task.file();
         Set<String> deletes = new TreeSet<>();
@@ -265,8 +361,13 @@ public final class TableUpkeep {
           plan.deletes.put(deleteKey(d), d);
         }
         plan.tasks.put(file.location(), task);
-        plan.live.add(new CompactionPlanner.LiveFile(file.location(), file.fileSizeInBytes(), file.recordCount(),
-            partitionKey(task), deletes));
+        plan.live.add(
+            new CompactionPlanner.LiveFile(
+                file.location(),
+                file.fileSizeInBytes(),
+                file.recordCount(),
+                partitionKey(task),
+                deletes));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -281,7 +382,9 @@ public final class TableUpkeep {
 
   private static String partitionKey(FileScanTask task) {
     PartitionSpec spec = task.spec();
-    return spec.specId() + "/" + (spec.isUnpartitioned() ? "" : spec.partitionToPath(task.file().partition()));
+    return spec.specId()
+        + "/"
+        + (spec.isUnpartitioned() ? "" : spec.partitionToPath(task.file().partition()));
   }
 
   private void compact(Table table, Counts counts) {
@@ -291,10 +394,14 @@ public final class TableUpkeep {
     }
     List<CompactionPlanner.Group> groups =
         CompactionPlanner.plan(plan.live, options.smallFileBytes(), options.minInputFiles());
-    // Groups that keep rows commit last: a commit that adds no data file must not be the table's current snapshot
+    // Groups that keep rows commit last: a commit that adds no data file must not be the table's
+    // current snapshot
     // when a Beam append follows (apache/beam issue 37199, see EmptyDataFile).
     List<String> partitions = new ArrayList<>();
-    groups.stream().sorted(Comparator.comparingLong(g -> g.files().stream().mapToLong(f -> f.recordCount()).sum() > 0 ? 1 : 0))
+    groups.stream()
+        .sorted(
+            Comparator.comparingLong(
+                g -> g.files().stream().mapToLong(f -> f.recordCount()).sum() > 0 ? 1 : 0))
         .forEach(g -> partitions.add(g.partition()));
     for (int i = 0; i < partitions.size(); i++) {
       String partition = partitions.get(i);
@@ -302,8 +409,11 @@ public final class TableUpkeep {
       boolean done = false;
       for (int attempt = 1; attempt <= Math.max(1, options.commitAttempts()) && !done; attempt++) {
         CompactionPlanner.Group group =
-            CompactionPlanner.plan(plan.live, options.smallFileBytes(), options.minInputFiles()).stream()
-                .filter(g -> g.partition().equals(partition)).findFirst().orElse(null);
+            CompactionPlanner.plan(plan.live, options.smallFileBytes(), options.minInputFiles())
+                .stream()
+                .filter(g -> g.partition().equals(partition))
+                .findFirst()
+                .orElse(null);
         if (group == null) {
           done = true; // after a re-plan, nothing is left to do here
           break;
@@ -313,39 +423,59 @@ public final class TableUpkeep {
           counts.partitionsCompacted++;
           done = true;
         } catch (ValidationException | CommitFailedException e) {
-          LOG.info("Compaction of {} partition {} conflicted with a concurrent commit (attempt {}): {}",
-              table.name(), partition, attempt, e.getMessage());
+          LOG.info(
+              "Compaction of {} partition {} conflicted with a concurrent commit (attempt {}): {}",
+              table.name(),
+              partition,
+              attempt,
+              e.getMessage());
           counts.conflicts++;
           plan = plan(table);
         }
       }
       if (!done) {
         counts.partitionsSkipped++;
-        LOG.warn("Compaction of {} partition {} skipped after {} conflicting attempts", table.name(), partition,
+        LOG.warn(
+            "Compaction of {} partition {} skipped after {} conflicting attempts",
+            table.name(),
+            partition,
             options.commitAttempts());
       }
     }
   }
 
-  private void rewrite(Table table, Plan plan, CompactionPlanner.Group group, boolean last,
-      @Nullable Consumer<Table> hook, Counts counts) {
+  private void rewrite(
+      Table table,
+      Plan plan,
+      CompactionPlanner.Group group,
+      boolean last,
+      @Nullable Consumer<Table> hook,
+      Counts counts) {
     FileScanTask first = plan.tasks.get(group.files().get(0).location());
     PartitionSpec spec = first.spec();
     StructLike partition = first.file().partition();
     OutputFileFactory outputs =
-        OutputFileFactory.builderFor(table, 0, System.nanoTime()).format(writeFormat(table))
-            .operationId("upkeep-" + UUID.randomUUID()).build();
+        OutputFileFactory.builderFor(table, 0, System.nanoTime())
+            .format(writeFormat(table))
+            .operationId("upkeep-" + UUID.randomUUID())
+            .build();
     List<DataFile> added = new ArrayList<>();
     try {
       writeLiveRows(table, plan, group, spec, partition, outputs, added);
       if (added.isEmpty() && last) {
         added.add(EmptyDataFile.write(table, outputs, spec, partition));
       }
-      // The new files keep the planned snapshot's sequence number (as Spark's rewrite does by default): rows appended
-      // after the plan stay newer for the resolver's tie-break, and equality deletes committed concurrently still
-      // apply to the rewritten rows. Position deletes or vectors added concurrently to a replaced file fail validation.
-      RewriteFiles rewrite = table.newRewrite().validateFromSnapshot(plan.snapshotId)
-          .dataSequenceNumber(plan.sequenceNumber);
+      // The new files keep the planned snapshot's sequence number (as Spark's rewrite does by
+      // default): rows appended
+      // after the plan stay newer for the resolver's tie-break, and equality deletes committed
+      // concurrently still
+      // apply to the rewritten rows. Position deletes or vectors added concurrently to a replaced
+      // file fail validation.
+      RewriteFiles rewrite =
+          table
+              .newRewrite()
+              .validateFromSnapshot(plan.snapshotId)
+              .dataSequenceNumber(plan.sequenceNumber);
       group.files().forEach(f -> rewrite.deleteFile(plan.tasks.get(f.location()).file()));
       added.forEach(rewrite::addFile);
       Set<String> removedPaths = new HashSet<>();
@@ -381,15 +511,28 @@ public final class TableUpkeep {
   }
 
   private static FileFormat writeFormat(Table table) {
-    return FileFormat.fromString(table.properties().getOrDefault(
-        TableProperties.DEFAULT_FILE_FORMAT, TableProperties.DEFAULT_FILE_FORMAT_DEFAULT));
+    return FileFormat.fromString(
+        table
+            .properties()
+            .getOrDefault(
+                TableProperties.DEFAULT_FILE_FORMAT, TableProperties.DEFAULT_FILE_FORMAT_DEFAULT));
   }
 
-  /** Reads the live rows of the group's files (their deletes applied) and writes them into files of the target size. */
-  private void writeLiveRows(Table table, Plan plan, CompactionPlanner.Group group, PartitionSpec spec,
-      StructLike partition, OutputFileFactory outputs, List<DataFile> added) {
+  /**
+   * Reads the live rows of the group's files (their deletes applied) and writes them into files of
+   * the target size.
+   */
+  private void writeLiveRows(
+      Table table,
+      Plan plan,
+      CompactionPlanner.Group group,
+      PartitionSpec spec,
+      StructLike partition,
+      OutputFileFactory outputs,
+      List<DataFile> added) {
     GenericAppenderFactory appenders = new GenericAppenderFactory(table.schema(), spec);
-    appenders.setAll(table.properties()); // codec, row-group size: what the table asks its writers for
+    appenders.setAll(
+        table.properties()); // codec, row-group size: what the table asks its writers for
     StructLike writePartition = spec.isUnpartitioned() ? null : partition;
     DataWriter<Record> writer = null;
     try {
@@ -401,8 +544,11 @@ public final class TableUpkeep {
           long n = 0;
           for (Record r : rows) {
             if (writer == null) {
-              writer = appenders.newDataWriter(DeleteCommitter.newOutputFile(outputs, spec, partition),
-                  writeFormat(table), writePartition);
+              writer =
+                  appenders.newDataWriter(
+                      DeleteCommitter.newOutputFile(outputs, spec, partition),
+                      writeFormat(table),
+                      writePartition);
             }
             writer.write(r);
             if (++n % 1000 == 0 && writer.length() >= options.targetFileBytes()) {
@@ -419,7 +565,8 @@ public final class TableUpkeep {
         writer = null;
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("compacting " + table.name() + " partition " + group.partition(), e);
+      throw new UncheckedIOException(
+          "compacting " + table.name() + " partition " + group.partition(), e);
     } finally {
       if (writer != null) {
         try {
@@ -432,31 +579,51 @@ public final class TableUpkeep {
     }
   }
 
-  /** The rows of one data file that its deletes (positions, vectors, equalities) leave live, in the table schema. */
+  /**
+   * The rows of one data file that its deletes (positions, vectors, equalities) leave live, in the
+   * table schema.
+   */
   static CloseableIterable<Record> liveRows(Table table, FileScanTask task) {
-    GenericDeleteFilter deletes = new GenericDeleteFilter(table.io(), task, table.schema(), table.schema());
+    GenericDeleteFilter deletes =
+        new GenericDeleteFilter(table.io(), task, table.schema(), table.schema());
     org.apache.iceberg.Schema read = deletes.requiredSchema();
-    Map<Integer, ?> constants = PartitionUtil.constantsMap(task, IdentityPartitionConverters::convertConstant);
+    Map<Integer, ?> constants =
+        PartitionUtil.constantsMap(task, IdentityPartitionConverters::convertConstant);
     CloseableIterable<Record> raw;
     switch (task.file().format()) {
-      case PARQUET -> raw = Parquet.read(table.io().newInputFile(task.file().location(), task.file().fileSizeInBytes()))
-          .project(read)
-          .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(read, fileSchema, constants))
-          .build();
-      case AVRO -> raw = org.apache.iceberg.avro.Avro.read(table.io().newInputFile(task.file().location(), task.file().fileSizeInBytes()))
-          .project(read)
-          .createResolvingReader(schema -> PlannedDataReader.create(schema, constants))
-          .build();
-      default -> throw new UnsupportedOperationException("compaction reads Parquet and Avro, not " + task.file().format());
+      case PARQUET ->
+          raw =
+              Parquet.read(
+                      table
+                          .io()
+                          .newInputFile(task.file().location(), task.file().fileSizeInBytes()))
+                  .project(read)
+                  .createReaderFunc(
+                      fileSchema -> GenericParquetReaders.buildReader(read, fileSchema, constants))
+                  .build();
+      case AVRO ->
+          raw =
+              org.apache.iceberg.avro.Avro.read(
+                      table
+                          .io()
+                          .newInputFile(task.file().location(), task.file().fileSizeInBytes()))
+                  .project(read)
+                  .createResolvingReader(schema -> PlannedDataReader.create(schema, constants))
+                  .build();
+      default ->
+          throw new UnsupportedOperationException(
+              "compaction reads Parquet and Avro, not " + task.file().format());
     }
     Types.StructType target = table.schema().asStruct();
-    return CloseableIterable.transform(deletes.filter(raw), r -> {
-      Record out = GenericRecord.create(target);
-      for (Types.NestedField field : target.fields()) {
-        out.setField(field.name(), r.getField(field.name()));
-      }
-      return out;
-    });
+    return CloseableIterable.transform(
+        deletes.filter(raw),
+        r -> {
+          Record out = GenericRecord.create(target);
+          for (Types.NestedField field : target.fields()) {
+            out.setField(field.name(), r.getField(field.name()));
+          }
+          return out;
+        });
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -468,7 +635,8 @@ public final class TableUpkeep {
     if (before == 0) {
       return 0;
     }
-    table.expireSnapshots()
+    table
+        .expireSnapshots()
         .expireOlderThan(clock.getAsLong() - options.snapshotRetention().toMillis())
         .retainLast(Math.max(1, options.minSnapshotsToKeep()))
         .cleanExpiredFiles(true)
@@ -490,11 +658,15 @@ public final class TableUpkeep {
 
   private int removeOrphans(Table table) {
     if (!(table.io() instanceof SupportsPrefixOperations prefixes)) {
-      LOG.info("Orphan removal of {} skipped: its FileIO {} cannot list", table.name(), table.io().getClass().getName());
+      LOG.info(
+          "Orphan removal of {} skipped: its FileIO {} cannot list",
+          table.name(),
+          table.io().getClass().getName());
       return 0;
     }
     table.refresh();
-    // List first, then read what is referenced: a file committed in between is then referenced, never orphaned.
+    // List first, then read what is referenced: a file committed in between is then referenced,
+    // never orphaned.
     List<OrphanFiles.Listed> listed = new ArrayList<>();
     for (String prefix : prefixes(table)) {
       for (FileInfo info : prefixes.listPrefix(prefix)) {
@@ -504,7 +676,8 @@ public final class TableUpkeep {
     table.refresh();
     Set<String> referenced = referenced(table);
     List<String> orphans =
-        OrphanFiles.select(listed, referenced, clock.getAsLong() - options.orphanGracePeriod().toMillis());
+        OrphanFiles.select(
+            listed, referenced, clock.getAsLong() - options.orphanGracePeriod().toMillis());
     for (String orphan : orphans) {
       LOG.info("Removing orphan file {} of {}", orphan, table.name());
       table.io().deleteFile(orphan);
@@ -512,7 +685,10 @@ public final class TableUpkeep {
     return orphans.size();
   }
 
-  /** The folders listed: the table's location and any separate data or metadata location, each ending in '/'. */
+  /**
+   * The folders listed: the table's location and any separate data or metadata location, each
+   * ending in '/'.
+   */
   private static Set<String> prefixes(Table table) {
     Set<String> prefixes = new TreeSet<>();
     prefixes.add(table.location());
@@ -553,7 +729,8 @@ public final class TableUpkeep {
               paths.forEach(files::add);
             }
           } else {
-            try (var reader = ManifestFiles.readDeleteManifest(manifest, table.io(), table.specs())) {
+            try (var reader =
+                ManifestFiles.readDeleteManifest(manifest, table.io(), table.specs())) {
               for (DeleteFile d : reader) {
                 files.add(d.location());
               }
@@ -569,5 +746,4 @@ public final class TableUpkeep {
     files.forEach(f -> normalized.add(OrphanFiles.normalize(f)));
     return normalized;
   }
-
 }

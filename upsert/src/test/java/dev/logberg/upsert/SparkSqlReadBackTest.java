@@ -31,13 +31,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Reads tables the resolver wrote back with an independent engine: Spark SQL 3.5 and Iceberg's Spark catalog, on the
- * same sqlite JDBC catalog ("test"). Spark applies the position-delete files (v2) and deletion vectors (v3) itself.
+ * Reads tables the resolver wrote back with an independent engine: Spark SQL 3.5 and Iceberg's
+ * Spark catalog, on the same sqlite JDBC catalog ("test"). Spark applies the position-delete files
+ * (v2) and deletion vectors (v3) itself.
  */
 class SparkSqlReadBackTest {
   private static final MergeKeys KEYS = MergeKeys.of("id").orderedBy("ts");
-  private static final org.apache.beam.sdk.schemas.Schema BEAM_ROW = RowSchemas.fromIceberg(TestLake.SCHEMA);
-  /** Iceberg's session switch between its vectorized and row-based Spark readers (SparkSQLProperties). */
+  private static final org.apache.beam.sdk.schemas.Schema BEAM_ROW =
+      RowSchemas.fromIceberg(TestLake.SCHEMA);
+
+  /**
+   * Iceberg's session switch between its vectorized and row-based Spark readers
+   * (SparkSQLProperties).
+   */
   private static final String VECTORIZATION = "spark.sql.iceberg.vectorization.enabled";
 
   @TempDir static Path dir;
@@ -57,13 +63,15 @@ class SparkSqlReadBackTest {
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.driver.bindAddress", "127.0.0.1")
             .config("spark.sql.session.timeZone", "UTC")
-            // Tiny queries: skip adaptive re-planning and whole-stage code generation, both only cost time here.
+            // Tiny queries: skip adaptive re-planning and whole-stage code generation, both only
+            // cost time here.
             .config("spark.sql.adaptive.enabled", "false")
             .config("spark.sql.codegen.wholeStage", "false");
     String prefix = "spark.sql.catalog." + lake.spec.name();
     builder.config(prefix, "org.apache.iceberg.spark.SparkCatalog");
     lake.spec.properties().forEach((k, v) -> builder.config(prefix + "." + k, v));
-    // No table cache: every query sees the catalog's current snapshot. No DDL against the sqlite file.
+    // No table cache: every query sees the catalog's current snapshot. No DDL against the sqlite
+    // file.
     builder.config(prefix + ".cache-enabled", "false");
     builder.config(prefix + ".jdbc.init-catalog-tables", "false");
     spark = builder.getOrCreate();
@@ -83,13 +91,26 @@ class SparkSqlReadBackTest {
     Table table = lake.create(name, version, true);
 
     // Batch 1: "a" twice in one batch (a2 has the higher order).
-    resolve(table, append(table,
-        row("a", "a1", 10, "x"), row("a", "a2", 20, "x"), row("b", "b1", 10, "y"),
-        row("c", "c1", 10, "x"), row("d", "d1", 10, "y")));
-    // Batch 2: "a" moves x -> y; "b" arrives later with an older order and loses; "c" twice across partitions.
-    resolve(table, append(table,
-        row("a", "a3", 30, "y"), row("b", "b0", 5, "y"), row("c", "c2", 20, "x"),
-        row("c", "c3", 15, "y"), row("e", "e1", 10, "x")));
+    resolve(
+        table,
+        append(
+            table,
+            row("a", "a1", 10, "x"),
+            row("a", "a2", 20, "x"),
+            row("b", "b1", 10, "y"),
+            row("c", "c1", 10, "x"),
+            row("d", "d1", 10, "y")));
+    // Batch 2: "a" moves x -> y; "b" arrives later with an older order and loses; "c" twice across
+    // partitions.
+    resolve(
+        table,
+        append(
+            table,
+            row("a", "a3", 30, "y"),
+            row("b", "b0", 5, "y"),
+            row("c", "c2", 20, "x"),
+            row("c", "c3", 15, "y"),
+            row("e", "e1", 10, "x")));
     // Batch 3: "d" moves y -> x; "e" ties on order, so the later commit wins.
     resolve(table, append(table, row("d", "d2", 20, "x"), row("e", "e2", 10, "y")));
 
@@ -98,12 +119,19 @@ class SparkSqlReadBackTest {
     assertSparkReads(name, afterResolver);
     assertThat(live(table), is(afterResolver));
 
-    // Batch 4 through the Beam transform on the DirectRunner: Managed append, then resolution in the same graph.
+    // Batch 4 through the Beam transform on the DirectRunner: Managed append, then resolution in
+    // the same graph.
     Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.create());
-    pipeline.apply(Create.of(List.of(
-            beamRow("a", "a4", 40, "x"), beamRow("b", "b2", 50, "x"), beamRow("c", "c0", 1, "y"),
-            beamRow("f", "f1", 10, "y"), beamRow("f", "f2", 11, "x")))
-            .withRowSchema(BEAM_ROW))
+    pipeline
+        .apply(
+            Create.of(
+                    List.of(
+                        beamRow("a", "a4", 40, "x"),
+                        beamRow("b", "b2", 50, "x"),
+                        beamRow("c", "c0", 1, "y"),
+                        beamRow("f", "f1", 10, "y"),
+                        beamRow("f", "f2", 11, "x")))
+                .withRowSchema(BEAM_ROW))
         .apply(UpsertIntoIceberg.into(lake.workerSpec, TableIdentifier.of("db", name), KEYS));
     pipeline.run().waitUntilFinish();
 
@@ -112,13 +140,17 @@ class SparkSqlReadBackTest {
     assertSparkReads(name, expected);
     assertThat(live(table), is(expected));
 
-    // Spark saw deletes to apply: data files hold more rows than are live, in delete files of the format's kind.
-    // Of the 17 rows written, the files whose every row lost were removed: batch 1's two (3 and 2 rows), batch 2's
+    // Spark saw deletes to apply: data files hold more rows than are live, in delete files of the
+    // format's kind.
+    // Of the 17 rows written, the files whose every row lost were removed: batch 1's two (3 and 2
+    // rows), batch 2's
     // y (3) and batch 4's y (2); c2 e1 | d2 | e2 | a4 b2 f2 remain, e1 deleted.
-    long rawRows = single(sql("SELECT sum(record_count) FROM %s.files WHERE content = 0", name)).getLong(0);
+    long rawRows =
+        single(sql("SELECT sum(record_count) FROM %s.files WHERE content = 0", name)).getLong(0);
     assertThat(rawRows, is(2L + 1L + 1L + 3L));
     List<String> deleteFormats = new ArrayList<>();
-    sql("SELECT file_format FROM %s.delete_files", name).forEach(r -> deleteFormats.add(r.getString(0)));
+    sql("SELECT file_format FROM %s.delete_files", name)
+        .forEach(r -> deleteFormats.add(r.getString(0)));
     assertThat(deleteFormats, not(empty()));
     assertThat(deleteFormats, everyItem(is(version >= 3 ? "PUFFIN" : "PARQUET")));
   }
@@ -162,20 +194,21 @@ class SparkSqlReadBackTest {
     assertThat(counts.getLong(0), is(2150L));
     assertThat(counts.getLong(1), is(2150L));
     Map<String, String> spotChecks = new LinkedHashMap<>();
-    spotChecks.put("k5", "b0-k5");          // in batch 0 only
-    spotChecks.put("k601", "b1-k601");      // batches 0 and 1: the later, higher order wins
-    spotChecks.put("k602", "b0-k602");      // 602 % 7 == 0: the earliest batch has the highest order
-    spotChecks.put("k605", "b1-k605");      // 605 % 5 == 0: equal order, the later commit wins
-    spotChecks.put("k1253", "b1-k1253");    // batches 1 and 2, 1253 % 7 == 0: batch 1 wins
+    spotChecks.put("k5", "b0-k5"); // in batch 0 only
+    spotChecks.put("k601", "b1-k601"); // batches 0 and 1: the later, higher order wins
+    spotChecks.put("k602", "b0-k602"); // 602 % 7 == 0: the earliest batch has the highest order
+    spotChecks.put("k605", "b1-k605"); // 605 % 5 == 0: equal order, the later commit wins
+    spotChecks.put("k1253", "b1-k1253"); // batches 1 and 2, 1253 % 7 == 0: batch 1 wins
     spotChecks.put("k1210", "b2dup-k1210"); // a duplicate within batch 2 with the highest order
-    spotChecks.put("k1300", "b2-k1300");    // batches 1 and 2, equal order: batch 2 wins
-    spotChecks.put("k2149", "b2-k2149");    // batch 2 only
-    spotChecks.forEach((id, value) -> {
-      List<Row> rows = sql("SELECT value FROM %s WHERE id = '" + id + "'", name);
-      assertThat(id, rows.size(), is(1));
-      assertThat(id, rows.get(0).getString(0), is(value));
-      assertThat(id, expected.get(id), is(value));
-    });
+    spotChecks.put("k1300", "b2-k1300"); // batches 1 and 2, equal order: batch 2 wins
+    spotChecks.put("k2149", "b2-k2149"); // batch 2 only
+    spotChecks.forEach(
+        (id, value) -> {
+          List<Row> rows = sql("SELECT value FROM %s WHERE id = '" + id + "'", name);
+          assertThat(id, rows.size(), is(1));
+          assertThat(id, rows.get(0).getString(0), is(value));
+          assertThat(id, expected.get(id), is(value));
+        });
     assertSparkReads(name, expected);
     assertThat(live(table), is(expected));
     assertThat(MergeKeyResolver.deduplicate(table, KEYS).deletedRows(), is(0L));
@@ -186,9 +219,12 @@ class SparkSqlReadBackTest {
   void aFullyDeletedDataFileIsGoneAndSparkReadsTheWinners(int version) {
     String name = "spark_emptied_v" + version;
     Table table = lake.create(name, version, true);
-    resolve(table, append(table, row("a", "a1", 1, "x"), row("b", "b1", 1, "x"), row("c", "c1", 1, "x")));
+    resolve(
+        table,
+        append(table, row("a", "a1", 1, "x"), row("b", "b1", 1, "x"), row("c", "c1", 1, "x")));
     String first = single(sql("SELECT file_path FROM %s.files", name)).getString(0);
-    // First "a" only (the file is masked by a delete file or vector), then "b" and "c": the file is emptied.
+    // First "a" only (the file is masked by a delete file or vector), then "b" and "c": the file is
+    // emptied.
     resolve(table, append(table, row("a", "a2", 2, "x")));
     resolve(table, append(table, row("b", "b2", 2, "y"), row("c", "c2", 2, "x")));
 
@@ -200,8 +236,10 @@ class SparkSqlReadBackTest {
         .forEach(r -> dataFiles.add(r.getString(0)));
     assertThat(dataFiles.contains(first), is(false));
     assertThat("a2 in x; b2 in y and c2 in x", dataFiles.size(), is(3));
-    assertThat("no delete file is left for the removed file",
-        sql("SELECT * FROM %s.delete_files", name).size(), is(0));
+    assertThat(
+        "no delete file is left for the removed file",
+        sql("SELECT * FROM %s.delete_files", name).size(),
+        is(0));
   }
 
   @ParameterizedTest(name = "format v{0}")
@@ -211,14 +249,16 @@ class SparkSqlReadBackTest {
     Table table = lake.create(name, version, true);
     Map<String, String> expected = TableUpkeepTest.upsertRounds(table);
     assertSparkReads(name, expected);
-    long filesBefore = single(sql("SELECT count(*) FROM %s.files WHERE content = 0", name)).getLong(0);
+    long filesBefore =
+        single(sql("SELECT count(*) FROM %s.files WHERE content = 0", name)).getLong(0);
 
     new TableUpkeep(TableUpkeepTest.COMPACT_ONLY).run(table);
 
     assertSparkReads(name, expected);
     assertThat(live(table), is(expected));
     assertThat(sql("SELECT * FROM %s.delete_files", name).size(), is(0));
-    long filesAfter = single(sql("SELECT count(*) FROM %s.files WHERE content = 0", name)).getLong(0);
+    long filesAfter =
+        single(sql("SELECT count(*) FROM %s.files WHERE content = 0", name)).getLong(0);
     assertThat(filesAfter < filesBefore, is(true));
   }
 
@@ -238,7 +278,10 @@ class SparkSqlReadBackTest {
     assertThat(sql("SELECT * FROM %s.delete_files", name).size(), is(0));
   }
 
-  /** The order column of key {@code key} in batch {@code batch}, chosen so that every rule decides some keys. */
+  /**
+   * The order column of key {@code key} in batch {@code batch}, chosen so that every rule decides
+   * some keys.
+   */
   private static long order(int key, int batch) {
     if (key % 7 == 0) {
       return 1000 - batch; // the earliest batch wins
@@ -253,13 +296,16 @@ class SparkSqlReadBackTest {
     MergeKeyResolver.resolveAppends(table, KEYS, List.of(appendSnapshot));
   }
 
-  private static org.apache.beam.sdk.values.Row beamRow(String id, String value, long seconds, String part) {
-    return org.apache.beam.sdk.values.Row.withSchema(BEAM_ROW).addValues(id, value, seconds * 1_000_000L, part).build();
+  private static org.apache.beam.sdk.values.Row beamRow(
+      String id, String value, long seconds, String part) {
+    return org.apache.beam.sdk.values.Row.withSchema(BEAM_ROW)
+        .addValues(id, value, seconds * 1_000_000L, part)
+        .build();
   }
 
   /**
-   * Spark returns exactly the expected rows, one per key, through both of Iceberg's Spark readers: the vectorized
-   * (Arrow, columnar) one and the row-based one apply deletes separately.
+   * Spark returns exactly the expected rows, one per key, through both of Iceberg's Spark readers:
+   * the vectorized (Arrow, columnar) one and the row-based one apply deletes separately.
    */
   private static void assertSparkReads(String name, Map<String, String> expected) {
     for (boolean vectorized : new boolean[] {true, false}) {

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileContent;
 import org.apache.iceberg.FileFormat;
@@ -40,21 +39,40 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Upkeep on a real sqlite JDBC catalog, read back with Iceberg's generic reader (Spark: SparkSqlReadBackTest). */
+/**
+ * Upkeep on a real sqlite JDBC catalog, read back with Iceberg's generic reader (Spark:
+ * SparkSqlReadBackTest).
+ */
 class TableUpkeepTest {
   static final MergeKeys KEYS = MergeKeys.of("id").orderedBy("ts");
-  /** Compacts every partition with deletes or at least two small files; no expiry or orphan removal. */
+
+  /**
+   * Compacts every partition with deletes or at least two small files; no expiry or orphan removal.
+   */
   static final TableUpkeep.Options COMPACT_ONLY =
       TableUpkeep.Options.defaults().withMinInputFiles(2).only(true, false, false);
 
   @TempDir Path dir;
 
-  /** Several upsert rounds: keys replaced across batches and partitions, a duplicate within a batch. */
+  /**
+   * Several upsert rounds: keys replaced across batches and partitions, a duplicate within a batch.
+   */
   static Map<String, String> upsertRounds(Table table) {
-    resolve(table, append(table, row("a", "a1", 1, "x"), row("b", "b1", 1, "x"), row("c", "c1", 1, "y"),
-        row("d", "d1", 1, "y"), row("e", "e1", 1, "x")));
-    resolve(table, append(table, row("a", "a2", 2, "x"), row("c", "c2", 2, "x"), row("f", "f1", 2, "y")));
-    resolve(table, append(table, row("b", "b2", 3, "y"), row("f", "f2", 3, "y"), row("f", "f0", 0, "x")));
+    resolve(
+        table,
+        append(
+            table,
+            row("a", "a1", 1, "x"),
+            row("b", "b1", 1, "x"),
+            row("c", "c1", 1, "y"),
+            row("d", "d1", 1, "y"),
+            row("e", "e1", 1, "x")));
+    resolve(
+        table,
+        append(table, row("a", "a2", 2, "x"), row("c", "c2", 2, "x"), row("f", "f1", 2, "y")));
+    resolve(
+        table,
+        append(table, row("b", "b2", 3, "y"), row("f", "f2", 3, "y"), row("f", "f0", 0, "x")));
     resolve(table, append(table, row("g", "g1", 4, "x"), row("d", "d2", 4, "y")));
     return Map.of("a", "a2", "b", "b2", "c", "c2", "d", "d2", "e", "e1", "f", "f2", "g", "g1");
   }
@@ -63,7 +81,10 @@ class TableUpkeepTest {
     MergeKeyResolver.resolveAppends(table, KEYS, List.of(appendSnapshot));
   }
 
-  /** Counts of the live files: data files with rows, empty data files, position deletes/vectors, equality deletes. */
+  /**
+   * Counts of the live files: data files with rows, empty data files, position deletes/vectors,
+   * equality deletes.
+   */
   static int[] files(Table table) {
     table.refresh();
     int data = 0;
@@ -112,18 +133,27 @@ class TableUpkeepTest {
 
   @Test
   void newFilesUseTheTablesCompressionCodec() {
-    Table table = new TestLake(dir).create("t", 2, org.apache.iceberg.PartitionSpec.unpartitioned(),
-        Map.of("write.parquet.compression-codec", "gzip"));
+    Table table =
+        new TestLake(dir)
+            .create(
+                "t",
+                2,
+                org.apache.iceberg.PartitionSpec.unpartitioned(),
+                Map.of("write.parquet.compression-codec", "gzip"));
     resolve(table, append(table, row("a", "a1", 1, "x"), row("b", "b1", 1, "x")));
     resolve(table, append(table, row("a", "a2", 2, "x")));
     new TableUpkeep(COMPACT_ONLY).run(table);
     table.refresh();
     try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
       for (FileScanTask t : tasks) {
-        try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
-            org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
-                new org.apache.hadoop.fs.Path(t.file().location()), new org.apache.hadoop.conf.Configuration()))) {
-          assertThat(reader.getFooter().getBlocks().get(0).getColumns().get(0).getCodec().name(), is("GZIP"));
+        try (org.apache.parquet.hadoop.ParquetFileReader reader =
+            org.apache.parquet.hadoop.ParquetFileReader.open(
+                org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+                    new org.apache.hadoop.fs.Path(t.file().location()),
+                    new org.apache.hadoop.conf.Configuration()))) {
+          assertThat(
+              reader.getFooter().getBlocks().get(0).getColumns().get(0).getCodec().name(),
+              is("GZIP"));
         }
       }
     } catch (IOException e) {
@@ -132,20 +162,36 @@ class TableUpkeepTest {
     assertThat(live(table), is(Map.of("a", "a2", "b", "b1")));
   }
 
-  /** Writes an equality delete on {@code id} for each id, as a Flink upsert job does, in the given partition. */
+  /**
+   * Writes an equality delete on {@code id} for each id, as a Flink upsert job does, in the given
+   * partition.
+   */
   static void equalityDelete(Table table, String part, String... ids) {
     Schema deleteSchema = table.schema().select("id", "part");
-    GenericAppenderFactory factory = new GenericAppenderFactory(table.schema(), table.spec(),
-        new int[] {table.schema().findField("id").fieldId()}, deleteSchema, null);
-    OutputFileFactory outputs = OutputFileFactory.builderFor(table, 7, System.nanoTime())
-        .format(FileFormat.PARQUET).operationId(UUID.randomUUID().toString()).build();
+    GenericAppenderFactory factory =
+        new GenericAppenderFactory(
+            table.schema(),
+            table.spec(),
+            new int[] {table.schema().findField("id").fieldId()},
+            deleteSchema,
+            null);
+    OutputFileFactory outputs =
+        OutputFileFactory.builderFor(table, 7, System.nanoTime())
+            .format(FileFormat.PARQUET)
+            .operationId(UUID.randomUUID().toString())
+            .build();
     PartitionKey partition = new PartitionKey(table.spec(), table.schema());
     Record sample = row("-", "-", 0, part);
-    partition.partition(new org.apache.iceberg.data.InternalRecordWrapper(table.schema().asStruct()).wrap(sample));
+    partition.partition(
+        new org.apache.iceberg.data.InternalRecordWrapper(table.schema().asStruct()).wrap(sample));
     PartitionKey p = table.spec().isUnpartitioned() ? null : partition;
-    EqualityDeleteWriter<Record> writer = factory.newEqDeleteWriter(
-        table.spec().isUnpartitioned() ? outputs.newOutputFile() : outputs.newOutputFile(table.spec(), p),
-        FileFormat.PARQUET, p);
+    EqualityDeleteWriter<Record> writer =
+        factory.newEqDeleteWriter(
+            table.spec().isUnpartitioned()
+                ? outputs.newOutputFile()
+                : outputs.newOutputFile(table.spec(), p),
+            FileFormat.PARQUET,
+            p);
     try (writer) {
       for (String id : ids) {
         Record r = GenericRecord.create(deleteSchema);
@@ -161,7 +207,12 @@ class TableUpkeepTest {
 
   /** A Flink-style upsert: equality deletes of the old rows, then the new rows appended. */
   static Map<String, String> flinkUpserts(Table table) {
-    append(table, row("a", "a1", 1, "x"), row("b", "b1", 1, "x"), row("c", "c1", 1, "y"), row("d", "d1", 1, "y"));
+    append(
+        table,
+        row("a", "a1", 1, "x"),
+        row("b", "b1", 1, "x"),
+        row("c", "c1", 1, "y"),
+        row("d", "d1", 1, "y"));
     equalityDelete(table, "x", "a");
     append(table, row("a", "a2", 2, "x"));
     equalityDelete(table, "y", "c", "d");
@@ -194,12 +245,15 @@ class TableUpkeepTest {
     }
     long now = System.currentTimeMillis();
     TableUpkeep.Options expireOnly =
-        TableUpkeep.Options.defaults().withSnapshotRetention(Duration.ofDays(7), 2).only(false, true, false);
+        TableUpkeep.Options.defaults()
+            .withSnapshotRetention(Duration.ofDays(7), 2)
+            .only(false, true, false);
     // Inside the window nothing expires.
     assertThat(new TableUpkeep(expireOnly, () -> now).run(table).snapshotsExpired(), is(0));
     assertThat(count(table.snapshots()), is(6));
     // Eight days later all but the last two expire; the rows stay.
-    TableUpkeep.Report report = new TableUpkeep(expireOnly, () -> now + Duration.ofDays(8).toMillis()).run(table);
+    TableUpkeep.Report report =
+        new TableUpkeep(expireOnly, () -> now + Duration.ofDays(8).toMillis()).run(table);
     assertThat(report.snapshotsExpired(), is(4));
     table.refresh();
     assertThat(count(table.snapshots()), is(2));
@@ -210,8 +264,13 @@ class TableUpkeepTest {
   void orphansOlderThanTheGracePeriodGoAndEverythingElseStays() throws IOException {
     Table table = new TestLake(dir).create("t", 2, true);
     Map<String, String> expected = upsertRounds(table);
-    Path data = Path.of(java.net.URI.create(
-        table.location().startsWith("/") ? "file://" + table.location() : table.location())).resolve("data");
+    Path data =
+        Path.of(
+                java.net.URI.create(
+                    table.location().startsWith("/")
+                        ? "file://" + table.location()
+                        : table.location()))
+            .resolve("data");
     Path old = Files.writeString(data.resolve("part=x").resolve("orphan-old.parquet"), "junk");
     Path young = Files.writeString(data.resolve("orphan-young.parquet"), "junk");
     long now = System.currentTimeMillis();
@@ -221,10 +280,12 @@ class TableUpkeepTest {
     try (var walk = Files.walk(Path.of(table.location()))) {
       walk.filter(Files::isRegularFile).forEach(p -> all.add(p.toFile()));
     }
-    all.stream().filter(f -> !f.toPath().equals(young) && !f.toPath().equals(old))
+    all.stream()
+        .filter(f -> !f.toPath().equals(young) && !f.toPath().equals(old))
         .forEach(f -> f.setLastModified(now - Duration.ofDays(30).toMillis()));
 
-    TableUpkeep.Report report = new TableUpkeep(TableUpkeep.Options.defaults().only(false, false, true)).run(table);
+    TableUpkeep.Report report =
+        new TableUpkeep(TableUpkeep.Options.defaults().only(false, false, true)).run(table);
 
     assertThat(report.orphansRemoved(), is(1));
     assertThat(Files.exists(old), is(false));
@@ -243,12 +304,16 @@ class TableUpkeepTest {
     Table table = new TestLake(dir).create("t", version, true);
     Map<String, String> expected = new TreeMap<>(upsertRounds(table));
     AtomicInteger hooks = new AtomicInteger();
-    // Between planning and committing partition x, a run replaces "e" (in a file being compacted) and adds "h".
-    TableUpkeep upkeep = new TableUpkeep(COMPACT_ONLY).beforeCommit(t -> {
-      if (hooks.getAndIncrement() == 0) {
-        resolve(t, append(t, row("e", "e2", 9, "x"), row("h", "h1", 9, "y")));
-      }
-    });
+    // Between planning and committing partition x, a run replaces "e" (in a file being compacted)
+    // and adds "h".
+    TableUpkeep upkeep =
+        new TableUpkeep(COMPACT_ONLY)
+            .beforeCommit(
+                t -> {
+                  if (hooks.getAndIncrement() == 0) {
+                    resolve(t, append(t, row("e", "e2", 9, "x"), row("h", "h1", 9, "y")));
+                  }
+                });
     expected.put("e", "e2");
     expected.put("h", "h1");
 
@@ -256,7 +321,9 @@ class TableUpkeepTest {
 
     assertThat(live(table), is(expected));
     assertThat(report.partitionsSkipped(), is(0));
-    assertThat("the run's deletes on a file being compacted made the first commit fail", report.commitConflicts(),
+    assertThat(
+        "the run's deletes on a file being compacted made the first commit fail",
+        report.commitConflicts(),
         greaterThan(0));
     // Again without interference: nothing is left to compact that has deletes.
     new TableUpkeep(COMPACT_ONLY).run(table);
@@ -269,9 +336,11 @@ class TableUpkeepTest {
     Table table = new TestLake(dir).create("t", 2, true);
     Map<String, String> expected = new HashMap<>(upsertRounds(table));
     AtomicInteger hooks = new AtomicInteger();
-    // Before each partition's commit (one attempt each) a run appends a row: none conflicts, every row stays.
-    TableUpkeep upkeep = new TableUpkeep(COMPACT_ONLY.withCommitAttempts(1)).beforeCommit(t ->
-        append(t, row("z" + hooks.incrementAndGet(), "z", 9, "x")));
+    // Before each partition's commit (one attempt each) a run appends a row: none conflicts, every
+    // row stays.
+    TableUpkeep upkeep =
+        new TableUpkeep(COMPACT_ONLY.withCommitAttempts(1))
+            .beforeCommit(t -> append(t, row("z" + hooks.incrementAndGet(), "z", 9, "x")));
     TableUpkeep.Report report = upkeep.run(table);
     assertThat(hooks.get(), is(2));
     expected.put("z1", "z");
@@ -283,11 +352,15 @@ class TableUpkeepTest {
   @Test
   void conflictsBeyondTheAttemptsSkipThePartition() {
     Table table = new TestLake(dir).create("t", 2, false);
-    resolve(table, append(table, row("a", "a1", 1, "x"), row("b", "b1", 1, "x"), row("c", "c1", 1, "x")));
+    resolve(
+        table,
+        append(table, row("a", "a1", 1, "x"), row("b", "b1", 1, "x"), row("c", "c1", 1, "x")));
     resolve(table, append(table, row("a", "a2", 2, "x")));
     AtomicInteger round = new AtomicInteger();
-    TableUpkeep upkeep = new TableUpkeep(COMPACT_ONLY.withCommitAttempts(1)).beforeCommit(t ->
-        resolve(t, append(t, row("b", "b" + (2 + round.getAndIncrement()), 3, "x"))));
+    TableUpkeep upkeep =
+        new TableUpkeep(COMPACT_ONLY.withCommitAttempts(1))
+            .beforeCommit(
+                t -> resolve(t, append(t, row("b", "b" + (2 + round.getAndIncrement()), 3, "x"))));
     TableUpkeep.Report report = upkeep.run(table);
     assertThat(report.partitionsSkipped(), is(1));
     assertThat(live(table), is(Map.of("a", "a2", "b", "b2", "c", "c1")));
