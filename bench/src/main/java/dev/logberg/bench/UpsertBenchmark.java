@@ -1,10 +1,7 @@
 package dev.logberg.bench;
 
 import dev.logberg.upsert.AppendToIceberg;
-import dev.logberg.upsert.DeleteCommitter;
 import dev.logberg.upsert.MergeKeyResolver;
-import dev.logberg.upsert.ResolutionPhases;
-import dev.logberg.upsert.ResolvePlans;
 import dev.logberg.upsert.UpsertIntoIceberg;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -412,13 +409,14 @@ public final class UpsertBenchmark {
         BenchLake.writeRows(
             phased, batch, rowsPerFile(), j -> LogRows.record(LogRows.batchKey(j, 1), n, 1)));
     probe.start();
-    ResolutionPhases.Timing timing =
-        ResolutionPhases.resolveAppends(phased, LogRows.KEYS, snapshotsAfter(phased, phasedBase));
+    MergeKeyResolver.Outcome resolved =
+        MergeKeyResolver.resolveAppends(phased, LogRows.KEYS, snapshotsAfter(phased, phasedBase));
+    MergeKeyResolver.Phases timing = resolved.phases();
     check(
-        timing.deletedRows() == batch,
+        resolved.deletedRows() == batch,
         "%s: phased resolution deleted %,d rows",
         phased.name(),
-        timing.deletedRows());
+        resolved.deletedRows());
     notes.add(
         String.format(
             "in-process resolution by phase (batch appended by Iceberg's writer): plan %s (%d added + %d existing files),"
@@ -563,14 +561,14 @@ public final class UpsertBenchmark {
     int cap = intOption("upsertCapSeconds");
     line(
         "## UpsertIntoIceberg with its default threshold ("
-            + String.format("%,d", ResolvePlans.DEFAULT_IN_PROCESS_MAX_ROWS)
+            + String.format("%,d", UpsertIntoIceberg.DEFAULT_IN_PROCESS_MAX_ROWS)
             + " batch rows) on the main tables");
     line("");
     for (Map.Entry<Long, Table> entry : bases.entrySet()) {
       long n = entry.getKey();
       String p = label(n);
       long batch = LogRows.batchSize(n, 1);
-      if (batch <= ResolvePlans.DEFAULT_IN_PROCESS_MAX_ROWS) {
+      if (batch <= UpsertIntoIceberg.DEFAULT_IN_PROCESS_MAX_ROWS) {
         line(
             String.format(
                 "- %,d rows: the batch holds %,d rows, within the threshold: the in-process path measured"
@@ -736,7 +734,7 @@ public final class UpsertBenchmark {
     int addedFiles = 0;
     for (long id : snapshotsAfter(table, baseSnapshot)) {
       Snapshot s = table.snapshot(id);
-      if ("resolve-merge-keys".equals(s.summary().get(DeleteCommitter.OPERATION_PROPERTY))) {
+      if ("resolve-merge-keys".equals(s.summary().get(MergeKeyResolver.OPERATION_PROPERTY))) {
         resolution = Math.max(resolution, s.timestampMillis());
       } else {
         appends++;

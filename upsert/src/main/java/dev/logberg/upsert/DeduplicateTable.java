@@ -18,39 +18,32 @@ import org.slf4j.LoggerFactory;
  * another engine, or before upserts.
  */
 public final class DeduplicateTable extends PTransform<PBegin, PCollection<Row>> {
-  private final CatalogSpec catalog;
-  private final TableIdentifier table;
-  private final MergeKeys keys;
-  private final long inProcessMaxRows;
+  private final UpsertTarget target;
 
-  private DeduplicateTable(
-      CatalogSpec catalog, TableIdentifier table, MergeKeys keys, long inProcessMaxRows) {
-    this.catalog = catalog;
-    this.table = table;
-    this.keys = keys;
-    this.inProcessMaxRows = inProcessMaxRows;
+  private DeduplicateTable(UpsertTarget target) {
+    this.target = target;
   }
 
   /**
-   * Resolutions that read at most this many rows run inside one worker; larger ones are distributed
-   * by key. 0 always distributes. Default {@link ResolvePlans#DEFAULT_IN_PROCESS_MAX_ROWS}.
+   * Resolutions whose plan holds at most this many rows run inside one worker; larger ones are
+   * distributed by key. 0 always distributes. Default {@link
+   * UpsertIntoIceberg#DEFAULT_IN_PROCESS_MAX_ROWS}.
    */
   public DeduplicateTable withInProcessMaxRows(long rows) {
-    return new DeduplicateTable(catalog, table, keys, rows);
+    return new DeduplicateTable(target.withInProcessMaxRows(rows));
   }
 
   public static DeduplicateTable of(CatalogSpec catalog, TableIdentifier table, MergeKeys keys) {
-    return new DeduplicateTable(catalog, table, keys, ResolvePlans.DEFAULT_IN_PROCESS_MAX_ROWS);
+    return new DeduplicateTable(UpsertTarget.of(catalog, table, keys));
   }
 
   @Override
   public PCollection<Row> expand(PBegin begin) {
     return begin
         .apply("Impulse", Impulse.create())
-        .apply(
-            "PlanWholeTable", ParDo.of(new PlanWholeTableFn(new TableHandle(catalog, table), keys)))
+        .apply("PlanWholeTable", ParDo.of(new PlanWholeTableFn(target.handle(), target.keys())))
         .setCoder(SerializableCoder.of(ResolutionPlan.class))
-        .apply("Resolve", ResolvePlans.of(catalog, table, keys, inProcessMaxRows));
+        .apply("Resolve", ResolvePlans.of(target));
   }
 
   static final class PlanWholeTableFn extends DoFn<byte[], ResolutionPlan> {

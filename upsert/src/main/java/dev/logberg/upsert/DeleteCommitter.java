@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * or deletes were committed that could change the outcome; the caller then recomputes from the new
  * snapshot.
  */
-public final class DeleteCommitter {
+final class DeleteCommitter {
   private static final Logger LOG = LoggerFactory.getLogger(DeleteCommitter.class);
 
   /**

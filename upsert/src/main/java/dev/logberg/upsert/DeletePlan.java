@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** Collects the rows to delete into sorted, de-duplicated positions per data file. */
-public final class DeletePlan {
+final class DeletePlan {
   private final Map<String, java.util.TreeSet<Long>> positions = new HashMap<>();
 
   public void add(KeyedRow row) {

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * whose hash occurs twice in the batch or in an older file. A hash collision only lets an extra row
  * through (it is then compared by its real key); it never hides a duplicate.
  */
-public final class KeyHashes implements Serializable {
+final class KeyHashes implements Serializable {
   private static final long serialVersionUID = 1L;
   private final long[] sorted;
 

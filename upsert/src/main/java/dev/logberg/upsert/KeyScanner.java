@@ -35,7 +35,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * scanner counts the files it opens and the rows it decodes, so that callers can see what pruning
  * saved.
  */
-public final class KeyScanner {
+final class KeyScanner {
 
   /** Receives every keyed row of a file. */
   @FunctionalInterface

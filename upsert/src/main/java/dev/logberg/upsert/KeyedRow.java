@@ -10,8 +10,7 @@ import java.util.Comparator;
  * @param order the order column's value ({@link Long#MIN_VALUE} when there is none or it is null)
  * @param dataSequence the data sequence number of the row's file: later commits rank higher
  */
-public record KeyedRow(long order, long dataSequence, String file, long position)
-    implements Serializable {
+record KeyedRow(long order, long dataSequence, String file, long position) implements Serializable {
 
   /** Ascending rank: the greatest row wins. */
   public static final Comparator<KeyedRow> RANK =

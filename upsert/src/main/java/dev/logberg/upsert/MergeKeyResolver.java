@@ -35,19 +35,57 @@ public final class MergeKeyResolver {
    *     counters)
    * @param existingRowsRead rows decoded from those files; row groups skipped by statistics are not
    *     counted
+   * @param phases where the time went, for benchmarks ({@link Phases#NONE} when not measured)
    */
   public record Outcome(
       long snapshotId,
       long deletedRows,
       int attempts,
       long existingFilesRead,
-      long existingRowsRead) {
+      long existingRowsRead,
+      Phases phases) {
 
     Outcome plusReads(long files, long rows) {
       return new Outcome(
-          snapshotId, deletedRows, attempts, existingFilesRead + files, existingRowsRead + rows);
+          snapshotId,
+          deletedRows,
+          attempts,
+          existingFilesRead + files,
+          existingRowsRead + rows,
+          phases);
     }
   }
+
+  /**
+   * The time of each step of an in-process resolution, summed over its attempts, and the files of
+   * its last plan: what a benchmark needs without reaching into the steps.
+   *
+   * @param planMillis planning: the appends' added files and the live files that may hold their
+   *     keys
+   * @param scanMillis reading keys (hashes first) and picking each key's winner
+   * @param commitMillis writing the delete files and committing them
+   * @param addedFiles files the appends added
+   * @param existingFiles older live files planned to be read for the batch's keys
+   */
+  public record Phases(
+      long planMillis, long scanMillis, long commitMillis, int addedFiles, int existingFiles) {
+    public static final Phases NONE = new Phases(0, 0, 0, 0, 0);
+
+    public long totalMillis() {
+      return planMillis + scanMillis + commitMillis;
+    }
+
+    Phases plus(long plan, long scan, long commit, int added, int existing) {
+      return new Phases(
+          planMillis + plan, scanMillis + scan, commitMillis + commit, added, existing);
+    }
+  }
+
+  /**
+   * The snapshot summary property that names what a commit of this library did ({@code
+   * resolve-merge-keys} for a resolution).
+   */
+  public static final String OPERATION_PROPERTY = DeleteCommitter.OPERATION_PROPERTY;
 
   /** The rows to delete, and what reading the existing files cost. */
   record Deletions(DeletePlan deletes, long existingFilesRead, long existingRowsRead) {}
@@ -78,7 +116,7 @@ public final class MergeKeyResolver {
   }
 
   /** Resolves a plan made elsewhere (a graph's planning step) in this process. */
-  public static Outcome resolvePlan(Table table, MergeKeys keys, ResolutionPlan plan) {
+  static Outcome resolvePlan(Table table, MergeKeys keys, ResolutionPlan plan) {
     Deletions deletions = deletions(table, keys, plan);
     return commitOrRecompute(table, keys, plan, deletions.deletes())
         .plusReads(deletions.existingFilesRead(), deletions.existingRowsRead());
@@ -93,7 +131,7 @@ public final class MergeKeyResolver {
     try {
       long snapshot =
           DeleteCommitter.commit(table, plan.baseSnapshotId(), deletes.positionsByFile());
-      return new Outcome(snapshot, deletes.rowCount(), 1, 0, 0);
+      return new Outcome(snapshot, deletes.rowCount(), 1, 0, 0, Phases.NONE);
     } catch (ValidationException | CommitFailedException e) {
       LOG.info(
           "Resolution of {} conflicted ({}); recomputing from the current snapshot",
@@ -109,23 +147,41 @@ public final class MergeKeyResolver {
       Table table, MergeKeys keys, Set<Long> appends, boolean wholeTable) {
     long filesRead = 0;
     long rowsRead = 0;
+    Phases phases = Phases.NONE;
     for (int attempt = 1; ; attempt++) {
+      long started = System.nanoTime();
       ResolutionPlan plan =
           wholeTable
               ? ResolutionPlan.wholeTable(table, keys)
               : ResolutionPlan.forAppends(table, keys, appends);
+      long planned = System.nanoTime();
       if (plan.isEmpty()) {
-        return new Outcome(-1L, 0, attempt - 1, filesRead, rowsRead);
+        return new Outcome(-1L, 0, attempt - 1, filesRead, rowsRead, phases);
       }
       Deletions deletions = deletions(table, keys, plan);
       DeletePlan deletes = deletions.deletes();
       filesRead += deletions.existingFilesRead();
       rowsRead += deletions.existingRowsRead();
+      long scanned = System.nanoTime();
       try {
         long snapshot =
             DeleteCommitter.commit(table, plan.baseSnapshotId(), deletes.positionsByFile());
-        return new Outcome(snapshot, deletes.rowCount(), attempt, filesRead, rowsRead);
+        phases =
+            phases.plus(
+                millis(started, planned),
+                millis(planned, scanned),
+                millis(scanned, System.nanoTime()),
+                plan.added().size(),
+                plan.existing().size());
+        return new Outcome(snapshot, deletes.rowCount(), attempt, filesRead, rowsRead, phases);
       } catch (ValidationException | CommitFailedException e) {
+        phases =
+            phases.plus(
+                millis(started, planned),
+                millis(planned, scanned),
+                millis(scanned, System.nanoTime()),
+                plan.added().size(),
+                plan.existing().size());
         if (attempt >= MAX_ATTEMPTS) {
           throw new IllegalStateException(
               "resolving merge keys of "
@@ -143,6 +199,10 @@ public final class MergeKeyResolver {
         appends.addAll(committedSince(table, plan.baseSnapshotId()));
       }
     }
+  }
+
+  private static long millis(long fromNanos, long toNanos) {
+    return (toNanos - fromNanos) / 1_000_000;
   }
 
   /** Every row that loses to another row with its key, as positions by data file. */

@@ -37,7 +37,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * @param baseSnapshotId the snapshot the plan was made at, or -1 for an empty table
  */
-public record ResolutionPlan(
+record ResolutionPlan(
     String table,
     long baseSnapshotId,
     boolean wholeTable,

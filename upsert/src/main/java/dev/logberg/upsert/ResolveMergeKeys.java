@@ -19,7 +19,6 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.TableIdentifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,30 +27,15 @@ import org.slf4j.LoggerFactory;
  * Managed Iceberg write, it plans one resolution for all the snapshots the write committed and runs
  * it ({@link ResolvePlans}).
  */
-public final class ResolveMergeKeys extends PTransform<PCollection<Row>, PCollection<Row>> {
-  private final CatalogSpec catalog;
-  private final TableIdentifier table;
-  private final MergeKeys keys;
-  private final long inProcessMaxRows;
+final class ResolveMergeKeys extends PTransform<PCollection<Row>, PCollection<Row>> {
+  private final UpsertTarget target;
 
-  private ResolveMergeKeys(
-      CatalogSpec catalog, TableIdentifier table, MergeKeys keys, long inProcessMaxRows) {
-    this.catalog = catalog;
-    this.table = table;
-    this.keys = keys;
-    this.inProcessMaxRows = inProcessMaxRows;
+  private ResolveMergeKeys(UpsertTarget target) {
+    this.target = target;
   }
 
-  /**
-   * Resolutions that read at most this many rows run inside one worker; larger ones are distributed
-   * by key. 0 always distributes. Default {@link ResolvePlans#DEFAULT_IN_PROCESS_MAX_ROWS}.
-   */
-  public ResolveMergeKeys withInProcessMaxRows(long rows) {
-    return new ResolveMergeKeys(catalog, table, keys, rows);
-  }
-
-  public static ResolveMergeKeys of(CatalogSpec catalog, TableIdentifier table, MergeKeys keys) {
-    return new ResolveMergeKeys(catalog, table, keys, ResolvePlans.DEFAULT_IN_PROCESS_MAX_ROWS);
+  static ResolveMergeKeys of(UpsertTarget target) {
+    return new ResolveMergeKeys(target);
   }
 
   @Override
@@ -60,12 +44,12 @@ public final class ResolveMergeKeys extends PTransform<PCollection<Row>, PCollec
         .apply(
             "SnapshotIds",
             MapElements.into(TypeDescriptors.longs()).via((Row r) -> r.getInt64("snapshot_id")))
-        .apply("ByTable", WithKeys.of(table.toString()))
+        .apply("ByTable", WithKeys.of(target.table().toString()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
         .apply("AllAppends", GroupByKey.create())
-        .apply("Plan", ParDo.of(new PlanFn(new TableHandle(catalog, table), keys)))
+        .apply("Plan", ParDo.of(new PlanFn(target.handle(), target.keys())))
         .setCoder(SerializableCoder.of(ResolutionPlan.class))
-        .apply("Resolve", ResolvePlans.of(catalog, table, keys, inProcessMaxRows));
+        .apply("Resolve", ResolvePlans.of(target));
   }
 
   /** One plan per write, however many snapshots the append committed. */

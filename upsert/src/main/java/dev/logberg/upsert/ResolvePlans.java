@@ -32,7 +32,6 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
-import org.apache.iceberg.catalog.TableIdentifier;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,30 +78,14 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
   /** Plans that read up to this many rows are resolved in one worker by default. */
   public static final long DEFAULT_IN_PROCESS_MAX_ROWS = 2_000_000L;
 
-  private final CatalogSpec catalog;
-  private final TableIdentifier table;
-  private final MergeKeys keys;
-  private final long inProcessMaxRows;
+  private final UpsertTarget target;
 
-  private ResolvePlans(
-      CatalogSpec catalog, TableIdentifier table, MergeKeys keys, long inProcessMaxRows) {
-    if (inProcessMaxRows < 0) {
-      throw new IllegalArgumentException(
-          "inProcessMaxRows must be 0 or more, got " + inProcessMaxRows);
-    }
-    this.catalog = catalog;
-    this.table = table;
-    this.keys = keys;
-    this.inProcessMaxRows = inProcessMaxRows;
+  private ResolvePlans(UpsertTarget target) {
+    this.target = target;
   }
 
-  static ResolvePlans of(
-      CatalogSpec catalog, TableIdentifier table, MergeKeys keys, long inProcessMaxRows) {
-    return new ResolvePlans(catalog, table, keys, inProcessMaxRows);
-  }
-
-  private TableHandle handle() {
-    return new TableHandle(catalog, table);
+  static ResolvePlans of(UpsertTarget target) {
+    return new ResolvePlans(target);
   }
 
   @Override
@@ -110,12 +93,13 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
     PCollectionTuple bySize =
         allPlans.apply(
             "BySize",
-            ParDo.of(new BySizeFn(inProcessMaxRows)).withOutputTags(SMALL, TupleTagList.of(LARGE)));
+            ParDo.of(new BySizeFn(target.inProcessMaxRows()))
+                .withOutputTags(SMALL, TupleTagList.of(LARGE)));
     PCollection<Row> small =
         bySize
             .get(SMALL)
             .setCoder(SerializableCoder.of(ResolutionPlan.class))
-            .apply("ResolveInProcess", ParDo.of(new InProcessFn(handle(), keys)))
+            .apply("ResolveInProcess", ParDo.of(new InProcessFn(target.handle(), target.keys())))
             .setRowSchema(RESULT_SCHEMA);
     PCollection<Row> large =
         distributed(bySize.get(LARGE).setCoder(SerializableCoder.of(ResolutionPlan.class)));
@@ -123,11 +107,11 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
   }
 
   private PCollection<Row> distributed(PCollection<ResolutionPlan> plans) {
-    String name = table.toString();
+    String name = target.table().toString();
     KvCoder<String, KeyedRow> rowCoder = KvCoder.of(StringUtf8Coder.of(), KeyedRowCoder.of());
     PCollection<KV<String, KeyedRow>> addedRows =
         files(plans, "AddedFiles", true)
-            .apply("ScanAddedKeys", ParDo.of(new ScanKeysFn(handle(), keys, null)))
+            .apply("ScanAddedKeys", ParDo.of(new ScanKeysFn(target.handle(), target.keys(), null)))
             .setCoder(rowCoder);
     PCollectionView<KeyHashes> batchKeys =
         addedRows
@@ -140,7 +124,8 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
         files(plans, "ExistingFiles", false)
             .apply(
                 "ScanExistingKeys",
-                ParDo.of(new ScanKeysFn(handle(), keys, batchKeys)).withSideInputs(batchKeys))
+                ParDo.of(new ScanKeysFn(target.handle(), target.keys(), batchKeys))
+                    .withSideInputs(batchKeys))
             .setCoder(rowCoder);
 
     // Losers are gathered per data file before the one commit per table: its join then holds one
@@ -169,7 +154,7 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
                     KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(ResolutionPlan.class))))
         .and(FILE_DELETES, deletesByFile)
         .apply("JoinPlanAndLosers", CoGroupByKey.create())
-        .apply("CommitDeletes", ParDo.of(new CommitFn(handle(), keys)))
+        .apply("CommitDeletes", ParDo.of(new CommitFn(target.handle(), target.keys())))
         .setRowSchema(RESULT_SCHEMA);
   }
 

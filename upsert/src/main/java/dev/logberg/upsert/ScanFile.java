@@ -13,7 +13,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *     resolution needs and are skipped (an existing file under a key-determined filter); null reads
  *     every row group
  */
-public record ScanFile(
+record ScanFile(
     String path,
     String taskJson,
     long dataSequence,

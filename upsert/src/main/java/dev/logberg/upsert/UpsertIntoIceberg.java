@@ -11,29 +11,35 @@ import org.apache.iceberg.catalog.TableIdentifier;
  * another with the same key. Rows of earlier runs, duplicates inside the batch and rows of a
  * retried bundle are all resolved, by any Iceberg reader.
  *
- * <p>The output has one row per resolution commit ({@link ResolvePlans#RESULT_SCHEMA}); wait on it
- * to order a later step after the data is final.
+ * <p>The output has one row per resolution commit (table, snapshot id, rows deleted); wait on it to
+ * order a later step after the data is final.
  */
 public final class UpsertIntoIceberg extends PTransform<PCollection<Row>, PCollection<Row>> {
-  private final CatalogSpec catalog;
-  private final TableIdentifier table;
-  private final MergeKeys keys;
-  private final long inProcessMaxRows;
+  /** Default of {@link #withInProcessMaxRows}. */
+  public static final long DEFAULT_IN_PROCESS_MAX_ROWS = ResolvePlans.DEFAULT_IN_PROCESS_MAX_ROWS;
 
-  private UpsertIntoIceberg(
-      CatalogSpec catalog, TableIdentifier table, MergeKeys keys, long inProcessMaxRows) {
-    this.catalog = catalog;
-    this.table = table;
-    this.keys = keys;
-    this.inProcessMaxRows = inProcessMaxRows;
+  /** Namespace of the resolution's Beam counters. */
+  public static final String METRICS_NAMESPACE = ResolvePlans.METRICS_NAMESPACE;
+
+  /** Counter: rows deleted because another row of their key won. */
+  public static final String ROWS_DELETED = ResolvePlans.ROWS_DELETED;
+
+  /** Counter: keyed rows shuffled by distributed resolutions (0 when all ran in process). */
+  public static final String ROWS_SHUFFLED = ResolvePlans.ROWS_SHUFFLED;
+
+  private final UpsertTarget target;
+
+  private UpsertIntoIceberg(UpsertTarget target) {
+    this.target = target;
   }
 
   /**
-   * Resolutions that read at most this many rows run inside one worker; larger ones are distributed
-   * by key. 0 always distributes. Default {@link ResolvePlans#DEFAULT_IN_PROCESS_MAX_ROWS}.
+   * Resolutions whose batch added at most this many rows run inside one worker (the existing files
+   * they read are not counted); larger ones are distributed by key. 0 always distributes. Default
+   * {@link #DEFAULT_IN_PROCESS_MAX_ROWS}.
    */
   public UpsertIntoIceberg withInProcessMaxRows(long rows) {
-    return new UpsertIntoIceberg(catalog, table, keys, rows);
+    return new UpsertIntoIceberg(target.withInProcessMaxRows(rows));
   }
 
   /**
@@ -42,19 +48,16 @@ public final class UpsertIntoIceberg extends PTransform<PCollection<Row>, PColle
    * in them. See {@link MergeKeys#withKeyDeterminedColumns}.
    */
   public UpsertIntoIceberg withKeyDeterminedColumns(String... columns) {
-    return new UpsertIntoIceberg(
-        catalog, table, keys.withKeyDeterminedColumns(columns), inProcessMaxRows);
+    return new UpsertIntoIceberg(target.withKeyDeterminedColumns(columns));
   }
 
   public static UpsertIntoIceberg into(CatalogSpec catalog, TableIdentifier table, MergeKeys keys) {
-    return new UpsertIntoIceberg(catalog, table, keys, ResolvePlans.DEFAULT_IN_PROCESS_MAX_ROWS);
+    return new UpsertIntoIceberg(UpsertTarget.of(catalog, table, keys));
   }
 
   @Override
   public PCollection<Row> expand(PCollection<Row> rows) {
-    return rows.apply("Append", AppendToIceberg.into(catalog, table))
-        .apply(
-            "ResolveMergeKeys",
-            ResolveMergeKeys.of(catalog, table, keys).withInProcessMaxRows(inProcessMaxRows));
+    return rows.apply("Append", AppendToIceberg.into(target.catalog(), target.table()))
+        .apply("ResolveMergeKeys", ResolveMergeKeys.of(target));
   }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 /** Picks the one row that stays for a key; every other row is deleted. */
-public final class WinnerSelection {
+final class WinnerSelection {
   private WinnerSelection() {}
 
   /**

@@ -119,7 +119,7 @@ class UpsertIntoIcebergTest {
     PCollection<Row> result =
         pipeline
             .apply(Create.of(plan).withCoder(SerializableCoder.of(ResolutionPlan.class)))
-            .apply(ResolvePlans.of(lake.workerSpec, id, KEYS, inProcessMaxRows));
+            .apply(ResolvePlans.of(new UpsertTarget(lake.workerSpec, id, KEYS, inProcessMaxRows)));
     // The graph's own result (only a1 loses, to a2) is stale; the recomputation deletes a1, a2 and
     // b1.
     PAssert.that(result)

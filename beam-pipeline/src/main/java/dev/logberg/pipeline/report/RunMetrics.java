@@ -1,7 +1,7 @@
 package dev.logberg.pipeline.report;
 
 import dev.logberg.pipeline.Counters;
-import dev.logberg.upsert.ResolvePlans;
+import dev.logberg.upsert.UpsertIntoIceberg;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.PipelineResult;
@@ -20,7 +20,8 @@ public record RunMetrics(Map<String, Long> counters) {
             .queryMetrics(
                 MetricsFilter.builder()
                     .addNameFilter(MetricNameFilter.inNamespace(Counters.NAMESPACE))
-                    .addNameFilter(MetricNameFilter.inNamespace(ResolvePlans.METRICS_NAMESPACE))
+                    .addNameFilter(
+                        MetricNameFilter.inNamespace(UpsertIntoIceberg.METRICS_NAMESPACE))
                     .build());
     Map<String, Long> counters = new TreeMap<>();
     for (MetricResult<Long> counter : query.getCounters()) {
@@ -35,7 +36,10 @@ public record RunMetrics(Map<String, Long> counters) {
     return new RunMetrics(counters);
   }
 
-  /** The key of an upsert resolution counter (namespace {@link ResolvePlans#METRICS_NAMESPACE}). */
+  /**
+   * The key of an upsert resolution counter (namespace {@link
+   * UpsertIntoIceberg#METRICS_NAMESPACE}).
+   */
   static String upsert(String name) {
     return "upsert." + name;
   }
@@ -94,11 +98,11 @@ public record RunMetrics(Map<String, Long> counters) {
             get(Counters.APPS_SUCCEEDED), get(Counters.APPS_FAILED)),
         String.format(
             "  upsert: %,d superseded rows deleted, %s",
-            get(upsert(ResolvePlans.ROWS_DELETED)),
-            get(upsert(ResolvePlans.ROWS_SHUFFLED)) == 0
+            get(upsert(UpsertIntoIceberg.ROWS_DELETED)),
+            get(upsert(UpsertIntoIceberg.ROWS_SHUFFLED)) == 0
                 ? "resolved in process"
                 : String.format(
                     "distributed (%,d keyed rows shuffled)",
-                    get(upsert(ResolvePlans.ROWS_SHUFFLED)))));
+                    get(upsert(UpsertIntoIceberg.ROWS_SHUFFLED)))));
   }
 }
