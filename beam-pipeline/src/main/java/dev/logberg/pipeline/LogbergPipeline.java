@@ -17,8 +17,6 @@ import dev.logberg.pipeline.tables.SparkLogsTable;
 import dev.logberg.pipeline.tables.TableWriters;
 import dev.logberg.upsert.CatalogSpec;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.Wait;
 import org.apache.beam.sdk.values.PCollection;
@@ -42,28 +40,21 @@ public final class LogbergPipeline {
   private LogbergPipeline() {}
 
   /**
-   * Adds the graph to {@code pipeline}. The tables must exist ({@code TableSetup}).
-   *
-   * @param catalog the catalog as workers open it
+   * Adds the graph to {@code pipeline}. The tables must exist ({@code TableSetup}). Reads only
+   * {@code config}: the Beam options the pipeline was created with are Beam's business.
    */
-  public static void build(
-      Pipeline pipeline, LogbergOptions options, CatalogSpec catalog, RunContext context) {
-    LogbergTables tables = new LogbergTables(options.getDatabase(), options.getTable());
-    DecisionPolicy policy =
-        new DecisionPolicy(
-            options.getMaxAttempts(),
-            TimeUnit.MINUTES.toMicros(options.getLeaseMinutes()),
-            options.getReprocessAll(),
-            options.getReprocess() == null ? Set.of() : Set.copyOf(options.getReprocess()));
-
-    TableWriters writers = new TableWriters(catalog, options.getResolveInProcessMaxRows());
-    S3Settings s3 = S3Settings.fromOptions(options);
-    s3.applyTo(options);
+  public static void build(Pipeline pipeline, RunConfig config) {
+    LogbergTables tables = config.tables();
+    RunContext context = config.context();
+    CatalogSpec catalog = config.catalog().forWorkers();
+    DecisionPolicy policy = config.policy();
+    TableWriters writers = new TableWriters(catalog, config.resolveInProcessMaxRows());
+    S3Settings s3 = config.s3();
     PCollectionView<Map<String, AppStatus>> latest =
         pipeline.apply("ReadLatestStatus", ReadLatestStatus.from(catalog, tables.metadataTable()));
     PCollection<PlannedRun> runs =
         pipeline
-            .apply("DiscoverApps", DiscoverApps.under(options.getInput(), s3))
+            .apply("DiscoverApps", DiscoverApps.under(config.inputs(), s3))
             .apply(
                 "FilterProcessed",
                 FilterProcessed.using(latest, policy, context.startedAtMicros()));
@@ -73,7 +64,7 @@ public final class LogbergPipeline {
     PCollectionTuple lines =
         runs.apply("AfterMarking", Wait.on(marked))
             .setCoder(runs.getCoder())
-            .apply("ReadLines", ReadLines.of(options.getMaxLineBytes(), options.getReadGroups()));
+            .apply("ReadLines", ReadLines.of(config.maxLineBytes(), config.readGroups()));
     PCollectionTuple parsed =
         lines
             .get(ReadLines.LINES)

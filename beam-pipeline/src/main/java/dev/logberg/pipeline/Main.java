@@ -90,23 +90,25 @@ public final class Main {
       printHelp(out);
       return Outcome.of(OK);
     }
+    String[] parsed = nonBlocking(rest);
     LogbergOptions options;
     try {
-      options =
-          PipelineOptionsFactory.fromArgs(nonBlocking(rest))
-              .withValidation()
-              .as(LogbergOptions.class);
-      if (rest.stream().noneMatch(a -> a.startsWith("--jobName"))) {
-        options.setJobName(defaultJobName());
-      }
+      options = PipelineOptionsFactory.fromArgs(parsed).withValidation().as(LogbergOptions.class);
       OptionsValidator.validate(options, command.equals("run"));
     } catch (IllegalArgumentException e) {
       out.println(e.getMessage());
       out.println("Run with --help to see every option.");
       return Outcome.of(BAD_OPTIONS);
     }
+    String jobId =
+        rest.stream().anyMatch(a -> a.startsWith("--jobName"))
+            ? options.getJobName()
+            : defaultJobName();
     return switch (command) {
-      case "run" -> options.getLocalLake() ? runOnLocalLake(options, out) : runJob(options, out);
+      case "run" ->
+          options.getLocalLake()
+              ? runOnLocalLake(options, parsed, jobId, out)
+              : runJob(RunConfig.of(options, RunContext.startingNow(jobId)), parsed, out);
       case "verify" ->
           Outcome.of(
               printTables(
@@ -130,32 +132,49 @@ public final class Main {
     };
   }
 
-  private static Outcome runJob(LogbergOptions options, PrintStream out) {
-    CatalogSpec catalog = CatalogSpecs.fromOptions(options);
-    LogbergTables tables = new LogbergTables(options.getDatabase(), options.getTable());
-    RunContext context = RunContext.startingNow(options.getJobName());
+  /**
+   * The options Beam runs the pipeline with: a fresh parse of the same arguments (so the user's
+   * parsed options are never changed) plus the two things Beam itself reads from its options and a
+   * run derives: the job name (runners name and report the job by it; ours is generated unless
+   * --jobName is given) and the S3 endpoint, region and addressing of Beam's own S3 filesystem,
+   * which ReadLines reads input files through and which Beam configures from the pipeline's options
+   * only (with --localLake they are the loopback server's, known once the lake started).
+   */
+  static PipelineOptions beamOptions(String[] args, RunConfig config) {
+    PipelineOptionsFactory.register(LogbergOptions.class);
+    PipelineOptions beam = PipelineOptionsFactory.fromArgs(args).withValidation().create();
+    beam.setJobName(config.context().jobId());
+    config.s3().applyTo(beam);
+    return beam;
+  }
+
+  private static Outcome runJob(RunConfig config, String[] args, PrintStream out) {
+    CatalogSpec catalog = config.catalog();
+    LogbergTables tables = config.tables();
+    RunContext context = config.context();
     try {
-      TableSetup.ensureTables(catalog, tables, options.getPartitionBy());
+      TableSetup.ensureTables(catalog, tables, config.partitionBy());
     } catch (RuntimeException e) {
       LOG.error("Preparing the tables failed", e);
       out.printf(
           "Cannot prepare the tables of %s in catalog %s (warehouse %s): %s%n",
-          tables.dataTable(), catalog.name(), options.getWarehouse(), rootMessage(e));
+          tables.dataTable(), catalog.name(), config.warehouse(), rootMessage(e));
       return new Outcome(JOB_FAILED, e);
     }
 
-    Pipeline pipeline = Pipeline.create(options);
-    LogbergPipeline.build(pipeline, options, catalog.forWorkers(), context);
+    PipelineOptions beam = beamOptions(args, config);
+    Pipeline pipeline = Pipeline.create(beam);
+    LogbergPipeline.build(pipeline, config);
     LOG.info(
         "Starting run {} on {} with input {}",
         context.jobId(),
-        options.getRunner().getSimpleName(),
-        options.getInput());
+        beam.getRunner().getSimpleName(),
+        config.inputs());
     long started = System.nanoTime();
     RunMetrics metrics;
     try {
       PipelineResult result = pipeline.run();
-      waitWithProgress(result, options.getProgressSeconds(), out);
+      waitWithProgress(result, config.progressSeconds(), out);
       metrics = RunMetrics.of(result);
     } catch (RuntimeException e) {
       LOG.error("Run {} failed", context.jobId(), e);
@@ -172,9 +191,10 @@ public final class Main {
     return Outcome.of(metrics.get(Counters.APPS_FAILED) > 0 ? APPS_FAILED : OK);
   }
 
-  private static Outcome runOnLocalLake(LogbergOptions options, PrintStream out) {
+  private static Outcome runOnLocalLake(
+      LogbergOptions options, String[] args, String jobId, PrintStream out) {
     try (LocalLake lake = LocalLake.start(options)) {
-      return runJob(options, out);
+      return runJob(RunConfig.onLocalLake(options, RunContext.startingNow(jobId), lake), args, out);
     } catch (Exception e) {
       out.println("Local lake FAILED: " + rootMessage(e));
       return new Outcome(
@@ -191,7 +211,7 @@ public final class Main {
       PrintStream out,
       BiFunction<CatalogSpec, LogbergTables, String> show) {
     CatalogSpec catalog = CatalogSpecs.fromOptions(options);
-    LogbergTables tables = new LogbergTables(options.getDatabase(), options.getTable());
+    LogbergTables tables = RunConfig.tablesOf(options);
     try {
       out.println(show.apply(catalog, tables));
       return OK;
@@ -324,7 +344,38 @@ public final class Main {
     out.println(
         "           last 10), remove orphan files older than 3 days; one line per table (docs/UPKEEP.md)");
     out.println();
-    PipelineOptionsFactory.printHelp(out, LogbergOptions.class);
+    out.println("Options (--name=value; a list takes values separated by ','):");
+    for (OptionDeclarations.Option option : OptionDeclarations.of(LogbergOptions.class)) {
+      out.println();
+      out.println("  --" + option.name());
+      for (String line : wrap(option.help(), 92)) {
+        out.println("      " + line);
+      }
+      if (option.shownDefault() != null) {
+        out.println("      Default: " + option.shownDefault());
+      }
+      if (!option.example().isEmpty()) {
+        out.println("      Example: --" + option.name() + "=" + option.example());
+      }
+      if (option.required()) {
+        out.println("      Required in a launched job (deploy/templates), which has no default.");
+      }
+    }
+    out.println();
     out.println("Any Beam option (e.g. --runner, --jobName) is accepted too.");
+  }
+
+  private static List<String> wrap(String text, int width) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (String word : text.split(" ")) {
+      if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+        lines.add(line.toString());
+        line.setLength(0);
+      }
+      line.append(line.length() > 0 ? " " : "").append(word);
+    }
+    lines.add(line.toString());
+    return lines;
   }
 }

@@ -3,22 +3,38 @@ package dev.logberg.pipeline;
 import dev.logberg.pipeline.tables.CatalogSpecs;
 import dev.logberg.pipeline.tables.PartitionSpecs;
 import dev.logberg.pipeline.tables.SparkLogsTable;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.regex.Pattern;
+import java.util.Set;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Checks every option before anything runs and reports all problems at once, each naming its
- * option.
+ * option. Formats come from the declarations ({@link Param#regex} on each getter of {@link
+ * LogbergOptions}), the same the template spec and the README show; what a regex cannot say (a
+ * folder exists, ranges, options that go together, partition terms naming real columns, the catalog
+ * a combination of options describes) is checked here in code.
  */
 public final class OptionsValidator {
-  private static final Pattern S3_LOCATION =
-      Pattern.compile("s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?");
-  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final int MIN_LINE_BYTES = 1024;
   private static final int MAX_LINE_BYTES = 256 * 1024 * 1024;
+
+  /** The options {@link CatalogSpecs#fromOptions} reads: checked there only once well-formed. */
+  private static final Set<String> CATALOG_OPTIONS =
+      Set.of(
+          "catalogType",
+          "catalogName",
+          "catalogUri",
+          "catalogProperties",
+          "glueCatalogId",
+          "glueEndpoint",
+          "warehouse",
+          "region",
+          "s3Endpoint");
 
   private OptionsValidator() {}
 
@@ -28,6 +44,17 @@ public final class OptionsValidator {
    */
   public static void validate(LogbergOptions options, boolean forRun) {
     List<String> problems = new ArrayList<>();
+    Set<String> malformed = new HashSet<>();
+    for (OptionDeclarations.Option option : OptionDeclarations.of(LogbergOptions.class)) {
+      if (option.name().equals("input") && !forRun) {
+        continue;
+      }
+      List<String> found = option.problemsWith(value(options, option.name()));
+      if (!found.isEmpty()) {
+        malformed.add(option.name());
+        problems.addAll(found);
+      }
+    }
     if (forRun) {
       checkInputs(problems, options.getInput());
       if (options.getLocalLake()
@@ -37,16 +64,6 @@ public final class OptionsValidator {
             "--localLake uploads local --input folders; it cannot take " + options.getInput());
       }
     }
-    check(
-        problems,
-        IDENTIFIER.matcher(options.getDatabase()).matches(),
-        "--database: '"
-            + options.getDatabase()
-            + "' is not a plain identifier (letters, digits, _)");
-    check(
-        problems,
-        IDENTIFIER.matcher(options.getTable()).matches(),
-        "--table: '" + options.getTable() + "' is not a plain identifier (letters, digits, _)");
     check(
         problems,
         options.getResolveInProcessMaxRows() >= 0,
@@ -78,25 +95,8 @@ public final class OptionsValidator {
             + MAX_LINE_BYTES
             + ", got "
             + options.getMaxLineBytes());
-    if (options.getReprocess() != null) {
-      for (String app : options.getReprocess()) {
-        check(
-            problems,
-            app.startsWith("spark-"),
-            "--reprocess: '" + app + "' is not an application id (spark-...)");
-      }
-    }
-    if (options.getS3Endpoint() != null) {
-      collect(
-          problems,
-          () -> {
-            java.net.URI endpoint = java.net.URI.create(options.getS3Endpoint());
-            if (endpoint.getScheme() == null || endpoint.getHost() == null) {
-              throw new IllegalArgumentException(
-                  "'" + options.getS3Endpoint() + "' is not a URL like http://host:port");
-            }
-          },
-          "--s3Endpoint");
+    if (options.getS3Endpoint() != null && !malformed.contains("s3Endpoint")) {
+      collect(problems, () -> URI.create(options.getS3Endpoint()), "--s3Endpoint");
     }
     if (CatalogSpecs.REST.equalsIgnoreCase(options.getCatalogType())) {
       check(
@@ -104,30 +104,37 @@ public final class OptionsValidator {
           options.getCatalogUri() != null,
           "--catalogUri is required with --catalogType=rest");
     }
-    collect(
-        problems,
-        () -> PartitionSpecs.parse(options.getPartitionBy(), SparkLogsTable.SCHEMA),
-        "--partitionBy");
-    collect(problems, () -> CatalogSpecs.fromOptions(options), null);
+    if (!malformed.contains("partitionBy")) {
+      collect(
+          problems,
+          () -> PartitionSpecs.parse(options.getPartitionBy(), SparkLogsTable.SCHEMA),
+          "--partitionBy");
+    }
+    if (malformed.stream().noneMatch(CATALOG_OPTIONS::contains)) {
+      collect(problems, () -> CatalogSpecs.fromOptions(options), null);
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(
           "Invalid options:\n  - " + String.join("\n  - ", problems));
     }
   }
 
+  private static @Nullable Object value(LogbergOptions options, String name) {
+    try {
+      return OptionDeclarations.getter(LogbergOptions.class, name).invoke(options);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot read --" + name, e);
+    }
+  }
+
+  /** What the format of --input cannot say: a local folder must exist. */
   private static void checkInputs(List<String> problems, List<String> inputs) {
     if (inputs == null || inputs.isEmpty()) {
       problems.add("--input: give at least one folder");
       return;
     }
     for (String root : inputs) {
-      if (root.startsWith("s3://")) {
-        if (!S3_LOCATION.matcher(root).matches()) {
-          problems.add("--input: " + root + " is not s3://bucket or s3://bucket/prefix");
-        }
-      } else if (root.contains("://") && !root.startsWith("file:")) {
-        problems.add("--input: " + root + ": use a local folder or s3://bucket/prefix");
-      } else if (!root.startsWith("file:") && !Files.isDirectory(Path.of(root))) {
+      if (!root.contains(":") && !Files.isDirectory(Path.of(root))) {
         problems.add("--input: folder " + Path.of(root).toAbsolutePath() + " does not exist");
       }
     }

@@ -36,7 +36,14 @@ class MainTest {
             containsString("Default: 3"),
             containsString("--partitionBy"),
             containsString("--reprocessAll"),
-            containsString("--catalogProperties")));
+            containsString("--catalogProperties"),
+            // From each getter's @Param: its example, and whether a launched job requires it.
+            containsString("Example: --input=s3://my-logs/spark-application-logs/team-a"),
+            containsString("Example: --glueCatalogId=123456789012"),
+            containsString("Required in a launched job"),
+            containsString("Default: testdata/spark-application-logs/spark-team-a"),
+            containsString("A batch that added at most this many rows")));
+    assertThat(help.output(), not(containsString("read at most this many rows")));
   }
 
   @Test
@@ -91,5 +98,45 @@ class MainTest {
                 "--parallelism",
                 "4",
                 "--reIterableGroupByKeyResult=true")));
+  }
+
+  /**
+   * What Beam needs (the job name, its S3 filesystem's endpoint) goes into a fresh PipelineOptions
+   * derived from the run configuration; the user's parsed options stay as parsed.
+   */
+  @Test
+  void beamOptionsAreDerivedWithoutChangingTheParsedOptions(@TempDir Path dir) {
+    String[] args = {"--input=" + dir, "--warehouse=" + dir.resolve("w")};
+    LogbergOptions parsed =
+        org.apache.beam.sdk.options.PipelineOptionsFactory.fromArgs(args).as(LogbergOptions.class);
+    String parsedJobName = parsed.getJobName();
+    RunConfig config =
+        new RunConfig(
+            java.util.List.of("s3://spark-logs/team-a/"),
+            "s3://lake/warehouse",
+            dev.logberg.pipeline.tables.CatalogSpecs.fromOptions(parsed),
+            RunConfig.tablesOf(parsed),
+            parsed.getPartitionBy(),
+            new dev.logberg.pipeline.status.DecisionPolicy(3, 1, false, java.util.Set.of()),
+            new dev.logberg.pipeline.storage.S3Settings(
+                java.net.URI.create("http://127.0.0.1:9000"), "us-east-1", true),
+            0,
+            1024,
+            0,
+            0,
+            RunContext.startingNow("logberg-test-run"));
+
+    org.apache.beam.sdk.options.PipelineOptions beam = Main.beamOptions(args, config);
+
+    assertThat(beam.getJobName(), is("logberg-test-run"));
+    org.apache.beam.sdk.io.aws2.options.S3Options s3 =
+        beam.as(org.apache.beam.sdk.io.aws2.options.S3Options.class);
+    assertThat(s3.getEndpoint(), is(java.net.URI.create("http://127.0.0.1:9000")));
+    assertThat(s3.getAwsRegion().id(), is("us-east-1"));
+    assertThat(parsed.getJobName(), is(parsedJobName));
+    assertThat(
+        parsed.as(org.apache.beam.sdk.io.aws2.options.S3Options.class).getEndpoint(),
+        org.hamcrest.Matchers.nullValue());
+    assertThat(beam.as(LogbergOptions.class).getInput(), is(java.util.List.of(dir.toString())));
   }
 }

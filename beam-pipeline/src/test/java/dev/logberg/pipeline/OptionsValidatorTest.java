@@ -3,6 +3,8 @@ package dev.logberg.pipeline;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -77,8 +79,8 @@ class OptionsValidatorTest {
         e.getMessage(),
         allOf(
             containsString("--catalogType: unknown catalog type 'hive'"),
-            containsString("--input: s3://B_ad/logs is not s3://bucket or s3://bucket/prefix"),
-            containsString("--input: gs://bucket/x: use a local folder or s3://bucket/prefix"),
+            containsString("--input: 's3://B_ad/logs' is not a local folder or s3://bucket/prefix"),
+            containsString("--input: 'gs://bucket/x' is not a local folder or s3://bucket/prefix"),
             containsString("--s3Endpoint: 'localhost' is not a URL like http://host:port")));
     assertDoesNotThrow(
         () ->
@@ -94,5 +96,51 @@ class OptionsValidatorTest {
   void verifyDoesNotNeedTheInput() {
     assertDoesNotThrow(
         () -> OptionsValidator.validate(options("--input=" + dir.resolve("missing")), false));
+  }
+
+  /** The formats are the declared ones ({@link Param#regex}), reported with their messages. */
+  @Test
+  void formatsAreTheDeclaredRegexes() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                OptionsValidator.validate(
+                    options(
+                        "--input=" + dir,
+                        "--region=EU-WEST-1",
+                        "--glueCatalogId=12345",
+                        "--catalogUri=postgres-db",
+                        "--reprocess=spark-ok,spark-a b",
+                        "--catalogName=my catalog"),
+                    true));
+    assertThat(
+        e.getMessage(),
+        allOf(
+            containsString("--region: 'EU-WEST-1' is not an AWS region like eu-west-1"),
+            containsString("--glueCatalogId: '12345' is not an AWS account id (12 digits)"),
+            containsString("--catalogUri: 'postgres-db' is not a JDBC URL"),
+            containsString("--reprocess: 'spark-a b' is not an application id"),
+            containsString("--catalogName: 'my catalog' is not a plain identifier")));
+    assertThat(e.getMessage().contains("spark-ok"), is(false));
+    for (OptionDeclarations.Option option : OptionDeclarations.of(LogbergOptions.class)) {
+      if (option.regex() != null && !option.mismatch().isEmpty()) {
+        String bad = "bad value \u0001";
+        assertThat(
+            option.name(),
+            option.problemWith(bad).orElseThrow(),
+            equalTo("--" + option.name() + ": " + option.mismatch().replace("%s", bad)));
+      }
+    }
+  }
+
+  /** Locations the catalogs and listers take: file: URLs too. */
+  @Test
+  void acceptsFileUrls() {
+    assertDoesNotThrow(
+        () ->
+            OptionsValidator.validate(
+                options("--input=" + dir.toUri(), "--warehouse=file:" + dir.resolve("lake")),
+                true));
   }
 }

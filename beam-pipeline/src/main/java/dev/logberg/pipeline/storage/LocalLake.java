@@ -20,12 +20,20 @@ public final class LocalLake implements AutoCloseable {
   static final String LAKE_BUCKET = "lake";
 
   private final LoopbackS3 s3;
+  private final Path dir;
+  private final List<String> inputs;
 
-  private LocalLake(LoopbackS3 s3) {
+  private LocalLake(LoopbackS3 s3, Path dir, List<String> inputs) {
     this.s3 = s3;
+    this.dir = dir;
+    this.inputs = List.copyOf(inputs);
   }
 
-  /** Starts the server, uploads the local inputs and rewrites the options to use it. */
+  /**
+   * Starts the server and uploads the local inputs. The options are left as given: a run takes the
+   * lake's locations from {@link #inputs}, {@link #warehouse}, {@link #catalogUri} and {@link
+   * #s3Settings} (see {@code RunConfig}).
+   */
   public static LocalLake start(LogbergOptions options) {
     Path dir = Path.of(options.getLocalLakeDir()).toAbsolutePath();
     LoopbackS3 s3 = new LoopbackS3(dir.resolve("s3"));
@@ -40,20 +48,33 @@ public final class LocalLake implements AutoCloseable {
       s3.upload(folder, INPUT_BUCKET, prefix);
       inputs.add("s3://" + INPUT_BUCKET + "/" + prefix);
     }
-    options.setInput(inputs);
-    options.setWarehouse("s3://" + LAKE_BUCKET + "/warehouse");
-    options.setCatalogType("jdbc");
-    options.setCatalogUri("jdbc:sqlite:" + dir.resolve("catalog.db"));
-    options.setS3Endpoint(s3.endpoint().toString());
-    options.setS3PathStyleAccess(true);
-    options.setRegion(LoopbackS3.REGION);
+    LocalLake lake = new LocalLake(s3, dir, inputs);
     LOG.info(
         "Local lake at {}: S3 on {}, input {}, warehouse {}",
         dir,
         s3.endpoint(),
         inputs,
-        options.getWarehouse());
-    return new LocalLake(s3);
+        lake.warehouse());
+    return lake;
+  }
+
+  /** The uploaded inputs, as s3:// locations on the lake. */
+  public List<String> inputs() {
+    return inputs;
+  }
+
+  public String warehouse() {
+    return "s3://" + LAKE_BUCKET + "/warehouse";
+  }
+
+  /** A sqlite catalog kept in the lake's folder (the catalog type is jdbc). */
+  public String catalogUri() {
+    return "jdbc:sqlite:" + dir.resolve("catalog.db");
+  }
+
+  /** The loopback server: its endpoint, path-style addressing, its region. */
+  public S3Settings s3Settings() {
+    return s3.settings();
   }
 
   private static void createBucket(LoopbackS3 s3, String bucket) {

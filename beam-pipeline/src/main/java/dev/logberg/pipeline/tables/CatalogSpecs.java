@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /** Builds the {@link CatalogSpec} the options describe. */
 public final class CatalogSpecs {
@@ -19,22 +20,38 @@ public final class CatalogSpecs {
   public static final String GLUE = "glue";
 
   public static CatalogSpec fromOptions(LogbergOptions options) {
-    String type = options.getCatalogType().trim().toLowerCase(Locale.ROOT);
-    String warehouse = absoluteIfLocal(options.getWarehouse());
+    return of(
+        options,
+        options.getCatalogType(),
+        options.getCatalogUri(),
+        options.getWarehouse(),
+        S3Settings.fromOptions(options));
+  }
+
+  /**
+   * The catalog of {@code options} with its location given apart: the local lake puts the warehouse
+   * and catalog on its own S3 server without changing the options.
+   *
+   * @param s3 how the warehouse's store is reached (its region is also Glue's)
+   */
+  public static CatalogSpec of(
+      LogbergOptions options,
+      String catalogType,
+      @Nullable String catalogUri,
+      String warehouseLocation,
+      S3Settings s3) {
+    String type = catalogType.trim().toLowerCase(Locale.ROOT);
+    String warehouse = absoluteIfLocal(warehouseLocation);
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put("type", type);
     properties.put("warehouse", warehouse);
     switch (type) {
       case JDBC -> {
-        properties.put(
-            "uri",
-            options.getCatalogUri() != null
-                ? options.getCatalogUri()
-                : defaultSqliteUri(warehouse));
+        properties.put("uri", catalogUri != null ? catalogUri : defaultSqliteUri(warehouse));
         // V1 adds the view columns; without it Iceberg 1.9 warns on every catalog start.
         properties.put("jdbc.schema-version", "V1");
       }
-      case REST -> properties.put("uri", options.getCatalogUri());
+      case REST -> properties.put("uri", catalogUri);
       case HADOOP -> {
         if (warehouse.contains("://")) {
           throw new IllegalArgumentException(
@@ -46,13 +63,13 @@ public final class CatalogSpecs {
       case GLUE -> {
         putIfSet(properties, "glue.id", options.getGlueCatalogId());
         putIfSet(properties, "glue.endpoint", options.getGlueEndpoint());
-        putIfSet(properties, "client.region", options.getRegion());
+        putIfSet(properties, "client.region", s3.region());
       }
       default ->
           throw new IllegalArgumentException("--catalogType: unknown catalog type '" + type + "'");
     }
     if (warehouse.startsWith("s3://")) {
-      properties.putAll(S3Settings.fromOptions(options).icebergProperties());
+      properties.putAll(s3.icebergProperties());
     }
     properties.putAll(KeyValues.parse("--catalogProperties", options.getCatalogProperties()));
     return new CatalogSpec(options.getCatalogName(), properties);

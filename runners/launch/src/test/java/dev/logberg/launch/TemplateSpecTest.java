@@ -12,6 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.logberg.pipeline.LogbergOptions;
+import dev.logberg.pipeline.OptionDeclarations;
+import dev.logberg.pipeline.Param;
 import java.beans.IntrospectionException;
 import java.beans.Introspector;
 import java.beans.PropertyDescriptor;
@@ -146,13 +148,7 @@ class TemplateSpecTest {
    */
   @Test
   void generatorDerivesFromTypesAnnotationsAndFormats() {
-    TemplateSpec spec =
-        new TemplateGenerator(
-                SampleOptions.class,
-                Set.of("skipped"),
-                Set.of("location"),
-                Map.of("location", new TemplateGenerator.Format("Where", "[a-z]+")))
-            .generate("sample", "A sample.");
+    TemplateSpec spec = new TemplateGenerator(SampleOptions.class).generate("sample", "A sample.");
     assertThat(
         spec.parameters().stream().map(TemplateSpec.Parameter::name).toList(),
         contains("location", "mode", "count", "ratio", "sizes", "verbose"));
@@ -189,17 +185,15 @@ class TemplateSpecTest {
     IllegalStateException e =
         assertThrows(
             IllegalStateException.class,
-            () ->
-                new TemplateGenerator(UndocumentedOptions.class, Set.of(), Set.of(), Map.of())
-                    .generate("x", "x"));
+            () -> new TemplateGenerator(UndocumentedOptions.class).generate("x", "x"));
     assertThat(e.getMessage(), containsString("getSecretKnob has no @Description"));
   }
 
   @Test
   void labelsSpellAcronyms() {
-    assertThat(TemplateGenerator.label("catalogUri"), equalTo("Catalog URI"));
-    assertThat(TemplateGenerator.label("s3PathStyleAccess"), equalTo("S3 path style access"));
-    assertThat(TemplateGenerator.label("maxLineBytes"), equalTo("Max line bytes"));
+    assertThat(OptionDeclarations.label("catalogUri"), equalTo("Catalog URI"));
+    assertThat(OptionDeclarations.label("s3PathStyleAccess"), equalTo("S3 path style access"));
+    assertThat(OptionDeclarations.label("maxLineBytes"), equalTo("Max line bytes"));
   }
 
   @Test
@@ -263,9 +257,10 @@ class TemplateSpecTest {
 
   /**
    * Types and annotations LogbergOptions does not have (an enum, a double, a list of ints,
-   * Validation.Required).
+   * Validation.Required), and options without {@link Param} (their label and regex are derived).
    */
   public interface SampleOptions extends PipelineOptions {
+    @Param(label = "Where", regex = "[a-z]+", required = true)
     @Description("Where to look.")
     String getLocation();
 
@@ -300,6 +295,7 @@ class TemplateSpecTest {
 
     void setVerbose(boolean value);
 
+    @Param(launchable = false)
     @Description("Not in templates.")
     String getSkipped();
 

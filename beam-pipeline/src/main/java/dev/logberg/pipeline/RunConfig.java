@@ -1,0 +1,95 @@
+package dev.logberg.pipeline;
+
+import dev.logberg.pipeline.status.DecisionPolicy;
+import dev.logberg.pipeline.storage.LocalLake;
+import dev.logberg.pipeline.storage.S3Settings;
+import dev.logberg.pipeline.tables.CatalogSpecs;
+import dev.logberg.pipeline.tables.LogbergTables;
+import dev.logberg.upsert.CatalogSpec;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What one run does, derived once from validated options (and, with {@code --localLake}, from the
+ * started lake's locations) and passed to the graph. The options themselves are never changed after
+ * parsing: anything a run computes (the job id, the lake's endpoints) lives here.
+ *
+ * @param inputs the folders to discover applications under
+ * @param warehouse the warehouse location as given, for messages
+ * @param catalog the catalog as the launching process opens it
+ * @param s3 how s3:// input (and an S3 warehouse) is reached
+ * @param context the run's id and start time
+ */
+public record RunConfig(
+    List<String> inputs,
+    String warehouse,
+    CatalogSpec catalog,
+    LogbergTables tables,
+    String partitionBy,
+    DecisionPolicy policy,
+    S3Settings s3,
+    long resolveInProcessMaxRows,
+    int maxLineBytes,
+    int readGroups,
+    int progressSeconds,
+    RunContext context) {
+
+  public RunConfig {
+    inputs = List.copyOf(inputs);
+  }
+
+  /** The run {@code options} describe; they must have passed {@link OptionsValidator}. */
+  public static RunConfig of(LogbergOptions options, RunContext context) {
+    S3Settings s3 = S3Settings.fromOptions(options);
+    return of(
+        options,
+        context,
+        options.getInput(),
+        options.getWarehouse(),
+        CatalogSpecs.fromOptions(options),
+        s3);
+  }
+
+  /**
+   * The run of {@code options} on a started local lake: its uploaded inputs, its S3 warehouse and
+   * sqlite catalog, its loopback S3 server.
+   */
+  public static RunConfig onLocalLake(LogbergOptions options, RunContext context, LocalLake lake) {
+    CatalogSpec catalog =
+        CatalogSpecs.of(
+            options, CatalogSpecs.JDBC, lake.catalogUri(), lake.warehouse(), lake.s3Settings());
+    return of(options, context, lake.inputs(), lake.warehouse(), catalog, lake.s3Settings());
+  }
+
+  /** The three tables {@code --database} and {@code --table} name. */
+  public static LogbergTables tablesOf(LogbergOptions options) {
+    return new LogbergTables(options.getDatabase(), options.getTable());
+  }
+
+  private static RunConfig of(
+      LogbergOptions options,
+      RunContext context,
+      List<String> inputs,
+      String warehouse,
+      CatalogSpec catalog,
+      S3Settings s3) {
+    return new RunConfig(
+        inputs,
+        warehouse,
+        catalog,
+        tablesOf(options),
+        options.getPartitionBy(),
+        new DecisionPolicy(
+            options.getMaxAttempts(),
+            TimeUnit.MINUTES.toMicros(options.getLeaseMinutes()),
+            options.getReprocessAll(),
+            options.getReprocess() == null ? Set.of() : Set.copyOf(options.getReprocess())),
+        s3,
+        options.getResolveInProcessMaxRows(),
+        options.getMaxLineBytes(),
+        options.getReadGroups(),
+        options.getProgressSeconds(),
+        context);
+  }
+}
