@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Checks every option before anything runs and reports all problems at once, each naming its
@@ -140,7 +141,7 @@ public final class OptionsValidator {
   }
 
   /** Runs a parser that throws IllegalArgumentException and records its message. */
-  private static void collect(List<String> problems, Runnable parse, String option) {
+  private static void collect(List<String> problems, Runnable parse, @Nullable String option) {
     try {
       parse.run();
     } catch (IllegalArgumentException e) {
