@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.Validation;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Derives a template spec from a Beam options interface: one parameter per property it declares,
@@ -58,7 +59,7 @@ final class TemplateGenerator {
    * A label and a regex where the format is known; the regex is of one element for list properties.
    * A null label or regex keeps the one derived from the name or type.
    */
-  record Format(String label, String regex) {}
+  record Format(@Nullable String label, @Nullable String regex) {}
 
   static final Map<String, Format> LOGBERG_FORMATS =
       Map.ofEntries(
@@ -149,7 +150,7 @@ final class TemplateGenerator {
   }
 
   /** The property a getter reads, or null for methods that are not property getters. */
-  private static String property(Method method) {
+  private static @Nullable String property(Method method) {
     if (method.isSynthetic()
         || method.isDefault()
         || Modifier.isStatic(method.getModifiers())
@@ -186,7 +187,7 @@ final class TemplateGenerator {
   }
 
   /** The format of a type's values as Beam parses them; null when any text is accepted. */
-  private static String typeRegex(Class<?> type) {
+  private static @Nullable String typeRegex(Class<?> type) {
     if (type == boolean.class || type == Boolean.class) {
       return "true|false";
     }
@@ -218,7 +219,7 @@ final class TemplateGenerator {
    * A fixed default as text; null for none, or for defaults computed at run time
    * (Default.InstanceFactory).
    */
-  private static String defaultValue(Method getter) {
+  private static @Nullable String defaultValue(Method getter) {
     for (Annotation a : getter.getAnnotations()) {
       if (a instanceof Default.String d) {
         return d.value();
