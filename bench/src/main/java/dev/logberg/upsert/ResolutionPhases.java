@@ -15,6 +15,8 @@ public final class ResolutionPhases {
   private ResolutionPhases() {}
 
   /**
+   * How long each phase of one in-process resolution took, and how many files it read.
+   *
    * @param planMillis ResolutionPlan.forAppends: snapshot's added files + planFiles of the table
    * @param addedFiles files the appends added (all their keys are read)
    * @param existingFiles older live files whose key bounds may overlap (read with the batch's key
