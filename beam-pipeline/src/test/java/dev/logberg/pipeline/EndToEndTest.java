@@ -360,7 +360,7 @@ class EndToEndTest {
     return rows.stream()
         .collect(
             Collectors.groupingBy(
-                r -> ((String) r.getField(SparkLogsTable.SOURCE_FILE)).split("/")[0],
+                r -> ((String) r.getField(SparkLogsTable.SOURCE_FILE)).split("/", -1)[0],
                 TreeMap::new,
                 Collectors.counting()));
   }
@@ -380,7 +380,7 @@ class EndToEndTest {
     return rejects.stream()
         .collect(
             Collectors.groupingBy(
-                r -> ((String) r.getField(RejectsTable.REASON)).split(":")[0],
+                r -> ((String) r.getField(RejectsTable.REASON)).split(":", -1)[0],
                 TreeMap::new,
                 Collectors.counting()));
   }

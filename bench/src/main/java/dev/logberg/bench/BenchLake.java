@@ -232,7 +232,7 @@ final class BenchLake implements AutoCloseable {
         key.partition(internal.wrap(r));
         String partition = target.spec().partitionToPath(key);
         DataWriter<Record> writer = open.get(partition);
-        if (writer != null && counts.get(partition) >= rowsPerFile) {
+        if (writer != null && counts.getOrDefault(partition, 0L) >= rowsPerFile) {
           writer.close();
           written.add(writer.toDataFile());
           writer = null;

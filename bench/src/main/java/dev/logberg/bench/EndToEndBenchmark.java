@@ -20,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.iceberg.Snapshot;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Logberg end to end against the limit (a plain JVM program) and the peer (Spark SQL) on one
@@ -71,8 +72,8 @@ public final class EndToEndBenchmark {
       long rejected,
       double jobSeconds,
       TableFacts table,
-      String problem,
-      String note) {
+      @Nullable String problem,
+      @Nullable String note) {
     boolean ok() {
       return problem == null;
     }
@@ -444,7 +445,7 @@ public final class EndToEndBenchmark {
                                       "%,.0f (%.1f s, load %s%s)",
                                       r.rowsPerSecond(),
                                       r.result().wallSeconds(),
-                                      r.result().loadBefore().split(" ")[0],
+                                      r.result().loadBefore().split(" ", -1)[0],
                                       r.note() == null ? "" : "; " + r.note())
                                   : String.format(
                                       "FAILED after %.1f s (CPU %.1f s, RSS %.0f MB): %s",

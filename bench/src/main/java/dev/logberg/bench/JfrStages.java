@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 import jdk.jfr.consumer.RecordedEvent;
@@ -154,7 +155,8 @@ public final class JfrStages {
         RecordedStackTrace stack = event.getStackTrace();
         String stage = stageOf(stack);
         samples.merge(stage, 1L, Long::sum);
-        leaves.get(stage).merge(name(stack.getFrames().get(0)), 1L, Long::sum);
+        Objects.requireNonNull(leaves.get(stage), "a map per stage")
+            .merge(name(stack.getFrames().get(0)), 1L, Long::sum);
         Set<String> seen = new HashSet<>();
         for (RecordedFrame frame : stack.getFrames()) {
           String name = name(frame);
@@ -185,7 +187,9 @@ public final class JfrStages {
                         e.getKey(),
                         e.getValue(),
                         100.0 * e.getValue() / all,
-                        top(leaves.get(e.getKey()), e.getValue()))));
+                        top(
+                            Objects.requireNonNull(leaves.get(e.getKey()), "a map per stage"),
+                            e.getValue()))));
     // Stages say what the CPU did; these say on whose behalf (a frame counts once per sample,
     // wherever it is).
     out.append(

@@ -63,7 +63,7 @@ final class RunMeasure {
     String loadAfter = JvmProbe.loadAverage();
     String time = Files.exists(timeFile) ? Files.readString(timeFile) : "";
     double cpu = number(USER, time) + number(SYSTEM, time);
-    long rss = (long) number(MAX_RSS, time) * 1024;
+    long rss = ((long) number(MAX_RSS, time)) * 1024;
     return new Result(exit, wall, cpu, rss, Files.readString(log), loadBefore, loadAfter);
   }
 

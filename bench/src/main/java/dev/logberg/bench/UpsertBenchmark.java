@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -29,6 +31,7 @@ import org.apache.beam.sdk.values.Row;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.util.SnapshotUtil;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 
 /**
@@ -64,7 +67,9 @@ public final class UpsertBenchmark {
   private final String[] beamArgs;
   private final JvmProbe probe = new JvmProbe();
   private final StringBuilder report = new StringBuilder();
-  private BenchLake lake;
+
+  /** Opened by {@link #run}, which every other step runs within. */
+  private @Nullable BenchLake lake;
 
   /** Set when an UpsertIntoIceberg run hit the cap: larger tables would not finish either. */
   private long cappedAtRows = Long.MAX_VALUE;
@@ -88,7 +93,8 @@ public final class UpsertBenchmark {
     options.put(
         "dir",
         "bench/results/upsert-"
-            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            + LocalDateTime.now(ZoneId.systemDefault())
+                .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     List<String> beam = new ArrayList<>();
     for (String arg : args) {
       String key =
@@ -115,17 +121,26 @@ public final class UpsertBenchmark {
     System.exit(exit);
   }
 
+  private BenchLake lake() {
+    return Objects.requireNonNull(lake, "run() opens the lake before any step");
+  }
+
+  /** An option's value; main() gives every option a default. */
+  private String option(String name) {
+    return Objects.requireNonNull(options.get(name), () -> "no option " + name);
+  }
+
   private int intOption(String name) {
-    return Integer.parseInt(options.get(name).trim());
+    return Integer.parseInt(option(name).trim());
   }
 
   private long rowsPerFile() {
-    return Long.parseLong(options.get("rowsPerFile").trim());
+    return Long.parseLong(option("rowsPerFile").trim());
   }
 
   private static List<Long> longs(String list) {
     List<Long> values = new ArrayList<>();
-    for (String s : list.split(",")) {
+    for (String s : list.split(",", -1)) {
       if (!s.isBlank()) {
         values.add(Long.parseLong(s.trim().replace("_", "")));
       }
@@ -135,13 +150,13 @@ public final class UpsertBenchmark {
 
   private void run() throws IOException {
     long started = System.nanoTime();
-    Path dir = Path.of(options.get("dir")).toAbsolutePath();
+    Path dir = Path.of(option("dir")).toAbsolutePath();
     Files.createDirectories(dir);
     int rounds = intOption("rounds");
     if (rounds < 1 || rounds >= LogRows.BATCH_MODULUS) {
       throw new IllegalArgumentException("--rounds must be 1.." + (LogRows.BATCH_MODULUS - 1));
     }
-    line("# Upsert benchmark " + LocalDateTime.now().withNano(0));
+    line("# Upsert benchmark " + LocalDateTime.now(ZoneId.systemDefault()).withNano(0));
     line("");
     line("- machine: " + JvmProbe.machine());
     line("- load average at start: " + JvmProbe.loadAverage());
@@ -155,15 +170,15 @@ public final class UpsertBenchmark {
     line("");
     lake = new BenchLake(dir, intOption("formatVersion"));
     try {
-      if (Boolean.parseBoolean(options.get("warmup"))) {
+      if (Boolean.parseBoolean(option("warmup"))) {
         warmUp();
       }
-      List<Long> series = longs(options.get("seriesSizes"));
+      List<Long> series = longs(option("seriesSizes"));
       if (!series.isEmpty()) {
         series(series);
       }
       Map<Long, Table> bases = new LinkedHashMap<>();
-      for (long n : longs(options.get("sizes"))) {
+      for (long n : longs(option("sizes"))) {
         bases.put(n, measure(n, rounds));
       }
       if (!bases.isEmpty()) {
@@ -186,13 +201,13 @@ public final class UpsertBenchmark {
     long n = 10_000;
     progress("warm-up on a %,d-row table", n);
     Table base = createBase("warm", n);
-    Table a = lake.cloneOf(base, "warm_append");
+    Table a = lake().cloneOf(base, "warm_append");
     long baseSnapshot = a.currentSnapshot().snapshotId();
     runPipeline("warm_append", n, 1, Mode.APPEND, 0);
     MergeKeyResolver.resolveAppends(a, LogRows.KEYS, snapshotsAfter(a, baseSnapshot));
-    lake.cloneOf(base, "warm_upsert");
+    lake().cloneOf(base, "warm_upsert");
     runPipeline("warm_upsert", n, 1, Mode.UPSERT_IN_PROCESS, 0);
-    lake.cloneOf(base, "warm_upsert_d");
+    lake().cloneOf(base, "warm_upsert_d");
     runPipeline("warm_upsert_d", n, 1, Mode.UPSERT_DISTRIBUTED, 0);
     BenchLake.verifyOneRowPerKey(a, n, 1);
   }
@@ -221,7 +236,7 @@ public final class UpsertBenchmark {
       long batch = LogRows.batchSize(n, 1);
       Table base = createBase(p, n);
 
-      Table a = lake.cloneOf(base, p + "_append");
+      Table a = lake().cloneOf(base, p + "_append");
       long aBase = a.currentSnapshot().snapshotId();
       progress("%s: append-only", p);
       probe.start();
@@ -249,7 +264,7 @@ public final class UpsertBenchmark {
       Mode[] modes = {Mode.UPSERT_IN_PROCESS, Mode.UPSERT_DISTRIBUTED};
       for (int m = 0; m < 2; m++) {
         String name = p + (m == 0 ? "_upsert_local" : "_upsert_dist");
-        Table u = lake.cloneOf(base, name);
+        Table u = lake().cloneOf(base, name);
         long uBase = u.currentSnapshot().snapshotId();
         progress("%s: %s", p, modes[m].label);
         probe.start();
@@ -299,7 +314,7 @@ public final class UpsertBenchmark {
   }
 
   private Table createBase(String prefix, long n) {
-    Table base = lake.create(prefix + "_base");
+    Table base = lake().create(prefix + "_base");
     BenchLake.commit(
         base, BenchLake.writeRows(base, n, rowsPerFile(), i -> LogRows.record(i, n, 0)));
     return base;
@@ -345,7 +360,7 @@ public final class UpsertBenchmark {
     // 2a. Append-only on fresh copies; then the in-process resolution of that append alone.
     for (int rep = 1; rep <= reps; rep++) {
       String name = p + "_append_" + rep;
-      Table table = lake.cloneOf(base, name);
+      Table table = lake().cloneOf(base, name);
       long baseSnapshot = table.currentSnapshot().snapshotId();
       progress("%s: append-only %d/%d", p, rep, reps);
       probe.start();
@@ -390,11 +405,12 @@ public final class UpsertBenchmark {
     Table table = null;
     for (int rep = 1; rep <= reps; rep++) {
       String name = p + "_upsert_" + rep;
-      table = lake.cloneOf(base, name);
+      table = lake().cloneOf(base, name);
       PipelineRun run = upsertRound(table, n, 1, "upsert " + rep + "/" + reps, notes);
       upsert.add(run.millis);
       upsertResolution.add(run.resolutionMillis);
     }
+    Objects.requireNonNull(table, "--reps is at least 1");
     for (int round = 2; round <= rounds; round++) {
       laterRounds.add(upsertRound(table, n, round, "round " + round + "/" + rounds, notes).millis);
     }
@@ -402,7 +418,7 @@ public final class UpsertBenchmark {
     // The resolution's phases, in-process, on a copy whose batch was appended with Iceberg's
     // writer.
     progress("%s: in-process resolution, phase by phase", p);
-    Table phased = lake.cloneOf(base, p + "_phases");
+    Table phased = lake().cloneOf(base, p + "_phases");
     long phasedBase = phased.currentSnapshot().snapshotId();
     BenchLake.commit(
         phased,
@@ -437,14 +453,14 @@ public final class UpsertBenchmark {
     progress("%s: compacting", p);
     probe.start();
     long c0 = System.nanoTime();
-    Table compacted = lake.compact(table, p + "_compacted", rowsPerFile());
+    Table compacted = lake().compact(table, p + "_compacted", rowsPerFile());
     long compactMs = millisSince(c0);
     String compactWindow = probe.window();
     BenchLake.Layout compactedLayout = BenchLake.layout(compacted);
 
     // The same data files without the deletes: what reading the files costs, apart from applying
     // the deletes.
-    Table noDeletes = lake.copyDataFiles(table, p + "_files_only", true);
+    Table noDeletes = lake().copyDataFiles(table, p + "_files_only", true);
     long allRows = n;
     for (int round = 1; round <= rounds; round++) {
       allRows += LogRows.batchSize(n, round);
@@ -459,7 +475,7 @@ public final class UpsertBenchmark {
             String.format(
                 "full scan of the same data files without the deletes (%,d rows)", allRows));
     for (int rep = 1; rep <= intOption("scanReps"); rep++) {
-      progress("%s: full scans %d/%s", p, rep, options.get("scanReps"));
+      progress("%s: full scans %d/%s", p, rep, option("scanReps"));
       long s0 = System.nanoTime();
       long live = BenchLake.countRows(table);
       scanRounds.add(millisSince(s0));
@@ -584,7 +600,7 @@ public final class UpsertBenchmark {
                 n, batch, cap, cappedAtRows));
         continue;
       }
-      Table u = lake.cloneOf(entry.getValue(), p + "_upsert_default");
+      Table u = lake().cloneOf(entry.getValue(), p + "_upsert_default");
       long uBase = u.currentSnapshot().snapshotId();
       progress("%s: UpsertIntoIceberg, default threshold (cancelled after %d s)", p, cap);
       probe.start();
@@ -679,7 +695,7 @@ public final class UpsertBenchmark {
             .setRowSchema(LogRows.ROW_SCHEMA);
     if (upsert) {
       UpsertIntoIceberg transform =
-          UpsertIntoIceberg.into(lake.workerSpec, BenchLake.id(name), LogRows.KEYS);
+          UpsertIntoIceberg.into(lake().workerSpec, BenchLake.id(name), LogRows.KEYS);
       if (mode == Mode.UPSERT_IN_PROCESS) {
         transform = transform.withInProcessMaxRows(Long.MAX_VALUE);
       } else if (mode == Mode.UPSERT_DISTRIBUTED) {
@@ -687,7 +703,7 @@ public final class UpsertBenchmark {
       }
       rows.apply("Upsert", transform);
     } else {
-      rows.apply("Append", AppendToIceberg.into(lake.workerSpec, BenchLake.id(name)));
+      rows.apply("Append", AppendToIceberg.into(lake().workerSpec, BenchLake.id(name)));
     }
     long startEpoch = System.currentTimeMillis();
     long t0 = System.nanoTime();
@@ -824,6 +840,8 @@ public final class UpsertBenchmark {
 
   private static void progress(String format, Object... args) {
     System.out.printf(
-        "%s ... %s%n", LocalDateTime.now().withNano(0).toLocalTime(), String.format(format, args));
+        "%s ... %s%n",
+        LocalDateTime.now(ZoneId.systemDefault()).withNano(0).toLocalTime(),
+        String.format(format, args));
   }
 }

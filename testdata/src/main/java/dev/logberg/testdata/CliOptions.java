@@ -4,18 +4,20 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The parsed command line of {@link GenerateLogs}. Exactly one of {@code profile} and {@code
- * sizeBytes > 0} is set; {@code firstDay} is that of a {@code --size} tree.
+ * sizeBytes > 0} is set; {@code firstDay} is that of a {@code --size} tree. With {@code help} only
+ * the seed and the day hold their defaults and the rest is absent.
  */
 record CliOptions(
-    Path out,
+    @Nullable Path out,
     long seed,
-    String profile,
+    @Nullable String profile,
     long sizeBytes,
     LocalDate firstDay,
-    Path manifest,
+    @Nullable Path manifest,
     boolean help) {
   static final long DEFAULT_SEED = 20250115L;
 
@@ -45,7 +47,8 @@ record CliOptions(
     for (int i = 0; i < args.length; i++) {
       String option = args[i];
       if (option.equals("--help") || option.equals("-h")) {
-        return new CliOptions(null, DEFAULT_SEED, null, 0, null, null, true);
+        return new CliOptions(
+            null, DEFAULT_SEED, null, 0, SizeProfile.DEFAULT_FIRST_DAY, null, true);
       }
       if (!option.startsWith("--")) {
         throw new UsageException("unexpected argument '" + option + "'");
@@ -91,7 +94,7 @@ record CliOptions(
     }
   }
 
-  private static <T> T once(String option, T previous, T value) throws UsageException {
+  private static <T> T once(String option, @Nullable T previous, T value) throws UsageException {
     if (previous != null) {
       throw new UsageException(option + " given twice");
     }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Command line: writes a deterministic tree of Spark application logs (and optionally its
@@ -32,13 +33,15 @@ public final class GenerateLogs {
   /** Runs the generator; returns the exit code instead of exiting, so tests can call it. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     CliOptions options;
+    Path outDir;
     try {
       options = CliOptions.parse(args);
       if (options.help()) {
         out.print(CliOptions.USAGE);
         return 0;
       }
-      OutputDir.prepare(options.out());
+      outDir = Objects.requireNonNull(options.out(), "parse() requires --out unless --help");
+      OutputDir.prepare(outDir);
     } catch (UsageException e) {
       err.println("GenerateLogs: " + e.getMessage());
       err.print(CliOptions.USAGE);
@@ -54,12 +57,12 @@ public final class GenerateLogs {
               ? TestdataProfile.plan(options.seed())
               : SizeProfile.plan(options.seed(), options.sizeBytes(), options.firstDay());
       int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-      Manifest manifest = TreeGenerator.write(plan, options.out(), threads);
-      if (options.manifest() != null) {
-        Path parent = options.manifest().toAbsolutePath().getParent();
+      Manifest manifest = TreeGenerator.write(plan, outDir, threads);
+      Path manifestFile = options.manifest();
+      if (manifestFile != null) {
+        Path parent = manifestFile.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Files.writeString(
-            options.manifest(), ManifestWriter.toJson(manifest), StandardCharsets.UTF_8);
+        Files.writeString(manifestFile, ManifestWriter.toJson(manifest), StandardCharsets.UTF_8);
       }
       Tally t = manifest.totals();
       out.printf(
@@ -70,7 +73,7 @@ public final class GenerateLogs {
           t.lines,
           t.bytes,
           (System.nanoTime() - started) / 1e9,
-          options.out());
+          outDir);
       return 0;
     } catch (IOException e) {
       err.println("GenerateLogs: " + e);

@@ -1,5 +1,8 @@
 package dev.logberg.testdata;
 
+import java.util.Objects;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
 /**
  * What one physical line is: a valid record, a blank line, or a malformed line of a known {@link
  * RejectReason}. Every malformed kind breaks exactly one rule, so its reason does not depend on the
@@ -40,17 +43,22 @@ enum LineKind {
   NULL_MESSAGE(RejectReason.MISSING_MESSAGE, null);
 
   /** Reject reason, or null for valid and blank lines. */
-  final RejectReason reason;
+  final @Nullable RejectReason reason;
 
   /**
    * The whole line when it does not depend on the shape (blank and some malformed kinds), else
    * null.
    */
-  final String fixedText;
+  final @Nullable String fixedText;
 
-  LineKind(RejectReason reason, String fixedText) {
+  LineKind(@Nullable RejectReason reason, @Nullable String fixedText) {
     this.reason = reason;
     this.fixedText = fixedText;
+  }
+
+  /** The reject reason of a malformed kind; a valid or blank kind has none. */
+  RejectReason rejectReason() {
+    return Objects.requireNonNull(reason, () -> name() + " is not a rejected kind");
   }
 
   /** Blank kinds are the fixed texts without a reject reason. */

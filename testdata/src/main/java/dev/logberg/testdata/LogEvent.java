@@ -1,18 +1,21 @@
 package dev.logberg.testdata;
 
+import org.checkerframework.checker.nullness.qual.Nullable;
+
 /**
  * One log4j event before it is rendered in a shape. Mutable and reused: one per pod writer, not one
  * per line.
  */
 final class LogEvent {
-  Level level;
-  String logger;
+  // Placeholders until start(): every event is started before it is rendered.
+  Level level = Level.INFO;
+  String logger = "";
   final StringBuilder thread = new StringBuilder(96);
   int threadId;
   final StringBuilder message = new StringBuilder(512);
 
   /** Exception class, or null when the event carries no throwable. */
-  String thrownName;
+  @Nullable String thrownName;
 
   final StringBuilder thrownMessage = new StringBuilder(128);
 

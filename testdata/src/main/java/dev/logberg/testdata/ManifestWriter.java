@@ -2,6 +2,7 @@ package dev.logberg.testdata;
 
 import java.util.List;
 import java.util.Map;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Writes a {@link Manifest} as pretty-printed JSON with a fixed key order and sorted map keys, so
@@ -99,7 +100,7 @@ final class ManifestWriter {
     return sb.append('}');
   }
 
-  private StringBuilder nullableString(String value) {
+  private StringBuilder nullableString(@Nullable String value) {
     if (value == null) {
       return sb.append("null");
     }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Writes one pod's log files line by line and counts what it wrote. Uses only the pod's own random
@@ -79,7 +80,7 @@ final class PodWriter {
   /**
    * For {@code --size} trees: mostly ordinary lines, a few blank and rejected ones of every kind.
    */
-  private Special randomSpecial() {
+  private @Nullable Special randomSpecial() {
     int r = rnd.nextInt(100_000);
     if (r < REJECTS_PER_100K) {
       return new Special(
@@ -92,7 +93,7 @@ final class PodWriter {
     return null;
   }
 
-  private void writeLine(Utf8LineWriter out, FilePlan file, Special special, Tally tally)
+  private void writeLine(Utf8LineWriter out, FilePlan file, @Nullable Special special, Tally tally)
       throws IOException {
     LineKind kind = special == null ? LineKind.VALID : special.kind();
     if (kind.fixedText != null) {
@@ -100,7 +101,7 @@ final class PodWriter {
       if (kind.isBlank()) {
         tally.blank();
       } else {
-        tally.reject(kind.reason);
+        tally.reject(kind.rejectReason());
       }
       return;
     }
@@ -111,13 +112,14 @@ final class PodWriter {
     if (kind == LineKind.TRUNCATED) {
       renderer.render(line, shape, ctx, event, clock, LineKind.VALID);
       cut(line);
-      tally.reject(kind.reason);
+      tally.reject(kind.rejectReason());
     } else {
       long micros = renderer.render(line, shape, ctx, event, clock, kind);
-      if (kind.reason == null) {
+      RejectReason reason = kind.reason;
+      if (reason == null) {
         tally.valid(event.level, micros);
       } else {
-        tally.reject(kind.reason);
+        tally.reject(reason);
       }
     }
     out.writeLine(line);

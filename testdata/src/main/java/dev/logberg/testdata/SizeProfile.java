@@ -8,6 +8,7 @@ import dev.logberg.testdata.TreePlan.Special;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
@@ -109,7 +110,7 @@ final class SizeProfile {
         long offset = driver ? 0 : (10 + rnd.nextInt(80)) * Instants.NANOS_PER_SECOND;
         long podDuration = driver ? duration : (long) (duration * (0.7 + 0.25 * rnd.nextDouble()));
         List<Shape> shapes =
-            appShapes.size() == 1 || appShapes.size() == 3 && rnd.nextBoolean()
+            appShapes.size() == 1 || (appShapes.size() == 3 && rnd.nextBoolean())
                 ? appShapes
                 : List.of(Shape.values()[rnd.nextInt(3)]);
         pods.add(
@@ -197,7 +198,8 @@ final class SizeProfile {
       }
     }
     if (!any) {
-      smallestPod.gzip()[smallestFile] = true;
+      Objects.requireNonNull(smallestPod, "a plan has at least one file").gzip()[smallestFile] =
+          true;
     }
   }
 

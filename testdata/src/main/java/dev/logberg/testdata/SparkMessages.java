@@ -91,7 +91,7 @@ final class SparkMessages {
   /** {@code etl-daily} -> {@code EtlDaily}. */
   private static String mainClass(String appName) {
     StringBuilder sb = new StringBuilder();
-    for (String part : appName.split("-")) {
+    for (String part : appName.split("-", -1)) {
       sb.append(Character.toUpperCase(part.charAt(0))).append(part, 1, part.length());
     }
     return sb.toString();

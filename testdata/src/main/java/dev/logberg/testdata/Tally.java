@@ -2,6 +2,7 @@ package dev.logberg.testdata;
 
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /** The manifest's counts for one file; summed per application and for the whole tree. */
 final class Tally {
@@ -90,11 +91,12 @@ final class Tally {
   }
 
   /** Earliest valid timestamp, or null without valid lines. */
-  String minTimestamp() {
+  @Nullable String minTimestamp() {
     return validLines == 0 ? null : Instants.isoMicros(minMicros);
   }
 
-  String maxTimestamp() {
+  /** Latest valid timestamp, or null without valid lines. */
+  @Nullable String maxTimestamp() {
     return validLines == 0 ? null : Instants.isoMicros(maxMicros);
   }
 }

@@ -29,6 +29,7 @@ import dev.logberg.testdata.TreePlan.Special;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Plans the small checked-in tree ({@code --profile testdata}): five applications with every edge
@@ -56,7 +57,7 @@ final class TestdataProfile {
   private record FileScript(
       List<Shape> shapes,
       List<Special> specials,
-      Special last,
+      @Nullable Special last,
       boolean gzip,
       boolean finalNewline) {
 

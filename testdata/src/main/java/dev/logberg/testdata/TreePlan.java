@@ -2,6 +2,7 @@ package dev.logberg.testdata;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Everything a profile decides before a byte is written: applications, pods, files and their edge
@@ -19,7 +20,7 @@ record TreePlan(
    * How the tree was made, recorded in the manifest: a seed and either a profile name or a byte
    * size.
    */
-  record Origin(long seed, String profile, long sizeBytes) {}
+  record Origin(long seed, @Nullable String profile, long sizeBytes) {}
 
   /** One {@code spark-<32 hex>} folder; {@code appId} is also the folder name. */
   record AppPlan(

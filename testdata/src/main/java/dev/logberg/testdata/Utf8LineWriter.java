@@ -53,18 +53,18 @@ final class Utf8LineWriter implements Closeable {
       if (c < 0x80) {
         buf[pos++] = (byte) c;
       } else if (c < 0x800) {
-        buf[pos++] = (byte) (0xC0 | c >> 6);
-        buf[pos++] = (byte) (0x80 | c & 0x3F);
+        buf[pos++] = (byte) (0xC0 | (c >> 6));
+        buf[pos++] = (byte) (0x80 | (c & 0x3F));
       } else if (Character.isHighSurrogate(c) && i + 1 < n) {
         int cp = Character.toCodePoint(c, line.charAt(++i));
-        buf[pos++] = (byte) (0xF0 | cp >> 18);
-        buf[pos++] = (byte) (0x80 | cp >> 12 & 0x3F);
-        buf[pos++] = (byte) (0x80 | cp >> 6 & 0x3F);
-        buf[pos++] = (byte) (0x80 | cp & 0x3F);
+        buf[pos++] = (byte) (0xF0 | (cp >> 18));
+        buf[pos++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+        buf[pos++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+        buf[pos++] = (byte) (0x80 | (cp & 0x3F));
       } else {
-        buf[pos++] = (byte) (0xE0 | c >> 12);
-        buf[pos++] = (byte) (0x80 | c >> 6 & 0x3F);
-        buf[pos++] = (byte) (0x80 | c & 0x3F);
+        buf[pos++] = (byte) (0xE0 | (c >> 12));
+        buf[pos++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        buf[pos++] = (byte) (0x80 | (c & 0x3F));
       }
     }
   }

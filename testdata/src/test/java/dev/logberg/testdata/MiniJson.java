@@ -52,7 +52,7 @@ final class MiniJson {
       case 'f' -> literal("false", Boolean.FALSE);
       case 'n' -> literal("null", NULL);
       default -> {
-        if (c == '-' || c >= '0' && c <= '9') {
+        if (c == '-' || (c >= '0' && c <= '9')) {
           yield number();
         }
         throw error("unexpected character");

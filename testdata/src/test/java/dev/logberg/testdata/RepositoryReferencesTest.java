@@ -268,7 +268,7 @@ class RepositoryReferencesTest {
       }
       if (git.waitFor(60, TimeUnit.SECONDS) && git.exitValue() == 0 && out.length > 0) {
         List<String> files = new ArrayList<>();
-        for (String name : new String(out, StandardCharsets.UTF_8).split("\0")) {
+        for (String name : new String(out, StandardCharsets.UTF_8).split("\0", -1)) {
           if (!name.isEmpty() && Files.isRegularFile(ROOT.resolve(name))) {
             files.add(name);
           }

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.iceberg.DataFile;
@@ -34,6 +35,7 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.DeleteWriteResult;
 import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.util.ContentFileUtil;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +66,8 @@ final class DeleteCommitter {
   private DeleteCommitter() {}
 
   /**
+   * Deletes the given row positions in one commit based on {@code baseSnapshotId}.
+   *
    * @param positionsByFile row positions to delete, by data file path
    * @return the committed snapshot's id, or -1 when there was nothing to delete
    */
@@ -89,7 +93,7 @@ final class DeleteCommitter {
     List<FileScanTask> emptied = new ArrayList<>();
     positionsByFile.forEach(
         (path, positions) -> {
-          FileScanTask task = files.get(path);
+          FileScanTask task = liveFile(files, path);
           if (everyRowDeleted(loader, task, positions)) {
             emptied.add(task);
           } else {
@@ -103,7 +107,7 @@ final class DeleteCommitter {
                 ? writeVectors(table, loader, outputs, files, masked)
                 : writePositionFiles(table, outputs, files, masked);
 
-    FileScanTask anyTouched = files.get(positionsByFile.keySet().iterator().next());
+    FileScanTask anyTouched = liveFile(files, positionsByFile.keySet().iterator().next());
     // Keeps Beam's Managed write working after this delete commit: see EmptyDataFile.
     DataFile marker =
         EmptyDataFile.write(table, outputs, anyTouched.spec(), anyTouched.file().partition());
@@ -196,7 +200,7 @@ final class DeleteCommitter {
     List<DeleteFile> written = new ArrayList<>();
     PositionDelete<Record> delete = PositionDelete.create();
     for (Map.Entry<String, long[]> entry : new TreeMap<>(positionsByFile).entrySet()) {
-      FileScanTask task = files.get(entry.getKey());
+      FileScanTask task = liveFile(files, entry.getKey());
       PartitionSpec spec = task.spec();
       StructLike partition = task.file().partition();
       EncryptedOutputFile out = newOutputFile(outputs, spec, partition);
@@ -270,10 +274,10 @@ final class DeleteCommitter {
       Map<String, FileScanTask> files,
       Map<String, long[]> positionsByFile) {
     BaseDVFileWriter writer =
-        new BaseDVFileWriter(outputs, path -> previousVector(loader, files.get(path), path));
+        new BaseDVFileWriter(outputs, path -> previousVector(loader, liveFile(files, path), path));
     try (writer) {
       for (Map.Entry<String, long[]> entry : positionsByFile.entrySet()) {
-        FileScanTask task = files.get(entry.getKey());
+        FileScanTask task = liveFile(files, entry.getKey());
         for (long position : entry.getValue()) {
           writer.delete(entry.getKey(), position, task.spec(), task.file().partition());
         }
@@ -284,7 +288,12 @@ final class DeleteCommitter {
     return writer.result();
   }
 
-  private static PositionDeleteIndex previousVector(
+  /** The live data file at {@code path}; {@link #commit} has checked that every path is live. */
+  private static FileScanTask liveFile(Map<String, FileScanTask> files, String path) {
+    return Objects.requireNonNull(files.get(path), () -> "data file " + path + " is not live");
+  }
+
+  private static @Nullable PositionDeleteIndex previousVector(
       BaseDeleteLoader loader, FileScanTask task, String path) {
     List<DeleteFile> vectors = task.deletes().stream().filter(ContentFileUtil::isDV).toList();
     return vectors.isEmpty() ? null : loader.loadPositionDeletes(vectors, path);

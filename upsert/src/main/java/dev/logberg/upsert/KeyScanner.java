@@ -81,6 +81,8 @@ final class KeyScanner {
   }
 
   /**
+   * Reads the file's rows, with their keys, into {@code sink}.
+   *
    * @param filter keeps only rows whose key may be in it; null keeps every row
    * @return the number of rows passed to {@code sink}
    */

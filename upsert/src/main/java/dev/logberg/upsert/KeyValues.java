@@ -3,16 +3,20 @@ package dev.logberg.upsert;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /** Parses {@code key=value} option items, such as catalog properties given on a command line. */
 public final class KeyValues {
   private KeyValues() {}
 
   /**
+   * Parses {@code items} in order into a map; a later key replaces an earlier one, and a null list
+   * gives an empty map.
+   *
    * @throws IllegalArgumentException naming {@code option} and the item that is not {@code
    *     key=value}
    */
-  public static Map<String, String> parse(String option, List<String> items) {
+  public static Map<String, String> parse(String option, @Nullable List<String> items) {
     Map<String, String> result = new LinkedHashMap<>();
     if (items == null) {
       return result;

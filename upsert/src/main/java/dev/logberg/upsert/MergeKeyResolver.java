@@ -27,6 +27,8 @@ public final class MergeKeyResolver {
   public static final int MAX_ATTEMPTS = 5;
 
   /**
+   * What one resolution did: its commit, the rows it deleted and what it read to find them.
+   *
    * @param snapshotId the resolving commit, or -1 if no row had to be deleted
    * @param deletedRows rows deleted
    * @param attempts commits tried

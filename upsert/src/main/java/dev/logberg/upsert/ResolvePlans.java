@@ -176,7 +176,7 @@ public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, 
     private final Counter scanned = Metrics.counter(METRICS_NAMESPACE, ROWS_SHUFFLED);
     private final Counter existingFiles = Metrics.counter(METRICS_NAMESPACE, EXISTING_FILES_READ);
     private final Counter existingRows = Metrics.counter(METRICS_NAMESPACE, EXISTING_ROWS_READ);
-    private transient KeyScanner scanner;
+    private transient @Nullable KeyScanner scanner;
 
     ScanKeysFn(TableHandle table, MergeKeys keys, @Nullable PCollectionView<KeyHashes> filter) {
       this.table = table;

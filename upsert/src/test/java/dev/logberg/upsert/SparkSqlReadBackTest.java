@@ -284,12 +284,12 @@ class SparkSqlReadBackTest {
    */
   private static long order(int key, int batch) {
     if (key % 7 == 0) {
-      return 1000 - batch; // the earliest batch wins
+      return 1000L - batch; // the earliest batch wins
     }
     if (key % 5 == 0) {
       return 500; // a tie: the latest commit wins
     }
-    return 100 + batch; // the latest batch wins
+    return 100L + batch; // the latest batch wins
   }
 
   private static void resolve(Table table, long appendSnapshot) {

@@ -4,6 +4,8 @@ import dev.logberg.pipeline.storage.S3Settings;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Objects;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /** Lists application folders and their files on one kind of storage. */
 public interface AppFolderLister extends Serializable {
@@ -20,10 +22,14 @@ public interface AppFolderLister extends Serializable {
   /** Every non-hidden file below an application folder, at any depth. */
   List<LogFile> listFiles(String appFolder) throws IOException;
 
-  /** The lister for a location's scheme: {@code s3://} or a local path. */
-  static AppFolderLister forLocation(String location, S3Settings s3) {
+  /**
+   * The lister for a location's scheme: {@code s3://} or a local path; {@code s3} may be null for a
+   * local path.
+   */
+  static AppFolderLister forLocation(String location, @Nullable S3Settings s3) {
     if (location.startsWith("s3://")) {
-      return new S3AppFolderLister(s3);
+      return new S3AppFolderLister(
+          Objects.requireNonNull(s3, () -> "input " + location + ": no S3 settings to list it"));
     }
     if (location.contains("://") && !location.startsWith("file://")) {
       throw new IllegalArgumentException(

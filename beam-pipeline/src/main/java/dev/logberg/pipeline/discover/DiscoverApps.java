@@ -35,6 +35,8 @@ public final class DiscoverApps extends PTransform<PBegin, PCollection<AppFolder
   }
 
   /**
+   * Discovers the application folders under {@code roots}.
+   *
    * @param s3 how to reach the s3:// roots, if any
    */
   public static DiscoverApps under(List<String> roots, S3Settings s3) {

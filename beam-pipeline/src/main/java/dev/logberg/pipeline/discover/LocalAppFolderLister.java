@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 /** Lists application folders on a local (or mounted) file system. */
@@ -33,7 +34,9 @@ final class LocalAppFolderLister implements AppFolderLister {
   @Override
   public List<LogFile> listFiles(String appFolder) throws IOException {
     Path folder = toPath(appFolder);
-    Path base = folder.getParent();
+    Path base =
+        Objects.requireNonNull(
+            folder.getParent(), () -> folder + " is a root, not an application folder");
     try (Stream<Path> paths = Files.walk(folder)) {
       return paths
           .filter(p -> !isHidden(folder.relativize(p)))

@@ -76,7 +76,7 @@ final class S3AppFolderLister implements AppFolderLister {
   }
 
   private static boolean isHidden(String relativeKey) {
-    for (String part : relativeKey.split("/")) {
+    for (String part : relativeKey.split("/", -1)) {
       if (part.startsWith(".")) {
         return true;
       }

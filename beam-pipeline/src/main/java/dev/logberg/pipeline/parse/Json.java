@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /** Reading JSON lines and taking text out of them, the same way for every field. */
 final class Json {
@@ -61,8 +62,11 @@ final class Json {
   }
 
   /** Drops a trailing " (start marker at [Source: ...])": the column already says where. */
-  private static String withoutSourceReference(String message) {
-    int source = message == null ? -1 : message.indexOf("[Source:");
+  private static @Nullable String withoutSourceReference(@Nullable String message) {
+    if (message == null) {
+      return null;
+    }
+    int source = message.indexOf("[Source:");
     if (source < 0) {
       return message;
     }
@@ -74,7 +78,7 @@ final class Json {
    * The child {@code field} of {@code parent}, or null if parent is no object or the field is
    * missing or JSON null.
    */
-  static JsonNode present(JsonNode parent, String field) {
+  static @Nullable JsonNode present(@Nullable JsonNode parent, String field) {
     if (parent == null || !parent.isObject()) {
       return null;
     }
@@ -86,7 +90,7 @@ final class Json {
    * {@link #present} as text: scalars give their text ("42", "true"), objects and arrays their
    * compact JSON.
    */
-  static String text(JsonNode parent, String field) {
+  static @Nullable String text(@Nullable JsonNode parent, String field) {
     JsonNode child = present(parent, field);
     return child == null ? null : asText(child);
   }
@@ -100,7 +104,7 @@ final class Json {
     return abbreviate(node.toString());
   }
 
-  private static String abbreviate(String text) {
+  private static String abbreviate(@Nullable String text) {
     if (text == null) {
       return "";
     }

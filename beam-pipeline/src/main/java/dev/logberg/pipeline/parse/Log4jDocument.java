@@ -2,6 +2,7 @@ package dev.logberg.pipeline.parse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /** A log4j2 JsonLayout event carried as a string in a Fluent Bit record's {@code log} field. */
 final class Log4jDocument {
@@ -11,7 +12,7 @@ final class Log4jDocument {
    * The event in {@code log}, or null when {@code log} is plain container text rather than one JSON
    * object.
    */
-  static JsonNode parse(String log) {
+  static @Nullable JsonNode parse(String log) {
     if (!startsWithBrace(log)) {
       return null; // plain text never pays for a JSON parse attempt
     }
@@ -37,7 +38,7 @@ final class Log4jDocument {
    * The event's message with its {@code thrown} exception appended, so stack traces are not lost;
    * null without one.
    */
-  static String message(JsonNode event) {
+  static @Nullable String message(@Nullable JsonNode event) {
     String message = Json.text(event, "message");
     JsonNode thrown = Json.present(event, "thrown");
     if (message == null || thrown == null) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Turns one Spark application log line into a {@code spark_logs} row, or says why it cannot.
@@ -133,7 +134,7 @@ public final class LogLineParser implements Serializable {
    * The line's time in epoch micros, or null when it has none: the log4j event's own time comes
    * first.
    */
-  private static Long timestampMicros(JsonNode record, JsonNode event)
+  private static @Nullable Long timestampMicros(JsonNode record, @Nullable JsonNode event)
       throws InvalidTimestampException {
     JsonNode instant = Json.present(event, "instant");
     if (instant != null) {
@@ -178,14 +179,14 @@ public final class LogLineParser implements Serializable {
   }
 
   /** Trimmed and upper-cased; a blank level is no level. */
-  private static String level(String raw) {
+  private static @Nullable String level(@Nullable String raw) {
     if (raw == null || raw.isBlank()) {
       return null;
     }
     return raw.strip().toUpperCase(Locale.ROOT);
   }
 
-  private static String first(String... candidates) {
+  private static @Nullable String first(@Nullable String... candidates) {
     for (String candidate : candidates) {
       if (candidate != null) {
         return candidate;

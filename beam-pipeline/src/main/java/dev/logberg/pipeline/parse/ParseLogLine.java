@@ -7,6 +7,7 @@ import dev.logberg.pipeline.tables.SparkLogsTable;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -44,6 +45,8 @@ public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PColl
   }
 
   /**
+   * Parses with one ingestion time for every row.
+   *
    * @param ingestedAtMicros the {@code ingested_at} of every row of this run
    */
   public static ParseLogLine ingestedAt(long ingestedAtMicros) {
@@ -111,7 +114,7 @@ public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PColl
           out.get(ROWS).output(parsed.row());
         } else if (outcome instanceof ParseOutcome.Rejected reject) {
           rejected.inc();
-          byReason.get(reject.reason()).inc();
+          Objects.requireNonNull(byReason.get(reject.reason()), "a counter per reason").inc();
           tally[1]++;
           out.get(REJECTS).output(rejectRow(batch, text, lineNumber, reject));
         } else {
@@ -127,7 +130,7 @@ public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PColl
             emit(context, ROW_COUNTS, app, counts[0]);
             emit(context, REJECT_COUNTS, app, counts[1]);
           });
-      bundleCounts = null;
+      bundleCounts.clear();
     }
 
     private static void emit(

@@ -5,6 +5,8 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.DateTimeException;
 import java.time.LocalDate;
+import java.util.Objects;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Timestamp values of a log line as microseconds since the epoch (UTC), always floored, never
@@ -23,6 +25,12 @@ final class Timestamps {
 
     InvalidTimestampException(String detail) {
       super(detail, null, false, false); // bad data, not a bug: a stack trace would only cost time
+    }
+
+    /** The detail it was made with, never null. */
+    @Override
+    public String getMessage() {
+      return Objects.requireNonNull(super.getMessage());
     }
   }
 
@@ -75,7 +83,8 @@ final class Timestamps {
    * A JSON number, or a string holding a plain decimal number, as its exact value; null for
    * anything else.
    */
-  private static BigDecimal decimal(String field, JsonNode value) throws InvalidTimestampException {
+  private static @Nullable BigDecimal decimal(String field, JsonNode value)
+      throws InvalidTimestampException {
     if (value.isNumber()) {
       // Jackson keeps floats as BigDecimal, except those that overflow a double: those stay
       // infinite doubles.

@@ -71,6 +71,8 @@ public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollec
   }
 
   /**
+   * Reads the planned runs' files as batches of lines.
+   *
    * @param maxLineBytes longer lines are cut and flagged
    * @param groups how many groups the files are read in (the read parallelism); 0 for one per 64
    *     MiB

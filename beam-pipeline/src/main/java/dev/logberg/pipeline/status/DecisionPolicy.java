@@ -22,6 +22,8 @@ public record DecisionPolicy(
   }
 
   /**
+   * Whether and why a run processes the application folder {@code appId}.
+   *
    * @param latest the application's latest metadata row, or null if it was never seen
    * @param nowMicros the run's start time
    */
@@ -53,7 +55,13 @@ public record DecisionPolicy(
    */
   public static int attemptOf(Decision decision, @Nullable AppStatus latest) {
     return switch (decision) {
-      case RETRY_FAILED, TAKE_OVER_EXPIRED -> latest.attempts() + 1;
+      case RETRY_FAILED, TAKE_OVER_EXPIRED -> {
+        if (latest == null) {
+          throw new IllegalArgumentException(
+              decision + " continues an earlier run, so it needs the application's latest status");
+        }
+        yield latest.attempts() + 1;
+      }
       default -> 1;
     };
   }

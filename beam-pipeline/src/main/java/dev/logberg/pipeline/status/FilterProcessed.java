@@ -3,6 +3,7 @@ package dev.logberg.pipeline.status;
 import dev.logberg.pipeline.Counters;
 import dev.logberg.pipeline.discover.AppFolder;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -61,7 +62,8 @@ public final class FilterProcessed
           LOG.warn(
               "Skipping {}: it failed {} times (--maxAttempts); fix the cause and pass --reprocess={}",
               folder.appId(),
-              previous.attempts(),
+              Objects.requireNonNull(previous, "attempts are exhausted on a FAILED status")
+                  .attempts(),
               folder.appId());
         }
         return;

@@ -50,6 +50,8 @@ public final class RecordStatus extends PTransform<PCollectionTuple, PCollection
   }
 
   /**
+   * Records the statuses in {@code table} once the given commits are done.
+   *
    * @param commitsToWaitFor the outputs of the (upsert) writes the statuses vouch for
    */
   public static RecordStatus in(

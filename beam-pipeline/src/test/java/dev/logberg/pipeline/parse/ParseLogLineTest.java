@@ -81,7 +81,7 @@ class ParseLogLineTest {
                               + ":"
                               + r.getInt64(RejectsTable.LINE_NUMBER)
                               + ":"
-                              + r.getString(RejectsTable.REASON).split(":")[0]));
+                              + r.getString(RejectsTable.REASON).split(":", -1)[0]));
               assertThat(
                   where,
                   containsInAnyOrder(

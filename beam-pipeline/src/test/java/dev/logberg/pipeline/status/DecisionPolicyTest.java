@@ -1,7 +1,9 @@
 package dev.logberg.pipeline.status;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +69,16 @@ class DecisionPolicyTest {
     Decision decision = POLICY.decide(APP, "f1", previous, NOW);
     assertThat(decision, is(Decision.TAKE_OVER_EXPIRED));
     assertThat(DecisionPolicy.attemptOf(decision, previous), is(2));
+  }
+
+  @Test
+  void continuingARunWithoutItsStatusIsRejected() {
+    for (Decision decision : new Decision[] {Decision.RETRY_FAILED, Decision.TAKE_OVER_EXPIRED}) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> DecisionPolicy.attemptOf(decision, null));
+      assertThat(e.getMessage(), containsString(decision.name()));
+    }
   }
 
   @Test

@@ -50,7 +50,7 @@ public final class ApplicationClusterProcess extends ApplicationClusterEntryPoin
       dynamic.setString(pair[0], pair[1]);
     }
     Configuration configuration = GlobalConfiguration.loadConfiguration(args[0], dynamic);
-    PackagedProgram program = null;
+    PackagedProgram program;
     try {
       program = program(configuration);
       configureExecution(configuration, program);
@@ -58,6 +58,7 @@ public final class ApplicationClusterProcess extends ApplicationClusterEntryPoin
       // The same exit as Flink's own application entry points when the program cannot be built.
       LOG.error("Could not create the application program.", e);
       System.exit(1);
+      return; // not reached: javac does not know that exit does not return
     }
     ClusterEntrypoint.runClusterEntrypoint(new ApplicationClusterProcess(configuration, program));
   }

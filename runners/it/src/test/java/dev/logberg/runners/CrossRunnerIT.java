@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -58,7 +59,7 @@ class CrossRunnerIT {
       throws Exception {
     Map<RunnerJar, List<String>> dumps = new EnumMap<>(RunnerJar.class);
     for (RunnerJar runner : RunnerJar.values()) {
-      Warehouse warehouse = warehouse(runner.name().toLowerCase());
+      Warehouse warehouse = warehouse(runner.name().toLowerCase(Locale.ROOT));
       RunnerJar.Run first = runner.run(warehouse.logs(), "run", warehouse.args());
       assertThat(runner + ": " + first.output(), first.exitCode(), is(0));
       assertThat(first.output(), containsString("applications: 5 succeeded, 0 failed"));

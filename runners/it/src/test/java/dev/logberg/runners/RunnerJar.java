@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /** One runner's shaded jar, run the way a user runs it, in a JVM of its own. */
@@ -93,7 +94,7 @@ enum RunnerJar {
     line.addAll(localOptions);
     line.addAll(args);
     Files.createDirectories(logs);
-    String stem = name().toLowerCase() + "-" + command + "-" + System.nanoTime();
+    String stem = name().toLowerCase(Locale.ROOT) + "-" + command + "-" + System.nanoTime();
     Path out = logs.resolve(stem + ".out");
     Process process =
         new ProcessBuilder(line)

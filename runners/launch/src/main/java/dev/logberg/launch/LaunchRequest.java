@@ -11,9 +11,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * A launch whose every input was checked: the template's parameter values, the target, and the
@@ -21,6 +23,7 @@ import java.util.regex.Pattern;
  *
  * @param jobName the pipeline's {@code --jobName} and the Kubernetes resource name; null for a
  *     local launch without one
+ * @param image the image of the Kubernetes targets; null for local ones
  * @param runnerJar the jar a local target forks; null for Kubernetes targets
  * @param output where a manifest is written; null for stdout
  */
@@ -28,13 +31,13 @@ record LaunchRequest(
     TemplateSpec template,
     Target target,
     Map<String, String> parameters,
-    String jobName,
-    String image,
+    @Nullable String jobName,
+    @Nullable String image,
     String namespace,
     String serviceAccount,
     int parallelism,
-    Path runnerJar,
-    Path output,
+    @Nullable Path runnerJar,
+    @Nullable Path output,
     boolean apply) {
 
   static final Set<String> VALUED =
@@ -204,6 +207,10 @@ record LaunchRequest(
     if (!problems.isEmpty()) {
       throw new Invalid(problems);
     }
+    // Without problems, the target, the template and the target's defaults are all there.
+    Objects.requireNonNull(target, "a missing --target is a problem");
+    Objects.requireNonNull(template, "a missing --template is a problem");
+    Objects.requireNonNull(serviceAccount, "the service account defaults from the target");
     if (target.kubernetes() && jobName == null) {
       // A new resource per launch, as a new Dataflow job: applying a finished deployment's name
       // again would update it.
@@ -252,10 +259,16 @@ record LaunchRequest(
   }
 
   Manifests.Placement placement() {
-    return new Manifests.Placement(jobName, namespace, image, serviceAccount, parallelism);
+    return new Manifests.Placement(
+        Objects.requireNonNull(jobName, "a Kubernetes launch always has a job name"),
+        namespace,
+        Objects.requireNonNull(image, "--image is required for the Kubernetes targets"),
+        serviceAccount,
+        parallelism);
   }
 
-  private static void check(List<String> problems, String value, Pattern format, String problem) {
+  private static void check(
+      List<String> problems, @Nullable String value, Pattern format, String problem) {
     if (value != null && !format.matcher(value).matches()) {
       problems.add(problem + ", got " + Messages.quote(value));
     }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -94,7 +95,10 @@ public final class Launcher {
     try {
       if (!request.target().kubernetes()) {
         return Processes.run(
-            Processes.runnerCommand(request.runnerJar(), request.pipelineArgs()), env);
+            Processes.runnerCommand(
+                Objects.requireNonNull(request.runnerJar(), "a local target has a runner jar"),
+                request.pipelineArgs()),
+            env);
       }
       String manifest =
           Manifests.toYaml(

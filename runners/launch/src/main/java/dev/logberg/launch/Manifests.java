@@ -3,6 +3,7 @@ package dev.logberg.launch;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
@@ -140,7 +141,7 @@ final class Manifests {
   }
 
   private static Map<String, Object> sparkPod(
-      int cores, String memory, String serviceAccount, Integer instances) {
+      int cores, String memory, String serviceAccount, @Nullable Integer instances) {
     Map<String, Object> pod = new LinkedHashMap<>();
     pod.put("cores", cores);
     if (instances != null) {

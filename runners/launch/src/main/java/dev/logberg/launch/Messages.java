@@ -6,7 +6,8 @@ final class Messages {
 
   static String quote(String value) {
     StringBuilder quoted = new StringBuilder("'");
-    for (char c : value.toCharArray()) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
       switch (c) {
         case '\n' -> quoted.append("\\n");
         case '\r' -> quoted.append("\\r");

@@ -48,7 +48,7 @@ final class Processes {
   /** kubectl as the PATH of {@code env} finds it. */
   static Optional<Path> kubectl(Map<String, String> env) {
     String path = env.getOrDefault("PATH", "");
-    for (String dir : path.split(File.pathSeparator)) {
+    for (String dir : path.split(File.pathSeparator, -1)) {
       if (!dir.isEmpty()) {
         Path candidate = Path.of(dir, "kubectl");
         if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {

@@ -15,11 +15,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * A Dataflow Flex-style template spec: the parameters a launch may set, with their help, whether
@@ -50,7 +52,7 @@ public record TemplateSpec(String name, String description, List<Parameter> para
       String helpText,
       boolean isOptional,
       List<String> regexes,
-      String defaultValue) {
+      @Nullable String defaultValue) {
     public Parameter {
       regexes = List.copyOf(regexes);
     }
@@ -104,10 +106,12 @@ public record TemplateSpec(String name, String description, List<Parameter> para
       throw new IllegalArgumentException(
           "template " + source + " is invalid:\n  - " + String.join("\n  - ", problems));
     }
-    return new TemplateSpec(name, description, parameters);
+    // text() reports a missing field as a problem, so both are here.
+    return new TemplateSpec(
+        Objects.requireNonNull(name), Objects.requireNonNull(description), parameters);
   }
 
-  private static Parameter parameter(JsonNode node, List<String> problems) {
+  private static @Nullable Parameter parameter(JsonNode node, List<String> problems) {
     if (!node.isObject()) {
       problems.add("every entry of \"parameters\" must be an object, got " + node);
       return null;
@@ -151,16 +155,17 @@ public record TemplateSpec(String name, String description, List<Parameter> para
     }
     // Dataflow's own specs omit isOptional for required parameters.
     boolean isOptional = optional != null && optional.asBoolean();
+    // text() reports a missing field as a problem, so all three are here.
     return new Parameter(
-        name,
-        label,
-        help,
+        Objects.requireNonNull(name),
+        Objects.requireNonNull(label),
+        Objects.requireNonNull(help),
         isOptional,
         regexes,
         defaultValue == null ? null : defaultValue.asText());
   }
 
-  private static String text(JsonNode node, String field, List<String> problems) {
+  private static @Nullable String text(JsonNode node, String field, List<String> problems) {
     JsonNode value = node.get(field);
     if (value == null || !value.isTextual() || value.asText().isBlank()) {
       problems.add(

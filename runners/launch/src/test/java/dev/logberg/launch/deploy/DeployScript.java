@@ -45,7 +45,7 @@ record DeployScript(int code, String out, String err) {
    */
   List<List<String>> commands() throws IOException, InterruptedException {
     List<List<String>> commands = new ArrayList<>();
-    for (String line : out.split("\n")) {
+    for (String line : out.split("\n", -1)) {
       if (line.isBlank()) {
         continue;
       }

@@ -87,7 +87,7 @@ class LogbergK8sDeployIT {
             .filter(line -> line.startsWith("COPY "))
             .findFirst()
             .orElseThrow()
-            .split(" ")[2];
+            .split(" ", -1)[2];
     String[] expectedArgs = {
       "run",
       "--input=" + input,
