@@ -184,9 +184,9 @@ public final class Main {
     out.printf("Run %s finished in %.1f s%n", context.jobId(), (System.nanoTime() - started) / 1e9);
     out.println(metrics.report());
     out.println(TableSummary.read(catalog, tables).report(tables));
-    if (options.getUpkeepAfterRun() && upkeep(catalog, tables, true, out) != OK) {
-      return Outcome.of(
-          JOB_FAILED); // the run landed its data; the upkeep line above says what failed
+    if (config.upkeepAfterRun() && upkeep(catalog, tables, true, out) != OK) {
+      // The run landed its data; the upkeep line above says what failed.
+      return Outcome.of(JOB_FAILED);
     }
     return Outcome.of(metrics.get(Counters.APPS_FAILED) > 0 ? APPS_FAILED : OK);
   }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * README's options table, generated from the declarations in {@link LogbergOptions}: it replaces
@@ -57,7 +58,7 @@ public final class OptionsTable {
     return readme.substring(0, begin) + BEGIN + "\n" + markdown() + readme.substring(end);
   }
 
-  private static String code(String value) {
+  private static String code(@Nullable String value) {
     return value == null || value.isEmpty() ? "" : "`" + cell(value) + "`";
   }
 

@@ -147,7 +147,7 @@ public final class OptionsValidator {
   }
 
   /** Runs a parser that throws IllegalArgumentException and records its message. */
-  private static void collect(List<String> problems, Runnable parse, String option) {
+  private static void collect(List<String> problems, Runnable parse, @Nullable String option) {
     try {
       parse.run();
     } catch (IllegalArgumentException e) {

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  * @param warehouse the warehouse location as given, for messages
  * @param catalog the catalog as the launching process opens it
  * @param s3 how s3:// input (and an S3 warehouse) is reached
+ * @param upkeepAfterRun whether the run ends with upkeep of the tables where it is due
  * @param context the run's id and start time
  */
 public record RunConfig(
@@ -33,6 +34,7 @@ public record RunConfig(
     int maxLineBytes,
     int readGroups,
     int progressSeconds,
+    boolean upkeepAfterRun,
     RunContext context) {
 
   public RunConfig {
@@ -90,6 +92,7 @@ public record RunConfig(
         options.getMaxLineBytes(),
         options.getReadGroups(),
         options.getProgressSeconds(),
+        options.getUpkeepAfterRun(),
         context);
   }
 }

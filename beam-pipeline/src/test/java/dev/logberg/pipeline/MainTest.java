@@ -6,10 +6,19 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
+import dev.logberg.pipeline.status.DecisionPolicy;
+import dev.logberg.pipeline.storage.S3Settings;
+import dev.logberg.pipeline.tables.CatalogSpecs;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.apache.beam.sdk.io.aws2.options.S3Options;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,9 +99,9 @@ class MainTest {
             "--parallelism=2",
             "--reIterableGroupByKeyResult=true");
     assertThat(
-        java.util.List.of(args),
+        List.of(args),
         is(
-            java.util.List.of(
+            List.of(
                 "run",
                 "--runner=SparkRunner",
                 "--parallelism",
@@ -107,36 +116,34 @@ class MainTest {
   @Test
   void beamOptionsAreDerivedWithoutChangingTheParsedOptions(@TempDir Path dir) {
     String[] args = {"--input=" + dir, "--warehouse=" + dir.resolve("w")};
-    LogbergOptions parsed =
-        org.apache.beam.sdk.options.PipelineOptionsFactory.fromArgs(args).as(LogbergOptions.class);
+    LogbergOptions parsed = PipelineOptionsFactory.fromArgs(args).as(LogbergOptions.class);
     String parsedJobName = parsed.getJobName();
     RunConfig config =
         new RunConfig(
-            java.util.List.of("s3://spark-logs/team-a/"),
+            List.of("s3://spark-logs/team-a/"),
             "s3://lake/warehouse",
-            dev.logberg.pipeline.tables.CatalogSpecs.fromOptions(parsed),
+            CatalogSpecs.fromOptions(parsed),
             RunConfig.tablesOf(parsed),
             parsed.getPartitionBy(),
-            new dev.logberg.pipeline.status.DecisionPolicy(3, 1, false, java.util.Set.of()),
-            new dev.logberg.pipeline.storage.S3Settings(
-                java.net.URI.create("http://127.0.0.1:9000"), "us-east-1", true),
+            new DecisionPolicy(3, 1, false, Set.of()),
+            new S3Settings(URI.create("http://127.0.0.1:9000"), "us-east-1", true),
             0,
             1024,
             0,
             0,
+            false,
             RunContext.startingNow("logberg-test-run"));
 
-    org.apache.beam.sdk.options.PipelineOptions beam = Main.beamOptions(args, config);
+    PipelineOptions beam = Main.beamOptions(args, config);
 
     assertThat(beam.getJobName(), is("logberg-test-run"));
-    org.apache.beam.sdk.io.aws2.options.S3Options s3 =
-        beam.as(org.apache.beam.sdk.io.aws2.options.S3Options.class);
-    assertThat(s3.getEndpoint(), is(java.net.URI.create("http://127.0.0.1:9000")));
+    S3Options s3 = beam.as(S3Options.class);
+    assertThat(s3.getEndpoint(), is(URI.create("http://127.0.0.1:9000")));
     assertThat(s3.getAwsRegion().id(), is("us-east-1"));
     assertThat(parsed.getJobName(), is(parsedJobName));
     assertThat(
         parsed.as(org.apache.beam.sdk.io.aws2.options.S3Options.class).getEndpoint(),
         org.hamcrest.Matchers.nullValue());
-    assertThat(beam.as(LogbergOptions.class).getInput(), is(java.util.List.of(dir.toString())));
+    assertThat(beam.as(LogbergOptions.class).getInput(), is(List.of(dir.toString())));
   }
 }

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -17,6 +18,7 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileContent;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.ManifestContent;
@@ -342,9 +344,15 @@ public final class TableUpkeep {
       this.snapshotId = snapshotId;
       this.sequenceNumber = sequenceNumber;
     }
+
+    /** The scan task of a live data file of this plan (the planner only groups planned files). */
+    FileScanTask task(String location) {
+      return Objects.requireNonNull(
+          tasks.get(location), () -> "data file not planned: " + location);
+    }
   }
 
-  private Plan plan(Table table) {
+  private @Nullable Plan plan(Table table) {
     table.refresh();
     Snapshot current = table.currentSnapshot();
     if (current == null) {
@@ -395,8 +403,7 @@ public final class TableUpkeep {
     List<CompactionPlanner.Group> groups =
         CompactionPlanner.plan(plan.live, options.smallFileBytes(), options.minInputFiles());
     // Groups that keep rows commit last: a commit that adds no data file must not be the table's
-    // current snapshot
-    // when a Beam append follows (apache/beam issue 37199, see EmptyDataFile).
+    // current snapshot when a Beam append follows (apache/beam issue 37199, see EmptyDataFile).
     List<String> partitions = new ArrayList<>();
     groups.stream()
         .sorted(
@@ -430,7 +437,11 @@ public final class TableUpkeep {
               attempt,
               e.getMessage());
           counts.conflicts++;
-          plan = plan(table);
+          Plan replanned = plan(table);
+          if (replanned == null) {
+            return; // the table has no snapshot left to compact
+          }
+          plan = replanned;
         }
       }
       if (!done) {
@@ -451,7 +462,7 @@ public final class TableUpkeep {
       boolean last,
       @Nullable Consumer<Table> hook,
       Counts counts) {
-    FileScanTask first = plan.tasks.get(group.files().get(0).location());
+    FileScanTask first = plan.task(group.files().get(0).location());
     PartitionSpec spec = first.spec();
     StructLike partition = first.file().partition();
     OutputFileFactory outputs =
@@ -466,25 +477,26 @@ public final class TableUpkeep {
         added.add(EmptyDataFile.write(table, outputs, spec, partition));
       }
       // The new files keep the planned snapshot's sequence number (as Spark's rewrite does by
-      // default): rows appended
-      // after the plan stay newer for the resolver's tie-break, and equality deletes committed
-      // concurrently still
-      // apply to the rewritten rows. Position deletes or vectors added concurrently to a replaced
-      // file fail validation.
+      // default): rows appended after the plan stay newer for the resolver's tie-break, and
+      // equality
+      // deletes committed concurrently still apply to the rewritten rows. Position deletes or
+      // vectors
+      // added concurrently to a replaced file fail validation.
       RewriteFiles rewrite =
           table
               .newRewrite()
               .validateFromSnapshot(plan.snapshotId)
               .dataSequenceNumber(plan.sequenceNumber);
-      group.files().forEach(f -> rewrite.deleteFile(plan.tasks.get(f.location()).file()));
+      group.files().forEach(f -> rewrite.deleteFile(plan.task(f.location()).file()));
       added.forEach(rewrite::addFile);
       Set<String> removedPaths = new HashSet<>();
       int equality = 0;
       for (String key : group.removableDeletes()) {
-        DeleteFile d = plan.deletes.get(key);
+        DeleteFile d =
+            Objects.requireNonNull(plan.deletes.get(key), () -> "delete file not planned: " + key);
         rewrite.deleteFile(d);
         removedPaths.add(key);
-        if (d.content() == org.apache.iceberg.FileContent.EQUALITY_DELETES) {
+        if (d.content() == FileContent.EQUALITY_DELETES) {
           equality++;
         }
       }
@@ -540,7 +552,7 @@ public final class TableUpkeep {
         if (f.recordCount() == 0) {
           continue;
         }
-        try (CloseableIterable<Record> rows = liveRows(table, plan.tasks.get(f.location()))) {
+        try (CloseableIterable<Record> rows = liveRows(table, plan.task(f.location()))) {
           long n = 0;
           for (Record r : rows) {
             if (writer == null) {

@@ -75,7 +75,7 @@ public final class CatalogSpecs {
     return new CatalogSpec(options.getCatalogName(), properties);
   }
 
-  private static void putIfSet(Map<String, String> properties, String key, String value) {
+  private static void putIfSet(Map<String, String> properties, String key, @Nullable String value) {
     if (value != null) {
       properties.put(key, value);
     }
