@@ -2,6 +2,7 @@ package dev.logberg.upsert;
 
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -9,6 +10,7 @@ import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.catalog.Catalog;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +57,17 @@ public final class CatalogSpec implements Serializable {
    * tables exist by then, and parallel workers would race to create them ("iceberg_tables already
    * exists", or a locked sqlite file).
    */
+  /**
+   * Catalog properties given as {@code key=value} items on a command line, in order (a later key
+   * wins); null gives none.
+   *
+   * @throws IllegalArgumentException naming {@code option} and the item that is not {@code
+   *     key=value}
+   */
+  public static Map<String, String> parseProperties(String option, @Nullable List<String> items) {
+    return KeyValues.parse(option, items);
+  }
+
   public CatalogSpec forWorkers() {
     return "jdbc".equals(properties.get("type"))
         ? with(Map.of("jdbc.init-catalog-tables", "false"))

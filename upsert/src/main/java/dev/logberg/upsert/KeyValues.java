@@ -6,7 +6,7 @@ import java.util.Map;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /** Parses {@code key=value} option items, such as catalog properties given on a command line. */
-public final class KeyValues {
+final class KeyValues {
   private KeyValues() {}
 
   /**
@@ -16,7 +16,7 @@ public final class KeyValues {
    * @throws IllegalArgumentException naming {@code option} and the item that is not {@code
    *     key=value}
    */
-  public static Map<String, String> parse(String option, @Nullable List<String> items) {
+  static Map<String, String> parse(String option, @Nullable List<String> items) {
     Map<String, String> result = new LinkedHashMap<>();
     if (items == null) {
       return result;

@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * take well under a second there, where each shuffle stage costs seconds on the DirectRunner (see
  * BENCHMARKS.md). Set it to 0 to always distribute.
  */
-public final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, PCollection<Row>> {
+final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, PCollection<Row>> {
   public static final Schema RESULT_SCHEMA =
       Schema.builder()
           .addStringField("table")

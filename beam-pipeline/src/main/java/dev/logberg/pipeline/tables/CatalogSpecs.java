@@ -3,7 +3,6 @@ package dev.logberg.pipeline.tables;
 import dev.logberg.pipeline.LogbergOptions;
 import dev.logberg.pipeline.storage.S3Settings;
 import dev.logberg.upsert.CatalogSpec;
-import dev.logberg.upsert.KeyValues;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -71,7 +70,8 @@ public final class CatalogSpecs {
     if (warehouse.startsWith("s3://")) {
       properties.putAll(s3.icebergProperties());
     }
-    properties.putAll(KeyValues.parse("--catalogProperties", options.getCatalogProperties()));
+    properties.putAll(
+        CatalogSpec.parseProperties("--catalogProperties", options.getCatalogProperties()));
     return new CatalogSpec(options.getCatalogName(), properties);
   }
 
