@@ -161,8 +161,8 @@ public final class SparkSqlPeer {
         .append();
 
     Map<String, Object> metrics = counts.getAsJava();
-    long records = ((Number) metrics.get("records")).longValue();
-    long written = ((Number) metrics.get("rows")).longValue();
+    long records = observed(metrics, "records");
+    long written = observed(metrics, "rows");
     // One line the harness parses (key=value). Blank lines never reach Spark's rows, so they are
     // not in records.
     System.out.printf(
@@ -200,5 +200,14 @@ public final class SparkSqlPeer {
         + " RLIKE '(Z|[+-][0-9]{2}:?[0-9]{2})$' THEN CAST("
         + field
         + " AS TIMESTAMP) END";
+  }
+
+  /** A count of the write's {@code Observation}, which Spark fills when the write's job ends. */
+  private static long observed(Map<String, Object> metrics, String name) {
+    Object value = metrics.get(name);
+    if (!(value instanceof Number number)) {
+      throw new IllegalStateException("the write observed no " + name + ": " + metrics);
+    }
+    return number.longValue();
   }
 }
