@@ -11,6 +11,7 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.util.SnapshotUtil;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -165,41 +166,38 @@ public final class MergeKeyResolver {
       filesRead += deletions.existingFilesRead();
       rowsRead += deletions.existingRowsRead();
       long scanned = System.nanoTime();
+      long snapshot = -1L;
+      @Nullable RuntimeException conflict = null;
       try {
-        long snapshot =
-            DeleteCommitter.commit(table, plan.baseSnapshotId(), deletes.positionsByFile());
-        phases =
-            phases.plus(
-                millis(started, planned),
-                millis(planned, scanned),
-                millis(scanned, System.nanoTime()),
-                plan.added().size(),
-                plan.existing().size());
-        return new Outcome(snapshot, deletes.rowCount(), attempt, filesRead, rowsRead, phases);
+        snapshot = DeleteCommitter.commit(table, plan.baseSnapshotId(), deletes.positionsByFile());
       } catch (ValidationException | CommitFailedException e) {
-        phases =
-            phases.plus(
-                millis(started, planned),
-                millis(planned, scanned),
-                millis(scanned, System.nanoTime()),
-                plan.added().size(),
-                plan.existing().size());
-        if (attempt >= MAX_ATTEMPTS) {
-          throw new IllegalStateException(
-              "resolving merge keys of "
-                  + table.name()
-                  + " conflicted with other commits "
-                  + attempt
-                  + " times",
-              e);
-        }
-        LOG.info(
-            "Resolving {} conflicted with a concurrent commit ({}); recomputing",
-            table.name(),
-            e.getMessage());
-        table.refresh();
-        appends.addAll(committedSince(table, plan.baseSnapshotId()));
+        conflict = e;
       }
+      phases =
+          phases.plus(
+              millis(started, planned),
+              millis(planned, scanned),
+              millis(scanned, System.nanoTime()),
+              plan.added().size(),
+              plan.existing().size());
+      if (conflict == null) {
+        return new Outcome(snapshot, deletes.rowCount(), attempt, filesRead, rowsRead, phases);
+      }
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new IllegalStateException(
+            "resolving merge keys of "
+                + table.name()
+                + " conflicted with other commits "
+                + attempt
+                + " times",
+            conflict);
+      }
+      LOG.info(
+          "Resolving {} conflicted with a concurrent commit ({}); recomputing",
+          table.name(),
+          conflict.getMessage());
+      table.refresh();
+      appends.addAll(committedSince(table, plan.baseSnapshotId()));
     }
   }
 
