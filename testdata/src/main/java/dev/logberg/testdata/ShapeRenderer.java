@@ -118,9 +118,8 @@ final class ShapeRenderer {
     }
     switch (kind) {
       // No message anywhere: the record lost its log field (a filter dropped it) or holds null. A
-      // log4j document
-      // without message is avoided on purpose: the pipeline then takes the log text itself as the
-      // message.
+      // log4j document without message is avoided on purpose: the pipeline then takes the log text
+      // itself as the message.
       case NO_MESSAGE -> out.append("\"stream\":\"stderr\",");
       case NULL_MESSAGE -> out.append("\"stream\":\"stderr\",\"log\":null,");
       default -> {

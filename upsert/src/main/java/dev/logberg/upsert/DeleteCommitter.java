@@ -112,10 +112,9 @@ final class DeleteCommitter {
     DataFile marker =
         EmptyDataFile.write(table, outputs, anyTouched.spec(), anyTouched.file().partition());
     // Iceberg 1.9's RowDelta cannot remove a data file, so emptied files go in an overwrite
-    // committed in the same
-    // transaction, before it: one catalog commit, where the overwrite's snapshot is never a table's
-    // current state.
-    // The row delta comes last because its marker must be in the current snapshot.
+    // committed in the same transaction, before it: one catalog commit, where the overwrite's
+    // snapshot is never a table's current state. The row delta comes last because its marker must
+    // be in the current snapshot.
     Transaction transaction = table.newTransaction();
     try {
       if (!emptied.isEmpty()) {

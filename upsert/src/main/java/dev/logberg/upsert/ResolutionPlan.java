@@ -101,9 +101,8 @@ record ResolutionPlan(
     Expression rowGroups = null;
     if (keyDetermined != null && keyDetermined.op() != Expression.Operation.TRUE) {
       // Every added file satisfies the filter built from its own bounds, so only existing files are
-      // pruned. Residuals
-      // would copy the filter into every task's JSON; the scan of a file applies it to row groups
-      // itself.
+      // pruned. Residuals would copy the filter into every task's JSON; the scan of a file applies
+      // it to row groups itself.
       scan = scan.filter(keyDetermined).ignoreResiduals();
       rowGroups = keyDetermined;
     }

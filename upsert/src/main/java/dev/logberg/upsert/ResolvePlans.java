@@ -129,8 +129,8 @@ final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, PCollec
             .setCoder(rowCoder);
 
     // Losers are gathered per data file before the one commit per table: its join then holds one
-    // element per file
-    // touched, not one per row (a single key with many values is slow to group on some runners).
+    // element per file touched, not one per row (a single key with many values is slow to group on
+    // some runners).
     PCollection<KV<String, FileDeletes>> deletesByFile =
         PCollectionList.of(addedRows)
             .and(existingRows)

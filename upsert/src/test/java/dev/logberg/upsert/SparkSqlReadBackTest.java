@@ -141,10 +141,9 @@ class SparkSqlReadBackTest {
     assertThat(live(table), is(expected));
 
     // Spark saw deletes to apply: data files hold more rows than are live, in delete files of the
-    // format's kind.
-    // Of the 17 rows written, the files whose every row lost were removed: batch 1's two (3 and 2
-    // rows), batch 2's
-    // y (3) and batch 4's y (2); c2 e1 | d2 | e2 | a4 b2 f2 remain, e1 deleted.
+    // format's kind. Of the 17 rows written, the files whose every row lost were removed: batch 1's
+    // two (3 and 2 rows), batch 2's y (3) and batch 4's y (2); c2 e1 | d2 | e2 | a4 b2 f2 remain,
+    // e1 deleted.
     long rawRows =
         single(sql("SELECT sum(record_count) FROM %s.files WHERE content = 0", name)).getLong(0);
     assertThat(rawRows, is(2L + 1L + 1L + 3L));

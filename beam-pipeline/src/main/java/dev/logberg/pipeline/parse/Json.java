@@ -20,9 +20,8 @@ final class Json {
   private static final int BRIEF_CHARS = 80;
 
   // Shared: a configured ObjectMapper is thread-safe. Floats stay exact BigDecimals (epoch
-  // timestamps with
-  // fractions must not go through double), and error messages must not echo the (possibly huge)
-  // line.
+  // timestamps with fractions must not go through double), and error messages must not echo the
+  // (possibly huge) line.
   private static final ObjectMapper MAPPER =
       JsonMapper.builder(
               JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build())

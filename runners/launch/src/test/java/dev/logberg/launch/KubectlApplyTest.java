@@ -23,8 +23,8 @@ class KubectlApplyTest {
   @Test
   void applyReportsKubectlsFailure(@TempDir Path dir) throws Exception {
     // kubectl comes from neither Maven Central nor the build, so a machine without it cannot run
-    // this test; the
-    // launcher's refusal of --apply without kubectl is tested everywhere (LaunchValidationTest).
+    // this test; the launcher's refusal of --apply without kubectl is tested everywhere
+    // (LaunchValidationTest).
     assumeTrue(
         Processes.kubectl(System.getenv()).isPresent(),
         "kubectl is not on the PATH of this machine");

@@ -86,9 +86,8 @@ class DeployManifestsTest {
     }
 
     // Pod Identity is the default: no IRSA role annotation (a placeholder one would send the SDK's
-    // default chain to a
-    // web identity that cannot work before it reaches Pod Identity's credentials). IRSA users add
-    // it, documented.
+    // default chain to a web identity that cannot work before it reaches Pod Identity's
+    // credentials). IRSA users add it, documented.
     assertThat(map(byKind.get("ServiceAccount"), "metadata"), not(hasKey("annotations")));
 
     List<String> granted = new ArrayList<>();
