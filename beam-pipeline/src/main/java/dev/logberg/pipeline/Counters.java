@@ -20,6 +20,9 @@ public final class Counters {
   /** Prefix of one counter per decision, e.g. {@code decision_SKIP_DONE}. */
   public static final String DECISION_PREFIX = "decision_";
 
+  /** Files an earlier release landed, recorded in the files table without being read. */
+  public static final String FILES_MIGRATED = "files_migrated";
+
   public static final String FILES_READ = "files_read";
   public static final String FILES_FAILED = "files_failed";
   public static final String BYTES_READ = "bytes_read";

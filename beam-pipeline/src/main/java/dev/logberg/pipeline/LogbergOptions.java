@@ -184,13 +184,15 @@ public interface LogbergOptions extends PipelineOptions {
 
   void setMaxAttempts(int value);
 
-  @Param(example = "60")
+  @Param(example = "5")
   @Description(
-      "Minutes after which an application still marked PROCESSING is taken over: the run that marked it died.")
-  @Default.Integer(120)
-  int getLeaseMinutes();
+      "Seconds between a run's heartbeats while it holds claims. A claim whose run stopped beating for"
+          + " three intervals is taken over: a crashed run blocks its applications for about"
+          + " 30 s, not hours.")
+  @Default.Integer(10)
+  int getHeartbeatSeconds();
 
-  void setLeaseMinutes(int value);
+  void setHeartbeatSeconds(int value);
 
   @Param(
       label = "Applications to reprocess",

@@ -4,13 +4,11 @@ import dev.logberg.pipeline.discover.DiscoverApps;
 import dev.logberg.pipeline.parse.ParseLogLine;
 import dev.logberg.pipeline.read.ReadLines;
 import dev.logberg.pipeline.status.AppStatus;
-import dev.logberg.pipeline.status.DecisionPolicy;
+import dev.logberg.pipeline.status.ClaimWork;
 import dev.logberg.pipeline.status.FilterProcessed;
-import dev.logberg.pipeline.status.MarkProcessing;
 import dev.logberg.pipeline.status.PlannedRun;
 import dev.logberg.pipeline.status.ReadLatestStatus;
 import dev.logberg.pipeline.status.RecordStatus;
-import dev.logberg.pipeline.storage.S3Settings;
 import dev.logberg.pipeline.tables.LogbergTables;
 import dev.logberg.pipeline.tables.RejectsTable;
 import dev.logberg.pipeline.tables.SparkLogsTable;
@@ -18,7 +16,6 @@ import dev.logberg.pipeline.tables.TableWriters;
 import dev.logberg.upsert.CatalogSpec;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.transforms.Wait;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
@@ -28,43 +25,43 @@ import org.apache.beam.sdk.values.Row;
  * The one Logberg graph, built the same way for every runner.
  *
  * <pre>
- * DiscoverApps -> FilterProcessed (side input: ReadLatestStatus) -> MarkProcessing
- *   -> (after PROCESSING is committed) ReadLines -> ParseLogLine -> WriteLogs, WriteRejects
- *   -> (after both are committed and their merge keys resolved) RecordStatus
+ * DiscoverApps -> FilterProcessed (side input: ReadLatestStatus) -> ClaimWork
+ *   -> ReadLines (the claimed files) -> ParseLogLine -> WriteLogs, WriteRejects (each staged, then
+ *      published in one commit with the deletes its rows cause)
+ *   -> (after both are published) RecordStatus (files, then statuses)
  * </pre>
  *
- * <p>Every write is an upsert by the table's merge keys, so a re-run, a retried bundle or a grown
- * folder never leaves two live rows for one line, one rejected line or one application.
+ * <p>Every write is an upsert by the table's merge keys, so a re-run, a retried bundle or a run
+ * that takes over a dead one's claim never leaves two live rows for one line, one rejected line or
+ * one application, in any snapshot.
  */
 public final class LogbergPipeline {
   private LogbergPipeline() {}
 
   /**
-   * Adds the graph to {@code pipeline}. The tables must exist ({@code TableSetup}). Reads only
-   * {@code config}: the Beam options the pipeline was created with are Beam's business.
+   * Adds the graph to {@code pipeline}. The tables and this run's staging tables must exist ({@code
+   * TableSetup}), and the run's {@code Heartbeat} must be beating. Reads only {@code config}: the
+   * Beam options the pipeline was created with are Beam's business.
    */
   public static void build(Pipeline pipeline, RunConfig config) {
     LogbergTables tables = config.tables();
     RunContext context = config.context();
     CatalogSpec catalog = config.catalog().forWorkers();
-    DecisionPolicy policy = config.policy();
-    TableWriters writers = new TableWriters(catalog, config.resolveInProcessMaxRows());
-    S3Settings s3 = config.s3();
+    TableWriters writers =
+        new TableWriters(catalog, context.jobId(), config.resolveInProcessMaxRows());
     PCollectionView<Map<String, AppStatus>> latest =
         pipeline.apply("ReadLatestStatus", ReadLatestStatus.from(catalog, tables.metadataTable()));
     PCollection<PlannedRun> runs =
         pipeline
-            .apply("DiscoverApps", DiscoverApps.under(config.inputs(), s3))
+            .apply("DiscoverApps", DiscoverApps.under(config.inputs(), config.s3()))
+            .apply("FilterProcessed", FilterProcessed.using(latest, config.policy()))
             .apply(
-                "FilterProcessed",
-                FilterProcessed.using(latest, policy, context.startedAtMicros()));
-    PCollection<Row> marked =
-        runs.apply("MarkProcessing", MarkProcessing.in(writers, tables.metadataTable(), context));
+                "ClaimWork",
+                ClaimWork.in(
+                    catalog, tables, config.policy(), context, config.heartbeatSeconds()));
 
     PCollectionTuple lines =
-        runs.apply("AfterMarking", Wait.on(marked))
-            .setCoder(runs.getCoder())
-            .apply("ReadLines", ReadLines.of(config.maxLineBytes(), config.readGroups()));
+        runs.apply("ReadLines", ReadLines.of(config.maxLineBytes(), config.readGroups()));
     PCollectionTuple parsed =
         lines
             .get(ReadLines.LINES)
@@ -82,8 +79,6 @@ public final class LogbergPipeline {
         .and(RecordStatus.ROW_COUNTS, parsed.get(ParseLogLine.ROW_COUNTS))
         .and(RecordStatus.REJECT_COUNTS, parsed.get(ParseLogLine.REJECT_COUNTS))
         .and(RecordStatus.FAILURES, lines.get(ReadLines.FAILURES))
-        .apply(
-            "RecordStatus",
-            RecordStatus.in(writers, tables.metadataTable(), context, dataCommits, rejectCommits));
+        .apply("RecordStatus", RecordStatus.in(catalog, tables, context, dataCommits, rejectCommits));
   }
 }

@@ -5,7 +5,10 @@ import dev.logberg.pipeline.report.RunMetrics;
 import dev.logberg.pipeline.report.TableSummary;
 import dev.logberg.pipeline.storage.LocalLake;
 import dev.logberg.pipeline.tables.CatalogSpecs;
+import dev.logberg.pipeline.status.Decision;
+import dev.logberg.pipeline.status.Heartbeat;
 import dev.logberg.pipeline.tables.LogbergTables;
+import dev.logberg.pipeline.tables.RunStaging;
 import dev.logberg.pipeline.tables.TableSetup;
 import dev.logberg.upsert.CatalogSpec;
 import dev.logberg.upsert.TableUpkeep;
@@ -16,8 +19,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiFunction;
+import java.util.function.Predicate;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -35,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * (docs/UPKEEP.md); {@code --help} lists the options.
  *
  * <p>Exit codes: 0 done, 1 the job failed, 2 bad options, 3 done but some applications were
- * recorded FAILED.
+ * recorded FAILED, 4 nothing landed because other live runs hold the claims on the applications
+ * that have work (a scheduler may retry later; "nothing new" is 0).
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -44,6 +50,7 @@ public final class Main {
   public static final int JOB_FAILED = 1;
   public static final int BAD_OPTIONS = 2;
   public static final int APPS_FAILED = 3;
+  public static final int BLOCKED = 4;
 
   private Main() {}
 
@@ -172,7 +179,14 @@ public final class Main {
         config.inputs());
     long started = System.nanoTime();
     RunMetrics metrics;
-    try {
+    // The heartbeat starts before anything is claimed and outlives the job: while it beats, no
+    // other run takes this run's claims.
+    try (Heartbeat heartbeat =
+            Heartbeat.start(
+                catalog, tables.metadataTable(), context.jobId(), config.heartbeatSeconds());
+        RunStaging staging =
+            RunStaging.create(
+                catalog, tables, context.jobId(), deadRuns(catalog, tables, config))) {
       PipelineResult result = pipeline.run();
       waitWithProgress(result, config.progressSeconds(), out);
       metrics = RunMetrics.of(result);
@@ -188,7 +202,36 @@ public final class Main {
       // The run landed its data; the upkeep line above says what failed.
       return Outcome.of(JOB_FAILED);
     }
-    return Outcome.of(metrics.get(Counters.APPS_FAILED) > 0 ? APPS_FAILED : OK);
+    return Outcome.of(exitCode(metrics, out));
+  }
+
+  /** 3 if an application failed; 4 if nothing was landed because other runs hold the claims. */
+  private static int exitCode(RunMetrics metrics, PrintStream out) {
+    if (metrics.get(Counters.APPS_FAILED) > 0) {
+      return APPS_FAILED;
+    }
+    long claimedElsewhere = metrics.get(Counters.DECISION_PREFIX + Decision.SKIP_CLAIMED.name());
+    if (claimedElsewhere > 0 && metrics.get(Counters.FOLDERS_TO_PROCESS) == 0) {
+      out.printf(
+          "Nothing landed: %,d applications with work are claimed by other runs that are alive"
+              + " (exit code %d).%n",
+          claimedElsewhere, BLOCKED);
+      return BLOCKED;
+    }
+    return OK;
+  }
+
+  /**
+   * Runs whose staging tables may be dropped: without a heartbeat, or silent for ten leases (far
+   * longer than a claim is honoured, since dropping a live run's staging would fail its job).
+   */
+  private static Predicate<String> deadRuns(
+      CatalogSpec catalog, LogbergTables tables, RunConfig config) {
+    Map<String, Long> beats =
+        catalog.apply(c -> Heartbeat.beats(c.loadTable(tables.metadataTable())));
+    long silentSince =
+        RunContext.nowMicros() - 10 * Heartbeat.leaseMicros(config.heartbeatSeconds());
+    return runId -> beats.getOrDefault(runId, Long.MIN_VALUE) < silentSince;
   }
 
   private static Outcome runOnLocalLake(
@@ -222,7 +265,7 @@ public final class Main {
   }
 
   /**
-   * {@code upkeep}: compaction, snapshot expiry and orphan removal on the three tables, in this
+   * {@code upkeep}: compaction, snapshot expiry and orphan removal on the four tables, in this
    * process, with the defaults of docs/UPKEEP.md. One line per table; a table that does not exist
    * yet is said so and skipped.
    */
@@ -235,7 +278,7 @@ public final class Main {
   }
 
   /**
-   * Upkeep of the three tables, or with {@code onlyIfDue} of those past the thresholds ({@code
+   * Upkeep of the four tables, or with {@code onlyIfDue} of those past the thresholds ({@code
    * --upkeepAfterRun}).
    */
   private static int upkeep(
@@ -245,7 +288,11 @@ public final class Main {
       return catalog.apply(
           c -> {
             for (TableIdentifier id :
-                List.of(tables.dataTable(), tables.metadataTable(), tables.rejectsTable())) {
+                List.of(
+                    tables.dataTable(),
+                    tables.metadataTable(),
+                    tables.rejectsTable(),
+                    tables.filesTable())) {
               if (!c.tableExists(id)) {
                 out.println(id + ": no such table, nothing to do");
                 continue;

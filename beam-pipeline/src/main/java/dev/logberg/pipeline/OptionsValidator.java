@@ -75,8 +75,8 @@ public final class OptionsValidator {
         "--maxAttempts must be at least 1, got " + options.getMaxAttempts());
     check(
         problems,
-        options.getLeaseMinutes() >= 1,
-        "--leaseMinutes must be at least 1, got " + options.getLeaseMinutes());
+        options.getHeartbeatSeconds() >= 1,
+        "--heartbeatSeconds must be at least 1, got " + options.getHeartbeatSeconds());
     check(
         problems,
         options.getProgressSeconds() >= 0,

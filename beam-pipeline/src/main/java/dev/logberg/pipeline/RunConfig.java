@@ -8,7 +8,6 @@ import dev.logberg.pipeline.tables.LogbergTables;
 import dev.logberg.upsert.CatalogSpec;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What one run does, derived once from validated options (and, with {@code --localLake}, from the
@@ -19,6 +18,7 @@ import java.util.concurrent.TimeUnit;
  * @param warehouse the warehouse location as given, for messages
  * @param catalog the catalog as the launching process opens it
  * @param s3 how s3:// input (and an S3 warehouse) is reached
+ * @param heartbeatSeconds the interval of the run's heartbeat, which keeps its claims alive
  * @param upkeepAfterRun whether the run ends with upkeep of the tables where it is due
  * @param context the run's id and start time
  */
@@ -34,6 +34,7 @@ public record RunConfig(
     int maxLineBytes,
     int readGroups,
     int progressSeconds,
+    int heartbeatSeconds,
     boolean upkeepAfterRun,
     RunContext context) {
 
@@ -64,7 +65,7 @@ public record RunConfig(
     return of(options, context, lake.inputs(), lake.warehouse(), catalog, lake.s3Settings());
   }
 
-  /** The three tables {@code --database} and {@code --table} name. */
+  /** The four tables {@code --database} and {@code --table} name. */
   public static LogbergTables tablesOf(LogbergOptions options) {
     return new LogbergTables(options.getDatabase(), options.getTable());
   }
@@ -84,7 +85,6 @@ public record RunConfig(
         options.getPartitionBy(),
         new DecisionPolicy(
             options.getMaxAttempts(),
-            TimeUnit.MINUTES.toMicros(options.getLeaseMinutes()),
             options.getReprocessAll(),
             options.getReprocess() == null ? Set.of() : Set.copyOf(options.getReprocess())),
         s3,
@@ -92,6 +92,7 @@ public record RunConfig(
         options.getMaxLineBytes(),
         options.getReadGroups(),
         options.getProgressSeconds(),
+        options.getHeartbeatSeconds(),
         options.getUpkeepAfterRun(),
         context);
   }

@@ -28,9 +28,9 @@ import org.apache.beam.sdk.values.TupleTagList;
  * Parses every line into a row of the data table, or a row of the rejects table with its reason.
  * Nothing is dropped: blank lines are counted, everything else is a row or a reject.
  *
- * <p>Also outputs, per application, how many rows and rejects it produced ({@link #ROW_COUNTS},
- * {@link #REJECT_COUNTS}), for its status row. The DoFn counts per bundle so that the counts cost
- * one element per application and bundle, not one per batch.
+ * <p>Also outputs, per source file, how many rows and rejects it produced ({@link #ROW_COUNTS},
+ * {@link #REJECT_COUNTS}), for the files table and its application's status row. The DoFn counts
+ * per bundle so that the counts cost one element per file and bundle, not one per batch.
  */
 public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PCollectionTuple> {
   public static final TupleTag<Row> ROWS = new TupleTag<>() {};
@@ -99,7 +99,7 @@ public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PColl
 
     @ProcessElement
     public void process(@Element LineBatch batch, MultiOutputReceiver out) {
-      long[] tally = bundleCounts.computeIfAbsent(batch.appId(), k -> new long[2]);
+      long[] tally = bundleCounts.computeIfAbsent(batch.sourceFile(), k -> new long[2]);
       for (int i = 0; i < batch.size(); i++) {
         String text = batch.text(i);
         long lineNumber = batch.lineNumber(i);
@@ -126,17 +126,17 @@ public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PColl
     @FinishBundle
     public void finishBundle(FinishBundleContext context) {
       bundleCounts.forEach(
-          (app, counts) -> {
-            emit(context, ROW_COUNTS, app, counts[0]);
-            emit(context, REJECT_COUNTS, app, counts[1]);
+          (file, counts) -> {
+            emit(context, ROW_COUNTS, file, counts[0]);
+            emit(context, REJECT_COUNTS, file, counts[1]);
           });
       bundleCounts.clear();
     }
 
     private static void emit(
-        FinishBundleContext context, TupleTag<KV<String, Long>> tag, String app, long count) {
+        FinishBundleContext context, TupleTag<KV<String, Long>> tag, String file, long count) {
       context.output(
-          tag, KV.of(app, count), GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
+          tag, KV.of(file, count), GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
     }
 
     private Row rejectRow(

@@ -3,6 +3,7 @@ package dev.logberg.pipeline.read;
 import dev.logberg.pipeline.Counters;
 import dev.logberg.pipeline.discover.LogFile;
 import dev.logberg.pipeline.status.PlannedRun;
+import dev.logberg.upsert.FaultPoints;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -45,11 +46,15 @@ import software.amazon.awssdk.core.exception.SdkException;
  * input, and makes one bundle per chunk, not one per file.
  *
  * <p>A file that cannot be read does not stop the job: it is reported on {@link #FAILURES} as (app
- * id, error) so the application is recorded FAILED and retried by a later run.
+ * id, (source file, error)) so the application is recorded FAILED and the file, never recorded as
+ * landed, is read again by a later run.
  */
 public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollectionTuple> {
   public static final TupleTag<LineBatch> LINES = new TupleTag<>() {};
-  public static final TupleTag<KV<String, String>> FAILURES = new TupleTag<>() {};
+  public static final TupleTag<KV<String, KV<String, String>>> FAILURES = new TupleTag<>() {};
+
+  /** Fault point (see {@link FaultPoints}): a file of the run has been read. */
+  public static final String READING = "reading";
 
   /** Bytes read (on storage) before the reader checkpoints; one file is never split. */
   static final long CHUNK_BYTES = 8L * 1024 * 1024;
@@ -89,7 +94,7 @@ public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollec
                 FlatMapElements.into(TypeDescriptor.of(FileOfApp.class))
                     .via(
                         (PlannedRun run) ->
-                            run.folder().files().stream()
+                            run.toLand().stream()
                                 .map(f -> new FileOfApp(run.appId(), f))
                                 .toList()))
             .setCoder(SerializableCoder.of(FileOfApp.class))
@@ -109,7 +114,11 @@ public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollec
                 ParDo.of(new ReadGroup(maxLineBytes))
                     .withOutputTags(LINES, TupleTagList.of(FAILURES)));
     result.get(LINES).setCoder(LineBatchCoder.of());
-    result.get(FAILURES).setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
+    result
+        .get(FAILURES)
+        .setCoder(
+            KvCoder.of(
+                StringUtf8Coder.of(), KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())));
     return result;
   }
 
@@ -186,6 +195,7 @@ public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollec
         lines.inc(count);
         files.inc();
         bytes.inc(file.size());
+        FaultPoints.reach(READING);
       } catch (IOException | RuntimeException e) {
         if (e instanceof RuntimeException bug && !isInputFailure(bug)) {
           // A bug of ours must fail the bundle (the runner retries it, then fails the job), not be
@@ -197,7 +207,7 @@ public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollec
         failed.inc();
         String error = "cannot read " + file.sourceFile() + ": " + e;
         LOG.warn("{} (application {} will be marked FAILED)", error, element.appId());
-        out.get(FAILURES).output(KV.of(element.appId(), error));
+        out.get(FAILURES).output(KV.of(element.appId(), KV.of(file.sourceFile(), error)));
       } finally {
         if (!batch.isEmpty()) {
           lineOut.output(batch.take());

@@ -82,10 +82,11 @@ public record RunMetrics(Map<String, Long> counters) {
             get(Counters.FOLDERS_SKIPPED),
             withPrefix(Counters.DECISION_PREFIX)),
         String.format(
-            "  read: %d files (%,d bytes, %d failed), %,d lines (%,d blank)",
+            "  read: %d files (%,d bytes, %d failed; %d migrated unread), %,d lines (%,d blank)",
             get(Counters.FILES_READ),
             get(Counters.BYTES_READ),
             get(Counters.FILES_FAILED),
+            get(Counters.FILES_MIGRATED),
             get(Counters.LINES_READ),
             get(Counters.LINES_BLANK)),
         String.format(

@@ -5,16 +5,14 @@ import java.util.Set;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * The rules that decide which application folders a run processes (docs/ARCHITECTURE.md, "Which
- * folders a run takes").
+ * The rules that decide which application folders a run processes (README, "Which applications and
+ * files a run lands"). Which files of a processed folder are landed is {@link FileSelection}'s.
  *
  * @param maxAttempts failed runs after which an application is skipped until forced
- * @param leaseMicros how long a PROCESSING mark protects an application from other runs
  * @param reprocessAll process every folder whatever its status
  * @param reprocess application ids to process whatever their status
  */
-public record DecisionPolicy(
-    int maxAttempts, long leaseMicros, boolean reprocessAll, Set<String> reprocess)
+public record DecisionPolicy(int maxAttempts, boolean reprocessAll, Set<String> reprocess)
     implements Serializable {
 
   public DecisionPolicy {
@@ -25,10 +23,19 @@ public record DecisionPolicy(
    * Whether and why a run processes the application folder {@code appId}.
    *
    * @param latest the application's latest metadata row, or null if it was never seen
-   * @param nowMicros the run's start time
+   * @param claim what is known of the run holding its claim ({@link ClaimState#NONE} unless the
+   *     latest status is PROCESSING); must not be {@link ClaimState#UNDECIDED}
    */
   public Decision decide(
-      String appId, String fingerprint, @Nullable AppStatus latest, long nowMicros) {
+      String appId, String fingerprint, @Nullable AppStatus latest, ClaimState claim) {
+    if (claim == ClaimState.UNDECIDED) {
+      throw new IllegalArgumentException(
+          "the claim on " + appId + " must be watched until it is known to be live or lapsed");
+    }
+    boolean claimed = latest != null && latest.status() == ProcessingStatus.PROCESSING;
+    if (claimed && claim == ClaimState.LIVE) {
+      return Decision.SKIP_CLAIMED; // exclusive even for --reprocess: two runs would collide
+    }
     if (reprocessAll || reprocess.contains(appId)) {
       return Decision.PROCESS_FORCED;
     }
@@ -43,10 +50,21 @@ public record DecisionPolicy(
               ? Decision.RETRY_FAILED
               : Decision.SKIP_ATTEMPTS_EXHAUSTED;
       case PROCESSING ->
-          nowMicros - latest.updatedAtMicros() > leaseMicros
-              ? Decision.TAKE_OVER_EXPIRED
-              : Decision.SKIP_IN_PROGRESS;
+          claim == ClaimState.OWN ? Decision.RESUME_OWN_CLAIM : Decision.TAKE_OVER_LAPSED;
     };
+  }
+
+  /**
+   * The skip that holds whoever claims what: the cheap first pass over the side input, before the
+   * claim step reads claims and heartbeats. Null when the claim step must decide.
+   */
+  public @Nullable Decision settledSkip(
+      String appId, String fingerprint, @Nullable AppStatus latest) {
+    if (latest == null || latest.status() == ProcessingStatus.PROCESSING) {
+      return null;
+    }
+    Decision decision = decide(appId, fingerprint, latest, ClaimState.NONE);
+    return decision.process() ? null : decision;
   }
 
   /**
@@ -55,12 +73,12 @@ public record DecisionPolicy(
    */
   public static int attemptOf(Decision decision, @Nullable AppStatus latest) {
     return switch (decision) {
-      case RETRY_FAILED, TAKE_OVER_EXPIRED -> {
+      case RETRY_FAILED, TAKE_OVER_LAPSED, RESUME_OWN_CLAIM -> {
         if (latest == null) {
           throw new IllegalArgumentException(
               decision + " continues an earlier run, so it needs the application's latest status");
         }
-        yield latest.attempts() + 1;
+        yield decision == Decision.RESUME_OWN_CLAIM ? latest.attempts() : latest.attempts() + 1;
       }
       default -> 1;
     };

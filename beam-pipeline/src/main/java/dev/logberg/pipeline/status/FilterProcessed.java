@@ -13,64 +13,61 @@ import org.apache.beam.sdk.values.PCollectionView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Keeps the application folders this run must process, by the rules of {@link DecisionPolicy}. */
-public final class FilterProcessed
-    extends PTransform<PCollection<AppFolder>, PCollection<PlannedRun>> {
+/**
+ * Drops the application folders this run certainly skips ({@link DecisionPolicy#settledSkip}),
+ * comparing each folder's fingerprint with its status in the side input: one row per application,
+ * however many files were ever landed. The rest go to {@link ClaimWork}, which decides with the
+ * claims and the per-file state of just those applications.
+ */
+public final class FilterProcessed extends PTransform<PCollection<AppFolder>, PCollection<AppFolder>> {
   private final PCollectionView<Map<String, AppStatus>> latest;
   private final DecisionPolicy policy;
-  private final long nowMicros;
 
-  private FilterProcessed(
-      PCollectionView<Map<String, AppStatus>> latest, DecisionPolicy policy, long nowMicros) {
+  private FilterProcessed(PCollectionView<Map<String, AppStatus>> latest, DecisionPolicy policy) {
     this.latest = latest;
     this.policy = policy;
-    this.nowMicros = nowMicros;
   }
 
   public static FilterProcessed using(
-      PCollectionView<Map<String, AppStatus>> latest, DecisionPolicy policy, long nowMicros) {
-    return new FilterProcessed(latest, policy, nowMicros);
+      PCollectionView<Map<String, AppStatus>> latest, DecisionPolicy policy) {
+    return new FilterProcessed(latest, policy);
   }
 
   @Override
-  public PCollection<PlannedRun> expand(PCollection<AppFolder> folders) {
+  public PCollection<AppFolder> expand(PCollection<AppFolder> folders) {
     return folders
-        .apply("Decide", ParDo.of(new Decide(latest, policy, nowMicros)).withSideInputs(latest))
-        .setCoder(SerializableCoder.of(PlannedRun.class));
+        .apply("Decide", ParDo.of(new Decide(latest, policy)).withSideInputs(latest))
+        .setCoder(SerializableCoder.of(AppFolder.class));
   }
 
-  static final class Decide extends DoFn<AppFolder, PlannedRun> {
+  static final class Decide extends DoFn<AppFolder, AppFolder> {
     private static final Logger LOG = LoggerFactory.getLogger(Decide.class);
     private final PCollectionView<Map<String, AppStatus>> latest;
     private final DecisionPolicy policy;
-    private final long nowMicros;
 
-    Decide(PCollectionView<Map<String, AppStatus>> latest, DecisionPolicy policy, long nowMicros) {
+    Decide(PCollectionView<Map<String, AppStatus>> latest, DecisionPolicy policy) {
       this.latest = latest;
       this.policy = policy;
-      this.nowMicros = nowMicros;
     }
 
     @ProcessElement
     public void process(@Element AppFolder folder, ProcessContext context) {
       AppStatus previous = context.sideInput(latest).get(folder.appId());
-      Decision decision = policy.decide(folder.appId(), folder.fingerprint(), previous, nowMicros);
-      Counters.counter(Counters.DECISION_PREFIX + decision.name()).inc();
-      if (!decision.process()) {
-        Counters.counter(Counters.FOLDERS_SKIPPED).inc();
-        if (decision == Decision.SKIP_ATTEMPTS_EXHAUSTED) {
-          LOG.warn(
-              "Skipping {}: it failed {} times (--maxAttempts); fix the cause and pass --reprocess={}",
-              folder.appId(),
-              Objects.requireNonNull(previous, "attempts are exhausted on a FAILED status")
-                  .attempts(),
-              folder.appId());
-        }
+      Decision skip = policy.settledSkip(folder.appId(), folder.fingerprint(), previous);
+      if (skip == null) {
+        context.output(folder);
         return;
       }
-      Counters.counter(Counters.FOLDERS_TO_PROCESS).inc();
-      context.output(
-          new PlannedRun(folder, decision, DecisionPolicy.attemptOf(decision, previous)));
+      Counters.counter(Counters.DECISION_PREFIX + skip.name()).inc();
+      Counters.counter(Counters.FOLDERS_SKIPPED).inc();
+      if (skip == Decision.SKIP_ATTEMPTS_EXHAUSTED) {
+        LOG.warn(
+            "Skipping {}: it failed {} times (--maxAttempts); fix the cause and pass --reprocess={}",
+            folder.appId(),
+            Objects.requireNonNull(previous, "attempts are exhausted on a FAILED status")
+                .attempts(),
+            folder.appId());
+      }
     }
   }
 }

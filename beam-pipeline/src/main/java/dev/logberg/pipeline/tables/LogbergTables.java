@@ -3,7 +3,7 @@ package dev.logberg.pipeline.tables;
 import java.io.Serializable;
 import org.apache.iceberg.catalog.TableIdentifier;
 
-/** The identifiers of the three tables of one Logberg deployment. */
+/** The identifiers of the four tables of one Logberg deployment. */
 public record LogbergTables(String database, String data) implements Serializable {
 
   public TableIdentifier dataTable() {
@@ -16,5 +16,9 @@ public record LogbergTables(String database, String data) implements Serializabl
 
   public TableIdentifier rejectsTable() {
     return TableIdentifier.of(database, data + "_rejects");
+  }
+
+  public TableIdentifier filesTable() {
+    return TableIdentifier.of(database, data + "_files");
   }
 }

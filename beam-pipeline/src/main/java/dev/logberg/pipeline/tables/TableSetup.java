@@ -21,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the namespace and the three tables before the job starts, or checks that existing ones
+ * Creates the namespace and the four tables before the job starts, or checks that existing ones
  * fit.
  *
  * <p>Done once at launch rather than by the writers: the metadata table must exist for the side
@@ -65,6 +65,7 @@ public final class TableSetup {
               PartitionSpec.unpartitioned());
           ensure(
               catalog, tables.rejectsTable(), RejectsTable.SCHEMA, PartitionSpec.unpartitioned());
+          ensure(catalog, tables.filesTable(), FilesTable.SCHEMA, PartitionSpec.unpartitioned());
           return null;
         });
   }

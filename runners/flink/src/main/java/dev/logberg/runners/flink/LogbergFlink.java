@@ -47,6 +47,10 @@ public final class LogbergFlink {
     }
     switch (outcome.exitCode()) {
       case Main.OK -> {}
+      case Main.BLOCKED ->
+          LOG.warn(
+              "The Flink job finished without landing anything: other live runs hold the claims"
+                  + " (see the summary above)");
       case Main.APPS_FAILED ->
           LOG.error(
               "The Flink job finished, but some applications were recorded FAILED in the"

@@ -1,0 +1,47 @@
+package dev.logberg.pipeline.status;
+
+import dev.logberg.upsert.MergeKeys;
+import dev.logberg.upsert.Publication;
+import dev.logberg.upsert.RecordFiles;
+import java.util.Collection;
+import java.util.List;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expressions;
+
+/**
+ * Commits claims, statuses and file rows with Iceberg's API: each is one data file and the deletes
+ * of the rows it replaces, published in one commit (upsert/'s {@link Publication}).
+ */
+final class TableCommits {
+  private TableCommits() {}
+
+  /**
+   * Publishes {@code rows} only if no row for {@code keyValues} of {@code keyColumn} was committed
+   * after {@code baseSnapshotId}: an exclusive claim. Throws Iceberg's {@code ValidationException}
+   * or {@code CommitFailedException} if another run got there first.
+   */
+  static void publishIfUnchanged(
+      Table table,
+      MergeKeys keys,
+      List<Record> rows,
+      long baseSnapshotId,
+      String keyColumn,
+      Collection<String> keyValues) {
+    DataFile file = RecordFiles.write(table, rows);
+    Publication.validated(
+        table,
+        keys,
+        List.of(file),
+        baseSnapshotId,
+        Expressions.in(keyColumn, keyValues.toArray()));
+  }
+
+  /** Publishes {@code rows}, recomputing and retrying when other commits come in between. */
+  static void publish(Table table, MergeKeys keys, List<Record> rows) {
+    if (!rows.isEmpty()) {
+      Publication.retrying(table, keys, List.of(RecordFiles.write(table, rows)));
+    }
+  }
+}
