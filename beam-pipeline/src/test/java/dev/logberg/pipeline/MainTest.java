@@ -125,12 +125,13 @@ class MainTest {
             CatalogSpecs.fromOptions(parsed),
             RunConfig.tablesOf(parsed),
             parsed.getPartitionBy(),
-            new DecisionPolicy(3, 1, false, Set.of()),
+            new DecisionPolicy(3, false, Set.of()),
             new S3Settings(URI.create("http://127.0.0.1:9000"), "us-east-1", true),
             0,
             1024,
             0,
             0,
+            10,
             false,
             RunContext.startingNow("logberg-test-run"));
 

@@ -38,7 +38,7 @@ class OptionsValidatorTest {
                     options(
                         "--input=" + dir.resolve("missing"),
                         "--maxAttempts=0",
-                        "--leaseMinutes=0",
+                        "--heartbeatSeconds=0",
                         "--table=bad-name",
                         "--partitionBy=day(nope)",
                         "--catalogType=rest",
@@ -52,7 +52,7 @@ class OptionsValidatorTest {
         allOf(
             containsString("--input: folder " + dir.resolve("missing") + " does not exist"),
             containsString("--maxAttempts must be at least 1, got 0"),
-            containsString("--leaseMinutes must be at least 1"),
+            containsString("--heartbeatSeconds must be at least 1"),
             containsString("--table: 'bad-name' is not a plain identifier"),
             containsString("--partitionBy: partition term 'day(nope)': no column 'nope'"),
             containsString("--catalogUri is required with --catalogType=rest"),

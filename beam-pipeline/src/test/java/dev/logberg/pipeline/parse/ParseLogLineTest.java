@@ -89,9 +89,9 @@ class ParseLogLineTest {
               return null;
             });
     PAssert.that(parsed.get(ParseLogLine.ROW_COUNTS))
-        .containsInAnyOrder(KV.of("spark-a", 298L), KV.of("spark-b", 2L));
+        .containsInAnyOrder(KV.of("a/driver.json", 298L), KV.of("b/exec-1.json", 2L));
     PAssert.that(parsed.get(ParseLogLine.REJECT_COUNTS))
-        .containsInAnyOrder(KV.of("spark-a", 1L), KV.of("spark-b", 1L));
+        .containsInAnyOrder(KV.of("a/driver.json", 1L), KV.of("b/exec-1.json", 1L));
     pipeline.run().waitUntilFinish();
   }
 }

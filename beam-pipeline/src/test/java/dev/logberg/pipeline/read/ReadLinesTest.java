@@ -63,7 +63,8 @@ class ReadLinesTest {
   }
 
   private static PlannedRun run(String appId, List<LogFile> files) {
-    return new PlannedRun(new AppFolder(appId, "/logs/" + appId, files), Decision.PROCESS_NEW, 1);
+    return PlannedRun.allFiles(
+        new AppFolder(appId, "/logs/" + appId, files), Decision.PROCESS_NEW, 1);
   }
 
   private static PCollectionTuple read(Pipeline pipeline, List<PlannedRun> runs, int groups) {
@@ -151,12 +152,14 @@ class ReadLinesTest {
     PAssert.that(read.get(ReadLines.FAILURES))
         .satisfies(
             failures -> {
-              List<KV<String, String>> all = new ArrayList<>();
+              List<KV<String, KV<String, String>>> all = new ArrayList<>();
               failures.forEach(all::add);
               assertThat(all.size(), is(1));
               assertThat(all.get(0).getKey(), is("spark-3"));
+              assertThat(all.get(0).getValue().getKey(), is("spark-3/driver/gone.json"));
               assertThat(
-                  all.get(0).getValue(), containsString("cannot read spark-3/driver/gone.json"));
+                  all.get(0).getValue().getValue(),
+                  containsString("cannot read spark-3/driver/gone.json"));
               return null;
             });
     pipeline.run().waitUntilFinish();

@@ -3,77 +3,112 @@ package dev.logberg.pipeline.status;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every row of the table in docs/ARCHITECTURE.md, "Which folders a run takes", and the attempt
- * numbers recorded.
+ * Every row of README's table "Which applications and files a run lands" that concerns the
+ * application, and the attempt numbers recorded. The file rows are {@link FileSelectionTest}'s, the
+ * claim states {@link HeartbeatWatchTest}'s.
  */
 class DecisionPolicyTest {
   private static final String APP = "spark-0123456789abcdef0123456789abcdef";
-  private static final long NOW = TimeUnit.DAYS.toMicros(20_000);
-  private static final long LEASE = TimeUnit.HOURS.toMicros(2);
-  private static final DecisionPolicy POLICY = new DecisionPolicy(3, LEASE, false, Set.of());
+  private static final DecisionPolicy POLICY = new DecisionPolicy(3, false, Set.of());
 
-  private static AppStatus status(
-      ProcessingStatus status, String fingerprint, int attempts, long updatedAt) {
-    return new AppStatus(APP, status, fingerprint, attempts, updatedAt);
+  private static AppStatus status(ProcessingStatus status, String fingerprint, int attempts) {
+    return new AppStatus(APP, status, fingerprint, attempts, 1_000L);
   }
 
   @Test
-  void neverSeenIsProcessed() {
-    assertThat(POLICY.decide(APP, "f1", null, NOW), is(Decision.PROCESS_NEW));
-    assertThat(DecisionPolicy.attemptOf(Decision.PROCESS_NEW, null), is(1));
+  void neverSeenIsLandedWhole() {
+    Decision decision = POLICY.decide(APP, "f1", null, ClaimState.NONE);
+    assertThat(decision, is(Decision.PROCESS_NEW));
+    assertThat(decision.allFiles(), is(true));
+    assertThat(DecisionPolicy.attemptOf(decision, null), is(1));
   }
 
   @Test
-  void successWithSameFingerprintIsSkipped() {
-    assertThat(
-        POLICY.decide(APP, "f1", status(ProcessingStatus.SUCCESS, "f1", 1, NOW - 10), NOW),
-        is(Decision.SKIP_DONE));
+  void successWithSameFingerprintIsSkippedBeforeClaiming() {
+    AppStatus done = status(ProcessingStatus.SUCCESS, "f1", 1);
+    assertThat(POLICY.decide(APP, "f1", done, ClaimState.NONE), is(Decision.SKIP_DONE));
+    assertThat(POLICY.settledSkip(APP, "f1", done), is(Decision.SKIP_DONE));
   }
 
   @Test
-  void successWithChangedFingerprintIsProcessedAgainFromAttemptOne() {
-    AppStatus previous = status(ProcessingStatus.SUCCESS, "f1", 2, NOW - 10);
-    Decision decision = POLICY.decide(APP, "f2", previous, NOW);
+  void successWithChangedFingerprintLandsItsNewFilesFromAttemptOne() {
+    AppStatus previous = status(ProcessingStatus.SUCCESS, "f1", 2);
+    Decision decision = POLICY.decide(APP, "f2", previous, ClaimState.NONE);
     assertThat(decision, is(Decision.PROCESS_CHANGED));
+    assertThat(decision.allFiles(), is(false));
     assertThat(DecisionPolicy.attemptOf(decision, previous), is(1));
+    assertThat(POLICY.settledSkip(APP, "f2", previous), is(nullValue()));
   }
 
   @Test
   void failedBelowMaxAttemptsIsRetriedWithTheNextAttempt() {
-    AppStatus previous = status(ProcessingStatus.FAILED, "f1", 2, NOW - 10);
-    Decision decision = POLICY.decide(APP, "f1", previous, NOW);
+    AppStatus previous = status(ProcessingStatus.FAILED, "f1", 2);
+    Decision decision = POLICY.decide(APP, "f1", previous, ClaimState.NONE);
     assertThat(decision, is(Decision.RETRY_FAILED));
+    assertThat(decision.allFiles(), is(false));
     assertThat(DecisionPolicy.attemptOf(decision, previous), is(3));
   }
 
   @Test
-  void failedAtMaxAttemptsIsSkipped() {
-    assertThat(
-        POLICY.decide(APP, "f1", status(ProcessingStatus.FAILED, "f1", 3, NOW - 10), NOW),
-        is(Decision.SKIP_ATTEMPTS_EXHAUSTED));
-    assertThat(
-        POLICY.decide(APP, "f1", status(ProcessingStatus.FAILED, "f1", 7, NOW - 10), NOW),
-        is(Decision.SKIP_ATTEMPTS_EXHAUSTED));
+  void failedAtMaxAttemptsIsSkippedBeforeClaiming() {
+    for (int attempts : new int[] {3, 7}) {
+      AppStatus failed = status(ProcessingStatus.FAILED, "f1", attempts);
+      assertThat(
+          POLICY.decide(APP, "f1", failed, ClaimState.NONE),
+          is(Decision.SKIP_ATTEMPTS_EXHAUSTED));
+      assertThat(POLICY.settledSkip(APP, "f1", failed), is(Decision.SKIP_ATTEMPTS_EXHAUSTED));
+    }
   }
 
   @Test
-  void processingOlderThanTheLeaseIsTakenOver() {
-    AppStatus previous = status(ProcessingStatus.PROCESSING, "f1", 1, NOW - LEASE - 1);
-    Decision decision = POLICY.decide(APP, "f1", previous, NOW);
-    assertThat(decision, is(Decision.TAKE_OVER_EXPIRED));
+  void claimOfALiveRunIsSkipped() {
+    AppStatus claimed = status(ProcessingStatus.PROCESSING, "f1", 1);
+    assertThat(POLICY.decide(APP, "f1", claimed, ClaimState.LIVE), is(Decision.SKIP_CLAIMED));
+    // The side input cannot tell: the claim step decides.
+    assertThat(POLICY.settledSkip(APP, "f1", claimed), is(nullValue()));
+  }
+
+  @Test
+  void lapsedClaimIsTakenOverAsTheNextAttempt() {
+    AppStatus previous = status(ProcessingStatus.PROCESSING, "f1", 1);
+    Decision decision = POLICY.decide(APP, "f1", previous, ClaimState.LAPSED);
+    assertThat(decision, is(Decision.TAKE_OVER_LAPSED));
+    assertThat(decision.allFiles(), is(false));
     assertThat(DecisionPolicy.attemptOf(decision, previous), is(2));
   }
 
   @Test
+  void ownClaimIsResumedWithTheSameAttempt() {
+    AppStatus previous = status(ProcessingStatus.PROCESSING, "f1", 2);
+    Decision decision = POLICY.decide(APP, "f1", previous, ClaimState.OWN);
+    assertThat(decision, is(Decision.RESUME_OWN_CLAIM));
+    assertThat(DecisionPolicy.attemptOf(decision, previous), is(2));
+  }
+
+  @Test
+  void anUndecidedClaimCannotBeDecided() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                POLICY.decide(
+                    APP, "f1", status(ProcessingStatus.PROCESSING, "f1", 1), ClaimState.UNDECIDED));
+    assertThat(e.getMessage(), containsString(APP));
+  }
+
+  @Test
   void continuingARunWithoutItsStatusIsRejected() {
-    for (Decision decision : new Decision[] {Decision.RETRY_FAILED, Decision.TAKE_OVER_EXPIRED}) {
+    for (Decision decision :
+        new Decision[] {
+          Decision.RETRY_FAILED, Decision.TAKE_OVER_LAPSED, Decision.RESUME_OWN_CLAIM
+        }) {
       IllegalArgumentException e =
           assertThrows(
               IllegalArgumentException.class, () -> DecisionPolicy.attemptOf(decision, null));
@@ -82,28 +117,27 @@ class DecisionPolicyTest {
   }
 
   @Test
-  void freshProcessingIsSkipped() {
-    assertThat(
-        POLICY.decide(APP, "f1", status(ProcessingStatus.PROCESSING, "f1", 1, NOW - LEASE), NOW),
-        is(Decision.SKIP_IN_PROGRESS));
-  }
-
-  @Test
-  void reprocessOverridesEveryStatus() {
-    DecisionPolicy named = new DecisionPolicy(3, LEASE, false, Set.of(APP));
-    DecisionPolicy all = new DecisionPolicy(3, LEASE, true, Set.of());
+  void reprocessLandsEverythingWhateverTheStatusButNeverALiveRunsClaim() {
+    DecisionPolicy named = new DecisionPolicy(3, false, Set.of(APP));
+    DecisionPolicy all = new DecisionPolicy(3, true, Set.of());
     for (AppStatus previous :
         new AppStatus[] {
-          status(ProcessingStatus.SUCCESS, "f1", 1, NOW),
-          status(ProcessingStatus.FAILED, "f1", 9, NOW),
-          status(ProcessingStatus.PROCESSING, "f1", 1, NOW)
+          status(ProcessingStatus.SUCCESS, "f1", 1),
+          status(ProcessingStatus.FAILED, "f1", 9),
+          status(ProcessingStatus.PROCESSING, "f1", 1)
         }) {
-      assertThat(named.decide(APP, "f1", previous, NOW), is(Decision.PROCESS_FORCED));
-      assertThat(all.decide(APP, "f1", previous, NOW), is(Decision.PROCESS_FORCED));
+      ClaimState claim =
+          previous.status() == ProcessingStatus.PROCESSING ? ClaimState.LAPSED : ClaimState.NONE;
+      assertThat(named.decide(APP, "f1", previous, claim), is(Decision.PROCESS_FORCED));
+      assertThat(all.decide(APP, "f1", previous, claim), is(Decision.PROCESS_FORCED));
+      assertThat(named.settledSkip(APP, "f1", previous), is(nullValue()));
       assertThat(DecisionPolicy.attemptOf(Decision.PROCESS_FORCED, previous), is(1));
     }
+    assertThat(Decision.PROCESS_FORCED.allFiles(), is(true));
+    AppStatus claimed = status(ProcessingStatus.PROCESSING, "f1", 1);
+    assertThat(named.decide(APP, "f1", claimed, ClaimState.LIVE), is(Decision.SKIP_CLAIMED));
     assertThat(
-        named.decide("spark-other", "f1", status(ProcessingStatus.SUCCESS, "f1", 1, NOW), NOW),
+        named.decide("spark-other", "f1", status(ProcessingStatus.SUCCESS, "f1", 1), ClaimState.NONE),
         is(Decision.SKIP_DONE));
   }
 
