@@ -1,5 +1,6 @@
 package dev.logberg.pipeline.report;
 
+import dev.logberg.pipeline.tables.FilesTable;
 import dev.logberg.pipeline.tables.LogbergTables;
 import dev.logberg.pipeline.tables.ProcessingMetadataTable;
 import dev.logberg.pipeline.tables.RejectsTable;
@@ -14,7 +15,7 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.types.Types;
 
 /**
- * The content of the three tables as sorted text lines, without the columns that differ from run to
+ * The content of the four tables as sorted text lines, without the columns that differ from run to
  * run (ingestion and processing times, job ids). Two deployments that landed the same input print
  * the same lines, whatever runner, parallelism or number of re-runs produced them: {@code dump}
  * prints it so such runs can be diffed.
@@ -28,7 +29,8 @@ public final class CanonicalTables {
           ProcessingMetadataTable.PROCESSING_START_TIME,
           ProcessingMetadataTable.PROCESSING_END_TIME,
           ProcessingMetadataTable.JOB_ID,
-          ProcessingMetadataTable.UPDATED_AT);
+          ProcessingMetadataTable.UPDATED_AT,
+          FilesTable.LANDED_AT);
 
   private CanonicalTables() {}
 
@@ -43,6 +45,7 @@ public final class CanonicalTables {
           dump(c, tables.dataTable(), SparkLogsTable.SCHEMA, lines);
           dump(c, tables.metadataTable(), ProcessingMetadataTable.SCHEMA, lines);
           dump(c, tables.rejectsTable(), RejectsTable.SCHEMA, lines);
+          dump(c, tables.filesTable(), FilesTable.SCHEMA, lines);
           return lines;
         });
   }

@@ -16,6 +16,7 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +51,12 @@ public final class TableSetup {
           Namespace namespace = Namespace.of(tables.database());
           if (catalog instanceof SupportsNamespaces namespaces
               && !namespaces.namespaceExists(namespace)) {
-            namespaces.createNamespace(namespace);
-            LOG.info("Created namespace {}", namespace);
+            try {
+              namespaces.createNamespace(namespace);
+              LOG.info("Created namespace {}", namespace);
+            } catch (AlreadyExistsException e) {
+              // Another run started at the same time and made it first.
+            }
           }
           ensure(
               catalog,
@@ -73,16 +78,20 @@ public final class TableSetup {
   private static void ensure(
       Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec) {
     if (!catalog.tableExists(id)) {
-      catalog
-          .buildTable(id, schema)
-          .withPartitionSpec(spec)
-          .withProperties(TABLE_PROPERTIES)
-          .create();
-      LOG.info(
-          "Created table {} partitioned by {}",
-          id,
-          spec.isUnpartitioned() ? "nothing" : spec.fields());
-      return;
+      try {
+        catalog
+            .buildTable(id, schema)
+            .withPartitionSpec(spec)
+            .withProperties(TABLE_PROPERTIES)
+            .create();
+        LOG.info(
+            "Created table {} partitioned by {}",
+            id,
+            spec.isUnpartitioned() ? "nothing" : spec.fields());
+        return;
+      } catch (AlreadyExistsException e) {
+        // Another run started at the same time and made it first: check it like any other.
+      }
     }
     Table table = catalog.loadTable(id);
     List<String> problems = new ArrayList<>();

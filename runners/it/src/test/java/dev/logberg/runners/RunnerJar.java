@@ -86,9 +86,38 @@ enum RunnerJar {
    * args}.
    */
   Run run(Path logs, String command, List<String> args) throws IOException, InterruptedException {
+    return start(logs, List.of(), command, args).finish();
+  }
+
+  /** A started run of the jar, in a JVM of its own. */
+  record Started(RunnerJar jar, String command, Process process, Path out) {
+    /** What the run printed so far. */
+    String output() throws IOException {
+      return Files.readString(out, StandardCharsets.UTF_8);
+    }
+
+    /** Waits for the run to end (10 minutes at most) and returns what it printed. */
+    Run finish() throws IOException, InterruptedException {
+      if (!process.waitFor(10, TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+        throw new AssertionError(jar + " " + command + " did not end in 10 minutes; see " + out);
+      }
+      String output = output();
+      System.out.printf("--- %s %s: exit %d%n%s%n", jar, command, process.exitValue(), output);
+      return new Run(process.exitValue(), output);
+    }
+  }
+
+  /**
+   * Starts {@code command} like {@link #run}, with {@code jvmArgs} (e.g. system properties) before
+   * the jar.
+   */
+  Started start(Path logs, List<String> jvmArgs, String command, List<String> args)
+      throws IOException {
     List<String> line =
         new ArrayList<>(
             List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g"));
+    line.addAll(jvmArgs);
     line.addAll(launch());
     line.add(command);
     line.addAll(localOptions);
@@ -101,12 +130,6 @@ enum RunnerJar {
             .redirectOutput(out.toFile())
             .redirectError(logs.resolve(stem + ".err").toFile())
             .start();
-    if (!process.waitFor(10, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new AssertionError(this + " " + command + " did not end in 10 minutes; see " + out);
-    }
-    String output = Files.readString(out, StandardCharsets.UTF_8);
-    System.out.printf("--- %s %s: exit %d%n%s%n", this, command, process.exitValue(), output);
-    return new Run(process.exitValue(), output);
+    return new Started(this, command, process, out);
   }
 }

@@ -1,0 +1,249 @@
+package dev.logberg.runners;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.in;
+import static org.hamcrest.Matchers.is;
+
+import dev.logberg.pipeline.tables.LogbergTables;
+import dev.logberg.pipeline.tables.SparkLogsTable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Exactly once, the way users run it: forked Direct jars on testdata/, killed with SIGKILL at each
+ * stage between commits and re-run at once, racing each other, and landing a folder that grows.
+ * After each, the tables equal one clean run's (checked against the generator's manifest too and
+ * by Spark SQL), and every snapshot of the data table, read by time travel, holds each key once.
+ */
+class ExactlyOnceIT {
+  /** Claims lapse after three seconds without a beat: re-runs never sleep out a long lease. */
+  private static final String HEARTBEAT = "--heartbeatSeconds=1";
+
+  private static final Pattern PROCESSED = Pattern.compile("folders: \\d+ found, \\d+ empty, (\\d+) processed");
+  private static final Pattern FILES_READ = Pattern.compile("read: (\\d+) files");
+  private static final Pattern ROWS = Pattern.compile("parsed: ([\\d,]+) rows");
+  private static final Pattern DELETED = Pattern.compile("upsert: ([\\d,]+) superseded rows deleted");
+
+  @TempDir static Path shared;
+  private static List<String> reference;
+  private static long validLines;
+
+  @BeforeAll
+  static void cleanRun() throws Exception {
+    Path input = Warehouse.copyTestdata(shared.resolve("spark-team-a"));
+    Warehouse clean = new Warehouse(shared.resolve("clean"), input);
+    RunnerJar.Run run = RunnerJar.DIRECT.run(clean.logs(), "run", clean.args());
+    assertThat(run.output(), run.exitCode(), is(0));
+    reference = landed(clean);
+    validLines = manifestNumber("validLines");
+    assertThat(count(run.output(), ROWS), is(validLines));
+  }
+
+  @ParameterizedTest(name = "killed at {0}")
+  @ValueSource(strings = {"claimed", "reading", "staged", "published"})
+  void aRunKilledAtAnyStageIsRepairedByAnImmediateRerun(String point, @TempDir Path dir)
+      throws Exception {
+    Warehouse lake = new Warehouse(dir.resolve("warehouse"), shared.resolve("spark-team-a"));
+    RunnerJar.Started doomed =
+        RunnerJar.DIRECT.start(
+            lake.logs(), List.of("-Dlogberg.faultPoint=" + point), "run", lake.args(HEARTBEAT));
+    awaitOutput(doomed, "FAULT POINT " + point + " reached");
+    doomed.process().destroyForcibly(); // SIGKILL: no shutdown hook, no heartbeat removal
+    doomed.process().waitFor();
+
+    RunnerJar.Run rerun = RunnerJar.DIRECT.run(lake.logs(), "run", lake.args(HEARTBEAT));
+
+    assertThat(rerun.output(), rerun.exitCode(), is(0));
+    assertExact(lake);
+  }
+
+  @ParameterizedTest(name = "{0} runs at once")
+  @ValueSource(ints = {2, 3})
+  void concurrentRunsLandEveryApplicationOnceInTotal(int runs, @TempDir Path dir)
+      throws Exception {
+    Warehouse lake = new Warehouse(dir.resolve("warehouse"), shared.resolve("spark-team-a"));
+    // They race from the first step: creating the tables, then claiming.
+    List<RunnerJar.Started> started = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      started.add(RunnerJar.DIRECT.start(lake.logs(), List.of(), "run", lake.args(HEARTBEAT)));
+    }
+    long processed = 0;
+    long files = 0;
+    long rows = 0;
+    for (RunnerJar.Started run : started) {
+      RunnerJar.Run done = run.finish();
+      assertThat(done.output(), done.exitCode(), in(List.of(0, 4)));
+      processed += count(done.output(), PROCESSED);
+      files += count(done.output(), FILES_READ);
+      rows += count(done.output(), ROWS);
+    }
+    assertThat("applications", processed, is(manifestNumber("apps")));
+    assertThat("files", files, is(manifestNumber("files")));
+    assertThat("rows", rows, is(validLines));
+    assertExact(lake);
+  }
+
+  @Test
+  void aGrowingFolderCostsItsNewFilesOnly(@TempDir Path dir) throws Exception {
+    Path input = Files.createDirectories(dir.resolve("spark-team-a"));
+    Warehouse lake = new Warehouse(dir.resolve("warehouse"), input);
+    List<Path> all = logFiles(Warehouse.TESTDATA);
+    for (int round = 1; round <= 5; round++) {
+      int added = 0;
+      for (int i = 0; i < all.size(); i++) {
+        if (i % 5 == round - 1) {
+          Path from = all.get(i);
+          Path to = input.resolve(Warehouse.TESTDATA.relativize(from).toString());
+          Files.createDirectories(to.getParent());
+          Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
+          added++;
+        }
+      }
+      RunnerJar.Run run = RunnerJar.DIRECT.run(lake.logs(), "run", lake.args());
+      assertThat(run.output(), run.exitCode(), is(0));
+      assertThat("round " + round + " reads its new files only", count(run.output(), FILES_READ), is((long) added));
+      assertThat("round " + round + " deletes nothing", count(run.output(), DELETED), is(0L));
+    }
+    assertThat(landed(lake), is(reference));
+    assertEverySnapshotHasDistinctKeys(lake, false);
+  }
+
+  /** The data, rejects and files tables equal the clean run's; every application is SUCCESS. */
+  private static void assertExact(Warehouse lake) throws IOException {
+    assertThat(landed(lake), is(reference));
+    assertThat(
+        lake.dump().stream()
+            .filter(l -> l.startsWith("spark_logs_processing_metadata\t"))
+            .filter(l -> !l.contains("\tSUCCESS\t"))
+            .toList(),
+        is(empty()));
+    assertEverySnapshotHasDistinctKeys(lake, true);
+    try (SparkSql spark = new SparkSql(lake.catalog())) {
+      assertThat(spark.number("SELECT count(*) FROM %s", "logs.spark_logs"), is(validLines));
+      assertThat(
+          spark.number("SELECT count(DISTINCT event_id) FROM %s", "logs.spark_logs"),
+          is(validLines));
+      assertThat(
+          spark.number("SELECT count(*) FROM %s", "logs.spark_logs_rejects"),
+          is(manifestRejects()));
+    }
+  }
+
+  /**
+   * Each snapshot a time-travelling reader can pick has one row per key, and with {@code whole}
+   * every line of the tree: no reader ever saw part of a run's rows.
+   */
+  private static void assertEverySnapshotHasDistinctKeys(Warehouse lake, boolean whole) {
+    LogbergTables tables = lake.tables();
+    lake.catalog()
+        .apply(
+            c -> {
+              Table data = c.loadTable(tables.dataTable());
+              List<Long> counts = new ArrayList<>();
+              for (Snapshot snapshot : data.snapshots()) {
+                Set<String> keys = new HashSet<>();
+                long rows = 0;
+                try (CloseableIterable<Record> records =
+                    IcebergGenerics.read(data)
+                        .useSnapshot(snapshot.snapshotId())
+                        .select(SparkLogsTable.EVENT_ID)
+                        .build()) {
+                  for (Record r : records) {
+                    rows++;
+                    assertThat(
+                        "snapshot " + snapshot.snapshotId() + " repeats a key",
+                        keys.add((String) r.getField(SparkLogsTable.EVENT_ID)),
+                        is(true));
+                  }
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+                counts.add(rows);
+              }
+              assertThat(counts.size(), greaterThan(0));
+              if (whole) {
+                assertThat("rows of each snapshot", counts, everyItem(is(validLines)));
+              }
+              return null;
+            });
+  }
+
+  /** The compared part of a dump: the data, rejects and files tables. */
+  private static List<String> landed(Warehouse lake) {
+    return lake.dump().stream()
+        .filter(l -> !l.startsWith("spark_logs_processing_metadata\t"))
+        .filter(l -> !l.startsWith("# spark_logs_processing_metadata\t"))
+        .toList();
+  }
+
+  private static void awaitOutput(RunnerJar.Started run, String text) throws Exception {
+    long deadline = System.nanoTime() + 300_000_000_000L;
+    while (!run.output().contains(text)) {
+      if (!run.process().isAlive()) {
+        throw new AssertionError("the run ended before printing '" + text + "':\n" + run.output());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no '" + text + "' in 5 minutes:\n" + run.output());
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static long count(String output, Pattern pattern) {
+    Matcher m = pattern.matcher(output);
+    assertThat("'" + pattern + "' in\n" + output, m.find(), is(true));
+    return Long.parseLong(m.group(1).replace(",", ""));
+  }
+
+  private static List<Path> logFiles(Path root) throws IOException {
+    try (Stream<Path> files = Files.walk(root)) {
+      return files
+          .filter(Files::isRegularFile)
+          .filter(p -> Warehouse.TESTDATA.relativize(p).getName(0).toString().startsWith("spark-"))
+          .filter(p -> !p.getFileName().toString().startsWith("."))
+          .sorted()
+          .toList();
+    }
+  }
+
+  private static long manifestNumber(String field) throws IOException {
+    Matcher m =
+        Pattern.compile("\"" + field + "\": (\\d+)").matcher(Files.readString(Warehouse.MANIFEST));
+    assertThat(field + " in the manifest", m.find(), is(true));
+    return Long.parseLong(m.group(1));
+  }
+
+  private static long manifestRejects() throws IOException {
+    Matcher m =
+        Pattern.compile("\"rejects\": \\{([^}]*)\\}").matcher(Files.readString(Warehouse.MANIFEST));
+    assertThat(m.find(), is(true));
+    long total = 0;
+    Matcher n = Pattern.compile(": (\\d+)").matcher(m.group(1));
+    while (n.find()) {
+      total += Long.parseLong(n.group(1));
+    }
+    return total;
+  }
+}
