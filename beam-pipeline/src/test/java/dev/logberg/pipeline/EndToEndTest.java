@@ -190,6 +190,56 @@ class EndToEndTest {
     assertThat(lake.rows(lake.tables.metadataTable()), hasSize(before.size()));
   }
 
+  /**
+   * Tables landed by a release without the files table: their applications are migrated when their
+   * folder grows, and only the new file is read.
+   */
+  @Test
+  void anApplicationLandedByAnEarlierReleaseIsMigratedWithoutLandingItAgain() throws IOException {
+    assertThat(lake.run().exitCode(), is(Main.OK));
+    List<Record> landed = lake.rows(lake.tables.dataTable());
+    // What an earlier release left: statuses and rows, no per-file state.
+    lake.catalog()
+        .apply(
+            c -> {
+              c.loadTable(lake.tables.filesTable())
+                  .newDelete()
+                  .deleteFromRowFilter(org.apache.iceberg.expressions.Expressions.alwaysTrue())
+                  .commit();
+              return null;
+            });
+    String grown = manifest.get("apps").get(0).get("appId").asText();
+    List<Path> old = plainFilesOf(grown);
+    Path original = old.get(0);
+    // Beside the first file, so that the old files are not the first in name order: the
+    // migration must find them from the landed rows.
+    Path added =
+        original.resolveSibling(
+            original.getFileName().toString().replace(".json", "_rotated.json"));
+    Files.copy(original, added);
+    long filesOfApp = filesOfTree().stream().filter(p -> p.startsWith(input.resolve(grown))).count();
+
+    Lakehouse.Run rerun = lake.run();
+
+    assertThat(rerun.output(), rerun.exitCode(), is(Main.OK));
+    assertThat(
+        rerun.output(),
+        containsString("read: 1 files (" + Files.size(added) + " bytes, 0 failed; "));
+    assertThat(rerun.output(), containsString((filesOfApp - 1) + " migrated unread"));
+    assertThat(rerun.output(), containsString("upsert: 0 superseded rows deleted"));
+    List<Record> data = lake.rows(lake.tables.dataTable());
+    String addedSource = input.relativize(added).toString();
+    long addedRows =
+        data.stream().filter(r -> addedSource.equals(r.getField(SparkLogsTable.SOURCE_FILE))).count();
+    assertThat(addedRows, org.hamcrest.Matchers.greaterThan(0L));
+    assertThat((long) data.size(), is(landed.size() + addedRows));
+    assertThat(lake.rows(lake.tables.filesTable()), hasSize((int) filesOfApp));
+    Record status = latestStatus(lake.rows(lake.tables.metadataTable())).get(grown);
+    assertThat(
+        status.getField(ProcessingMetadataTable.RECORDS_PROCESSED),
+        is(ofApp(data, grown).stream().count()));
+  }
+
   @Test
   void anUnreadableFileFailsItsApplicationWhichIsRetriedUntilAttemptsRunOut() throws IOException {
     Path gz =
