@@ -30,18 +30,19 @@ final class TableCommits {
       String keyColumn,
       Collection<String> keyValues) {
     DataFile file = RecordFiles.write(table, rows);
-    Publication.validated(
+    Publication.publish(
         table,
         keys,
         List.of(file),
-        baseSnapshotId,
-        Expressions.in(keyColumn, keyValues.toArray()));
+        Publication.Validation.validated(
+            baseSnapshotId, Expressions.in(keyColumn, keyValues.toArray())));
   }
 
   /** Publishes {@code rows}, recomputing and retrying when other commits come in between. */
   static void publish(Table table, MergeKeys keys, List<Record> rows) {
     if (!rows.isEmpty()) {
-      Publication.retrying(table, keys, List.of(RecordFiles.write(table, rows)));
+      Publication.publish(
+          table, keys, List.of(RecordFiles.write(table, rows)), Publication.Validation.RETRY);
     }
   }
 }
