@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Issue 14's scale benchmark (BENCHMARKS.md, "Scale"): does an upsert's cost follow the batch, not the
 # table, and does a table stay healthy over many runs?
-#   1. Base tables of 1x, 2x and 4x UNIT of generated logs, each landed by the Direct jar; then the same kind of
-#      small batch of a later day (REPS batches, different seeds) into each: the data table's resolution time
-#      (from its log line), the existing files it read, and the job time (the run's "finished in").
+#   1. Base tables of 1x, 2x and 4x UNIT of generated logs, each landed by the Direct jar and then maintained by
+#      `upkeep` (as docs/UPKEEP.md recommends: compaction, and data manifests clustered by partition, so that a
+#      batch's planning reads the manifests of its days rather than the one manifest of the whole landing); then
+#      the same kind of small batch of a later day (REPS batches, different seeds) into each: the data table's
+#      resolution time (from its log line), the existing files it read, and the job time (the run's "finished in").
 #   2. On the 4x lake: INCREMENTS runs of a new small batch each (later days), three applications re-landed
 #      (--reprocess), then `upkeep`; a fresh lake lands the same inputs in one run. Both data tables are scanned
 #      in full by Iceberg's generic reader (ScaleScan) and by Spark SQL (bench/peer's SparkSqlScan).
@@ -80,6 +82,8 @@ for k in 1 2 4; do
   # A whole base lands in one batch: its resolution stays in process (the Direct runner's GroupByKey would hold
   # every keyed row in memory), as the batches' do.
   run base "$WORK/lake-$k" run --input="$WORK/base-$k" --resolveInProcessMaxRows=100000000
+  # A maintained table, before the batches.
+  run upkeep-base "$WORK/lake-$k" upkeep
 done
 for r in $(seq 1 "$REPS"); do
   generate "$WORK/batch-$r" "$BATCH" $((2000 + r)) 2025-03-0$((r % 9 + 1))
@@ -127,6 +131,12 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[
     files=$(awk -F'\t' -v l="lake-$k" '$1 ~ /^batch-/ && $2 == l {print $6}' "$RESULTS" | median)
     job=$(awk -F'\t' -v l="lake-$k" '$1 ~ /^batch-/ && $2 == l {print $4}' "$RESULTS" | median)
     echo "| ${k}x | $rows | $res | $files | $job |"
+  done
+  echo
+  echo "Upkeep of each base lake before the batches (its data table):"
+  echo
+  for k in 1 2 4; do
+    echo "- ${k}x: $(grep -oP 'spark_logs: \Kcompacted.*' "$OUT/upkeep-base-lake-$k.log" | head -1)"
   done
   echo
   echo "Scans of the data table (after $INCREMENTS increments, 3 re-landed applications and upkeep, against a fresh"

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -24,14 +25,17 @@ import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.ManifestContent;
 import org.apache.iceberg.ManifestFile;
 import org.apache.iceberg.ManifestFiles;
+import org.apache.iceberg.ManifestReader;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.PartitionStatisticsFile;
 import org.apache.iceberg.ReachableFileUtil;
 import org.apache.iceberg.RewriteFiles;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.Transaction;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.GenericAppenderFactory;
@@ -49,8 +53,10 @@ import org.apache.iceberg.io.FileInfo;
 import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.io.SupportsPrefixOperations;
 import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.types.Comparators;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.PartitionUtil;
+import org.apache.iceberg.util.PropertyUtil;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,8 +64,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Table upkeep on Iceberg's core API, in the calling process (so it works beside every runner):
  * compaction of small files and of files with deletes (deletes applied, equality deletes included),
- * expiry of old snapshots, removal of orphan files. See docs/UPKEEP.md for the defaults and the
- * guarantees.
+ * data manifests clustered by partition (so that planning a batch reads the manifests of its
+ * partitions, not the table's), expiry of old snapshots, removal of orphan files. See
+ * docs/UPKEEP.md for the defaults and the guarantees.
  */
 public final class TableUpkeep {
   private static final Logger LOG = LoggerFactory.getLogger(TableUpkeep.class);
@@ -74,17 +81,30 @@ public final class TableUpkeep {
       Duration snapshotRetention,
       int minSnapshotsToKeep,
       Duration orphanGracePeriod,
+      int manifestGroups,
       boolean compact,
+      boolean clusterManifests,
       boolean expireSnapshots,
       boolean removeOrphans) {
 
     /**
      * 128 MiB files, small below 32 MiB, 5 small files per partition, 3 attempts, 7 days / 10
-     * snapshots, 3 days.
+     * snapshots, 3 days, data manifests clustered into at most 32 runs of partitions.
      */
     public static Options defaults() {
       return new Options(
-          128 * MIB, 32 * MIB, 5, 3, Duration.ofDays(7), 10, Duration.ofDays(3), true, true, true);
+          128 * MIB,
+          32 * MIB,
+          5,
+          3,
+          Duration.ofDays(7),
+          10,
+          Duration.ofDays(3),
+          32,
+          true,
+          true,
+          true,
+          true);
     }
 
     public Options withSmallFileBytes(long bytes) {
@@ -96,7 +116,9 @@ public final class TableUpkeep {
           snapshotRetention,
           minSnapshotsToKeep,
           orphanGracePeriod,
+          manifestGroups,
           compact,
+          clusterManifests,
           expireSnapshots,
           removeOrphans);
     }
@@ -110,7 +132,9 @@ public final class TableUpkeep {
           snapshotRetention,
           minSnapshotsToKeep,
           orphanGracePeriod,
+          manifestGroups,
           compact,
+          clusterManifests,
           expireSnapshots,
           removeOrphans);
     }
@@ -124,7 +148,9 @@ public final class TableUpkeep {
           snapshotRetention,
           minSnapshotsToKeep,
           orphanGracePeriod,
+          manifestGroups,
           compact,
+          clusterManifests,
           expireSnapshots,
           removeOrphans);
     }
@@ -138,7 +164,9 @@ public final class TableUpkeep {
           age,
           minSnapshots,
           orphanGracePeriod,
+          manifestGroups,
           compact,
+          clusterManifests,
           expireSnapshots,
           removeOrphans);
     }
@@ -152,12 +180,18 @@ public final class TableUpkeep {
           snapshotRetention,
           minSnapshotsToKeep,
           grace,
+          manifestGroups,
           compact,
+          clusterManifests,
           expireSnapshots,
           removeOrphans);
     }
 
-    public Options only(boolean compact, boolean expireSnapshots, boolean removeOrphans) {
+    /**
+     * At most this many runs of consecutive partitions, each one data manifest once clustered (see
+     * {@link ManifestLayout}).
+     */
+    public Options withManifestGroups(int groups) {
       return new Options(
           targetFileBytes,
           smallFileBytes,
@@ -166,7 +200,27 @@ public final class TableUpkeep {
           snapshotRetention,
           minSnapshotsToKeep,
           orphanGracePeriod,
+          groups,
           compact,
+          clusterManifests,
+          expireSnapshots,
+          removeOrphans);
+    }
+
+    /** Which steps run, in this order. */
+    public Options only(
+        boolean compact, boolean clusterManifests, boolean expireSnapshots, boolean removeOrphans) {
+      return new Options(
+          targetFileBytes,
+          smallFileBytes,
+          minInputFiles,
+          commitAttempts,
+          snapshotRetention,
+          minSnapshotsToKeep,
+          orphanGracePeriod,
+          manifestGroups,
+          compact,
+          clusterManifests,
           expireSnapshots,
           removeOrphans);
     }
@@ -182,14 +236,25 @@ public final class TableUpkeep {
       int dataFilesAdded,
       int deleteFilesRemoved,
       int equalityDeleteFilesRemoved,
+      int manifestsRewritten,
+      int manifestsCreated,
+      int manifestConflicts,
+      boolean manifestsSkipped,
       int snapshotsExpired,
       int orphansRemoved) {
 
     /** One line, as the {@code upkeep} command prints it. */
     public String line() {
+      String conflicts =
+          manifestConflicts == 0
+              ? ""
+              : String.format(
+                  " (%d conflicts retried%s)",
+                  manifestConflicts, manifestsSkipped ? ", then skipped" : "");
       return String.format(
           "%s: compacted %d partitions (%d conflicts retried, %d partitions skipped): %d data files rewritten into %d, "
-              + "%d delete files removed (%d equality); %d snapshots expired; %d orphan files removed",
+              + "%d delete files removed (%d equality); %d data manifests clustered by partition into %d%s; "
+              + "%d snapshots expired; %d orphan files removed",
           table,
           partitionsCompacted,
           commitConflicts,
@@ -198,6 +263,9 @@ public final class TableUpkeep {
           dataFilesAdded,
           deleteFilesRemoved,
           equalityDeleteFilesRemoved,
+          manifestsRewritten,
+          manifestsCreated,
+          conflicts,
           snapshotsExpired,
           orphansRemoved);
     }
@@ -225,6 +293,14 @@ public final class TableUpkeep {
     return this;
   }
 
+  /** Tests: runs between preparing the manifest rewrite and committing it (first attempt only). */
+  private @Nullable Consumer<Table> beforeManifestCommit;
+
+  TableUpkeep beforeManifestCommit(Consumer<Table> hook) {
+    this.beforeManifestCommit = hook;
+    return this;
+  }
+
   /** Runs upkeep on each table of the catalog, in order. */
   public List<Report> run(CatalogSpec catalog, List<TableIdentifier> tables) {
     return catalog.apply(
@@ -239,6 +315,11 @@ public final class TableUpkeep {
 
   public Report run(Table table) {
     Counts counts = new Counts();
+    // Manifests first: the empty data file their transaction ends with joins a partition that
+    // compaction then rewrites, and compaction's commits add single-partition manifests only.
+    if (options.clusterManifests()) {
+      clusterManifests(table, counts);
+    }
     if (options.compact()) {
       compact(table, counts);
     }
@@ -258,6 +339,10 @@ public final class TableUpkeep {
             counts.added,
             counts.deletesRemoved,
             counts.equalityDeletesRemoved,
+            counts.manifestsRewritten,
+            counts.manifestsCreated,
+            counts.manifestConflicts,
+            counts.manifestsSkipped,
             counts.snapshotsExpired,
             counts.orphansRemoved);
     LOG.info("Upkeep {}", report.line());
@@ -272,6 +357,10 @@ public final class TableUpkeep {
     int added;
     int deletesRemoved;
     int equalityDeletesRemoved;
+    int manifestsRewritten;
+    int manifestsCreated;
+    int manifestConflicts;
+    boolean manifestsSkipped;
     int snapshotsExpired;
     int orphansRemoved;
   }
@@ -389,10 +478,12 @@ public final class TableUpkeep {
   }
 
   private static String partitionKey(FileScanTask task) {
-    PartitionSpec spec = task.spec();
-    return spec.specId()
-        + "/"
-        + (spec.isUnpartitioned() ? "" : spec.partitionToPath(task.file().partition()));
+    return partitionKey(task.spec(), task.file().partition());
+  }
+
+  /** A partition as one string: spec id and partition path. */
+  private static String partitionKey(PartitionSpec spec, StructLike partition) {
+    return spec.specId() + "/" + (spec.isUnpartitioned() ? "" : spec.partitionToPath(partition));
   }
 
   private void compact(Table table, Counts counts) {
@@ -636,6 +727,296 @@ public final class TableUpkeep {
           }
           return out;
         });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Manifest clustering
+
+  /**
+   * Summary value of the manifest rewrite's snapshot ({@link DeleteCommitter#OPERATION_PROPERTY});
+   * the empty file's snapshot after it says {@code upkeep}, as compaction's do.
+   */
+  static final String CLUSTER_MANIFESTS_OPERATION = "upkeep-manifests";
+
+  /** The columns of a manifest entry the manifest step reads. */
+  private static final List<String> MANIFEST_COLUMNS =
+      List.of("file_path", "file_format", "partition", "record_count", "file_size_in_bytes");
+
+  /** The data manifests of one snapshot, as the manifest step reads them. */
+  private static final class ManifestScan {
+    final long snapshotId;
+    final List<ManifestLayout.Manifest> manifests = new ArrayList<>();
+    final Set<String> paths = new HashSet<>();
+
+    /** One live data file of each partition: its spec and partition tuple. */
+    final Map<String, DataFile> partitions = new HashMap<>();
+
+    /** Per partition, its small or empty data files: compaction candidates. */
+    final Map<String, Integer> candidates = new HashMap<>();
+
+    /** Every partition with a live data file, in partition order (spec by spec). */
+    final List<String> ordered = new ArrayList<>();
+
+    @Nullable DataFile emptyFile;
+
+    ManifestScan(long snapshotId) {
+      this.snapshotId = snapshotId;
+    }
+
+    DataFile file(String partition) {
+      return Objects.requireNonNull(
+          partitions.get(partition), () -> "partition not scanned: " + partition);
+    }
+  }
+
+  /**
+   * Rewrites the data manifests clustered by partition when {@link ManifestLayout} finds it due;
+   * retried on a conflicting commit like compaction, then skipped.
+   */
+  private void clusterManifests(Table table, Counts counts) {
+    int attempts = Math.max(1, options.commitAttempts());
+    for (int attempt = 1; attempt <= attempts; attempt++) {
+      table.refresh();
+      Snapshot current = table.currentSnapshot();
+      if (current == null) {
+        return;
+      }
+      ManifestScan scan = scanManifests(table, current);
+      ManifestLayout.Decision decision =
+          ManifestLayout.decide(
+              scan.ordered,
+              scan.manifests,
+              manifestGroups(table),
+              PropertyUtil.propertyAsLong(
+                  table.properties(),
+                  TableProperties.MANIFEST_TARGET_SIZE_BYTES,
+                  TableProperties.MANIFEST_TARGET_SIZE_BYTES_DEFAULT),
+              maxManifestBytes(table));
+      if (!decision.rewrite()) {
+        if (decision.reason() != null) {
+          LOG.info("Manifests of {} left as they are: {}", table.name(), decision.reason());
+        }
+        return;
+      }
+      LOG.info(
+          "Clustering the data manifests of {} by partition ({} per manifest): {}",
+          table.name(),
+          decision.partitionsPerManifest(),
+          decision.reason());
+      try {
+        commitClustered(table, scan, decision, attempt == 1 ? beforeManifestCommit : null, counts);
+        return;
+      } catch (ValidationException | CommitFailedException e) {
+        LOG.info(
+            "Manifest clustering of {} conflicted with a concurrent commit (attempt {}): {}",
+            table.name(),
+            attempt,
+            e.getMessage());
+        counts.manifestConflicts++;
+      }
+    }
+    counts.manifestsSkipped = true;
+    LOG.warn(
+        "Manifest clustering of {} skipped after {} conflicting attempts", table.name(), attempts);
+  }
+
+  /**
+   * Runs of partitions per clustered table: the option, but with Iceberg's manifest merging on at
+   * most a third of its {@code commit.manifest.min-count-to-merge}, so that the commits until the
+   * next upkeep add manifests without reaching it.
+   */
+  private int manifestGroups(Table table) {
+    int groups = Math.max(1, options.manifestGroups());
+    if (mergesManifests(table)) {
+      int minCount =
+          PropertyUtil.propertyAsInt(
+              table.properties(),
+              TableProperties.MANIFEST_MIN_MERGE_COUNT,
+              TableProperties.MANIFEST_MIN_MERGE_COUNT_DEFAULT);
+      groups = Math.min(groups, Math.max(1, minCount / 3));
+    }
+    return groups;
+  }
+
+  /**
+   * With Iceberg's manifest merging on, half its target manifest size: beyond it the next commit's
+   * merge packs small manifests together again (their bins would not hold the new manifest).
+   */
+  private static long maxManifestBytes(Table table) {
+    if (!mergesManifests(table)) {
+      return Long.MAX_VALUE;
+    }
+    return PropertyUtil.propertyAsLong(
+            table.properties(),
+            TableProperties.MANIFEST_TARGET_SIZE_BYTES,
+            TableProperties.MANIFEST_TARGET_SIZE_BYTES_DEFAULT)
+        / 2;
+  }
+
+  private static boolean mergesManifests(Table table) {
+    return PropertyUtil.propertyAsBoolean(
+        table.properties(),
+        TableProperties.MANIFEST_MERGE_ENABLED,
+        TableProperties.MANIFEST_MERGE_ENABLED_DEFAULT);
+  }
+
+  /**
+   * Reads the live entries of the snapshot's data manifests (path, partition, rows, size): the
+   * partitions each covers, and of the table's partitions their order and whether they hold a
+   * compaction candidate.
+   */
+  private ManifestScan scanManifests(Table table, Snapshot snapshot) {
+    ManifestScan scan = new ManifestScan(snapshot.snapshotId());
+    Map<Integer, PartitionSpec> specs = table.specs();
+    for (ManifestFile manifest : snapshot.dataManifests(table.io())) {
+      scan.paths.add(manifest.path());
+      Set<String> partitions = new HashSet<>();
+      try (ManifestReader<DataFile> reader =
+          ManifestFiles.read(manifest, table.io(), specs).select(MANIFEST_COLUMNS)) {
+        for (DataFile file : reader) {
+          String key = partitionKey(spec(specs, file.specId()), file.partition());
+          partitions.add(key);
+          scan.partitions.putIfAbsent(key, file);
+          if (file.recordCount() == 0 || file.fileSizeInBytes() < options.smallFileBytes()) {
+            scan.candidates.merge(key, 1, Integer::sum);
+          }
+          if (file.recordCount() == 0 && scan.emptyFile == null) {
+            scan.emptyFile = file;
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      scan.manifests.add(
+          new ManifestLayout.Manifest(manifest.path(), manifest.length(), partitions));
+    }
+    Map<Integer, List<DataFile>> bySpec = new TreeMap<>();
+    scan.partitions
+        .values()
+        .forEach(f -> bySpec.computeIfAbsent(f.specId(), id -> new ArrayList<>()).add(f));
+    bySpec.forEach(
+        (specId, files) -> {
+          PartitionSpec spec = spec(specs, specId);
+          Comparator<StructLike> order = Comparators.forType(spec.partitionType());
+          files.sort((a, b) -> order.compare(a.partition(), b.partition()));
+          files.forEach(f -> scan.ordered.add(partitionKey(spec, f.partition())));
+        });
+    return scan;
+  }
+
+  private static PartitionSpec spec(Map<Integer, PartitionSpec> specs, int specId) {
+    return Objects.requireNonNull(specs.get(specId), () -> "unknown partition spec " + specId);
+  }
+
+  /**
+   * One transaction: the rewrite of the scanned data manifests, clustered by the decision's runs of
+   * partitions, then a snapshot that adds an empty data file. Beam's Managed write fails after a
+   * snapshot that added no data file (apache/beam issue 37199, see EmptyDataFile), and a manifest
+   * rewrite adds none; in one transaction no run ever sees the rewrite as the current snapshot.
+   *
+   * <p>Where the empty file goes: with compaction on, into a partition with compaction candidates
+   * (one that compaction rewrites anyway if there is one), so that compaction, which runs next,
+   * removes it again with that partition's small files. Else it replaces an empty file the table
+   * already has (their number stays), else it goes into the last partition in partition order.
+   */
+  private void commitClustered(
+      Table table,
+      ManifestScan scan,
+      ManifestLayout.Decision decision,
+      @Nullable Consumer<Table> hook,
+      Counts counts) {
+    Map<Integer, PartitionSpec> specs = table.specs();
+    String compacted = options.compact() ? partitionWithCandidates(scan) : null;
+    DataFile replaced = compacted == null ? scan.emptyFile : null;
+    DataFile anchor;
+    if (compacted != null) {
+      anchor = scan.file(compacted);
+    } else if (replaced != null) {
+      anchor = replaced;
+    } else {
+      anchor = scan.file(scan.ordered.get(scan.ordered.size() - 1));
+    }
+    PartitionSpec anchorSpec = spec(specs, anchor.specId());
+    OutputFileFactory outputs =
+        OutputFileFactory.builderFor(table, 0, System.nanoTime())
+            .format(FileFormat.PARQUET)
+            .operationId("upkeep-" + UUID.randomUUID())
+            .build();
+    DataFile empty = EmptyDataFile.write(table, outputs, anchorSpec, anchor.partition());
+    try {
+      Transaction transaction = table.newTransaction();
+      transaction
+          .rewriteManifests()
+          .rewriteIf(manifest -> scan.paths.contains(manifest.path()))
+          .clusterBy(
+              file -> {
+                PartitionSpec spec = specs.get(file.specId());
+                return spec == null
+                    ? "spec " + file.specId()
+                    : decision.clusterOf(partitionKey(spec, file.partition()));
+              })
+          .set(DeleteCommitter.OPERATION_PROPERTY, CLUSTER_MANIFESTS_OPERATION)
+          .commit();
+      if (replaced != null) {
+        transaction
+            .newRewrite()
+            .validateFromSnapshot(scan.snapshotId)
+            .deleteFile(replaced)
+            .addFile(empty)
+            .set(DeleteCommitter.OPERATION_PROPERTY, "upkeep")
+            .commit();
+      } else {
+        transaction
+            .newFastAppend()
+            .appendFile(empty)
+            .set(DeleteCommitter.OPERATION_PROPERTY, "upkeep")
+            .commit();
+      }
+      if (hook != null) {
+        hook.accept(table);
+      }
+      transaction.commitTransaction();
+    } catch (RuntimeException e) {
+      try {
+        table.io().deleteFile(empty.location());
+      } catch (RuntimeException cleanup) {
+        LOG.debug("Removing uncommitted {} failed", empty.location(), cleanup);
+      }
+      throw e;
+    }
+    table.refresh();
+    // The rewrite's own summary says how many manifests it replaced and wrote (after any retry).
+    Snapshot snapshot = table.currentSnapshot();
+    for (int i = 0; snapshot != null && i < 10; i++) {
+      Map<String, String> summary = snapshot.summary();
+      if (CLUSTER_MANIFESTS_OPERATION.equals(summary.get(DeleteCommitter.OPERATION_PROPERTY))) {
+        counts.manifestsRewritten +=
+            Integer.parseInt(summary.getOrDefault(SnapshotSummary.REPLACED_MANIFESTS_COUNT, "0"));
+        counts.manifestsCreated +=
+            Integer.parseInt(summary.getOrDefault(SnapshotSummary.CREATED_MANIFESTS_COUNT, "0"));
+        break;
+      }
+      Long parent = snapshot.parentId();
+      snapshot = parent == null ? null : table.snapshot(parent);
+    }
+  }
+
+  /**
+   * The last partition, in partition order, with at least {@code minInputFiles} compaction
+   * candidates (compaction rewrites it anyway), else the last with any; null if none has one.
+   */
+  private @Nullable String partitionWithCandidates(ManifestScan scan) {
+    String any = null;
+    for (int i = scan.ordered.size() - 1; i >= 0; i--) {
+      int n = scan.candidates.getOrDefault(scan.ordered.get(i), 0);
+      if (n >= options.minInputFiles()) {
+        return scan.ordered.get(i);
+      }
+      if (n > 0 && any == null) {
+        any = scan.ordered.get(i);
+      }
+    }
+    return any;
   }
 
   // ---------------------------------------------------------------------------------------------------------------

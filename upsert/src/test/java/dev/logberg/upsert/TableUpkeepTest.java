@@ -4,6 +4,7 @@ import static dev.logberg.upsert.TestLake.append;
 import static dev.logberg.upsert.TestLake.live;
 import static dev.logberg.upsert.TestLake.row;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
@@ -11,29 +12,41 @@ import static org.hamcrest.Matchers.lessThan;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileContent;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.ManifestFile;
 import org.apache.iceberg.PartitionKey;
+import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.GenericAppenderFactory;
 import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.deletes.EqualityDeleteWriter;
+import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.metrics.CounterResult;
+import org.apache.iceberg.metrics.ScanReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,7 +63,7 @@ class TableUpkeepTest {
    * Compacts every partition with deletes or at least two small files; no expiry or orphan removal.
    */
   static final TableUpkeep.Options COMPACT_ONLY =
-      TableUpkeep.Options.defaults().withMinInputFiles(2).only(true, false, false);
+      TableUpkeep.Options.defaults().withMinInputFiles(2).only(true, false, false, false);
 
   @TempDir Path dir;
 
@@ -247,7 +260,7 @@ class TableUpkeepTest {
     TableUpkeep.Options expireOnly =
         TableUpkeep.Options.defaults()
             .withSnapshotRetention(Duration.ofDays(7), 2)
-            .only(false, true, false);
+            .only(false, false, true, false);
     // Inside the window nothing expires.
     assertThat(new TableUpkeep(expireOnly, () -> now).run(table).snapshotsExpired(), is(0));
     assertThat(count(table.snapshots()), is(6));
@@ -285,7 +298,7 @@ class TableUpkeepTest {
         .forEach(f -> f.setLastModified(now - Duration.ofDays(30).toMillis()));
 
     TableUpkeep.Report report =
-        new TableUpkeep(TableUpkeep.Options.defaults().only(false, false, true)).run(table);
+        new TableUpkeep(TableUpkeep.Options.defaults().only(false, false, false, true)).run(table);
 
     assertThat(report.orphansRemoved(), is(1));
     assertThat(Files.exists(old), is(false));
@@ -364,6 +377,225 @@ class TableUpkeepTest {
     TableUpkeep.Report report = upkeep.run(table);
     assertThat(report.partitionsSkipped(), is(1));
     assertThat(live(table), is(Map.of("a", "a2", "b", "b2", "c", "c1")));
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Manifest clustering
+
+  static final PartitionSpec BY_DAY = PartitionSpec.builderFor(TestLake.SCHEMA).day("ts").build();
+
+  static final TableUpkeep.Options MANIFESTS_ONLY =
+      TableUpkeep.Options.defaults().only(false, true, false, false);
+
+  static final long DAY_SECONDS = 86_400;
+  static final int DAYS = 6;
+
+  /**
+   * Two rows a day over six days, landed in one append: one data manifest lists the files of every
+   * day, as a base table landed in one run has.
+   */
+  static Table landedInOneCommit(Path dir, int version) {
+    Table table = new TestLake(dir).create("t", version, BY_DAY, Map.of());
+    List<Record> rows = new ArrayList<>();
+    for (int d = 0; d < DAYS; d++) {
+      rows.add(row("a" + d, "a", d * DAY_SECONDS + 10, "x"));
+      rows.add(row("b" + d, "b", d * DAY_SECONDS + 20, "y"));
+    }
+    append(table, rows.toArray(new Record[0]));
+    return table;
+  }
+
+  /** Every live row, in full, sorted (a duplicate would show). */
+  static List<String> records(Table table) {
+    table.refresh();
+    List<String> rows = new ArrayList<>();
+    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
+      records.forEach(r -> rows.add(r.toString()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    rows.sort(null);
+    return rows;
+  }
+
+  /** The data manifests of the current snapshot with live files. */
+  static List<ManifestFile> liveDataManifests(Table table) {
+    table.refresh();
+    return table.currentSnapshot().dataManifests(table.io()).stream()
+        .filter(m -> m.addedFilesCount() + m.existingFilesCount() > 0)
+        .toList();
+  }
+
+  /** Plans a scan of one day and returns Iceberg's report of it. */
+  static ScanReport planDay(Table table, int day) {
+    table.refresh();
+    AtomicReference<ScanReport> report = new AtomicReference<>();
+    long from = day * DAY_SECONDS * 1_000_000L;
+    try (CloseableIterable<FileScanTask> tasks =
+        table
+            .newScan()
+            .filter(
+                Expressions.and(
+                    Expressions.greaterThanOrEqual("ts", from),
+                    Expressions.lessThan("ts", from + DAY_SECONDS * 1_000_000L)))
+            .metricsReporter(
+                r -> {
+                  if (r instanceof ScanReport scan) {
+                    report.set(scan);
+                  }
+                })
+            .planFiles()) {
+      tasks.forEach(t -> assertThat(t.file().recordCount() <= 2, is(true)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return java.util.Objects.requireNonNull(report.get(), "no scan report");
+  }
+
+  static long value(@org.checkerframework.checker.nullness.qual.Nullable CounterResult counter) {
+    return counter == null ? 0 : counter.value();
+  }
+
+  @ParameterizedTest(name = "format v{0}")
+  @ValueSource(ints = {2, 3})
+  void manifestsOfATableLandedInOneCommitAreClusteredByPartition(int version) {
+    Table table = landedInOneCommit(dir, version);
+    List<String> rows = records(table);
+    assertThat(liveDataManifests(table).size(), is(1));
+    ScanReport before = planDay(table, 0);
+    assertThat(value(before.scanMetrics().scannedDataManifests()), is(1L));
+    assertThat(value(before.scanMetrics().skippedDataManifests()), is(0L));
+
+    TableUpkeep.Report report = new TableUpkeep(MANIFESTS_ONLY).run(table);
+
+    assertThat(report.line(), report.manifestsRewritten(), is(1));
+    assertThat(report.line(), report.manifestsCreated(), is(DAYS));
+    assertThat(report.line(), containsString("1 data manifests clustered by partition into 6"));
+    // Each data manifest covers one day (its partition summary's bounds are equal), and every day
+    // has its manifest.
+    List<ManifestFile> manifests = liveDataManifests(table);
+    Set<ByteBuffer> days = new HashSet<>();
+    for (ManifestFile m : manifests) {
+      ManifestFile.PartitionFieldSummary summary = m.partitions().get(0);
+      assertThat(m.path(), summary.lowerBound(), is(summary.upperBound()));
+      days.add(summary.lowerBound());
+    }
+    assertThat(days.size(), is(DAYS));
+    // Planning one day reads that day's manifest only.
+    for (int d = 0; d < DAYS - 1; d++) {
+      ScanReport after = planDay(table, d);
+      assertThat(value(after.scanMetrics().scannedDataManifests()), is(1L));
+      assertThat(
+          value(after.scanMetrics().skippedDataManifests()), is((long) manifests.size() - 1));
+    }
+    assertThat(records(table), is(rows));
+    // The last snapshot adds a data file (an empty one): a Beam append may follow (beam#37199).
+    Snapshot current = table.currentSnapshot();
+    assertThat(current.addedDataFiles(table.io()).iterator().hasNext(), is(true));
+
+    // Upkeep again: nothing to do, no snapshot.
+    TableUpkeep.Report again = new TableUpkeep(MANIFESTS_ONLY).run(table);
+    assertThat(again.manifestsRewritten(), is(0));
+    table.refresh();
+    assertThat(table.currentSnapshot().snapshotId(), is(current.snapshotId()));
+  }
+
+  @Test
+  void compactionAfterTheRewriteRemovesItsEmptyFileAndASecondUpkeepCommitsNothing() {
+    Table table = landedInOneCommit(dir, 2);
+    List<String> rows = records(table);
+    int[] before = files(table);
+    TableUpkeep.Options all = TableUpkeep.Options.defaults().only(true, true, false, false);
+
+    TableUpkeep.Report first = new TableUpkeep(all).run(table);
+
+    assertThat(first.line(), first.manifestsRewritten(), is(1));
+    // The empty file the rewrite's transaction added joined the last day's two small files, and
+    // compaction, which runs next, rewrote that day: no empty file is left, one file fewer.
+    assertThat(first.line(), first.partitionsCompacted(), is(1));
+    int[] after = files(table);
+    assertThat(after[1], is(0));
+    assertThat(after[0], is(before[0] - 1));
+    assertThat(records(table), is(rows));
+    // Still one day per manifest, compaction's manifests included.
+    assertThat(
+        liveDataManifests(table).stream()
+            .allMatch(
+                m -> m.partitions().get(0).lowerBound().equals(m.partitions().get(0).upperBound())),
+        is(true));
+    assertThat(value(planDay(table, 0).scanMetrics().scannedDataManifests()), is(1L));
+    assertThat(table.currentSnapshot().addedDataFiles(table.io()).iterator().hasNext(), is(true));
+
+    table.refresh();
+    long settled = table.currentSnapshot().snapshotId();
+    TableUpkeep.Report second = new TableUpkeep(all).run(table);
+    assertThat(second.line(), second.partitionsCompacted() + second.manifestsRewritten(), is(0));
+    table.refresh();
+    assertThat(table.currentSnapshot().snapshotId(), is(settled));
+  }
+
+  @ParameterizedTest(name = "format v{0}")
+  @ValueSource(ints = {2, 3})
+  void anAppendCommittedBeforeTheRewriteCommitsStaysLive(int version) {
+    Table table = landedInOneCommit(dir, version);
+    List<String> rows = new ArrayList<>(records(table));
+    // A run appends rows of day 2 and of a new day while the rewrite is prepared: Iceberg retries
+    // the transaction on the new snapshot, keeping the run's manifest.
+    TableUpkeep upkeep =
+        new TableUpkeep(MANIFESTS_ONLY)
+            .beforeManifestCommit(
+                t ->
+                    append(
+                        t,
+                        row("c2", "c", 2 * DAY_SECONDS + 30, "x"),
+                        row("c9", "c", 9 * DAY_SECONDS + 30, "x")));
+
+    TableUpkeep.Report report = upkeep.run(table);
+
+    assertThat(report.line(), report.manifestsRewritten(), is(1));
+    assertThat(report.manifestConflicts(), is(0));
+    Map<String, String> live = live(table);
+    assertThat(live.get("c2"), is("c"));
+    assertThat(live.get("c9"), is("c"));
+    assertThat(live.size(), is(2 * DAYS + 2));
+    List<String> after = records(table);
+    assertThat(after.containsAll(rows), is(true));
+    assertThat(
+        new TableUpkeep(MANIFESTS_ONLY).run(table).manifestsRewritten(),
+        is(greaterThan(0))); // the run's manifest spans two days: the next upkeep clusters it
+    assertThat(records(table), is(after));
+  }
+
+  @Test
+  void aConcurrentCommitThatRemovesTheReplacedEmptyFileMakesUpkeepRetry() {
+    Table table = landedInOneCommit(dir, 2);
+    // An empty data file, as a resolution commit leaves: the manifest rewrite replaces it.
+    OutputFileFactory outputs =
+        OutputFileFactory.builderFor(table, 3, System.nanoTime())
+            .format(FileFormat.PARQUET)
+            .operationId(UUID.randomUUID().toString())
+            .build();
+    PartitionKey day1 = new PartitionKey(table.spec(), table.schema());
+    day1.partition(
+        new org.apache.iceberg.data.InternalRecordWrapper(table.schema().asStruct())
+            .wrap(row("-", "-", DAY_SECONDS + 5, "x")));
+    DataFile empty = EmptyDataFile.write(table, outputs, table.spec(), day1);
+    table.newAppend().appendFile(empty).commit();
+    List<String> rows = records(table);
+    // Before the first commit, another committer removes that empty file.
+    TableUpkeep upkeep =
+        new TableUpkeep(MANIFESTS_ONLY)
+            .beforeManifestCommit(t -> t.newDelete().deleteFile(empty.location()).commit());
+
+    TableUpkeep.Report report = upkeep.run(table);
+
+    assertThat(report.line(), report.manifestConflicts(), is(1));
+    assertThat(report.manifestsSkipped(), is(false));
+    assertThat(report.manifestsRewritten(), greaterThan(0));
+    assertThat(records(table), is(rows));
+    table.refresh();
+    assertThat(table.currentSnapshot().addedDataFiles(table.io()).iterator().hasNext(), is(true));
+    assertThat(new TableUpkeep(MANIFESTS_ONLY).run(table).manifestsRewritten(), is(0));
   }
 
   private static int count(Iterable<?> items) {
