@@ -37,7 +37,7 @@ final class EmptyDataFile {
 
   static DataFile write(
       Table table, OutputFileFactory outputs, PartitionSpec spec, StructLike partition) {
-    EncryptedOutputFile encrypted = DeleteCommitter.newOutputFile(outputs, spec, partition);
+    EncryptedOutputFile encrypted = ResolutionCommitter.newOutputFile(outputs, spec, partition);
     OutputFile file = encrypted.encryptingOutputFile();
     ParquetOutput output = new ParquetOutput(file);
     try {
