@@ -12,7 +12,9 @@ import org.apache.iceberg.catalog.TableIdentifier;
  */
 public record TableWriters(CatalogSpec catalog, long inProcessMaxRows) implements Serializable {
 
-  public UpsertIntoIceberg upsert(TableIdentifier table, MergeKeys keys) {
-    return UpsertIntoIceberg.into(catalog, table, keys).withInProcessMaxRows(inProcessMaxRows);
+  /** An upsert into {@code table} through its staging table ({@code StagingTable.create}). */
+  public UpsertIntoIceberg upsert(TableIdentifier table, TableIdentifier staging, MergeKeys keys) {
+    return UpsertIntoIceberg.into(catalog, table, staging, keys)
+        .withInProcessMaxRows(inProcessMaxRows);
   }
 }
