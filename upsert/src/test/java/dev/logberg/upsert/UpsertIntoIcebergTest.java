@@ -52,6 +52,18 @@ class UpsertIntoIcebergTest {
 
   @TempDir Path dir;
 
+  /** Beam caches tables per JVM by identifier: every test writes a table of its own name. */
+  private static String nextTable() {
+    tables++;
+    return "t" + tables;
+  }
+
+  /** A run id of its own, so that each run stages into a table of its own name. */
+  private static String nextRun() {
+    runs++;
+    return "run" + runs;
+  }
+
   private static Row row(String id, String value, long seconds, String part) {
     return Row.withSchema(ROW).addValues(id, value, seconds * 1_000_000L, part).build();
   }
@@ -70,7 +82,7 @@ class UpsertIntoIcebergTest {
    */
   private static PipelineResult upsert(
       TestLake lake, TableIdentifier id, UpsertOptions options, Row... rows) {
-    TableIdentifier staging = StagingTable.create(lake.catalog(), id, "run" + (++runs));
+    TableIdentifier staging = StagingTable.create(lake.catalog(), id, nextRun());
     Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.create());
     UpsertIntoIceberg upsert =
         UpsertIntoIceberg.into(lake.workerSpec, id, staging, options.keys)
@@ -96,8 +108,7 @@ class UpsertIntoIcebergTest {
   void everyRunLeavesOneLiveRowPerKeyAndEverySnapshotHoldsWholeBatches(
       int version, long inProcessMaxRows) {
     TestLake lake = new TestLake(dir);
-    // Beam caches tables per JVM by identifier: every test writes a table of its own name.
-    String name = "t" + (++tables);
+    String name = nextTable();
     Table table = lake.create(name, version, true);
     TableIdentifier id = TableIdentifier.of("db", name);
     UpsertOptions options = UpsertOptions.of(inProcessMaxRows);
@@ -146,12 +157,12 @@ class UpsertIntoIcebergTest {
   void aCommitBetweenPlanAndPublicationIsDetectedInTheGraphAndTheResultStaysExact(
       long inProcessMaxRows) {
     TestLake lake = new TestLake(dir);
-    String name = "t" + (++tables);
+    String name = nextTable();
     Table table = lake.create(name, 2, false);
     TableIdentifier id = TableIdentifier.of("db", name);
     TestLake.publish(
         table, KEYS, TestLake.row("a", "a1", 10, "x"), TestLake.row("b", "b1", 10, "x"));
-    Table staging = lake.staging(name, "run" + (++runs));
+    Table staging = lake.staging(name, nextRun());
     long staged = TestLake.append(staging, TestLake.row("a", "a2", 20, "x"));
     ResolutionPlan plan = ResolutionPlan.forStaging(table, staging, KEYS, List.of(staged));
     // Another writer publishes newer rows after the plan was made, before the graph commits.
@@ -181,11 +192,11 @@ class UpsertIntoIcebergTest {
   @ValueSource(longs = {DISTRIBUTED, IN_PROCESS})
   void aPublicationRetriedAfterItsCommitCommitsNothingAgain(long inProcessMaxRows) {
     TestLake lake = new TestLake(dir);
-    String name = "t" + (++tables);
+    String name = nextTable();
     Table table = lake.create(name, 2, false);
     TableIdentifier id = TableIdentifier.of("db", name);
     TestLake.publish(table, KEYS, TestLake.row("a", "a1", 10, "x"));
-    Table staging = lake.staging(name, "run" + (++runs));
+    Table staging = lake.staging(name, nextRun());
     long staged =
         TestLake.append(
             staging, TestLake.row("a", "a2", 20, "x"), TestLake.row("b", "b1", 20, "x"));
@@ -209,7 +220,7 @@ class UpsertIntoIcebergTest {
   @Test
   void stagedFilesArePublishedFromTheTargetsDataLocationAndOutliveTheStagingTable() {
     TestLake lake = new TestLake(dir);
-    String name = "t" + (++tables);
+    String name = nextTable();
     Table table = lake.create(name, 3, true);
     TableIdentifier id = TableIdentifier.of("db", name);
     upsert(
@@ -241,7 +252,7 @@ class UpsertIntoIcebergTest {
   @Test
   void aStagedBatchWhoseRowsAllLoseAddsNothing() {
     TestLake lake = new TestLake(dir);
-    String name = "t" + (++tables);
+    String name = nextTable();
     Table table = lake.create(name, 2, false);
     TableIdentifier id = TableIdentifier.of("db", name);
     upsert(lake, id, UpsertOptions.of(IN_PROCESS), row("a", "a1", 10, "x"));
@@ -256,7 +267,7 @@ class UpsertIntoIcebergTest {
   @Test
   void aTargetWhosePartitionSpecEvolvedGetsFilesOfItsCurrentSpec() {
     TestLake lake = new TestLake(dir);
-    String name = "t" + (++tables);
+    String name = nextTable();
     Table table = lake.create(name, 2, true);
     TableIdentifier id = TableIdentifier.of("db", name);
     upsert(lake, id, UpsertOptions.of(IN_PROCESS), row("a", "a1", 10, "x"));
@@ -286,7 +297,7 @@ class UpsertIntoIcebergTest {
   @ValueSource(longs = {DISTRIBUTED, IN_PROCESS})
   void aManyKeyBatchAgainstAnExistingTableIsExact(long inProcessMaxRows) {
     TestLake lake = new TestLake(dir);
-    String name = "t" + (++tables);
+    String name = nextTable();
     Table table = lake.create(name, 2, false);
     TableIdentifier id = TableIdentifier.of("db", name);
     Row[] first = new Row[2000];
@@ -310,7 +321,7 @@ class UpsertIntoIcebergTest {
   @ValueSource(longs = {DISTRIBUTED, IN_PROCESS})
   void declaredKeyDeterminedColumnsLimitTheFilesReadToTheBatchsDays(long inProcessMaxRows) {
     TestLake lake = new TestLake(dir);
-    String name = "t" + (++tables);
+    String name = nextTable();
     Table table =
         lake.create(name, 2, PartitionSpec.builderFor(TestLake.SCHEMA).day("ts").build(), Map.of());
     TableIdentifier id = TableIdentifier.of("db", name);
