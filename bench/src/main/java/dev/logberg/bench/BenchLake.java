@@ -106,6 +106,10 @@ final class BenchLake implements AutoCloseable {
     return catalog.loadTable(id(name));
   }
 
+  Catalog catalog() {
+    return catalog;
+  }
+
   /**
    * Writes rows 0..n-1 with Iceberg's generic Parquet writer: a new file at each day boundary and
    * every {@code rowsPerFile} rows, all in one append commit.

@@ -53,7 +53,7 @@ public final class JfrStages {
                   "dev.logberg.upsert.KeyScanner",
                   "dev.logberg.upsert.ResolveMergeKeys",
                   "dev.logberg.upsert.ResolvePlans",
-                  "dev.logberg.upsert.DeleteCommitter",
+                  "dev.logberg.upsert.ResolutionCommitter",
                   "dev.logberg.upsert.DeletePlan",
                   "dev.logberg.upsert.KeyHashes")),
           new Stage(

@@ -2,6 +2,7 @@ package dev.logberg.bench;
 
 import dev.logberg.upsert.AppendToIceberg;
 import dev.logberg.upsert.MergeKeyResolver;
+import dev.logberg.upsert.StagingTable;
 import dev.logberg.upsert.UpsertIntoIceberg;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.util.SnapshotUtil;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
@@ -693,9 +695,12 @@ public final class UpsertBenchmark {
             .apply("Batch", GenerateSequence.from(0).to(LogRows.batchSize(n, round)))
             .apply("ToRows", MapElements.via(new LogRows.BatchRow(n, round)))
             .setRowSchema(LogRows.ROW_SCHEMA);
+    TableIdentifier staging = null;
     if (upsert) {
+      staging =
+          StagingTable.create(lake().catalog(), BenchLake.id(name), "bench" + System.nanoTime());
       UpsertIntoIceberg transform =
-          UpsertIntoIceberg.into(lake().workerSpec, BenchLake.id(name), LogRows.KEYS);
+          UpsertIntoIceberg.into(lake().workerSpec, BenchLake.id(name), staging, LogRows.KEYS);
       if (mode == Mode.UPSERT_IN_PROCESS) {
         transform = transform.withInProcessMaxRows(Long.MAX_VALUE);
       } else if (mode == Mode.UPSERT_DISTRIBUTED) {
@@ -723,6 +728,9 @@ public final class UpsertBenchmark {
       state = PipelineResult.State.CANCELLED;
     } else {
       check(state == PipelineResult.State.DONE, "pipeline into %s ended %s", name, state);
+    }
+    if (staging != null) {
+      StagingTable.drop(lake().catalog(), staging);
     }
     long deleted = 0;
     if (upsert && state == PipelineResult.State.DONE) {

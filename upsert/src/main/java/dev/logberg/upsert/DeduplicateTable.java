@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maintenance: leaves one live row per merge key in a whole existing table, distributed like the
- * resolution after appends (every live file's keys are grouped by key). For a table written by
+ * Maintenance: leaves one live row per merge key in a whole existing table, distributed like a
+ * publication's resolution (every live file's keys are grouped by key). For a table written by
  * another engine, or before upserts.
  */
 public final class DeduplicateTable extends PTransform<PBegin, PCollection<Row>> {

@@ -17,7 +17,9 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.io.PositionOutputStream;
 
 /**
- * A Parquet data file without rows, committed with each resolution's deletes.
+ * A Parquet data file without rows, committed by resolutions that add no row to a table Managed
+ * appends to: after appends, and deduplication. Publications need none: Managed writes their
+ * staging tables, never their targets.
  *
  * <p>Why: Beam's Managed Iceberg write (io-iceberg 2.67, apache/beam issue 37199) fails every later
  * append when the table's current snapshot added no data file, as a delete-only commit does. With
@@ -37,7 +39,7 @@ final class EmptyDataFile {
 
   static DataFile write(
       Table table, OutputFileFactory outputs, PartitionSpec spec, StructLike partition) {
-    EncryptedOutputFile encrypted = DeleteCommitter.newOutputFile(outputs, spec, partition);
+    EncryptedOutputFile encrypted = ResolutionCommitter.newOutputFile(outputs, spec, partition);
     OutputFile file = encrypted.encryptingOutputFile();
     ParquetOutput output = new ParquetOutput(file);
     try {

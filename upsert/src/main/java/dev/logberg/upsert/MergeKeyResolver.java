@@ -1,16 +1,19 @@
 package dev.logberg.upsert;
 
+import static dev.logberg.upsert.Publication.Validation.RETRY;
+
+import dev.logberg.upsert.Publication.Validation;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
+import java.util.function.Function;
+import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.ValidationException;
-import org.apache.iceberg.util.SnapshotUtil;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Resolves merge keys in this process: plan, scan, pick winners, commit, and on a conflicting
  * concurrent commit start again from the new snapshot. The Beam transform distributes the same
- * steps; this class is what it falls back to when its commit conflicts, and what small maintenance
- * runs and tests use.
+ * steps; this class is what it falls back to when its commit conflicts, and what {@link
+ * Publication}, small maintenance runs and tests use.
  */
 public final class MergeKeyResolver {
   private static final Logger LOG = LoggerFactory.getLogger(MergeKeyResolver.class);
@@ -28,10 +31,13 @@ public final class MergeKeyResolver {
   public static final int MAX_ATTEMPTS = 5;
 
   /**
-   * What one resolution did: its commit, the rows it deleted and what it read to find them.
+   * What one resolution did: its commit, the rows it added and deleted, and what it read to find
+   * them.
    *
-   * @param snapshotId the resolving commit, or -1 if no row had to be deleted
-   * @param deletedRows rows deleted
+   * @param snapshotId the resolving commit, or -1 if nothing had to be committed
+   * @param addedRows rows of new files published live (0 after appends)
+   * @param deletedRows rows deleted because another row of their key won, new rows that were not
+   *     published for that reason included
    * @param attempts commits tried
    * @param existingFilesRead existing data files this process opened to look for the batch's keys,
    *     over all attempts (0 when the scans ran on other workers: see {@link ResolvePlans}'s
@@ -42,19 +48,28 @@ public final class MergeKeyResolver {
    */
   public record Outcome(
       long snapshotId,
+      long addedRows,
       long deletedRows,
       int attempts,
       long existingFilesRead,
       long existingRowsRead,
       Phases phases) {
+    /** Nothing to resolve. */
+    public static final Outcome NOTHING = new Outcome(-1L, 0, 0, 0, 0, 0, Phases.NONE);
 
-    Outcome plusReads(long files, long rows) {
+    private static Outcome of(
+        ResolutionCommitter.Committed commit,
+        int attempts,
+        long existingFilesRead,
+        long existingRowsRead,
+        Phases phases) {
       return new Outcome(
-          snapshotId,
-          deletedRows,
+          commit.snapshotId(),
+          commit.addedRows(),
+          commit.deletedRows(),
           attempts,
-          existingFilesRead + files,
-          existingRowsRead + rows,
+          existingFilesRead,
+          existingRowsRead,
           phases);
     }
   }
@@ -63,11 +78,10 @@ public final class MergeKeyResolver {
    * The time of each step of an in-process resolution, summed over its attempts, and the files of
    * its last plan: what a benchmark needs without reaching into the steps.
    *
-   * @param planMillis planning: the appends' added files and the live files that may hold their
-   *     keys
+   * @param planMillis planning: the batch's files and the live files that may hold their keys
    * @param scanMillis reading keys (hashes first) and picking each key's winner
    * @param commitMillis writing the delete files and committing them
-   * @param addedFiles files the appends added
+   * @param addedFiles files of the batch
    * @param existingFiles older live files planned to be read for the batch's keys
    */
   public record Phases(
@@ -85,91 +99,120 @@ public final class MergeKeyResolver {
   }
 
   /**
-   * The snapshot summary property that names what a commit of this library did ({@code
-   * resolve-merge-keys} for a resolution).
+   * The snapshot summary property that names what a commit of this library did ({@code publish},
+   * {@code resolve-merge-keys}, {@code remove-fully-deleted-files}).
    */
-  public static final String OPERATION_PROPERTY = DeleteCommitter.OPERATION_PROPERTY;
+  public static final String OPERATION_PROPERTY = ResolutionCommitter.OPERATION_PROPERTY;
 
   /** The rows to delete, and what reading the existing files cost. */
   record Deletions(DeletePlan deletes, long existingFilesRead, long existingRowsRead) {}
 
   private MergeKeyResolver() {}
 
-  /** After appends: resolve the keys the given snapshots added against the whole table. */
+  /**
+   * After appends committed by other means: resolve the keys the given snapshots added against the
+   * whole table. Readers see both rows of a key between those appends and this commit; {@link
+   * Publication} and {@link UpsertIntoIceberg} have no such window.
+   */
   public static Outcome resolveAppends(
       Table table, MergeKeys keys, Collection<Long> appendSnapshotIds) {
-    return resolve(table, keys, new LinkedHashSet<>(appendSnapshotIds), false);
+    return resolve(
+        table, keys, t -> ResolutionPlan.forAppends(t, keys, appendSnapshotIds), RETRY, 1);
   }
 
   /** Maintenance: leave one live row per key in the whole table. */
   public static Outcome deduplicate(Table table, MergeKeys keys) {
-    return resolve(table, keys, new LinkedHashSet<>(), true);
+    return resolve(table, keys, t -> ResolutionPlan.wholeTable(t, keys), RETRY, 1);
   }
 
-  /**
-   * Recomputes after a conflicting commit: the appends' keys, and the keys of everything committed
-   * after {@code sinceSnapshotId}, against the table as it is now.
-   */
-  public static Outcome resolveAfterConflict(
-      Table table, MergeKeys keys, Collection<Long> appendSnapshotIds, long sinceSnapshotId) {
-    table.refresh();
-    Set<Long> appends = new LinkedHashSet<>(appendSnapshotIds);
-    appends.addAll(committedSince(table, sinceSnapshotId));
-    return resolve(table, keys, appends, false);
+  /** {@link Publication#publish}, its token made. */
+  static Outcome publish(
+      Table table, MergeKeys keys, String token, List<DataFile> files, Validation validation) {
+    return resolve(
+        table,
+        keys,
+        t ->
+            ResolutionPlan.forPublication(
+                t,
+                keys,
+                token,
+                files,
+                validation.retries()
+                    ? ResolutionPlan.currentSnapshotId(t)
+                    : validation.baseSnapshotId()),
+        validation,
+        1);
   }
 
   /** Resolves a plan made elsewhere (a graph's planning step) in this process. */
   static Outcome resolvePlan(Table table, MergeKeys keys, ResolutionPlan plan) {
-    Deletions deletions = deletions(table, keys, plan);
-    return commitOrRecompute(table, keys, plan, deletions.deletes())
-        .plusReads(deletions.existingFilesRead(), deletions.existingRowsRead());
+    return resolve(table, keys, t -> plan, RETRY, 1);
   }
 
   /**
-   * Commits deletes computed for {@code plan}; if a concurrent commit makes them stale, recomputes
-   * here from the table's new state instead.
+   * Commits deletes computed for {@code plan} (elsewhere: the distributed path); if a concurrent
+   * commit makes them stale, recomputes here from the table's new state instead.
    */
   static Outcome commitOrRecompute(
       Table table, MergeKeys keys, ResolutionPlan plan, DeletePlan deletes) {
+    ResolutionCommitter.@Nullable Committed previous =
+        ResolutionCommitter.alreadyCommitted(table, plan);
+    if (previous != null) {
+      return Outcome.of(previous, 0, 0, 0, Phases.NONE);
+    }
     try {
-      long snapshot =
-          DeleteCommitter.commit(table, plan.baseSnapshotId(), deletes.positionsByFile());
-      return new Outcome(snapshot, deletes.rowCount(), 1, 0, 0, Phases.NONE);
+      return Outcome.of(
+          ResolutionCommitter.commit(table, plan, deletes.positionsByFile(), null),
+          1,
+          0,
+          0,
+          Phases.NONE);
     } catch (ValidationException | CommitFailedException e) {
       LOG.info(
           "Resolution of {} conflicted ({}); recomputing from the current snapshot",
           table.name(),
           e.getMessage());
-      return plan.wholeTable()
-          ? deduplicate(table, keys)
-          : resolveAfterConflict(table, keys, plan.appendSnapshotIds(), plan.baseSnapshotId());
+      table.refresh();
+      return resolve(table, keys, t -> plan.replan(t, keys), RETRY, 2);
     }
   }
 
+  /**
+   * Plans with {@code planner} for the first attempt (the plan made again at the new snapshot for
+   * the next ones), scans, commits; numbers attempts from {@code firstAttempt}.
+   */
   private static Outcome resolve(
-      Table table, MergeKeys keys, Set<Long> appends, boolean wholeTable) {
+      Table table,
+      MergeKeys keys,
+      Function<Table, ResolutionPlan> planner,
+      Validation validation,
+      int firstAttempt) {
     long filesRead = 0;
     long rowsRead = 0;
     Phases phases = Phases.NONE;
-    for (int attempt = 1; ; attempt++) {
+    Function<Table, ResolutionPlan> next = planner;
+    for (int attempt = firstAttempt; ; attempt++) {
       long started = System.nanoTime();
-      ResolutionPlan plan =
-          wholeTable
-              ? ResolutionPlan.wholeTable(table, keys)
-              : ResolutionPlan.forAppends(table, keys, appends);
+      ResolutionPlan plan = next.apply(table);
       long planned = System.nanoTime();
+      ResolutionCommitter.@Nullable Committed previous =
+          ResolutionCommitter.alreadyCommitted(table, plan);
+      if (previous != null) {
+        return Outcome.of(previous, attempt - 1, filesRead, rowsRead, phases);
+      }
       if (plan.isEmpty()) {
-        return new Outcome(-1L, 0, attempt - 1, filesRead, rowsRead, phases);
+        return new Outcome(-1L, 0, 0, attempt - 1, filesRead, rowsRead, phases);
       }
       Deletions deletions = deletions(table, keys, plan);
-      DeletePlan deletes = deletions.deletes();
       filesRead += deletions.existingFilesRead();
       rowsRead += deletions.existingRowsRead();
       long scanned = System.nanoTime();
-      long snapshot = -1L;
+      ResolutionCommitter.@Nullable Committed committed = null;
       @Nullable RuntimeException conflict = null;
       try {
-        snapshot = DeleteCommitter.commit(table, plan.baseSnapshotId(), deletes.positionsByFile());
+        committed =
+            ResolutionCommitter.commit(
+                table, plan, deletions.deletes().positionsByFile(), validation.conflictFilter());
       } catch (ValidationException | CommitFailedException e) {
         conflict = e;
       }
@@ -180,8 +223,12 @@ public final class MergeKeyResolver {
               millis(scanned, System.nanoTime()),
               plan.added().size(),
               plan.existing().size());
-      if (conflict == null) {
-        return new Outcome(snapshot, deletes.rowCount(), attempt, filesRead, rowsRead, phases);
+      if (committed != null) {
+        return Outcome.of(committed, attempt, filesRead, rowsRead, phases);
+      }
+      RuntimeException failure = Objects.requireNonNull(conflict);
+      if (!validation.retries()) {
+        throw failure;
       }
       if (attempt >= MAX_ATTEMPTS) {
         throw new IllegalStateException(
@@ -190,14 +237,14 @@ public final class MergeKeyResolver {
                 + " conflicted with other commits "
                 + attempt
                 + " times",
-            conflict);
+            failure);
       }
       LOG.info(
           "Resolving {} conflicted with a concurrent commit ({}); recomputing",
           table.name(),
-          conflict.getMessage());
+          failure.getMessage());
       table.refresh();
-      appends.addAll(committedSince(table, plan.baseSnapshotId()));
+      next = t -> plan.replan(t, keys);
     }
   }
 
@@ -257,12 +304,5 @@ public final class MergeKeyResolver {
 
   private static void group(Map<String, List<KeyedRow>> byKey, String key, KeyedRow row) {
     byKey.computeIfAbsent(key, k -> new ArrayList<>(2)).add(row);
-  }
-
-  private static List<Long> committedSince(Table table, long snapshotId) {
-    if (table.currentSnapshot() == null || snapshotId < 0) {
-      return List.of();
-    }
-    return SnapshotUtil.snapshotIdsBetween(table, snapshotId, table.currentSnapshot().snapshotId());
   }
 }

@@ -19,23 +19,27 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Leaves one live row per merge key after appends: applied to the {@code snapshots} output of a
- * Managed Iceberg write, it plans one resolution for all the snapshots the write committed and runs
- * it ({@link ResolvePlans}).
+ * Publishes what a Managed Iceberg write staged, one live row per merge key: applied to the {@code
+ * snapshots} output of that write into a staging table ({@link StagingTable}), it plans one
+ * publication into the target for all the snapshots the write committed and runs it ({@link
+ * ResolvePlans}).
  */
 final class ResolveMergeKeys extends PTransform<PCollection<Row>, PCollection<Row>> {
   private final UpsertTarget target;
+  private final TableIdentifier staging;
 
-  private ResolveMergeKeys(UpsertTarget target) {
+  private ResolveMergeKeys(UpsertTarget target, TableIdentifier staging) {
     this.target = target;
+    this.staging = staging;
   }
 
-  static ResolveMergeKeys of(UpsertTarget target) {
-    return new ResolveMergeKeys(target);
+  static ResolveMergeKeys of(UpsertTarget target, TableIdentifier staging) {
+    return new ResolveMergeKeys(target, staging);
   }
 
   @Override
@@ -44,38 +48,46 @@ final class ResolveMergeKeys extends PTransform<PCollection<Row>, PCollection<Ro
         .apply(
             "SnapshotIds",
             MapElements.into(TypeDescriptors.longs()).via((Row r) -> r.getInt64("snapshot_id")))
-        .apply("ByTable", WithKeys.of(target.table().toString()))
+        .apply("ByTable", WithKeys.of(staging.toString()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
-        .apply("AllAppends", GroupByKey.create())
-        .apply("Plan", ParDo.of(new PlanFn(target.handle(), target.keys())))
+        .apply("AllStagedSnapshots", GroupByKey.create())
+        .apply(
+            "Plan",
+            ParDo.of(
+                new PlanFn(
+                    target.handle(), new TableHandle(target.catalog(), staging), target.keys())))
         .setCoder(SerializableCoder.of(ResolutionPlan.class))
         .apply("Resolve", ResolvePlans.of(target));
   }
 
-  /** One plan per write, however many snapshots the append committed. */
+  /** One plan per write, however many snapshots it committed to the staging table. */
   static final class PlanFn extends DoFn<KV<String, Iterable<Long>>, ResolutionPlan> {
     private static final Logger LOG = LoggerFactory.getLogger(PlanFn.class);
     private final TableHandle table;
+    private final TableHandle staging;
     private final MergeKeys keys;
 
-    PlanFn(TableHandle table, MergeKeys keys) {
+    PlanFn(TableHandle table, TableHandle staging, MergeKeys keys) {
       this.table = table;
+      this.staging = staging;
       this.keys = keys;
     }
 
     @ProcessElement
     public void process(
-        @Element KV<String, Iterable<Long>> appends, OutputReceiver<ResolutionPlan> out) {
+        @Element KV<String, Iterable<Long>> staged, OutputReceiver<ResolutionPlan> out) {
       List<Long> ids = new ArrayList<>();
-      appends.getValue().forEach(ids::add);
+      staged.getValue().forEach(ids::add);
       Table current = table.fresh();
-      ResolutionPlan plan = ResolutionPlan.forAppends(current, keys, ids);
+      ResolutionPlan plan = ResolutionPlan.forStaging(current, staging.fresh(), keys, ids);
       LOG.info(
-          "Resolving merge keys {} of {}: {} added files ({} rows) against {} existing files of {} live",
-          keys.columns(),
-          table.name(),
+          "Publishing {} staged files ({} rows) of {} into {} by merge keys {}, against {} existing"
+              + " files of {} live",
           plan.added().size(),
           plan.addedRecords(),
+          staging.name(),
+          table.name(),
+          keys.columns(),
           plan.existing().size(),
           liveDataFiles(current, plan));
       if (!plan.isEmpty()) {
@@ -91,12 +103,13 @@ final class ResolveMergeKeys extends PTransform<PCollection<Row>, PCollection<Ro
       Snapshot base = plan.baseSnapshotId() < 0 ? null : table.snapshot(plan.baseSnapshotId());
       String total =
           base == null ? null : base.summary().get(SnapshotSummary.TOTAL_DATA_FILES_PROP);
-      return total == null ? "?" : total;
+      return total == null ? "0" : total;
     }
 
     @Teardown
     public void teardown() {
       table.close();
+      staging.close();
     }
   }
 }

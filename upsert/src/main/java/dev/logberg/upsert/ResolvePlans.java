@@ -38,10 +38,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs resolution plans in the graph: scan the planned files' keys in parallel, group rows by key
- * (a GroupByKey, so every runner distributes it), pick one winner per key, and commit the deletes
- * of all the others in one validated RowDelta. If that commit conflicts with a concurrent one, the
- * resolution is recomputed in the committing worker from the new snapshot ({@link
- * MergeKeyResolver}).
+ * (a GroupByKey, so every runner distributes it), pick one winner per key, and commit the new files
+ * and the deletes of all the other rows in one validated RowDelta ({@link ResolutionCommitter}). If
+ * that commit conflicts with a concurrent one, the resolution is recomputed in the committing
+ * worker from the new snapshot ({@link MergeKeyResolver}).
  *
  * <p>Existing files are scanned with the set of the added rows' key hashes as a side input, so only
  * rows whose key the batch wrote cross the shuffle. The output has one row per plan: {@link
@@ -58,6 +58,7 @@ final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, PCollec
           .addStringField("table")
           .addInt64Field("snapshot_id")
           .addInt64Field("deleted_rows")
+          .addInt64Field("added_rows")
           .build();
 
   /**
@@ -154,7 +155,7 @@ final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, PCollec
                     KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(ResolutionPlan.class))))
         .and(FILE_DELETES, deletesByFile)
         .apply("JoinPlanAndLosers", CoGroupByKey.create())
-        .apply("CommitDeletes", ParDo.of(new CommitFn(target.handle(), target.keys())))
+        .apply("Commit", ParDo.of(new CommitFn(target.handle(), target.keys())))
         .setRowSchema(RESULT_SCHEMA);
   }
 
@@ -230,7 +231,7 @@ final class ResolvePlans extends PTransform<PCollection<ResolutionPlan>, PCollec
 
   private static Row result(String table, MergeKeyResolver.Outcome outcome) {
     return Row.withSchema(RESULT_SCHEMA)
-        .addValues(table, outcome.snapshotId(), outcome.deletedRows())
+        .addValues(table, outcome.snapshotId(), outcome.deletedRows(), outcome.addedRows())
         .build();
   }
 

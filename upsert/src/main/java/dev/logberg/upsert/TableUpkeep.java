@@ -591,7 +591,7 @@ public final class TableUpkeep {
           equality++;
         }
       }
-      rewrite.set(DeleteCommitter.OPERATION_PROPERTY, "upkeep");
+      rewrite.set(ResolutionCommitter.OPERATION_PROPERTY, "upkeep");
       if (hook != null) {
         hook.accept(table);
       }
@@ -649,7 +649,7 @@ public final class TableUpkeep {
             if (writer == null) {
               writer =
                   appenders.newDataWriter(
-                      DeleteCommitter.newOutputFile(outputs, spec, partition),
+                      ResolutionCommitter.newOutputFile(outputs, spec, partition),
                       writeFormat(table),
                       writePartition);
             }

@@ -6,13 +6,16 @@ import org.apache.beam.sdk.values.Row;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
- * Writes rows into an Iceberg table so that each merge key has exactly one live row afterwards:
- * Managed Iceberg appends them, then {@link ResolveMergeKeys} deletes every row that lost to
- * another with the same key. Rows of earlier runs, duplicates inside the batch and rows of a
- * retried bundle are all resolved, by any Iceberg reader.
+ * Writes rows into an Iceberg table so that each merge key has exactly one live row afterwards, and
+ * a reader sees all of a batch or none of it: Managed Iceberg writes the rows into a staging table
+ * ({@link StagingTable}) whose files lie in the target's data location, then {@link
+ * ResolveMergeKeys} publishes those files into the target in one commit, with the deletes of every
+ * row that lost to another with the same key. Rows of earlier runs, duplicates inside the batch and
+ * rows of a retried bundle are all resolved, for any Iceberg reader; a publication retried after it
+ * committed commits nothing again.
  *
- * <p>The output has one row per resolution commit (table, snapshot id, rows deleted); wait on it to
- * order a later step after the data is final.
+ * <p>The output has one row per publication (table, snapshot id, rows deleted, rows added), none
+ * for an empty batch; wait on it to order a later step after the data is published.
  */
 public final class UpsertIntoIceberg extends PTransform<PCollection<Row>, PCollection<Row>> {
   /** Default of {@link #withInProcessMaxRows}. */
@@ -28,9 +31,11 @@ public final class UpsertIntoIceberg extends PTransform<PCollection<Row>, PColle
   public static final String ROWS_SHUFFLED = ResolvePlans.ROWS_SHUFFLED;
 
   private final UpsertTarget target;
+  private final TableIdentifier staging;
 
-  private UpsertIntoIceberg(UpsertTarget target) {
+  private UpsertIntoIceberg(UpsertTarget target, TableIdentifier staging) {
     this.target = target;
+    this.staging = staging;
   }
 
   /**
@@ -39,7 +44,7 @@ public final class UpsertIntoIceberg extends PTransform<PCollection<Row>, PColle
    * {@link #DEFAULT_IN_PROCESS_MAX_ROWS}.
    */
   public UpsertIntoIceberg withInProcessMaxRows(long rows) {
-    return new UpsertIntoIceberg(target.withInProcessMaxRows(rows));
+    return new UpsertIntoIceberg(target.withInProcessMaxRows(rows), staging);
   }
 
   /**
@@ -48,16 +53,26 @@ public final class UpsertIntoIceberg extends PTransform<PCollection<Row>, PColle
    * in them. See {@link MergeKeys#withKeyDeterminedColumns}.
    */
   public UpsertIntoIceberg withKeyDeterminedColumns(String... columns) {
-    return new UpsertIntoIceberg(target.withKeyDeterminedColumns(columns));
+    return new UpsertIntoIceberg(target.withKeyDeterminedColumns(columns), staging);
   }
 
-  public static UpsertIntoIceberg into(CatalogSpec catalog, TableIdentifier table, MergeKeys keys) {
-    return new UpsertIntoIceberg(UpsertTarget.of(catalog, table, keys));
+  /**
+   * Upserts into {@code table} through {@code staging}.
+   *
+   * @param table the target
+   * @param staging its staging table for this run, made by {@link StagingTable#create}
+   */
+  public static UpsertIntoIceberg into(
+      CatalogSpec catalog, TableIdentifier table, TableIdentifier staging, MergeKeys keys) {
+    if (staging.equals(table)) {
+      throw new IllegalArgumentException("the staging table of " + table + " cannot be itself");
+    }
+    return new UpsertIntoIceberg(UpsertTarget.of(catalog, table, keys), staging);
   }
 
   @Override
   public PCollection<Row> expand(PCollection<Row> rows) {
-    return rows.apply("Append", AppendToIceberg.into(target.catalog(), target.table()))
-        .apply("ResolveMergeKeys", ResolveMergeKeys.of(target));
+    return rows.apply("Stage", AppendToIceberg.into(target.catalog(), staging))
+        .apply("ResolveMergeKeys", ResolveMergeKeys.of(target, staging));
   }
 }

@@ -91,6 +91,20 @@ final class TestLake {
     return catalog.loadTable(TableIdentifier.of("db", name));
   }
 
+  Catalog catalog() {
+    return catalog;
+  }
+
+  /** The staging table of {@code db.name} for run {@code run}, created. */
+  Table staging(String name, String run) {
+    return catalog.loadTable(StagingTable.create(catalog, TableIdentifier.of("db", name), run));
+  }
+
+  /** Publishes the rows as new files of the table, retrying on conflict. */
+  static MergeKeyResolver.Outcome publish(Table table, MergeKeys keys, Record... rows) {
+    return Publication.publish(table, keys, writeFiles(table, rows), Publication.Validation.RETRY);
+  }
+
   static Record row(String id, String value, long epochSecond, String part) {
     Record r = GenericRecord.create(SCHEMA);
     r.setField("id", id);
@@ -150,8 +164,16 @@ final class TestLake {
   /** Live rows as id -> value, failing on a duplicate id. */
   static Map<String, String> live(Table table) {
     table.refresh();
+    return table.currentSnapshot() == null
+        ? Map.of()
+        : liveAt(table, table.currentSnapshot().snapshotId());
+  }
+
+  /** The rows of a snapshot, read by time travel, as id -> value, failing on a duplicate id. */
+  static Map<String, String> liveAt(Table table, long snapshotId) {
     Map<String, String> rows = new TreeMap<>();
-    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
+    try (CloseableIterable<Record> records =
+        IcebergGenerics.read(table).useSnapshot(snapshotId).build()) {
       for (Record r : records) {
         String previous = rows.put((String) r.getField("id"), (String) r.getField("value"));
         if (previous != null) {
