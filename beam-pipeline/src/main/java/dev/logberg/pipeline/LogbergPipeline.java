@@ -57,8 +57,7 @@ public final class LogbergPipeline {
             .apply("FilterProcessed", FilterProcessed.using(latest, config.policy()))
             .apply(
                 "ClaimWork",
-                ClaimWork.in(
-                    catalog, tables, config.policy(), context, config.heartbeatSeconds()));
+                ClaimWork.in(catalog, tables, config.policy(), context, config.heartbeatSeconds()));
 
     PCollectionTuple lines =
         runs.apply("ReadLines", ReadLines.of(config.maxLineBytes(), config.readGroups()));
@@ -79,6 +78,7 @@ public final class LogbergPipeline {
         .and(RecordStatus.ROW_COUNTS, parsed.get(ParseLogLine.ROW_COUNTS))
         .and(RecordStatus.REJECT_COUNTS, parsed.get(ParseLogLine.REJECT_COUNTS))
         .and(RecordStatus.FAILURES, lines.get(ReadLines.FAILURES))
-        .apply("RecordStatus", RecordStatus.in(catalog, tables, context, dataCommits, rejectCommits));
+        .apply(
+            "RecordStatus", RecordStatus.in(catalog, tables, context, dataCommits, rejectCommits));
   }
 }

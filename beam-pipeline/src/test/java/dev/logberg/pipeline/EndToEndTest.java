@@ -217,7 +217,8 @@ class EndToEndTest {
         original.resolveSibling(
             original.getFileName().toString().replace(".json", "_rotated.json"));
     Files.copy(original, added);
-    long filesOfApp = filesOfTree().stream().filter(p -> p.startsWith(input.resolve(grown))).count();
+    long filesOfApp =
+        filesOfTree().stream().filter(p -> p.startsWith(input.resolve(grown))).count();
 
     Lakehouse.Run rerun = lake.run();
 
@@ -230,7 +231,9 @@ class EndToEndTest {
     List<Record> data = lake.rows(lake.tables.dataTable());
     String addedSource = input.relativize(added).toString();
     long addedRows =
-        data.stream().filter(r -> addedSource.equals(r.getField(SparkLogsTable.SOURCE_FILE))).count();
+        data.stream()
+            .filter(r -> addedSource.equals(r.getField(SparkLogsTable.SOURCE_FILE)))
+            .count();
     assertThat(addedRows, org.hamcrest.Matchers.greaterThan(0L));
     assertThat((long) data.size(), is(landed.size() + addedRows));
     assertThat(lake.rows(lake.tables.filesTable()), hasSize((int) filesOfApp));

@@ -108,12 +108,11 @@ record ResolutionPlan(
   }
 
   /**
-   * Publishing the files that snapshots of a staging table added ({@link StagedFiles}), at the
-   * target's current snapshot.
+   * Publishing the files a staging table holds ({@link StagedFiles}), at the target's current
+   * snapshot.
    */
-  static ResolutionPlan forStaging(
-      Table target, Table staging, MergeKeys keys, Collection<Long> stagingSnapshotIds) {
-    List<DataFile> files = StagedFiles.read(staging, stagingSnapshotIds, target);
+  static ResolutionPlan forStaging(Table target, Table staging, MergeKeys keys) {
+    List<DataFile> files = StagedFiles.read(staging, target);
     String token =
         PublicationToken.of(staging.name(), files.stream().map(DataFile::location).toList());
     return forPublication(target, keys, token, files, currentSnapshotId(target));

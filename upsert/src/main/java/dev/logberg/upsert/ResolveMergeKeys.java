@@ -1,21 +1,14 @@
 package dev.logberg.upsert;
 
-import java.util.ArrayList;
-import java.util.List;
-import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.GroupByKey;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.WithKeys;
-import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.transforms.Wait;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
@@ -30,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * ResolvePlans}).
  */
 final class ResolveMergeKeys extends PTransform<PCollection<Row>, PCollection<Row>> {
+  /** Fault point ({@link FaultPoints}): the rows are staged, not published. */
+  static final String STAGED = "staged";
+
   private final UpsertTarget target;
   private final TableIdentifier staging;
 
@@ -44,13 +40,12 @@ final class ResolveMergeKeys extends PTransform<PCollection<Row>, PCollection<Ro
 
   @Override
   public PCollection<Row> expand(PCollection<Row> snapshots) {
+    // One element per write, released when the write is done, even if it reported no snapshot.
     return snapshots
-        .apply(
-            "SnapshotIds",
-            MapElements.into(TypeDescriptors.longs()).via((Row r) -> r.getInt64("snapshot_id")))
-        .apply("ByTable", WithKeys.of(staging.toString()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
-        .apply("AllStagedSnapshots", GroupByKey.create())
+        .getPipeline()
+        .apply("Staging", Create.of(staging.toString()))
+        .apply("AfterStagedWrite", Wait.on(snapshots))
+        .setCoder(StringUtf8Coder.of())
         .apply(
             "Plan",
             ParDo.of(
@@ -60,8 +55,8 @@ final class ResolveMergeKeys extends PTransform<PCollection<Row>, PCollection<Ro
         .apply("Resolve", ResolvePlans.of(target));
   }
 
-  /** One plan per write, however many snapshots it committed to the staging table. */
-  static final class PlanFn extends DoFn<KV<String, Iterable<Long>>, ResolutionPlan> {
+  /** One plan per write: every file it staged. */
+  static final class PlanFn extends DoFn<String, ResolutionPlan> {
     private static final Logger LOG = LoggerFactory.getLogger(PlanFn.class);
     private final TableHandle table;
     private final TableHandle staging;
@@ -74,12 +69,10 @@ final class ResolveMergeKeys extends PTransform<PCollection<Row>, PCollection<Ro
     }
 
     @ProcessElement
-    public void process(
-        @Element KV<String, Iterable<Long>> staged, OutputReceiver<ResolutionPlan> out) {
-      List<Long> ids = new ArrayList<>();
-      staged.getValue().forEach(ids::add);
+    public void process(OutputReceiver<ResolutionPlan> out) {
+      FaultPoints.reach(STAGED);
       Table current = table.fresh();
-      ResolutionPlan plan = ResolutionPlan.forStaging(current, staging.fresh(), keys, ids);
+      ResolutionPlan plan = ResolutionPlan.forStaging(current, staging.fresh(), keys);
       LOG.info(
           "Publishing {} staged files ({} rows) of {} into {} by merge keys {}, against {} existing"
               + " files of {} live",

@@ -1,37 +1,42 @@
 package dev.logberg.upsert;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Metrics;
 import org.apache.iceberg.PartitionSpec;
-import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SortOrder;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.io.CloseableIterable;
 
 /**
- * The data files that snapshots of a staging table added, as data files of its target: each once (a
- * retried Managed commit may add a file again), under the target's spec with the same fields.
+ * The data files a staging table holds, as data files of its target: each once (a retried Managed
+ * commit may add a file again), under the target's spec with the same fields.
+ *
+ * <p>Every live file of the staging table is taken, not only those of the snapshots Managed's write
+ * reported: a staging table serves one write of one run, and Beam's io-iceberg 2.67 reports no
+ * snapshot for a retried commit whose files were already committed, whose rows would otherwise
+ * never be published.
  */
 final class StagedFiles {
   private StagedFiles() {}
 
-  static List<DataFile> read(Table staging, Collection<Long> snapshotIds, Table target) {
+  static List<DataFile> read(Table staging, Table target) {
     Map<String, DataFile> files = new LinkedHashMap<>();
-    for (long id : snapshotIds) {
-      Snapshot snapshot = staging.snapshot(id);
-      if (snapshot == null) {
-        throw new IllegalStateException(
-            "snapshot " + id + " of " + staging.name() + " no longer exists");
-      }
-      // A snapshot's own manifest entries carry the files' column bounds (a plain scan drops them).
-      for (DataFile file : snapshot.addedDataFiles(staging.io())) {
-        files.putIfAbsent(file.location(), file);
+    if (staging.currentSnapshot() != null) {
+      // Column stats kept: key-determined pruning and the key bounds read them.
+      try (CloseableIterable<FileScanTask> tasks =
+          staging.newScan().includeColumnStats().planFiles()) {
+        tasks.forEach(t -> files.putIfAbsent(t.file().location(), t.file().copy()));
+      } catch (IOException e) {
+        throw new UncheckedIOException("listing the files of " + staging.name(), e);
       }
     }
     List<DataFile> result = new ArrayList<>(files.size());

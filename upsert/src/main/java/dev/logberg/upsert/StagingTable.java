@@ -52,8 +52,7 @@ public final class StagingTable {
    */
   public static TableIdentifier create(Catalog catalog, TableIdentifier target, String runId) {
     Table targetTable = catalog.loadTable(target);
-    TableIdentifier staging =
-        TableIdentifier.of(target.namespace(), target.name() + INFIX + sanitize(runId));
+    TableIdentifier staging = identifier(target, runId);
     Table table;
     boolean created;
     try {
@@ -101,6 +100,14 @@ public final class StagingTable {
               + " instead, or rewrite the target into a new table.");
     }
     return staging;
+  }
+
+  /**
+   * The identifier {@link #create} gives the staging table of {@code target} for run {@code runId}:
+   * what a graph built before the table exists writes to.
+   */
+  public static TableIdentifier identifier(TableIdentifier target, String runId) {
+    return TableIdentifier.of(target.namespace(), target.name() + INFIX + sanitize(runId));
   }
 
   /**

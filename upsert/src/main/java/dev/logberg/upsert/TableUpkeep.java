@@ -733,8 +733,9 @@ public final class TableUpkeep {
   // Manifest clustering
 
   /**
-   * Summary value of the manifest rewrite's snapshot ({@link DeleteCommitter#OPERATION_PROPERTY});
-   * the empty file's snapshot after it says {@code upkeep}, as compaction's do.
+   * Summary value of the manifest rewrite's snapshot ({@link
+   * ResolutionCommitter#OPERATION_PROPERTY}); the empty file's snapshot after it says {@code
+   * upkeep}, as compaction's do.
    */
   static final String CLUSTER_MANIFESTS_OPERATION = "upkeep-manifests";
 
@@ -955,7 +956,7 @@ public final class TableUpkeep {
                     ? "spec " + file.specId()
                     : decision.clusterOf(partitionKey(spec, file.partition()));
               })
-          .set(DeleteCommitter.OPERATION_PROPERTY, CLUSTER_MANIFESTS_OPERATION)
+          .set(ResolutionCommitter.OPERATION_PROPERTY, CLUSTER_MANIFESTS_OPERATION)
           .commit();
       if (replaced != null) {
         transaction
@@ -963,13 +964,13 @@ public final class TableUpkeep {
             .validateFromSnapshot(scan.snapshotId)
             .deleteFile(replaced)
             .addFile(empty)
-            .set(DeleteCommitter.OPERATION_PROPERTY, "upkeep")
+            .set(ResolutionCommitter.OPERATION_PROPERTY, "upkeep")
             .commit();
       } else {
         transaction
             .newFastAppend()
             .appendFile(empty)
-            .set(DeleteCommitter.OPERATION_PROPERTY, "upkeep")
+            .set(ResolutionCommitter.OPERATION_PROPERTY, "upkeep")
             .commit();
       }
       if (hook != null) {
@@ -989,7 +990,7 @@ public final class TableUpkeep {
     Snapshot snapshot = table.currentSnapshot();
     for (int i = 0; snapshot != null && i < 10; i++) {
       Map<String, String> summary = snapshot.summary();
-      if (CLUSTER_MANIFESTS_OPERATION.equals(summary.get(DeleteCommitter.OPERATION_PROPERTY))) {
+      if (CLUSTER_MANIFESTS_OPERATION.equals(summary.get(ResolutionCommitter.OPERATION_PROPERTY))) {
         counts.manifestsRewritten +=
             Integer.parseInt(summary.getOrDefault(SnapshotSummary.REPLACED_MANIFESTS_COUNT, "0"));
         counts.manifestsCreated +=

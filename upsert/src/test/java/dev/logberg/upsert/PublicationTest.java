@@ -59,8 +59,8 @@ class PublicationTest {
     Table target = lake.create("t", version, true);
     publish(target, KEYS, row("a", "a1", 1, "x"), row("b", "b1", 1, "y"));
     Table staging = lake.staging("t", "r1");
-    long staged = append(staging, row("a", "a2", 2, "x"), row("c", "c1", 2, "y"));
-    ResolutionPlan plan = ResolutionPlan.forStaging(target, staging, KEYS, List.of(staged));
+    append(staging, row("a", "a2", 2, "x"), row("c", "c1", 2, "y"));
+    ResolutionPlan plan = ResolutionPlan.forStaging(target, staging, KEYS);
     DeletePlan deletes = MergeKeyResolver.deletions(target, KEYS, plan).deletes();
 
     MergeKeyResolver.Outcome first = MergeKeyResolver.resolvePlan(target, KEYS, plan);
@@ -71,7 +71,7 @@ class PublicationTest {
     assertThat(
         MergeKeyResolver.commitOrRecompute(target, KEYS, plan, deletes).snapshotId(),
         is(first.snapshotId()));
-    ResolutionPlan again = ResolutionPlan.forStaging(target, staging, KEYS, List.of(staged));
+    ResolutionPlan again = ResolutionPlan.forStaging(target, staging, KEYS);
     assertThat(again.publication(), is(plan.publication()));
     assertThat(
         MergeKeyResolver.resolvePlan(target, KEYS, again).snapshotId(), is(first.snapshotId()));

@@ -139,12 +139,12 @@ class StagingTableTest {
     Table target = lake.create("t", version, true);
     publish(target, KEYS, row("a", "a1", 1, "x"), row("b", "b1", 1, "x"));
     Table staging = lake.staging("t", "r1");
-    long staged = append(staging, row("a", "a2", 2, "x"), row("c", "c1", 2, "y"));
+    append(staging, row("a", "a2", 2, "x"), row("c", "c1", 2, "y"));
     String stagingMetadata = metadataFile(staging);
 
     MergeKeyResolver.Outcome outcome =
         MergeKeyResolver.resolvePlan(
-            target, KEYS, ResolutionPlan.forStaging(target, staging, KEYS, List.of(staged)));
+            target, KEYS, ResolutionPlan.forStaging(target, staging, KEYS));
     assertThat(outcome.addedRows(), is(2L));
     assertThat(outcome.deletedRows(), is(1L));
     StagingTable.drop(lake.catalog(), TableIdentifier.of("db", "t_staging_r1"));
@@ -164,13 +164,12 @@ class StagingTableTest {
     publish(target, KEYS, row("a", "a1", 10, "x"), row("b", "b1", 10, "x"));
     Table staging = lake.staging("t", "r1");
     // One file per partition: x's rows are older than the target's, y's row is new.
-    long staged =
-        append(staging, row("a", "a0", 5, "x"), row("b", "b0", 5, "x"), row("c", "c1", 5, "y"));
+    append(staging, row("a", "a0", 5, "x"), row("b", "b0", 5, "x"), row("c", "c1", 5, "y"));
     List<String> before = paths(target);
 
     MergeKeyResolver.Outcome outcome =
         MergeKeyResolver.resolvePlan(
-            target, KEYS, ResolutionPlan.forStaging(target, staging, KEYS, List.of(staged)));
+            target, KEYS, ResolutionPlan.forStaging(target, staging, KEYS));
     assertThat(outcome.addedRows(), is(1L));
     assertThat(outcome.deletedRows(), is(2L));
     assertThat(live(target), is(Map.of("a", "a1", "b", "b1", "c", "c1")));
@@ -190,10 +189,9 @@ class StagingTableTest {
     Table staging = lake.staging("t", "r1");
     assertThat(staging.spec().specId(), is(0));
     long day = 86_400;
-    long staged = append(staging, row("a", "a2", day + 1, "x"), row("b", "b1", 3 * day, "y"));
+    append(staging, row("a", "a2", day + 1, "x"), row("b", "b1", 3 * day, "y"));
 
-    MergeKeyResolver.resolvePlan(
-        target, KEYS, ResolutionPlan.forStaging(target, staging, KEYS, List.of(staged)));
+    MergeKeyResolver.resolvePlan(target, KEYS, ResolutionPlan.forStaging(target, staging, KEYS));
     assertThat(live(target), is(Map.of("a", "a2", "b", "b1")));
     List<Integer> days = new ArrayList<>();
     for (FileScanTask task : tasks(target)) {

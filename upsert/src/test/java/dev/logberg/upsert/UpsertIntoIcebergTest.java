@@ -163,8 +163,8 @@ class UpsertIntoIcebergTest {
     TestLake.publish(
         table, KEYS, TestLake.row("a", "a1", 10, "x"), TestLake.row("b", "b1", 10, "x"));
     Table staging = lake.staging(name, nextRun());
-    long staged = TestLake.append(staging, TestLake.row("a", "a2", 20, "x"));
-    ResolutionPlan plan = ResolutionPlan.forStaging(table, staging, KEYS, List.of(staged));
+    TestLake.append(staging, TestLake.row("a", "a2", 20, "x"));
+    ResolutionPlan plan = ResolutionPlan.forStaging(table, staging, KEYS);
     // Another writer publishes newer rows after the plan was made, before the graph commits.
     TestLake.publish(
         lake.load(name), KEYS, TestLake.row("a", "a3", 30, "x"), TestLake.row("b", "b3", 30, "x"));
@@ -197,10 +197,8 @@ class UpsertIntoIcebergTest {
     TableIdentifier id = TableIdentifier.of("db", name);
     TestLake.publish(table, KEYS, TestLake.row("a", "a1", 10, "x"));
     Table staging = lake.staging(name, nextRun());
-    long staged =
-        TestLake.append(
-            staging, TestLake.row("a", "a2", 20, "x"), TestLake.row("b", "b1", 20, "x"));
-    ResolutionPlan plan = ResolutionPlan.forStaging(table, staging, KEYS, List.of(staged));
+    TestLake.append(staging, TestLake.row("a", "a2", 20, "x"), TestLake.row("b", "b1", 20, "x"));
+    ResolutionPlan plan = ResolutionPlan.forStaging(table, staging, KEYS);
 
     List<Long> published = new ArrayList<>();
     for (int attempt = 0; attempt < 2; attempt++) {

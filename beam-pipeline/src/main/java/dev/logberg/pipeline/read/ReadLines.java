@@ -94,9 +94,7 @@ public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollec
                 FlatMapElements.into(TypeDescriptor.of(FileOfApp.class))
                     .via(
                         (PlannedRun run) ->
-                            run.toLand().stream()
-                                .map(f -> new FileOfApp(run.appId(), f))
-                                .toList()))
+                            run.toLand().stream().map(f -> new FileOfApp(run.appId(), f)).toList()))
             .setCoder(SerializableCoder.of(FileOfApp.class))
             // One key: the packing needs every file of the run, a few hundred bytes each.
             .apply("CollectFiles", WithKeys.of(0))

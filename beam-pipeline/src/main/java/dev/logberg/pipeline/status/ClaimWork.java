@@ -66,8 +66,7 @@ public final class ClaimWork extends PTransform<PCollection<AppFolder>, PCollect
         .apply("OneKey", WithKeys.of(0))
         .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(AppFolder.class)))
         .apply("AllCandidates", GroupByKey.create())
-        .apply(
-            "Claim", ParDo.of(new ClaimFn(catalog, tables, policy, context, heartbeatSeconds)))
+        .apply("Claim", ParDo.of(new ClaimFn(catalog, tables, policy, context, heartbeatSeconds)))
         .setCoder(SerializableCoder.of(PlannedRun.class));
   }
 

@@ -195,8 +195,8 @@ final class Claimer {
   }
 
   /**
-   * An application an earlier release landed whole (SUCCESS, no files-table rows): its landed
-   * files are the old fingerprint's files, found by name order, or else those with landed rows.
+   * An application an earlier release landed whole (SUCCESS, no files-table rows): its landed files
+   * are the old fingerprint's files, found by name order, or else those with landed rows.
    */
   private PlannedRun migrated(AppFolder folder, Decision decision, int attempt, AppStatus latest) {
     List<LogFile> old = folder.prefixWithFingerprint(latest.fingerprint());

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * however many files were ever landed. The rest go to {@link ClaimWork}, which decides with the
  * claims and the per-file state of just those applications.
  */
-public final class FilterProcessed extends PTransform<PCollection<AppFolder>, PCollection<AppFolder>> {
+public final class FilterProcessed
+    extends PTransform<PCollection<AppFolder>, PCollection<AppFolder>> {
   private final PCollectionView<Map<String, AppStatus>> latest;
   private final DecisionPolicy policy;
 

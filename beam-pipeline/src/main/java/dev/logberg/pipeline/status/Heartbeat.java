@@ -97,11 +97,13 @@ public final class Heartbeat implements AutoCloseable {
       UpdateProperties update = metadata.updateProperties().set(key, Long.toString(now));
       if (first) {
         long stale = now - LEASES_KEPT * leaseMicros(intervalSeconds);
-        beats(metadata).forEach((job, beat) -> {
-          if (beat < stale) {
-            update.remove(PROPERTY_PREFIX + job);
-          }
-        });
+        beats(metadata)
+            .forEach(
+                (job, beat) -> {
+                  if (beat < stale) {
+                    update.remove(PROPERTY_PREFIX + job);
+                  }
+                });
       }
       update.commit();
     } catch (RuntimeException e) {

@@ -9,6 +9,5 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * @param rows rows landed from it, null for a file migrated from an earlier release
  * @param rejects lines rejected, null likewise
  */
-public record LandedFile(
-    String sourceFile, long bytes, @Nullable Long rows, @Nullable Long rejects)
+public record LandedFile(String sourceFile, long bytes, @Nullable Long rows, @Nullable Long rejects)
     implements Serializable {}

@@ -47,7 +47,8 @@ final class LandedFiles {
                 (Long) r.getField(FilesTable.ROWS),
                 (Long) r.getField(FilesTable.REJECTS));
         byApp
-            .computeIfAbsent((String) r.getField(FilesTable.SPARK_APP_SELECTOR), a -> new HashMap<>())
+            .computeIfAbsent(
+                (String) r.getField(FilesTable.SPARK_APP_SELECTOR), a -> new HashMap<>())
             .put(file.sourceFile(), file);
       }
     } catch (IOException e) {

@@ -25,8 +25,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The latest status of each application in the metadata table. The table holds one live row per
- * application; should it hold several (a table written by other tools), the latest wins, and at
- * the same instant a finished status beats PROCESSING.
+ * application; should it hold several (a table written by other tools), the latest wins, and at the
+ * same instant a finished status beats PROCESSING.
  */
 public final class LatestStatuses {
   private LatestStatuses() {}

@@ -92,7 +92,8 @@ public final class StatusRows {
     record.setField(BYTES, folder.bytes());
     record.setField(FINGERPRINT, folder.fingerprint());
     record.setField(ATTEMPTS, run.attempt());
-    record.setField(PROCESSING_START_TIME, DateTimeUtil.timestamptzFromMicros(context.startedAtMicros()));
+    record.setField(
+        PROCESSING_START_TIME, DateTimeUtil.timestamptzFromMicros(context.startedAtMicros()));
     record.setField(
         PROCESSING_END_TIME, finished ? DateTimeUtil.timestamptzFromMicros(updatedAtMicros) : null);
     record.setField(ERROR_MESSAGE, error);

@@ -31,8 +31,8 @@ public final class FilesTable {
   public static final String MIGRATED = "migrated";
 
   /**
-   * How the row came to be: {@code landed} by a run, or {@code migrated} from an application that an
-   * earlier release landed whole.
+   * How the row came to be: {@code landed} by a run, or {@code migrated} from an application that
+   * an earlier release landed whole.
    */
   public static final String ORIGIN = "origin";
 

@@ -42,7 +42,8 @@ public final class RunStaging implements AutoCloseable {
                     StagingTable.list(c, target).entrySet()) {
                   if (!old.getKey().equals(runId) && isDead.test(old.getKey())) {
                     StagingTable.drop(c, old.getValue());
-                    LOG.info("Dropped {}, left by run {}, which died", old.getValue(), old.getKey());
+                    LOG.info(
+                        "Dropped {}, left by run {}, which died", old.getValue(), old.getKey());
                   }
                 }
               }

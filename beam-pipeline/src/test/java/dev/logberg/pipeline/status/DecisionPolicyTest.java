@@ -61,8 +61,7 @@ class DecisionPolicyTest {
     for (int attempts : new int[] {3, 7}) {
       AppStatus failed = status(ProcessingStatus.FAILED, "f1", attempts);
       assertThat(
-          POLICY.decide(APP, "f1", failed, ClaimState.NONE),
-          is(Decision.SKIP_ATTEMPTS_EXHAUSTED));
+          POLICY.decide(APP, "f1", failed, ClaimState.NONE), is(Decision.SKIP_ATTEMPTS_EXHAUSTED));
       assertThat(POLICY.settledSkip(APP, "f1", failed), is(Decision.SKIP_ATTEMPTS_EXHAUSTED));
     }
   }
@@ -137,7 +136,8 @@ class DecisionPolicyTest {
     AppStatus claimed = status(ProcessingStatus.PROCESSING, "f1", 1);
     assertThat(named.decide(APP, "f1", claimed, ClaimState.LIVE), is(Decision.SKIP_CLAIMED));
     assertThat(
-        named.decide("spark-other", "f1", status(ProcessingStatus.SUCCESS, "f1", 1), ClaimState.NONE),
+        named.decide(
+            "spark-other", "f1", status(ProcessingStatus.SUCCESS, "f1", 1), ClaimState.NONE),
         is(Decision.SKIP_DONE));
   }
 

@@ -34,17 +34,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Exactly once, the way users run it: forked Direct jars on testdata/, killed with SIGKILL at each
  * stage between commits and re-run at once, racing each other, and landing a folder that grows.
- * After each, the tables equal one clean run's (checked against the generator's manifest too and
- * by Spark SQL), and every snapshot of the data table, read by time travel, holds each key once.
+ * After each, the tables equal one clean run's (checked against the generator's manifest too and by
+ * Spark SQL), and every snapshot of the data table, read by time travel, holds each key once.
  */
 class ExactlyOnceIT {
   /** Claims lapse after three seconds without a beat: re-runs never sleep out a long lease. */
   private static final String HEARTBEAT = "--heartbeatSeconds=1";
 
-  private static final Pattern PROCESSED = Pattern.compile("folders: \\d+ found, \\d+ empty, (\\d+) processed");
+  private static final Pattern PROCESSED =
+      Pattern.compile("folders: \\d+ found, \\d+ empty, (\\d+) processed");
   private static final Pattern FILES_READ = Pattern.compile("read: (\\d+) files");
   private static final Pattern ROWS = Pattern.compile("parsed: ([\\d,]+) rows");
-  private static final Pattern DELETED = Pattern.compile("upsert: ([\\d,]+) superseded rows deleted");
+  private static final Pattern DELETED =
+      Pattern.compile("upsert: ([\\d,]+) superseded rows deleted");
 
   @TempDir static Path shared;
   private static List<String> reference;
@@ -81,8 +83,7 @@ class ExactlyOnceIT {
 
   @ParameterizedTest(name = "{0} runs at once")
   @ValueSource(ints = {2, 3})
-  void concurrentRunsLandEveryApplicationOnceInTotal(int runs, @TempDir Path dir)
-      throws Exception {
+  void concurrentRunsLandEveryApplicationOnceInTotal(int runs, @TempDir Path dir) throws Exception {
     Warehouse lake = new Warehouse(dir.resolve("warehouse"), shared.resolve("spark-team-a"));
     // They race from the first step: creating the tables, then claiming.
     List<RunnerJar.Started> started = new ArrayList<>();
@@ -123,7 +124,10 @@ class ExactlyOnceIT {
       }
       RunnerJar.Run run = RunnerJar.DIRECT.run(lake.logs(), "run", lake.args());
       assertThat(run.output(), run.exitCode(), is(0));
-      assertThat("round " + round + " reads its new files only", count(run.output(), FILES_READ), is((long) added));
+      assertThat(
+          "round " + round + " reads its new files only",
+          count(run.output(), FILES_READ),
+          is((long) added));
       assertThat("round " + round + " deletes nothing", count(run.output(), DELETED), is(0L));
     }
     assertThat(landed(lake), is(reference));
