@@ -11,6 +11,7 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.UpdateProperties;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,13 +35,14 @@ public final class Heartbeat implements AutoCloseable {
   /** Heartbeats of runs that ended long ago without removing theirs (killed) are tidied away. */
   private static final int LEASES_KEPT = 100;
 
-  private final Catalog catalog;
+  private final CatalogSpec catalog;
   private final TableIdentifier table;
   private final String key;
   private final long intervalSeconds;
   private final ScheduledExecutorService beats;
 
-  private Heartbeat(Catalog catalog, TableIdentifier table, String jobId, long intervalSeconds) {
+  private Heartbeat(
+      CatalogSpec catalog, TableIdentifier table, String jobId, long intervalSeconds) {
     this.catalog = catalog;
     this.table = table;
     this.key = PROPERTY_PREFIX + jobId;
@@ -60,7 +62,7 @@ public final class Heartbeat implements AutoCloseable {
    */
   public static Heartbeat start(
       CatalogSpec catalog, TableIdentifier metadataTable, String jobId, long intervalSeconds) {
-    Heartbeat heartbeat = new Heartbeat(catalog.load(), metadataTable, jobId, intervalSeconds);
+    Heartbeat heartbeat = new Heartbeat(catalog, metadataTable, jobId, intervalSeconds);
     heartbeat.beat(true);
     heartbeat.beats.scheduleAtFixedRate(
         () -> heartbeat.beat(false), intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
@@ -90,22 +92,13 @@ public final class Heartbeat implements AutoCloseable {
     return beats;
   }
 
+  /**
+   * One beat. A catalog client per beat, closed after it: a client kept open between beats can hold
+   * a sqlite catalog's lock and block the run's own commits.
+   */
   private void beat(boolean first) {
     try {
-      Table metadata = catalog.loadTable(table);
-      long now = RunContext.nowMicros();
-      UpdateProperties update = metadata.updateProperties().set(key, Long.toString(now));
-      if (first) {
-        long stale = now - LEASES_KEPT * leaseMicros(intervalSeconds);
-        beats(metadata)
-            .forEach(
-                (job, beat) -> {
-                  if (beat < stale) {
-                    update.remove(PROPERTY_PREFIX + job);
-                  }
-                });
-      }
-      update.commit();
+      catalog.apply(c -> commitBeat(c, first));
     } catch (RuntimeException e) {
       if (first) {
         throw new IllegalStateException("cannot start the heartbeat on " + table, e);
@@ -116,25 +109,39 @@ public final class Heartbeat implements AutoCloseable {
     }
   }
 
+  private @Nullable Void commitBeat(Catalog catalog, boolean first) {
+    Table metadata = catalog.loadTable(table);
+    long now = RunContext.nowMicros();
+    UpdateProperties update = metadata.updateProperties().set(key, Long.toString(now));
+    if (first) {
+      long stale = now - LEASES_KEPT * leaseMicros(intervalSeconds);
+      beats(metadata)
+          .forEach(
+              (job, beat) -> {
+                if (beat < stale) {
+                  update.remove(PROPERTY_PREFIX + job);
+                }
+              });
+    }
+    update.commit();
+    return null;
+  }
+
   /** Stops beating and removes the heartbeat: this run's claims are lapsed from now on. */
   @Override
   public void close() {
     beats.shutdownNow();
     try {
       beats.awaitTermination(intervalSeconds, TimeUnit.SECONDS);
-      catalog.loadTable(table).updateProperties().remove(key).commit();
+      catalog.apply(
+          c -> {
+            c.loadTable(table).updateProperties().remove(key).commit();
+            return null;
+          });
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       LOG.warn("Removing heartbeat {} from {} failed: {}", key, table, e.toString());
-    } finally {
-      if (catalog instanceof AutoCloseable closeable) {
-        try {
-          closeable.close();
-        } catch (Exception e) {
-          LOG.debug("Closing the heartbeat's catalog failed", e);
-        }
-      }
     }
   }
 }
