@@ -145,7 +145,7 @@ public interface LogbergOptions extends PipelineOptions {
   void setCatalogProperties(List<String> value);
 
   @Param(regex = Formats.IDENTIFIER, mismatch = Formats.NOT_AN_IDENTIFIER, example = "logs")
-  @Description("Namespace (database) of the three tables.")
+  @Description("Namespace (database) of the four tables.")
   @Default.String("logs")
   String getDatabase();
 
@@ -157,8 +157,8 @@ public interface LogbergOptions extends PipelineOptions {
       mismatch = Formats.NOT_AN_IDENTIFIER,
       example = "spark_logs")
   @Description(
-      "Name of the data table. The metadata and rejects tables are named <table>_processing_metadata and"
-          + " <table>_rejects.")
+      "Name of the data table. The metadata, rejects and files tables are named"
+          + " <table>_processing_metadata, <table>_rejects and <table>_files.")
   @Default.String("spark_logs")
   String getTable();
 
