@@ -46,9 +46,15 @@ public final class CatalogSpecs {
     properties.put("warehouse", warehouse);
     switch (type) {
       case JDBC -> {
-        properties.put("uri", catalogUri != null ? catalogUri : defaultSqliteUri(warehouse));
+        String uri = catalogUri != null ? catalogUri : defaultSqliteUri(warehouse);
+        properties.put("uri", uri);
         // V1 adds the view columns; without it Iceberg 1.9 warns on every catalog start.
         properties.put("jdbc.schema-version", "V1");
+        if (uri.startsWith("jdbc:sqlite:")) {
+          // sqlite has one writer at a time: runs that overlap (and a run's heartbeat) wait for
+          // the lock instead of failing with SQLITE_BUSY.
+          properties.put("jdbc.busy_timeout", "60000");
+        }
       }
       case REST -> properties.put("uri", catalogUri);
       case HADOOP -> {

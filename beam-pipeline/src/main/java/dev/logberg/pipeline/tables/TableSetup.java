@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
@@ -17,6 +18,8 @@ import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.jdbc.UncheckedSQLException;
 import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,8 +47,33 @@ public final class TableSetup {
 
   private TableSetup() {}
 
+  /** Attempts of the whole setup when runs that start together race to create the tables. */
+  private static final int ATTEMPTS = 5;
+
   public static void ensureTables(CatalogSpec spec, LogbergTables tables, String partitionBy) {
     createLocalParents(spec);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        ensureTablesOnce(spec, tables, partitionBy);
+        return;
+      } catch (UncheckedSQLException | CommitFailedException e) {
+        // A JDBC catalog on sqlite refuses a create that raced another process's (SQLITE_BUSY);
+        // a new client then finds the table the other run made.
+        if (attempt >= ATTEMPTS) {
+          throw e;
+        }
+        LOG.info("Creating the tables raced another run ({}); checking again", e.toString());
+        try {
+          Thread.sleep(ThreadLocalRandom.current().nextLong(200, 1000L * attempt));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static void ensureTablesOnce(CatalogSpec spec, LogbergTables tables, String partitionBy) {
     spec.apply(
         catalog -> {
           Namespace namespace = Namespace.of(tables.database());

@@ -84,7 +84,15 @@ class ExactlyOnceIT {
   @ParameterizedTest(name = "{0} runs at once")
   @ValueSource(ints = {2, 3})
   void concurrentRunsLandEveryApplicationOnceInTotal(int runs, @TempDir Path dir) throws Exception {
-    Warehouse lake = new Warehouse(dir.resolve("warehouse"), shared.resolve("spark-team-a"));
+    // Through one catalog service, as production runs go through Glue.
+    try (RestCatalogServer catalog = new RestCatalogServer(dir.resolve("warehouse"))) {
+      raceRuns(
+          runs,
+          new Warehouse(dir.resolve("warehouse"), shared.resolve("spark-team-a"), catalog.args()));
+    }
+  }
+
+  private static void raceRuns(int runs, Warehouse lake) throws Exception {
     // They race from the first step: creating the tables, then claiming.
     List<RunnerJar.Started> started = new ArrayList<>();
     for (int i = 0; i < runs; i++) {

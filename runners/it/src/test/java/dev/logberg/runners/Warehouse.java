@@ -17,10 +17,14 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
- * A local warehouse (sqlite catalog beside it) that runs land {@code input} in, and what its tables
- * hold.
+ * A local warehouse that runs land {@code input} in, and what its tables hold. Its catalog is the
+ * sqlite file beside it, or what {@code catalogArgs} say (e.g. a REST catalog server).
  */
-record Warehouse(Path path, Path input) {
+record Warehouse(Path path, Path input, List<String> catalogArgs) {
+  Warehouse(Path path, Path input) {
+    this(path, input, List.of());
+  }
+
   static final Path TESTDATA =
       RunnerJar.REPO.resolve("testdata/spark-application-logs/spark-team-a");
   static final Path MANIFEST =
@@ -52,6 +56,7 @@ record Warehouse(Path path, Path input) {
   List<String> args(String... extra) {
     List<String> args =
         new ArrayList<>(List.of("--input=" + input, "--warehouse=" + path, "--progressSeconds=0"));
+    args.addAll(catalogArgs);
     args.addAll(List.of(extra));
     return args;
   }
