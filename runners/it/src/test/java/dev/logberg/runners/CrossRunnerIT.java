@@ -79,7 +79,8 @@ class CrossRunnerIT {
       }
     }
     List<String> direct = dumps.get(RunnerJar.DIRECT);
-    // Three header lines, every valid line, one status row per application, every rejected line.
+    // Four header lines, every valid line, one status row per application, every rejected line,
+    // one row per landed file.
     long rejects = 0;
     for (JsonNode count : totals.get("rejects")) {
       rejects += count.asLong();
@@ -87,7 +88,12 @@ class CrossRunnerIT {
     assertThat(
         direct,
         hasSize(
-            (int) (3 + totals.get("validLines").asLong() + totals.get("apps").asLong() + rejects)));
+            (int)
+                (4
+                    + totals.get("validLines").asLong()
+                    + totals.get("apps").asLong()
+                    + rejects
+                    + totals.get("files").asLong())));
     assertThat(
         direct.stream().filter(l -> l.contains("\tSUCCESS\t")).count(),
         is(totals.get("apps").asLong()));

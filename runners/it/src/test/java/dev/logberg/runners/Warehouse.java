@@ -80,7 +80,11 @@ record Warehouse(Path path, Path input, List<String> catalogArgs) {
     return catalog()
         .apply(
             c ->
-                Stream.of(tables.dataTable(), tables.metadataTable(), tables.rejectsTable())
+                Stream.of(
+                        tables.dataTable(),
+                        tables.metadataTable(),
+                        tables.rejectsTable(),
+                        tables.filesTable())
                     .map((TableIdentifier id) -> c.loadTable(id).currentSnapshot())
                     .map(Snapshot::snapshotId)
                     .toList());
