@@ -6,6 +6,7 @@ import dev.logberg.pipeline.discover.AppFolder;
 import dev.logberg.pipeline.tables.LogbergTables;
 import dev.logberg.upsert.CatalogSpec;
 import dev.logberg.upsert.FaultPoints;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -28,28 +29,26 @@ public final class ClaimWork extends PTransform<PCollection<AppFolder>, PCollect
   /** Fault point (see {@link FaultPoints}): the claim is committed, nothing is read yet. */
   public static final String CLAIMED = "claimed";
 
-  private final CatalogSpec catalog;
-  private final LogbergTables tables;
-  private final DecisionPolicy policy;
-  private final RunContext context;
-  private final long heartbeatSeconds;
-
-  private ClaimWork(
+  /**
+   * What claiming needs: where the tables are, the rules, the run, and its heartbeat interval (a
+   * claim whose heartbeat stopped for three of them is taken over).
+   */
+  record Settings(
       CatalogSpec catalog,
       LogbergTables tables,
       DecisionPolicy policy,
       RunContext context,
-      long heartbeatSeconds) {
-    this.catalog = catalog;
-    this.tables = tables;
-    this.policy = policy;
-    this.context = context;
-    this.heartbeatSeconds = heartbeatSeconds;
+      long heartbeatSeconds)
+      implements Serializable {}
+
+  private final Settings settings;
+
+  private ClaimWork(Settings settings) {
+    this.settings = settings;
   }
 
   /**
-   * @param heartbeatSeconds the interval of every run's {@link Heartbeat}: a claim whose heartbeat
-   *     stopped for three of them is taken over
+   * @param heartbeatSeconds the interval of every run's {@link Heartbeat}
    */
   public static ClaimWork in(
       CatalogSpec catalog,
@@ -57,7 +56,7 @@ public final class ClaimWork extends PTransform<PCollection<AppFolder>, PCollect
       DecisionPolicy policy,
       RunContext context,
       long heartbeatSeconds) {
-    return new ClaimWork(catalog, tables, policy, context, heartbeatSeconds);
+    return new ClaimWork(new Settings(catalog, tables, policy, context, heartbeatSeconds));
   }
 
   @Override
@@ -66,46 +65,34 @@ public final class ClaimWork extends PTransform<PCollection<AppFolder>, PCollect
         .apply("OneKey", WithKeys.of(0))
         .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(AppFolder.class)))
         .apply("AllCandidates", GroupByKey.create())
-        .apply("Claim", ParDo.of(new ClaimFn(catalog, tables, policy, context, heartbeatSeconds)))
+        .apply("Claim", ParDo.of(new ClaimFn(settings)))
         .setCoder(SerializableCoder.of(PlannedRun.class));
   }
 
   static final class ClaimFn extends DoFn<KV<Integer, Iterable<AppFolder>>, PlannedRun> {
-    private final CatalogSpec catalog;
-    private final LogbergTables tables;
-    private final DecisionPolicy policy;
-    private final RunContext context;
-    private final long heartbeatSeconds;
+    private final Settings settings;
 
-    ClaimFn(
-        CatalogSpec catalog,
-        LogbergTables tables,
-        DecisionPolicy policy,
-        RunContext context,
-        long heartbeatSeconds) {
-      this.catalog = catalog;
-      this.tables = tables;
-      this.policy = policy;
-      this.context = context;
-      this.heartbeatSeconds = heartbeatSeconds;
+    ClaimFn(Settings settings) {
+      this.settings = settings;
     }
 
     @ProcessElement
     public void process(
-        @Element KV<Integer, Iterable<AppFolder>> candidates, OutputReceiver<PlannedRun> out)
-        throws InterruptedException {
+        @Element KV<Integer, Iterable<AppFolder>> candidates, OutputReceiver<PlannedRun> out) {
       List<AppFolder> folders = new ArrayList<>();
       candidates.getValue().forEach(folders::add);
       Claimer.Claimed claimed =
-          catalog.apply(
-              c -> {
-                try {
-                  return new Claimer(c, tables, policy, context, heartbeatSeconds).claim(folders);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                  throw new IllegalStateException("interrupted while claiming", e);
-                }
-              });
+          settings
+              .catalog()
+              .apply(
+                  c -> {
+                    try {
+                      return new Claimer(c, settings).claim(folders);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                      throw new IllegalStateException("interrupted while claiming", e);
+                    }
+                  });
       claimed
           .decisions()
           .forEach(

@@ -43,18 +43,13 @@ final class Claimer {
   private final long leaseMicros;
   private final long pollMillis;
 
-  Claimer(
-      Catalog catalog,
-      LogbergTables tables,
-      DecisionPolicy policy,
-      RunContext context,
-      long heartbeatSeconds) {
+  Claimer(Catalog catalog, ClaimWork.Settings settings) {
     this.catalog = catalog;
-    this.tables = tables;
-    this.policy = policy;
-    this.context = context;
-    this.leaseMicros = Heartbeat.leaseMicros(heartbeatSeconds);
-    this.pollMillis = Math.max(100, TimeUnit.SECONDS.toMillis(heartbeatSeconds) / 2);
+    this.tables = settings.tables();
+    this.policy = settings.policy();
+    this.context = settings.context();
+    this.leaseMicros = Heartbeat.leaseMicros(settings.heartbeatSeconds());
+    this.pollMillis = Math.max(100, TimeUnit.SECONDS.toMillis(settings.heartbeatSeconds()) / 2);
   }
 
   /** What the claim step decided: the runs it claimed, and the decision for every folder. */
