@@ -1,14 +1,19 @@
 package dev.logberg.upsert;
 
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Wait;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
@@ -40,12 +45,14 @@ final class ResolveMergeKeys extends PTransform<PCollection<Row>, PCollection<Ro
 
   @Override
   public PCollection<Row> expand(PCollection<Row> snapshots) {
-    // One element per write, released when the write is done, even if it reported no snapshot.
+    // The snapshot ids only say that the write committed: the plan takes every staged file.
     return snapshots
-        .getPipeline()
-        .apply("Staging", Create.of(staging.toString()))
-        .apply("AfterStagedWrite", Wait.on(snapshots))
-        .setCoder(StringUtf8Coder.of())
+        .apply(
+            "SnapshotIds",
+            MapElements.into(TypeDescriptors.longs()).via((Row r) -> r.getInt64("snapshot_id")))
+        .apply("ByTable", WithKeys.of(staging.toString()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
+        .apply("AllStagedSnapshots", GroupByKey.create())
         .apply(
             "Plan",
             ParDo.of(
@@ -56,7 +63,7 @@ final class ResolveMergeKeys extends PTransform<PCollection<Row>, PCollection<Ro
   }
 
   /** One plan per write: every file it staged. */
-  static final class PlanFn extends DoFn<String, ResolutionPlan> {
+  static final class PlanFn extends DoFn<KV<String, Iterable<Long>>, ResolutionPlan> {
     private static final Logger LOG = LoggerFactory.getLogger(PlanFn.class);
     private final TableHandle table;
     private final TableHandle staging;

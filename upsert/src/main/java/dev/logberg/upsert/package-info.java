@@ -30,7 +30,7 @@
  * UpsertIntoIceberg
  *   AppendToIceberg          Managed Iceberg write into the staging table (files in the target's
  *                            data location); its output names the committed snapshots
- *   ResolveMergeKeys         once the write is done (Wait.on its output), then:
+ *   ResolveMergeKeys         groups the snapshot ids of one write (the trigger), then:
  *     PlanFn                 ResolutionPlan.forStaging: every staged file (StagedFiles: once each,
  *                            under the target's spec), their token (PublicationToken), and the
  *                            target's live files that may hold their keys (KeyDeterminedFilter)

@@ -99,13 +99,29 @@ enum RunnerJar {
     /** Waits for the run to end (10 minutes at most) and returns what it printed. */
     Run finish() throws IOException, InterruptedException {
       if (!process.waitFor(10, TimeUnit.MINUTES)) {
+        // The temporary folder goes with the test: keep what a hang needs in the failure itself.
+        String threads = threadDump(process.pid());
         process.destroyForcibly();
-        throw new AssertionError(jar + " " + command + " did not end in 10 minutes; see " + out);
+        throw new AssertionError(
+            jar + " " + command + " did not end in 10 minutes. Its threads:\n" + threads);
       }
       String output = output();
       System.out.printf("--- %s %s: exit %d%n%s%n", jar, command, process.exitValue(), output);
       return new Run(process.exitValue(), output);
     }
+  }
+
+  private static String threadDump(long pid) throws IOException, InterruptedException {
+    Process jcmd =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid),
+                "Thread.print")
+            .redirectErrorStream(true)
+            .start();
+    String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    jcmd.waitFor(1, TimeUnit.MINUTES);
+    return dump;
   }
 
   /**
