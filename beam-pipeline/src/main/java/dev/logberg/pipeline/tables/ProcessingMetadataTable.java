@@ -4,7 +4,6 @@ import static org.apache.iceberg.types.Types.NestedField.optional;
 import static org.apache.iceberg.types.Types.NestedField.required;
 
 import dev.logberg.upsert.MergeKeys;
-import dev.logberg.upsert.RowSchemas;
 import java.util.Set;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Types;
@@ -53,7 +52,4 @@ public final class ProcessingMetadataTable {
 
   /** One live row per application: its latest status change. */
   public static final MergeKeys MERGE_KEYS = MergeKeys.of(SPARK_APP_SELECTOR).orderedBy(UPDATED_AT);
-
-  public static final org.apache.beam.sdk.schemas.Schema ROW_SCHEMA =
-      RowSchemas.fromIceberg(SCHEMA);
 }
