@@ -1,7 +1,11 @@
 package dev.logberg.pipeline;
 
+import java.io.Serializable;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The pipeline's Beam metrics: one namespace, names shared by the steps that count and the reports
@@ -37,7 +41,59 @@ public final class Counters {
   public static final String APPS_SUCCEEDED = "apps_succeeded";
   public static final String APPS_FAILED = "apps_failed";
 
+  /** Files and bytes this run lands, known once its claim is committed. */
+  public static final String FILES_PLANNED = "files_planned";
+
+  public static final String BYTES_PLANNED = "bytes_planned";
+
+  /** Claims committed (one per run that claimed anything; the start of reading). */
+  public static final String CLAIMS_COMMITTED = "claims_committed";
+
+  /** Applications whose files and statuses are being committed (the last stage). */
+  public static final String APPS_RECORDING = "apps_recording";
+
+  /** A Beam counter that also adds to this JVM's {@link LiveCounters}. */
   public static Counter counter(String name) {
-    return Metrics.counter(NAMESPACE, name);
+    return new LiveCounter(Metrics.counter(NAMESPACE, name));
+  }
+
+  private static final class LiveCounter implements Counter, Serializable {
+    private final Counter metric;
+    private transient @Nullable LongAdder live;
+
+    LiveCounter(Counter metric) {
+      this.metric = metric;
+    }
+
+    @Override
+    public void inc() {
+      inc(1);
+    }
+
+    @Override
+    public void inc(long n) {
+      metric.inc(n);
+      LongAdder total = live;
+      if (total == null) {
+        total = LiveCounters.adder(metric.getName().getName());
+        live = total;
+      }
+      total.add(n);
+    }
+
+    @Override
+    public void dec() {
+      inc(-1);
+    }
+
+    @Override
+    public void dec(long n) {
+      inc(-n);
+    }
+
+    @Override
+    public MetricName getName() {
+      return metric.getName();
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.logberg.pipeline;
 
 import dev.logberg.pipeline.report.CanonicalTables;
+import dev.logberg.pipeline.report.Progress;
 import dev.logberg.pipeline.report.RunMetrics;
 import dev.logberg.pipeline.report.TableSummary;
 import dev.logberg.pipeline.status.Decision;
@@ -20,7 +21,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import org.apache.beam.sdk.Pipeline;
@@ -97,7 +102,7 @@ public final class Main {
       printHelp(out);
       return Outcome.of(OK);
     }
-    String[] parsed = nonBlocking(rest);
+    String[] parsed = rest.toArray(String[]::new);
     LogbergOptions options;
     try {
       options = PipelineOptionsFactory.fromArgs(parsed).withValidation().as(LogbergOptions.class);
@@ -187,9 +192,7 @@ public final class Main {
         RunStaging staging =
             RunStaging.create(
                 catalog, tables, context.jobId(), deadRuns(catalog, tables, config))) {
-      PipelineResult result = pipeline.run();
-      waitWithProgress(result, config.progressSeconds(), out);
-      metrics = RunMetrics.of(result);
+      metrics = RunMetrics.of(runWithProgress(pipeline, config.progressSeconds(), out));
     } catch (RuntimeException e) {
       LOG.error("Run {} failed", context.jobId(), e);
       out.printf("Run %s FAILED: %s%n", context.jobId(), rootMessage(e));
@@ -313,43 +316,64 @@ public final class Main {
     }
   }
 
-  private static void waitWithProgress(PipelineResult result, int seconds, PrintStream out) {
-    if (seconds == 0) {
-      result.waitUntilFinish();
-      return;
-    }
-    while (true) {
-      PipelineResult.State state = result.waitUntilFinish(Duration.standardSeconds(seconds));
-      if (state != null && state.isTerminal()) {
-        if (state != PipelineResult.State.DONE) {
-          throw new IllegalStateException("the job ended " + state);
-        }
-        return;
-      }
-      out.println(RunMetrics.of(result).progressLine());
-    }
-  }
-
   /**
-   * Runners that block in {@code run()} until the job ends (the DirectRunner's {@code blockOnRun})
-   * are asked not to, so that progress can be printed while the job runs, unless the user chose
-   * otherwise.
+   * Runs the job to its end, printing a progress line every {@code seconds} (none with 0). The job
+   * is started on a thread of its own: the FlinkRunner's batch {@code run()} returns only when the
+   * job is over, the DirectRunner's by default too.
    */
-  private static String[] nonBlocking(List<String> args) {
-    boolean chosen = args.stream().anyMatch(a -> a.startsWith("--blockOnRun"));
-    boolean known =
-        PipelineOptionsFactory.getRegisteredOptions().stream().anyMatch(Main::declaresBlockOnRun);
-    List<String> result = new ArrayList<>(args);
-    if (known && !chosen) {
-      result.add("--blockOnRun=false");
+  private static PipelineResult runWithProgress(Pipeline pipeline, int seconds, PrintStream out) {
+    if (seconds == 0) {
+      PipelineResult result = pipeline.run();
+      return finished(result, result.waitUntilFinish());
     }
-    return result.toArray(String[]::new);
+    LiveCounters.reset();
+    Progress progress = new Progress(out, out == System.out && System.console() != null);
+    CompletableFuture<PipelineResult> started = new CompletableFuture<>();
+    Thread job =
+        new Thread(
+            () -> {
+              try {
+                started.complete(pipeline.run());
+              } catch (Throwable e) {
+                started.completeExceptionally(e);
+              }
+            },
+            "logberg-job");
+    job.setDaemon(true);
+    job.start();
+    try {
+      while (true) {
+        PipelineResult.State state = null;
+        PipelineResult result = null;
+        try {
+          result = started.get(seconds, TimeUnit.SECONDS);
+          state = result.waitUntilFinish(Duration.standardSeconds(seconds));
+        } catch (TimeoutException e) {
+          // still running
+        }
+        if (result != null && state != null && state.isTerminal()) {
+          progress.finish();
+          return finished(result, state);
+        }
+        progress.report(new RunMetrics(LiveCounters.snapshot()));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the job ran", e);
+    } catch (ExecutionException e) {
+      progress.finish();
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
+    }
   }
 
-  /** The DirectRunner declares it as the boolean getter {@code isBlockOnRun}. */
-  private static boolean declaresBlockOnRun(Class<? extends PipelineOptions> options) {
-    return Arrays.stream(options.getDeclaredMethods())
-        .anyMatch(m -> m.getName().equals("isBlockOnRun") || m.getName().equals("getBlockOnRun"));
+  private static PipelineResult finished(
+      PipelineResult result, PipelineResult.@Nullable State state) {
+    if (state != PipelineResult.State.DONE) {
+      throw new IllegalStateException("the job ended " + state);
+    }
+    return result;
   }
 
   /**

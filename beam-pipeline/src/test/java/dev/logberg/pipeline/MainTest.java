@@ -75,7 +75,7 @@ class MainTest {
     assertThat(unknown.output(), containsString("Unknown command 'vrify'"));
   }
 
-  /** The DirectRunner is asked not to block in run(), so progress lines come while the job runs. */
+  /** The job runs on a thread of its own, so progress lines come while it runs. */
   @Test
   void progressLinesComeBeforeTheSummaryAndNoneWithZero(@TempDir Path dir) {
     String input = "--input=" + EndToEndTest.TREE;

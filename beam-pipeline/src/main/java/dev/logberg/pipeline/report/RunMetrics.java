@@ -60,17 +60,6 @@ public record RunMetrics(Map<String, Long> counters) {
     return result;
   }
 
-  public String progressLine() {
-    return String.format(
-        "progress: folders %d found, %d to process | files %d | lines %,d | rows %,d | rejects %,d",
-        get(Counters.FOLDERS_FOUND),
-        get(Counters.FOLDERS_TO_PROCESS),
-        get(Counters.FILES_READ),
-        get(Counters.LINES_READ),
-        get(Counters.ROWS_PARSED),
-        get(Counters.LINES_REJECTED));
-  }
-
   public String report() {
     return String.join(
         "\n",

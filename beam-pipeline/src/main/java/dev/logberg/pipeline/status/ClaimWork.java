@@ -3,6 +3,7 @@ package dev.logberg.pipeline.status;
 import dev.logberg.pipeline.Counters;
 import dev.logberg.pipeline.RunContext;
 import dev.logberg.pipeline.discover.AppFolder;
+import dev.logberg.pipeline.discover.LogFile;
 import dev.logberg.pipeline.tables.LogbergTables;
 import dev.logberg.upsert.CatalogSpec;
 import dev.logberg.upsert.FaultPoints;
@@ -102,6 +103,10 @@ public final class ClaimWork extends PTransform<PCollection<AppFolder>, PCollect
                         decision.process() ? Counters.FOLDERS_TO_PROCESS : Counters.FOLDERS_SKIPPED)
                     .inc(count);
               });
+      List<LogFile> toLand = claimed.runs().stream().flatMap(r -> r.toLand().stream()).toList();
+      Counters.counter(Counters.FILES_PLANNED).inc(toLand.size());
+      Counters.counter(Counters.BYTES_PLANNED).inc(toLand.stream().mapToLong(LogFile::size).sum());
+      Counters.counter(Counters.CLAIMS_COMMITTED).inc();
       FaultPoints.reach(CLAIMED);
       claimed.runs().forEach(out::output);
     }

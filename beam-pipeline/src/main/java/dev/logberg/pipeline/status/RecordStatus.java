@@ -177,6 +177,7 @@ public final class RecordStatus extends PTransform<PCollectionTuple, PCollection
       List<Record> statuses = new ArrayList<>();
       int succeeded = 0;
       int failed = 0;
+      updates.getValue().forEach(u -> Counters.counter(Counters.APPS_RECORDING).inc());
       for (StatusUpdate update : updates.getValue()) {
         files.addAll(update.fileRows(context));
         statuses.add(update.statusRow(context));
