@@ -16,6 +16,7 @@ import dev.logberg.pipeline.tables.TableWriters;
 import dev.logberg.upsert.CatalogSpec;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
@@ -26,8 +27,9 @@ import org.apache.beam.sdk.values.Row;
  *
  * <pre>
  * DiscoverApps -> FilterProcessed (side input: ReadLatestStatus) -> ClaimWork
- *   -> ReadLines (the claimed files) -> ParseLogLine -> WriteLogs, WriteRejects (each staged, then
- *      published in one commit with the deletes its rows cause)
+ *   -> ReadLines (the claimed files) -> ParseLogLine (one output, split into rows and outcomes)
+ *   -> WriteLogs, WriteRejects (each staged, then published in one commit with the deletes its rows
+ *      cause)
  *   -> (after both are published) RecordStatus (files, then statuses)
  * </pre>
  *
@@ -58,13 +60,18 @@ public final class LogbergPipeline {
             .apply(
                 "ClaimWork",
                 ClaimWork.in(catalog, tables, config.policy(), context, config.heartbeatSeconds()));
+    if (config.keepFanOutsOnDisk()) {
+      // The claims feed reading and the statuses: recomputed for the second, the claim would be
+      // committed again (see ParseLogLine#keptOnDisk).
+      runs = runs.apply("KeepClaims", Reshuffle.viaRandomKey());
+    }
 
-    PCollectionTuple lines =
-        runs.apply("ReadLines", ReadLines.of(config.maxLineBytes(), config.readGroups()));
     PCollectionTuple parsed =
-        lines
-            .get(ReadLines.LINES)
-            .apply("ParseLogLine", ParseLogLine.ingestedAt(context.startedAtMicros()));
+        runs.apply("ReadLines", ReadLines.of(config.maxLineBytes(), config.readGroups()))
+            .apply(
+                "ParseLogLine",
+                ParseLogLine.ingestedAt(context.startedAtMicros())
+                    .keptOnDisk(config.keepFanOutsOnDisk()));
     PCollection<Row> dataCommits =
         parsed
             .get(ParseLogLine.ROWS)
@@ -77,7 +84,7 @@ public final class LogbergPipeline {
     PCollectionTuple.of(RecordStatus.RUNS, runs)
         .and(RecordStatus.ROW_COUNTS, parsed.get(ParseLogLine.ROW_COUNTS))
         .and(RecordStatus.REJECT_COUNTS, parsed.get(ParseLogLine.REJECT_COUNTS))
-        .and(RecordStatus.FAILURES, lines.get(ReadLines.FAILURES))
+        .and(RecordStatus.FAILURES, parsed.get(ParseLogLine.FAILURES))
         .apply(
             "RecordStatus", RecordStatus.in(catalog, tables, context, dataCommits, rejectCommits));
   }

@@ -20,6 +20,9 @@ import java.util.Set;
  * @param s3 how s3:// input (and an S3 warehouse) is reached
  * @param heartbeatSeconds the interval of the run's heartbeat, which keeps its claims alive
  * @param upkeepAfterRun whether the run ends with upkeep of the tables where it is due
+ * @param keepFanOutsOnDisk whether collections with several consumers go through a shuffle first,
+ *     on a runner that recomputes what its cache evicted (Spark; see {@code
+ *     ParseLogLine#keptOnDisk})
  * @param context the run's id and start time
  */
 public record RunConfig(
@@ -36,6 +39,7 @@ public record RunConfig(
     int progressSeconds,
     int heartbeatSeconds,
     boolean upkeepAfterRun,
+    boolean keepFanOutsOnDisk,
     RunContext context) {
 
   public RunConfig {
@@ -70,6 +74,11 @@ public record RunConfig(
     return new LogbergTables(options.getDatabase(), options.getTable());
   }
 
+  /** The SparkRunner (and its test variants) recompute the cached blocks they evict. */
+  static boolean recomputesEvicted(LogbergOptions options) {
+    return options.getRunner().getSimpleName().contains("Spark");
+  }
+
   private static RunConfig of(
       LogbergOptions options,
       RunContext context,
@@ -94,6 +103,7 @@ public record RunConfig(
         options.getProgressSeconds(),
         options.getHeartbeatSeconds(),
         options.getUpkeepAfterRun(),
+        recomputesEvicted(options),
         context);
   }
 }

@@ -133,6 +133,7 @@ class MainTest {
             0,
             10,
             false,
+            false,
             RunContext.startingNow("logberg-test-run"));
 
     PipelineOptions beam = Main.beamOptions(args, config);

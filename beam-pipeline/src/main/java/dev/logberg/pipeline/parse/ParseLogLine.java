@@ -4,8 +4,10 @@ import dev.logberg.pipeline.Counters;
 import dev.logberg.pipeline.read.LineBatch;
 import dev.logberg.pipeline.tables.RejectsTable;
 import dev.logberg.pipeline.tables.SparkLogsTable;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -13,8 +15,10 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.FlatMapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
@@ -23,14 +27,19 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Parses every line into a row of the data table, or a row of the rejects table with its reason.
  * Nothing is dropped: blank lines are counted, everything else is a row or a reject.
  *
- * <p>Also outputs, per source file, how many rows and rejects it produced ({@link #ROW_COUNTS},
- * {@link #REJECT_COUNTS}), for the files table and its application's status row. The DoFn counts
- * per bundle so that the counts cost one element per file and bundle, not one per batch.
+ * <p>The parse has one output, a {@link ParsedBatch} per batch of lines, which two steps split:
+ * {@link #ROWS} (the bulk, to the data table's write) and the small outcomes: {@link #REJECTS}, per
+ * source file how many rows and rejects it produced ({@link #ROW_COUNTS}, {@link #REJECT_COUNTS})
+ * and the files that could not be read ({@link #FAILURES}). One output means each batch is parsed
+ * once and moves as one element, where a multi-output parse hands every row to every consumer of
+ * its outputs (Flink encodes it for each) and is parsed again for each consumer by a runner that
+ * recomputes (Spark, once its cache is full; see {@link #keptOnDisk}).
  */
 public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PCollectionTuple> {
   public static final TupleTag<Row> ROWS = new TupleTag<>() {};
@@ -38,10 +47,15 @@ public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PColl
   public static final TupleTag<KV<String, Long>> ROW_COUNTS = new TupleTag<>() {};
   public static final TupleTag<KV<String, Long>> REJECT_COUNTS = new TupleTag<>() {};
 
-  private final long ingestedAtMicros;
+  /** (application, (source file, error)) of the files that could not be read. */
+  public static final TupleTag<KV<String, KV<String, String>>> FAILURES = new TupleTag<>() {};
 
-  private ParseLogLine(long ingestedAtMicros) {
+  private final long ingestedAtMicros;
+  private final boolean keptOnDisk;
+
+  private ParseLogLine(long ingestedAtMicros, boolean keptOnDisk) {
     this.ingestedAtMicros = ingestedAtMicros;
+    this.keptOnDisk = keptOnDisk;
   }
 
   /**
@@ -50,35 +64,62 @@ public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PColl
    * @param ingestedAtMicros the {@code ingested_at} of every row of this run
    */
   public static ParseLogLine ingestedAt(long ingestedAtMicros) {
-    return new ParseLogLine(ingestedAtMicros);
+    return new ParseLogLine(ingestedAtMicros, false);
+  }
+
+  /**
+   * The parsed batches go through a shuffle before they are split, so that the two consumers read
+   * them back from the shuffle's files instead of parsing (and reading) the input again when the
+   * runner's cache cannot hold them: the SparkRunner keeps a collection with several consumers in
+   * memory only (a spilling storage level fails in Managed's Iceberg write, apache/beam#37994) and
+   * recomputes what it evicted.
+   */
+  public ParseLogLine keptOnDisk(boolean keep) {
+    return new ParseLogLine(ingestedAtMicros, keep);
   }
 
   @Override
   public PCollectionTuple expand(PCollection<LineBatch> lines) {
-    PCollectionTuple parsed =
-        lines.apply(
-            "Parse",
-            ParDo.of(new ParseFn(ingestedAtMicros))
-                .withOutputTags(ROWS, TupleTagList.of(REJECTS).and(ROW_COUNTS).and(REJECT_COUNTS)));
-    parsed.get(ROWS).setRowSchema(SparkLogsTable.ROW_SCHEMA);
-    parsed.get(REJECTS).setRowSchema(RejectsTable.ROW_SCHEMA);
+    PCollection<ParsedBatch> parsed =
+        lines
+            .apply("Parse", ParDo.of(new ParseFn(ingestedAtMicros)))
+            .setCoder(ParsedBatchCoder.of());
+    if (keptOnDisk) {
+      parsed = parsed.apply("KeepParsed", Reshuffle.viaRandomKey()).setCoder(ParsedBatchCoder.of());
+    }
+    PCollection<Row> rows =
+        parsed
+            .apply("Rows", FlatMapElements.into(TypeDescriptors.rows()).via(ParsedBatch::rows))
+            .setRowSchema(SparkLogsTable.ROW_SCHEMA);
+    PCollectionTuple outcomes =
+        parsed.apply(
+            "Outcomes",
+            ParDo.of(new OutcomesFn())
+                .withOutputTags(
+                    REJECTS, TupleTagList.of(ROW_COUNTS).and(REJECT_COUNTS).and(FAILURES)));
+    outcomes.get(REJECTS).setRowSchema(RejectsTable.ROW_SCHEMA);
     KvCoder<String, Long> countCoder = KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
-    parsed.get(ROW_COUNTS).setCoder(countCoder);
-    parsed.get(REJECT_COUNTS).setCoder(countCoder);
-    return PCollectionTuple.of(ROWS, parsed.get(ROWS))
-        .and(REJECTS, parsed.get(REJECTS))
-        .and(ROW_COUNTS, parsed.get(ROW_COUNTS).apply("SumRows", Sum.longsPerKey()))
-        .and(REJECT_COUNTS, parsed.get(REJECT_COUNTS).apply("SumRejects", Sum.longsPerKey()));
+    outcomes.get(ROW_COUNTS).setCoder(countCoder);
+    outcomes.get(REJECT_COUNTS).setCoder(countCoder);
+    outcomes
+        .get(FAILURES)
+        .setCoder(
+            KvCoder.of(
+                StringUtf8Coder.of(), KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())));
+    return PCollectionTuple.of(ROWS, rows)
+        .and(REJECTS, outcomes.get(REJECTS))
+        .and(ROW_COUNTS, outcomes.get(ROW_COUNTS).apply("SumRows", Sum.longsPerKey()))
+        .and(REJECT_COUNTS, outcomes.get(REJECT_COUNTS).apply("SumRejects", Sum.longsPerKey()))
+        .and(FAILURES, outcomes.get(FAILURES));
   }
 
-  static final class ParseFn extends DoFn<LineBatch, Row> {
+  static final class ParseFn extends DoFn<LineBatch, ParsedBatch> {
     private final long ingestedAtMicros;
     private final Counter rows = Counters.counter(Counters.ROWS_PARSED);
     private final Counter blank = Counters.counter(Counters.LINES_BLANK);
     private final Counter rejected = Counters.counter(Counters.LINES_REJECTED);
     private final Map<RejectReason, Counter> byReason = new EnumMap<>(RejectReason.class);
     private transient LogLineParser parser;
-    private transient Map<String, long[]> bundleCounts;
 
     ParseFn(long ingestedAtMicros) {
       this.ingestedAtMicros = ingestedAtMicros;
@@ -92,14 +133,11 @@ public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PColl
       parser = new LogLineParser(ingestedAtMicros);
     }
 
-    @StartBundle
-    public void startBundle() {
-      bundleCounts = new HashMap<>();
-    }
-
     @ProcessElement
-    public void process(@Element LineBatch batch, MultiOutputReceiver out) {
-      long[] tally = bundleCounts.computeIfAbsent(batch.sourceFile(), k -> new long[2]);
+    public void process(@Element LineBatch batch, OutputReceiver<ParsedBatch> out) {
+      List<Row> parsedRows = new ArrayList<>(batch.size());
+      List<Row> rejects = new ArrayList<>();
+      int blanks = 0;
       for (int i = 0; i < batch.size(); i++) {
         String text = batch.text(i);
         long lineNumber = batch.lineNumber(i);
@@ -109,17 +147,58 @@ public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PColl
                     RejectReason.LINE_TOO_LONG, "line longer than --maxLineBytes")
                 : parser.parse(text, batch.sourceFile(), lineNumber, batch.appId());
         if (outcome instanceof ParseOutcome.Parsed parsed) {
-          rows.inc();
-          tally[0]++;
-          out.get(ROWS).output(parsed.row());
+          parsedRows.add(parsed.row());
         } else if (outcome instanceof ParseOutcome.Rejected reject) {
-          rejected.inc();
           Objects.requireNonNull(byReason.get(reject.reason()), "a counter per reason").inc();
-          tally[1]++;
-          out.get(REJECTS).output(rejectRow(batch, text, lineNumber, reject));
+          rejects.add(rejectRow(batch, text, lineNumber, reject));
         } else {
-          blank.inc();
+          blanks++;
         }
+      }
+      rows.inc(parsedRows.size());
+      rejected.inc(rejects.size());
+      blank.inc(blanks);
+      out.output(
+          new ParsedBatch(batch.appId(), batch.sourceFile(), parsedRows, rejects, batch.failure()));
+    }
+
+    private Row rejectRow(
+        LineBatch batch, String text, long lineNumber, ParseOutcome.Rejected reject) {
+      String raw = text;
+      if (raw.length() > RejectsTable.RAW_MAX_CHARS) {
+        raw = raw.substring(0, RejectsTable.RAW_MAX_CHARS);
+      }
+      return Row.withSchema(RejectsTable.ROW_SCHEMA)
+          .withFieldValue(RejectsTable.SPARK_APP_SELECTOR, batch.appId())
+          .withFieldValue(RejectsTable.SOURCE_FILE, batch.sourceFile())
+          .withFieldValue(RejectsTable.LINE_NUMBER, lineNumber)
+          .withFieldValue(RejectsTable.REASON, reject.reason().name() + ": " + reject.detail())
+          .withFieldValue(RejectsTable.RAW, raw)
+          .withFieldValue(RejectsTable.INGESTED_AT, ingestedAtMicros)
+          .build();
+    }
+  }
+
+  /**
+   * Everything of a parsed batch but its rows. Counts per file are summed per bundle, so that they
+   * cost one element per file and bundle, not one per batch.
+   */
+  static final class OutcomesFn extends DoFn<ParsedBatch, Row> {
+    private transient Map<String, long[]> bundleCounts;
+
+    @StartBundle
+    public void startBundle() {
+      bundleCounts = new HashMap<>();
+    }
+
+    @ProcessElement
+    public void process(@Element ParsedBatch batch, MultiOutputReceiver out) {
+      long[] tally = bundleCounts.computeIfAbsent(batch.sourceFile(), k -> new long[2]);
+      tally[0] += batch.rows().size();
+      tally[1] += batch.rejects().size();
+      batch.rejects().forEach(out.get(REJECTS)::output);
+      if (batch.failure() != null) {
+        out.get(FAILURES).output(KV.of(batch.appId(), KV.of(batch.sourceFile(), batch.failure())));
       }
     }
 
@@ -137,22 +216,6 @@ public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PColl
         FinishBundleContext context, TupleTag<KV<String, Long>> tag, String file, long count) {
       context.output(
           tag, KV.of(file, count), GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
-    }
-
-    private Row rejectRow(
-        LineBatch batch, String text, long lineNumber, ParseOutcome.Rejected reject) {
-      String raw = text;
-      if (raw.length() > RejectsTable.RAW_MAX_CHARS) {
-        raw = raw.substring(0, RejectsTable.RAW_MAX_CHARS);
-      }
-      return Row.withSchema(RejectsTable.ROW_SCHEMA)
-          .withFieldValue(RejectsTable.SPARK_APP_SELECTOR, batch.appId())
-          .withFieldValue(RejectsTable.SOURCE_FILE, batch.sourceFile())
-          .withFieldValue(RejectsTable.LINE_NUMBER, lineNumber)
-          .withFieldValue(RejectsTable.REASON, reject.reason().name() + ": " + reject.detail())
-          .withFieldValue(RejectsTable.RAW, raw)
-          .withFieldValue(RejectsTable.INGESTED_AT, ingestedAtMicros)
-          .build();
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.logberg.pipeline.read;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Consecutive lines of one file. Lines travel in batches because every element costs the runner
@@ -15,6 +16,7 @@ public final class LineBatch {
   private final long firstLineNumber;
   private final List<String> texts;
   private final int[] cut;
+  private final @Nullable String failure;
 
   /**
    * @param appId the application folder's id, which owns the lines whatever they say
@@ -26,11 +28,26 @@ public final class LineBatch {
    */
   public LineBatch(
       String appId, String sourceFile, long firstLineNumber, List<String> texts, int[] cut) {
+    this(appId, sourceFile, firstLineNumber, texts, cut, null);
+  }
+
+  /**
+   * The last batch of a file that could not be read to its end: the lines read before the error
+   * (perhaps none), and the error.
+   */
+  public LineBatch(
+      String appId,
+      String sourceFile,
+      long firstLineNumber,
+      List<String> texts,
+      int[] cut,
+      @Nullable String failure) {
     this.appId = appId;
     this.sourceFile = sourceFile;
     this.firstLineNumber = firstLineNumber;
     this.texts = List.copyOf(texts);
     this.cut = cut.clone();
+    this.failure = failure;
   }
 
   public String appId() {
@@ -62,6 +79,11 @@ public final class LineBatch {
     return Arrays.binarySearch(cut, index) >= 0;
   }
 
+  /** Why the file could not be read past this batch; null if it could. */
+  public @Nullable String failure() {
+    return failure;
+  }
+
   List<String> texts() {
     return texts;
   }
@@ -72,7 +94,12 @@ public final class LineBatch {
 
   @Override
   public String toString() {
-    return sourceFile + " lines " + firstLineNumber + ".." + (firstLineNumber + texts.size() - 1);
+    return sourceFile
+        + " lines "
+        + firstLineNumber
+        + ".."
+        + (firstLineNumber + texts.size() - 1)
+        + (failure == null ? "" : ", then: " + failure);
   }
 
   /** Collects the lines of one file and hands out a batch whenever it is full. */
@@ -85,6 +112,7 @@ public final class LineBatch {
     private final List<Integer> cut = new ArrayList<>();
     private long firstLineNumber = 1;
     private long chars;
+    private @Nullable String failure;
 
     Builder(String appId, String sourceFile, int maxLines, long maxChars) {
       this.appId = appId;
@@ -103,8 +131,14 @@ public final class LineBatch {
       return texts.size() >= maxLines || chars >= maxChars;
     }
 
+    /** The file cannot be read further: the next batch taken is its last and says why. */
+    void fail(String error) {
+      failure = error;
+    }
+
+    /** Whether there is nothing to take: no line and no failure. */
     boolean isEmpty() {
-      return texts.isEmpty();
+      return texts.isEmpty() && failure == null;
     }
 
     /**
@@ -118,11 +152,13 @@ public final class LineBatch {
               sourceFile,
               firstLineNumber,
               texts,
-              cut.stream().mapToInt(Integer::intValue).toArray());
+              cut.stream().mapToInt(Integer::intValue).toArray(),
+              failure);
       firstLineNumber += texts.size();
       texts.clear();
       cut.clear();
       chars = 0;
+      failure = null;
       return batch;
     }
   }

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -16,6 +17,7 @@ public final class LineBatchCoder extends AtomicCoder<LineBatch> {
   private static final StringUtf8Coder STRING = StringUtf8Coder.of();
   private static final VarLongCoder LONG = VarLongCoder.of();
   private static final VarIntCoder INT = VarIntCoder.of();
+  private static final NullableCoder<String> FAILURE = NullableCoder.of(StringUtf8Coder.of());
 
   public static LineBatchCoder of() {
     return INSTANCE;
@@ -36,6 +38,7 @@ public final class LineBatchCoder extends AtomicCoder<LineBatch> {
     for (int index : cut) {
       INT.encode(index, out);
     }
+    FAILURE.encode(batch.failure(), out);
   }
 
   @Override
@@ -52,7 +55,7 @@ public final class LineBatchCoder extends AtomicCoder<LineBatch> {
     for (int i = 0; i < cut.length; i++) {
       cut[i] = INT.decode(in);
     }
-    return new LineBatch(appId, sourceFile, first, texts, cut);
+    return new LineBatch(appId, sourceFile, first, texts, cut, FAILURE.decode(in));
   }
 
   @Override

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileSystems;
@@ -27,9 +26,6 @@ import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,13 +41,13 @@ import software.amazon.awssdk.core.exception.SdkException;
  * memory until the next step has run (the DirectRunner) holds a few chunks at a time, not the whole
  * input, and makes one bundle per chunk, not one per file.
  *
- * <p>A file that cannot be read does not stop the job: it is reported on {@link #FAILURES} as (app
- * id, (source file, error)) so the application is recorded FAILED and the file, never recorded as
- * landed, is read again by a later run.
+ * <p>A file that cannot be read does not stop the job: its last batch carries the error ({@link
+ * LineBatch#failure}), so the application is recorded FAILED and the file, never recorded as
+ * landed, is read again by a later run. The failures travel with the lines so that reading has one
+ * output and one consumer: a runner that recomputes a collection for each of its consumers (Spark,
+ * when its cache is full) would otherwise read every file again for the few failures.
  */
-public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollectionTuple> {
-  public static final TupleTag<LineBatch> LINES = new TupleTag<>() {};
-  public static final TupleTag<KV<String, KV<String, String>>> FAILURES = new TupleTag<>() {};
+public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollection<LineBatch>> {
 
   /** Fault point (see {@link FaultPoints}): a file of the run has been read. */
   public static final String READING = "reading";
@@ -87,37 +83,27 @@ public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollec
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<PlannedRun> runs) {
-    PCollectionTuple result =
-        runs.apply(
-                "ListFiles",
-                FlatMapElements.into(TypeDescriptor.of(FileOfApp.class))
-                    .via(
-                        (PlannedRun run) ->
-                            run.toLand().stream().map(f -> new FileOfApp(run.appId(), f)).toList()))
-            .setCoder(SerializableCoder.of(FileOfApp.class))
-            // One key: the packing needs every file of the run, a few hundred bytes each.
-            .apply("CollectFiles", WithKeys.of(0))
-            .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(FileOfApp.class)))
-            .apply("AllFiles", GroupByKey.create())
-            .apply(
-                "GroupFiles",
-                FlatMapElements.into(TypeDescriptor.of(FileGroup.class))
-                    .via(
-                        (KV<Integer, Iterable<FileOfApp>> all) ->
-                            FileGroups.pack(toList(all.getValue()), groups)))
-            .setCoder(SerializableCoder.of(FileGroup.class))
-            .apply(
-                "ReadGroups",
-                ParDo.of(new ReadGroup(maxLineBytes))
-                    .withOutputTags(LINES, TupleTagList.of(FAILURES)));
-    result.get(LINES).setCoder(LineBatchCoder.of());
-    result
-        .get(FAILURES)
-        .setCoder(
-            KvCoder.of(
-                StringUtf8Coder.of(), KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())));
-    return result;
+  public PCollection<LineBatch> expand(PCollection<PlannedRun> runs) {
+    return runs.apply(
+            "ListFiles",
+            FlatMapElements.into(TypeDescriptor.of(FileOfApp.class))
+                .via(
+                    (PlannedRun run) ->
+                        run.toLand().stream().map(f -> new FileOfApp(run.appId(), f)).toList()))
+        .setCoder(SerializableCoder.of(FileOfApp.class))
+        // One key: the packing needs every file of the run, a few hundred bytes each.
+        .apply("CollectFiles", WithKeys.of(0))
+        .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(FileOfApp.class)))
+        .apply("AllFiles", GroupByKey.create())
+        .apply(
+            "GroupFiles",
+            FlatMapElements.into(TypeDescriptor.of(FileGroup.class))
+                .via(
+                    (KV<Integer, Iterable<FileOfApp>> all) ->
+                        FileGroups.pack(toList(all.getValue()), groups)))
+        .setCoder(SerializableCoder.of(FileGroup.class))
+        .apply("ReadGroups", ParDo.of(new ReadGroup(maxLineBytes)))
+        .setCoder(LineBatchCoder.of());
   }
 
   private static List<FileOfApp> toList(Iterable<FileOfApp> files) {
@@ -162,7 +148,7 @@ public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollec
     public ProcessContinuation process(
         @Element FileGroup group,
         RestrictionTracker<OffsetRange, Long> tracker,
-        MultiOutputReceiver out) {
+        OutputReceiver<LineBatch> out) {
       long chunk = 0;
       for (long i = tracker.currentRestriction().getFrom(); tracker.tryClaim(i); i++) {
         FileOfApp file = group.files().get((int) i);
@@ -175,9 +161,8 @@ public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollec
       return ProcessContinuation.stop();
     }
 
-    private void read(FileOfApp element, MultiOutputReceiver out) {
+    private void read(FileOfApp element, OutputReceiver<LineBatch> lineOut) {
       LogFile file = element.file();
-      OutputReceiver<LineBatch> lineOut = out.get(LINES);
       LineBatch.Builder batch =
           new LineBatch.Builder(element.appId(), file.sourceFile(), BATCH_LINES, BATCH_CHARS);
       try (InputStream in = open(file.location())) {
@@ -205,7 +190,7 @@ public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollec
         failed.inc();
         String error = "cannot read " + file.sourceFile() + ": " + e;
         LOG.warn("{} (application {} will be marked FAILED)", error, element.appId());
-        out.get(FAILURES).output(KV.of(element.appId(), KV.of(file.sourceFile(), error)));
+        batch.fail(error);
       } finally {
         if (!batch.isEmpty()) {
           lineOut.output(batch.take());

@@ -16,7 +16,8 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The parse step on the DirectRunner, with its immutability and encodability checks on. */
 class ParseLogLineTest {
@@ -34,8 +35,10 @@ class ParseLogLineTest {
     return new LineBatch(app, file, first, texts, new int[0]);
   }
 
-  @Test
-  void rowsRejectsAndCountsPerApplicationComeOutOfOneParse() {
+  /** The same with the parsed batches shuffled before they are split, as on Spark. */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void rowsRejectsCountsAndFailuresComeOutOfOneParse(boolean keptOnDisk) {
     List<String> a1 = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
       a1.add(i == 7 ? "not json" : i == 8 ? "" : line(i));
@@ -48,9 +51,16 @@ class ParseLogLineTest {
                 Create.of(
                         batch("spark-a", "a/driver.json", 1, a1.subList(0, 200)),
                         batch("spark-a", "a/driver.json", 201, a1.subList(200, 300)),
-                        batch("spark-b", "b/exec-1.json", 1, a2))
+                        batch("spark-b", "b/exec-1.json", 1, a2),
+                        new LineBatch(
+                            "spark-b",
+                            "b/exec-2.json",
+                            1,
+                            List.of(line(5)),
+                            new int[0],
+                            "cannot read b/exec-2.json: connection reset"))
                     .withCoder(LineBatchCoder.of()))
-            .apply(ParseLogLine.ingestedAt(INGESTED_AT));
+            .apply(ParseLogLine.ingestedAt(INGESTED_AT).keptOnDisk(keptOnDisk));
 
     PAssert.that(parsed.get(ParseLogLine.ROWS))
         .satisfies(
@@ -64,7 +74,7 @@ class ParseLogLineTest {
                               + r.getInt64(SparkLogsTable.LINE_NUMBER)
                               + ":"
                               + r.getString(SparkLogsTable.MESSAGE)));
-              assertThat(messages.size(), is(298 + 2));
+              assertThat(messages.size(), is(298 + 2 + 1));
               assertThat(messages.contains("spark-a:7:m6"), is(true));
               assertThat(messages.contains("spark-a:300:m299"), is(true));
               assertThat(messages.contains("spark-b:3:m2"), is(true));
@@ -89,9 +99,15 @@ class ParseLogLineTest {
               return null;
             });
     PAssert.that(parsed.get(ParseLogLine.ROW_COUNTS))
-        .containsInAnyOrder(KV.of("a/driver.json", 298L), KV.of("b/exec-1.json", 2L));
+        .containsInAnyOrder(
+            KV.of("a/driver.json", 298L), KV.of("b/exec-1.json", 2L), KV.of("b/exec-2.json", 1L));
     PAssert.that(parsed.get(ParseLogLine.REJECT_COUNTS))
-        .containsInAnyOrder(KV.of("a/driver.json", 1L), KV.of("b/exec-1.json", 1L));
+        .containsInAnyOrder(
+            KV.of("a/driver.json", 1L), KV.of("b/exec-1.json", 1L), KV.of("b/exec-2.json", 0L));
+    PAssert.that(parsed.get(ParseLogLine.FAILURES))
+        .containsInAnyOrder(
+            KV.of(
+                "spark-b", KV.of("b/exec-2.json", "cannot read b/exec-2.json: connection reset")));
     pipeline.run().waitUntilFinish();
   }
 }

@@ -2,8 +2,8 @@ package dev.logberg.pipeline.read;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
 
 import dev.logberg.pipeline.discover.AppFolder;
 import dev.logberg.pipeline.discover.LogFile;
@@ -27,8 +27,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -67,7 +66,7 @@ class ReadLinesTest {
         new AppFolder(appId, "/logs/" + appId, files), Decision.PROCESS_NEW, 1);
   }
 
-  private static PCollectionTuple read(Pipeline pipeline, List<PlannedRun> runs, int groups) {
+  private static PCollection<LineBatch> read(Pipeline pipeline, List<PlannedRun> runs, int groups) {
     return pipeline.apply(Create.of(runs)).apply(ReadLines.of(MAX_LINE_BYTES, groups));
   }
 
@@ -122,14 +121,13 @@ class ReadLinesTest {
 
     for (int groups : new int[] {1, 3, 0}) {
       Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.create());
-      PCollectionTuple read = read(pipeline, runs, groups);
-      PAssert.that(read.get(ReadLines.LINES))
+      PAssert.that(read(pipeline, runs, groups))
           .satisfies(
               batches -> {
                 checkBatches(batches, expected);
+                assertThat(failures(batches), is(List.of()));
                 return null;
               });
-      PAssert.that(read.get(ReadLines.FAILURES)).empty();
       pipeline.run().waitUntilFinish();
     }
     assertThat(total > 2 * LINES_PER_BIG_FILE, is(true));
@@ -142,27 +140,30 @@ class ReadLinesTest {
         new LogFile(
             dir.resolve("spark-3/driver/gone.json").toString(), "spark-3/driver/gone.json", 5);
     Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.create());
-    PCollectionTuple read = read(pipeline, List.of(run("spark-3", List.of(good, missing))), 1);
-    PAssert.that(read.get(ReadLines.LINES))
+    PAssert.that(read(pipeline, List.of(run("spark-3", List.of(good, missing))), 1))
         .satisfies(
             batches -> {
               checkBatches(batches, Map.of("spark-3/driver/a.json", 10L));
-              return null;
-            });
-    PAssert.that(read.get(ReadLines.FAILURES))
-        .satisfies(
-            failures -> {
-              List<KV<String, KV<String, String>>> all = new ArrayList<>();
-              failures.forEach(all::add);
-              assertThat(all.size(), is(1));
-              assertThat(all.get(0).getKey(), is("spark-3"));
-              assertThat(all.get(0).getValue().getKey(), is("spark-3/driver/gone.json"));
+              List<String> failures = failures(batches);
+              assertThat(failures.size(), is(1));
               assertThat(
-                  all.get(0).getValue().getValue(),
-                  containsString("cannot read spark-3/driver/gone.json"));
+                  failures.get(0),
+                  startsWith(
+                      "spark-3 spark-3/driver/gone.json: cannot read spark-3/driver/gone.json"));
               return null;
             });
     pipeline.run().waitUntilFinish();
+  }
+
+  /** "app file: error" of the batches that end a file that could not be read. */
+  private static List<String> failures(Iterable<LineBatch> batches) {
+    List<String> failures = new ArrayList<>();
+    for (LineBatch batch : batches) {
+      if (batch.failure() != null) {
+        failures.add(batch.appId() + " " + batch.sourceFile() + ": " + batch.failure());
+      }
+    }
+    return failures;
   }
 
   /** Only failures of the input make an application FAILED; a bug of ours fails the bundle. */
@@ -184,8 +185,7 @@ class ReadLinesTest {
     Files.writeString(path, "short\n" + "y".repeat(MAX_LINE_BYTES + 10) + "\nafter\n");
     LogFile file = new LogFile(path.toString(), "spark-4/driver/long.json", Files.size(path));
     Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.create());
-    PCollectionTuple read = read(pipeline, List.of(run("spark-4", List.of(file))), 0);
-    PAssert.that(read.get(ReadLines.LINES))
+    PAssert.that(read(pipeline, List.of(run("spark-4", List.of(file))), 0))
         .satisfies(
             batches -> {
               List<String> lines = new ArrayList<>();
