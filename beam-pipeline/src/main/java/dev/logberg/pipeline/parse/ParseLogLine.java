@@ -159,7 +159,7 @@ public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PColl
       rejected.inc(rejects.size());
       blank.inc(blanks);
       out.output(
-          new ParsedBatch(batch.appId(), batch.sourceFile(), parsedRows, rejects, batch.failure()));
+          ParsedBatch.of(batch.appId(), batch.sourceFile(), parsedRows, rejects, batch.failure()));
     }
 
     private Row rejectRow(
@@ -194,7 +194,7 @@ public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PColl
     @ProcessElement
     public void process(@Element ParsedBatch batch, MultiOutputReceiver out) {
       long[] tally = bundleCounts.computeIfAbsent(batch.sourceFile(), k -> new long[2]);
-      tally[0] += batch.rows().size();
+      tally[0] += batch.rowCount();
       tally[1] += batch.rejects().size();
       batch.rejects().forEach(out.get(REJECTS)::output);
       if (batch.failure() != null) {
