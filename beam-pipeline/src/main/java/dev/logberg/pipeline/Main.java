@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -95,6 +96,16 @@ public final class Main {
   }
 
   public static Outcome execute(String[] args, PrintStream out) {
+    return execute(args, out, Map::of);
+  }
+
+  /**
+   * Like {@link #execute(String[], PrintStream)}, with a source of the workers' counters for the
+   * live progress where the steps run in other JVMs (a Flink cluster's task managers): progress
+   * shows, counter by counter, the larger of this JVM's totals and theirs.
+   */
+  public static Outcome execute(
+      String[] args, PrintStream out, Supplier<Map<String, Long>> workerCounters) {
     PipelineOptionsFactory.register(LogbergOptions.class);
     List<String> rest = new ArrayList<>(Arrays.asList(args));
     String command = !rest.isEmpty() && !rest.get(0).startsWith("--") ? rest.remove(0) : "run";
@@ -119,8 +130,12 @@ public final class Main {
     return switch (command) {
       case "run" ->
           options.getLocalLake()
-              ? runOnLocalLake(options, parsed, jobId, out)
-              : runJob(RunConfig.of(options, RunContext.startingNow(jobId)), parsed, out);
+              ? runOnLocalLake(options, parsed, jobId, out, workerCounters)
+              : runJob(
+                  RunConfig.of(options, RunContext.startingNow(jobId)),
+                  parsed,
+                  out,
+                  workerCounters);
       case "verify" ->
           Outcome.of(
               printTables(
@@ -160,7 +175,11 @@ public final class Main {
     return beam;
   }
 
-  private static Outcome runJob(RunConfig config, String[] args, PrintStream out) {
+  private static Outcome runJob(
+      RunConfig config,
+      String[] args,
+      PrintStream out,
+      Supplier<Map<String, Long>> workerCounters) {
     CatalogSpec catalog = config.catalog();
     LogbergTables tables = config.tables();
     RunContext context = config.context();
@@ -192,7 +211,8 @@ public final class Main {
         RunStaging staging =
             RunStaging.create(
                 catalog, tables, context.jobId(), deadRuns(catalog, tables, config))) {
-      metrics = RunMetrics.of(runWithProgress(pipeline, config.progressSeconds(), out));
+      metrics =
+          RunMetrics.of(runWithProgress(pipeline, config.progressSeconds(), out, workerCounters));
     } catch (RuntimeException e) {
       LOG.error("Run {} failed", context.jobId(), e);
       out.printf("Run %s FAILED: %s%n", context.jobId(), rootMessage(e));
@@ -238,9 +258,17 @@ public final class Main {
   }
 
   private static Outcome runOnLocalLake(
-      LogbergOptions options, String[] args, String jobId, PrintStream out) {
+      LogbergOptions options,
+      String[] args,
+      String jobId,
+      PrintStream out,
+      Supplier<Map<String, Long>> workerCounters) {
     try (LocalLake lake = LocalLake.start(options)) {
-      return runJob(RunConfig.onLocalLake(options, RunContext.startingNow(jobId), lake), args, out);
+      return runJob(
+          RunConfig.onLocalLake(options, RunContext.startingNow(jobId), lake),
+          args,
+          out,
+          workerCounters);
     } catch (Exception e) {
       out.println("Local lake FAILED: " + rootMessage(e));
       return new Outcome(
@@ -321,7 +349,8 @@ public final class Main {
    * is started on a thread of its own: the FlinkRunner's batch {@code run()} returns only when the
    * job is over, the DirectRunner's by default too.
    */
-  private static PipelineResult runWithProgress(Pipeline pipeline, int seconds, PrintStream out) {
+  private static PipelineResult runWithProgress(
+      Pipeline pipeline, int seconds, PrintStream out, Supplier<Map<String, Long>> workerCounters) {
     if (seconds == 0) {
       PipelineResult result = pipeline.run();
       return finished(result, result.waitUntilFinish());
@@ -355,7 +384,7 @@ public final class Main {
           progress.finish();
           return finished(result, state);
         }
-        progress.report(new RunMetrics(LiveCounters.snapshot()));
+        progress.report(RunMetrics.larger(LiveCounters.snapshot(), workerCounters.get()));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

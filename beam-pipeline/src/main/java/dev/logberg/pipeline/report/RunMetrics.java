@@ -8,21 +8,24 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricResults;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 
 /** The pipeline's counters at one moment, summed over steps, with the lines a person reads. */
 public record RunMetrics(Map<String, Long> counters) {
 
   public static RunMetrics of(PipelineResult result) {
+    return of(result.metrics());
+  }
+
+  /** The counters of Logberg's and the upsert library's namespaces in {@code metrics}. */
+  public static RunMetrics of(MetricResults metrics) {
     MetricQueryResults query =
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.inNamespace(Counters.NAMESPACE))
-                    .addNameFilter(
-                        MetricNameFilter.inNamespace(UpsertIntoIceberg.METRICS_NAMESPACE))
-                    .build());
+        metrics.queryMetrics(
+            MetricsFilter.builder()
+                .addNameFilter(MetricNameFilter.inNamespace(Counters.NAMESPACE))
+                .addNameFilter(MetricNameFilter.inNamespace(UpsertIntoIceberg.METRICS_NAMESPACE))
+                .build());
     Map<String, Long> counters = new TreeMap<>();
     for (MetricResult<Long> counter : query.getCounters()) {
       String namespace = counter.getName().getNamespace();
@@ -33,6 +36,13 @@ public record RunMetrics(Map<String, Long> counters) {
       // Attempted, not committed: not every runner reports committed values.
       counters.merge(name, counter.getAttempted(), Long::sum);
     }
+    return new RunMetrics(counters);
+  }
+
+  /** Counter by counter, the larger of two sets of totals of one run. */
+  public static RunMetrics larger(Map<String, Long> some, Map<String, Long> others) {
+    Map<String, Long> counters = new TreeMap<>(some);
+    others.forEach((name, value) -> counters.merge(name, value, Math::max));
     return new RunMetrics(counters);
   }
 

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,11 +49,15 @@ class FlinkApplicationModeIT {
         ApplicationCluster.render(
             Files.createDirectories(dir.resolve("flink-app")),
             "logberg-app-mode",
-            params(flink.path(), input));
+            List.of("input=" + input, "warehouse=" + flink.path(), "progressSeconds=1"));
 
     ApplicationCluster.Ending first = ApplicationCluster.run(manifest, dir.resolve("flink-app"));
     assertFinished(first);
     assertThat(first.jobManagerLog(), containsString("applications: 5 succeeded, 0 failed"));
+    assertThat(
+        "live progress from the task managers' counters in\n" + first.jobManagerLog(),
+        PROGRESS_FROM_WORKERS.matcher(first.jobManagerLog()).find(),
+        is(true));
     assertThat("Flink application mode = Direct", flink.dump(), is(direct.dump()));
 
     List<Long> snapshots = flink.snapshots();
@@ -125,6 +130,13 @@ class FlinkApplicationModeIT {
   private static List<String> params(Path warehouse, Path tree) {
     return List.of("input=" + tree, "warehouse=" + warehouse, "progressSeconds=0");
   }
+
+  /**
+   * A progress line past discovery: the job manager runs no step, so it knows the counts only from
+   * the job's accumulators ({@code FlinkJobProgress}); its own totals stay at zero.
+   */
+  private static final Pattern PROGRESS_FROM_WORKERS =
+      Pattern.compile("(?m)^progress: (claiming|reading|publishing|recording statuses) \\|");
 
   private static void assertFinished(ApplicationCluster.Ending ending) {
     assertThat(ending.jobManagerLog(), ending.onlyJob().state(), is("FINISHED"));

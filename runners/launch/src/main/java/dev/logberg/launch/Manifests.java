@@ -63,13 +63,17 @@ final class Manifests {
    * detached mode" (apache/beam#32944); and {@code
    * execution.submit-failed-job-on-application-error} (the operator's default, written out because
    * LogbergFlink relies on it): an error before the job is submitted becomes one FAILED job, not a
-   * job manager that exits and is restarted.
+   * job manager that exits and is restarted; and {@code execution.job-listeners}, through which the
+   * job manager's live progress reads the running job's counters ({@code FlinkJobProgress}).
    */
+  static final String FLINK_JOB_PROGRESS = "dev.logberg.runners.flink.FlinkJobProgress";
+
   static Map<String, Object> flinkConfiguration() {
     Map<String, Object> configuration = new LinkedHashMap<>();
     configuration.put("taskmanager.numberOfTaskSlots", String.valueOf(CORES_PER_WORKER));
     configuration.put("execution.attached", "true");
     configuration.put("execution.submit-failed-job-on-application-error", "true");
+    configuration.put("execution.job-listeners", FLINK_JOB_PROGRESS);
     return configuration;
   }
 

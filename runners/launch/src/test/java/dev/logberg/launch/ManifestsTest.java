@@ -76,6 +76,10 @@ class ManifestsTest {
     assertThat(
         flinkConfiguration.get("execution.submit-failed-job-on-application-error"),
         equalTo("true"));
+    // The job manager's live progress reads the task managers' counters through this listener.
+    assertThat(
+        flinkConfiguration.get("execution.job-listeners"),
+        equalTo("dev.logberg.runners.flink.FlinkJobProgress"));
     assertThat(flinkConfiguration.get("taskmanager.numberOfTaskSlots"), equalTo("2"));
     // A bounded job: no checkpoints.
     assertThat(flinkConfiguration, not(hasKey("execution.checkpointing.interval")));

@@ -41,7 +41,8 @@ public final class LogbergFlink {
     Main.Outcome outcome =
         Main.execute(
             Main.withDefaults(args, "--runner=FlinkRunner", "--reIterableGroupByKeyResult=true"),
-            System.out);
+            System.out,
+            FlinkJobProgress::counters);
     if (!hostedByFlink()) {
       System.exit(outcome.exitCode());
     }
