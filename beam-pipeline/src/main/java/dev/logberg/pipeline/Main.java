@@ -384,7 +384,12 @@ public final class Main {
           progress.finish();
           return finished(result, state);
         }
-        progress.report(RunMetrics.larger(LiveCounters.snapshot(), workerCounters.get()));
+        Map<String, Long> workers = workerCounters.get();
+        if (result != null) {
+          // A runner whose run() returned reports its finished bundles (Spark: finished tasks).
+          workers = RunMetrics.larger(workers, RunMetrics.of(result).counters()).counters();
+        }
+        progress.report(RunMetrics.larger(LiveCounters.snapshot(), workers));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -15,7 +15,7 @@ public final class Progress {
     DISCOVERING("discovering"),
     CLAIMING("claiming"),
     READING("reading"),
-    PUBLISHING("publishing"),
+    PUBLISHING("writing and publishing"),
     RECORDING("recording statuses");
 
     private final String label;

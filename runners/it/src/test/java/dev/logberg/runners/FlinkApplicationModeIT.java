@@ -136,7 +136,8 @@ class FlinkApplicationModeIT {
    * the job's accumulators ({@code FlinkJobProgress}); its own totals stay at zero.
    */
   private static final Pattern PROGRESS_FROM_WORKERS =
-      Pattern.compile("(?m)^progress: (claiming|reading|publishing|recording statuses) \\|");
+      Pattern.compile(
+          "(?m)^progress: (claiming|reading|writing and publishing|recording statuses) \\|");
 
   private static void assertFinished(ApplicationCluster.Ending ending) {
     assertThat(ending.jobManagerLog(), ending.onlyJob().state(), is("FINISHED"));
