@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
  * master) the launcher sees each file and batch as it happens. The run's summary still comes from
  * Beam's metrics. One run at a time per JVM: a JVM running two shows their sum.
  */
-public final class LiveCounters {
+final class LiveCounters {
   private static final Map<String, LongAdder> TOTALS = new ConcurrentHashMap<>();
 
   private LiveCounters() {}
@@ -26,12 +26,12 @@ public final class LiveCounters {
   }
 
   /** Zeroes every total, at the start of a run (the adders stay: counters hold them). */
-  public static void reset() {
+  static void reset() {
     TOTALS.values().forEach(LongAdder::reset);
   }
 
   /** The totals now, by counter name. */
-  public static Map<String, Long> snapshot() {
+  static Map<String, Long> snapshot() {
     Map<String, Long> now = new TreeMap<>();
     TOTALS.forEach((name, total) -> now.put(name, total.sum()));
     return now;

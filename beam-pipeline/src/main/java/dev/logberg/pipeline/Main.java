@@ -381,24 +381,25 @@ public final class Main {
           // still running
         }
         if (result != null && state != null && state.isTerminal()) {
-          progress.finish();
           return finished(result, state);
         }
-        Map<String, Long> workers = workerCounters.get();
-        if (result != null) {
-          // A runner whose run() returned reports its finished bundles (Spark: finished tasks).
-          workers = RunMetrics.larger(workers, RunMetrics.of(result).counters()).counters();
-        }
-        progress.report(RunMetrics.larger(LiveCounters.snapshot(), workers));
+        // A runner whose run() returned also reports its finished bundles (Spark: finished tasks).
+        progress.report(
+            RunMetrics.larger(
+                LiveCounters.snapshot(),
+                workerCounters.get(),
+                result == null ? Map.of() : RunMetrics.of(result).counters()));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while the job ran", e);
     } catch (ExecutionException e) {
-      progress.finish();
       throw e.getCause() instanceof RuntimeException r
           ? r
           : new IllegalStateException(e.getCause());
+    } finally {
+      // A failure's message then starts on a line of its own.
+      progress.finish();
     }
   }
 

@@ -39,10 +39,13 @@ public record RunMetrics(Map<String, Long> counters) {
     return new RunMetrics(counters);
   }
 
-  /** Counter by counter, the larger of two sets of totals of one run. */
-  public static RunMetrics larger(Map<String, Long> some, Map<String, Long> others) {
-    Map<String, Long> counters = new TreeMap<>(some);
-    others.forEach((name, value) -> counters.merge(name, value, Math::max));
+  /** Counter by counter, the largest of several sets of totals of one run. */
+  @SafeVarargs
+  public static RunMetrics larger(Map<String, Long>... sources) {
+    Map<String, Long> counters = new TreeMap<>();
+    for (Map<String, Long> source : sources) {
+      source.forEach((name, value) -> counters.merge(name, value, Math::max));
+    }
     return new RunMetrics(counters);
   }
 
