@@ -14,6 +14,7 @@ import dev.logberg.pipeline.tables.RejectsTable;
 import dev.logberg.pipeline.tables.SparkLogsTable;
 import dev.logberg.pipeline.tables.TableWriters;
 import dev.logberg.upsert.CatalogSpec;
+import dev.logberg.upsert.UnreadWrittenRows;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.Reshuffle;
@@ -87,5 +88,6 @@ public final class LogbergPipeline {
         .and(RecordStatus.FAILURES, parsed.get(ParseLogLine.FAILURES))
         .apply(
             "RecordStatus", RecordStatus.in(catalog, tables, context, dataCommits, rejectCommits));
+    UnreadWrittenRows.dropFrom(pipeline);
   }
 }
