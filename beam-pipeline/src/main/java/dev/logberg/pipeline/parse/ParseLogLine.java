@@ -120,6 +120,7 @@ public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PColl
     private final Counter rejected = Counters.counter(Counters.LINES_REJECTED);
     private final Map<RejectReason, Counter> byReason = new EnumMap<>(RejectReason.class);
     private transient LogLineParser parser;
+    private transient EncodedRows encoded;
 
     ParseFn(long ingestedAtMicros) {
       this.ingestedAtMicros = ingestedAtMicros;
@@ -131,11 +132,12 @@ public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PColl
     @Setup
     public void setup() {
       parser = new LogLineParser(ingestedAtMicros);
+      encoded = new EncodedRows();
     }
 
     @ProcessElement
     public void process(@Element LineBatch batch, OutputReceiver<ParsedBatch> out) {
-      List<Row> parsedRows = new ArrayList<>(batch.size());
+      encoded.clear();
       List<Row> rejects = new ArrayList<>();
       int blanks = 0;
       for (int i = 0; i < batch.size(); i++) {
@@ -147,7 +149,7 @@ public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PColl
                     RejectReason.LINE_TOO_LONG, "line longer than --maxLineBytes")
                 : parser.parse(text, batch.sourceFile(), lineNumber, batch.appId());
         if (outcome instanceof ParseOutcome.Parsed parsed) {
-          parsedRows.add(parsed.row());
+          encoded.add(parsed.row());
         } else if (outcome instanceof ParseOutcome.Rejected reject) {
           Objects.requireNonNull(byReason.get(reject.reason()), "a counter per reason").inc();
           rejects.add(rejectRow(batch, text, lineNumber, reject));
@@ -155,11 +157,18 @@ public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PColl
           blanks++;
         }
       }
-      rows.inc(parsedRows.size());
+      rows.inc(encoded.count());
       rejected.inc(rejects.size());
       blank.inc(blanks);
+      int rowCount = encoded.count();
       out.output(
-          ParsedBatch.of(batch.appId(), batch.sourceFile(), parsedRows, rejects, batch.failure()));
+          new ParsedBatch(
+              batch.appId(),
+              batch.sourceFile(),
+              rowCount,
+              encoded.take(),
+              rejects,
+              batch.failure()));
     }
 
     private Row rejectRow(

@@ -1,13 +1,6 @@
 package dev.logberg.pipeline.parse;
 
-import dev.logberg.pipeline.tables.SparkLogsTable;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -22,8 +15,6 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * rows as objects), and the outcomes step never decodes them.
  */
 public final class ParsedBatch {
-  private static final RowCoder ROW = RowCoder.of(SparkLogsTable.ROW_SCHEMA);
-
   private final String appId;
   private final String sourceFile;
   private final int rowCount;
@@ -31,6 +22,11 @@ public final class ParsedBatch {
   private final List<Row> rejects;
   private final @Nullable String failure;
 
+  /**
+   * @param encodedRows {@code rowCount} rows of the data table, encoded by {@link EncodedRows}
+   * @param rejects rows of the rejects table
+   * @param failure why the file could not be read past this batch, or null
+   */
   ParsedBatch(
       String appId,
       String sourceFile,
@@ -44,28 +40,6 @@ public final class ParsedBatch {
     this.encodedRows = encodedRows;
     this.rejects = List.copyOf(rejects);
     this.failure = failure;
-  }
-
-  /**
-   * @param rows rows of the data table
-   * @param rejects rows of the rejects table
-   * @param failure why the file could not be read past this batch, or null
-   */
-  public static ParsedBatch of(
-      String appId,
-      String sourceFile,
-      List<Row> rows,
-      List<Row> rejects,
-      @Nullable String failure) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(rows.size() * 512);
-    try {
-      for (Row row : rows) {
-        ROW.encode(row, bytes);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot encode the rows of " + sourceFile, e);
-    }
-    return new ParsedBatch(appId, sourceFile, rows.size(), bytes.toByteArray(), rejects, failure);
   }
 
   public String appId() {
@@ -82,16 +56,7 @@ public final class ParsedBatch {
 
   /** The rows, decoded on every call. */
   public List<Row> rows() {
-    List<Row> rows = new ArrayList<>(rowCount);
-    ByteArrayInputStream in = new ByteArrayInputStream(encodedRows);
-    try {
-      for (int i = 0; i < rowCount; i++) {
-        rows.add(ROW.decode(in));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot decode the rows of " + sourceFile, e);
-    }
-    return rows;
+    return EncodedRows.decode(encodedRows, rowCount);
   }
 
   byte[] encodedRows() {
