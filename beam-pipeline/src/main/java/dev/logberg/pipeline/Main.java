@@ -220,7 +220,7 @@ public final class Main {
     }
     out.printf("Run %s finished in %.1f s%n", context.jobId(), (System.nanoTime() - started) / 1e9);
     out.println(metrics.report());
-    out.println(TableSummary.read(catalog, tables).report(tables));
+    out.println(TableSummary.afterRun(catalog, tables).report(tables));
     if (config.upkeepAfterRun() && upkeep(catalog, tables, true, out) != OK) {
       // The run landed its data; the upkeep line above says what failed.
       return Outcome.of(JOB_FAILED);

@@ -25,7 +25,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -183,9 +185,15 @@ class EndToEndTest {
     // its merge keys
     // with the distributed GroupByKey (the other runs' small plans resolve in-process).
     List<Record> rejectsBefore = lake.rows(lake.tables.rejectsTable());
-    assertThat(lake.run("--reprocessAll", "--resolveInProcessMaxRows=0").exitCode(), is(Main.OK));
+    Lakehouse.Run reprocessed = lake.run("--reprocessAll", "--resolveInProcessMaxRows=0");
+    assertThat(reprocessed.exitCode(), is(Main.OK));
     List<Record> again = lake.rows(lake.tables.dataTable());
     assertThat(rowsPerApp(again), is(after));
+    // The summary counts the live rows from the snapshot's totals, every superseded row deleted.
+    assertThat(
+        reprocessed.output(),
+        containsString(
+            String.format("Table %s: %,d records, ", lake.tables.dataTable(), again.size())));
     assertThat(distinct(again, SparkLogsTable.EVENT_ID), is((long) again.size()));
     assertThat(lake.rows(lake.tables.rejectsTable()), hasSize(rejectsBefore.size()));
     assertThat(lake.rows(lake.tables.metadataTable()), hasSize(before.size()));
@@ -304,6 +312,28 @@ class EndToEndTest {
         run.output(),
         containsString("cannot read the metadata table " + lake.tables.metadataTable()));
     assertThat(lake.snapshotId(lake.tables.dataTable()), is(dataSnapshot));
+  }
+
+  /**
+   * The summary after a run costs the same whatever the table holds: it describes the data table
+   * from its metadata, so it reads none of its data files (here, gone from disk).
+   */
+  @Test
+  void theSummaryAfterARunReadsNoDataFile() throws IOException {
+    assertThat(lake.run().exitCode(), is(Main.OK));
+    long valid = manifest.get("totals").get("validLines").asLong();
+    try (CloseableIterable<FileScanTask> tasks =
+        lake.table(lake.tables.dataTable()).newScan().planFiles()) {
+      for (FileScanTask task : tasks) {
+        Files.delete(Path.of(task.file().location().replaceFirst("^file:", "")));
+      }
+    }
+
+    Lakehouse.Run again = lake.run();
+    assertThat(again.output(), again.exitCode(), is(Main.OK));
+    assertThat(
+        again.output(),
+        containsString(String.format("Table %s: %,d records, ", lake.tables.dataTable(), valid)));
   }
 
   @Test
