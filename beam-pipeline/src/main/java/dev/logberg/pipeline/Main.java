@@ -183,6 +183,16 @@ public final class Main {
     CatalogSpec catalog = config.catalog();
     LogbergTables tables = config.tables();
     RunContext context = config.context();
+    // The graph reads no table, so it is built while this thread prepares the tables, the heartbeat
+    // and the staging tables: on a cold JVM both take seconds, mostly class loading.
+    CompletableFuture<Pipeline> graph =
+        onOwnThread(
+            "logberg-graph",
+            () -> {
+              Pipeline pipeline = Pipeline.create(beamOptions(args, config));
+              LogbergPipeline.build(pipeline, config);
+              return pipeline;
+            });
     try {
       TableSetup.ensureTables(catalog, tables, config.partitionBy());
     } catch (RuntimeException e) {
@@ -193,15 +203,7 @@ public final class Main {
       return new Outcome(JOB_FAILED, e);
     }
 
-    PipelineOptions beam = beamOptions(args, config);
-    Pipeline pipeline = Pipeline.create(beam);
-    LogbergPipeline.build(pipeline, config);
-    LOG.info(
-        "Starting run {} on {} with input {}",
-        context.jobId(),
-        beam.getRunner().getSimpleName(),
-        config.inputs());
-    long started = System.nanoTime();
+    long started;
     RunMetrics metrics;
     // The heartbeat starts before anything is claimed and outlives the job: while it beats, no
     // other run takes this run's claims.
@@ -211,6 +213,13 @@ public final class Main {
         RunStaging staging =
             RunStaging.create(
                 catalog, tables, context.jobId(), deadRuns(catalog, tables, config))) {
+      Pipeline pipeline = graph.join();
+      started = System.nanoTime();
+      LOG.info(
+          "Starting run {} on {} with input {}",
+          context.jobId(),
+          pipeline.getOptions().getRunner().getSimpleName(),
+          config.inputs());
       metrics =
           RunMetrics.of(runWithProgress(pipeline, config.progressSeconds(), out, workerCounters));
     } catch (RuntimeException e) {
@@ -344,6 +353,24 @@ public final class Main {
     }
   }
 
+  /** Runs {@code work} on a daemon thread of its own, so that it never keeps the JVM alive. */
+  private static <T> CompletableFuture<T> onOwnThread(String name, Supplier<T> work) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                result.complete(work.get());
+              } catch (Throwable e) {
+                result.completeExceptionally(e);
+              }
+            },
+            name);
+    thread.setDaemon(true);
+    thread.start();
+    return result;
+  }
+
   /**
    * Runs the job to its end, printing a progress line every {@code seconds} (none with 0). The job
    * is started on a thread of its own: the FlinkRunner's batch {@code run()} returns only when the
@@ -357,19 +384,7 @@ public final class Main {
     }
     LiveCounters.reset();
     Progress progress = new Progress(out, out == System.out && System.console() != null);
-    CompletableFuture<PipelineResult> started = new CompletableFuture<>();
-    Thread job =
-        new Thread(
-            () -> {
-              try {
-                started.complete(pipeline.run());
-              } catch (Throwable e) {
-                started.completeExceptionally(e);
-              }
-            },
-            "logberg-job");
-    job.setDaemon(true);
-    job.start();
+    CompletableFuture<PipelineResult> started = onOwnThread("logberg-job", pipeline::run);
     try {
       while (true) {
         PipelineResult.State state = null;
