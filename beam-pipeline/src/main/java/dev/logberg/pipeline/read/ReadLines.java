@@ -166,16 +166,14 @@ public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollec
       LineBatch.Builder batch =
           new LineBatch.Builder(element.appId(), file.sourceFile(), BATCH_LINES, BATCH_CHARS);
       try (InputStream in = open(file.location())) {
-        long count =
-            new LineReader(maxLineBytes)
-                .read(
-                    in,
-                    (number, text, tooLong) -> {
-                      if (batch.add(text, tooLong)) {
-                        lineOut.output(batch.take());
-                      }
-                    });
-        lines.inc(count);
+        new LineReader(maxLineBytes)
+            .read(
+                in,
+                (number, text, tooLong) -> {
+                  if (batch.add(text, tooLong)) {
+                    emit(batch.take(), lineOut);
+                  }
+                });
         files.inc();
         bytes.inc(file.size());
         FaultPoints.reach(READING);
@@ -193,9 +191,18 @@ public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollec
         batch.fail(error);
       } finally {
         if (!batch.isEmpty()) {
-          lineOut.output(batch.take());
+          emit(batch.take(), lineOut);
         }
       }
+    }
+
+    /**
+     * Lines are counted as their batch leaves, not when the file ends, so that live progress never
+     * shows more rows parsed than lines read.
+     */
+    private void emit(LineBatch batch, OutputReceiver<LineBatch> lineOut) {
+      lines.inc(batch.size());
+      lineOut.output(batch);
     }
 
     /**
