@@ -197,12 +197,12 @@ public final class UnreadWrittenRows {
           new MultiOutputReceiver() {
             @Override
             public <T> OutputReceiver<T> get(TupleTag<T> tag) {
-              return tag.equals(dropped) ? new Discarding<>() : out.get(tag);
+              return tag.equals(dropped) ? Discarding.of() : out.get(tag);
             }
 
             @Override
             public <T> OutputReceiver<Row> getRowReceiver(TupleTag<T> tag) {
-              return tag.equals(dropped) ? new Discarding<>() : out.getRowReceiver(tag);
+              return tag.equals(dropped) ? Discarding.of() : out.getRowReceiver(tag);
             }
           };
       invoker()
@@ -260,6 +260,14 @@ public final class UnreadWrittenRows {
 
   /** Takes outputs and keeps none. */
   private static final class Discarding<T> implements DoFn.OutputReceiver<T> {
+    // Shared: Managed's function asks for the receiver once per row it writes.
+    private static final Discarding<?> INSTANCE = new Discarding<>();
+
+    @SuppressWarnings("unchecked")
+    static <T> Discarding<T> of() {
+      return (Discarding<T>) INSTANCE;
+    }
+
     @Override
     public void output(T value) {}
 

@@ -157,10 +157,10 @@ public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PColl
           blanks++;
         }
       }
-      rows.inc(encoded.count());
+      int rowCount = encoded.count();
+      rows.inc(rowCount);
       rejected.inc(rejects.size());
       blank.inc(blanks);
-      int rowCount = encoded.count();
       out.output(
           new ParsedBatch(
               batch.appId(),
