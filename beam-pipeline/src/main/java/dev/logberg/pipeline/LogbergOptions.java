@@ -241,8 +241,9 @@ public interface LogbergOptions extends PipelineOptions {
   @Param(example = "4")
   @Description(
       "Files are packed into this many groups of about equal bytes, each read by one worker: the read parallelism."
-          + " 0 makes one group per 64 MiB of input. On the DirectRunner, which keeps a few chunks of every group in"
-          + " memory at once, fewer groups mean less memory.")
+          + " 0 makes one group per 64 MiB of input on the DirectRunner, which keeps a few chunks of every group in"
+          + " memory at once, and one per 2 MiB elsewhere, so that the runner's random placement of groups on"
+          + " workers evens out.")
   @Default.Integer(0)
   int getReadGroups();
 

@@ -68,7 +68,9 @@ public final class LogbergPipeline {
     }
 
     PCollectionTuple parsed =
-        runs.apply("ReadLines", ReadLines.of(config.maxLineBytes(), config.readGroups()))
+        runs.apply(
+                "ReadLines",
+                ReadLines.of(config.maxLineBytes(), config.readGroups(), config.readGroupBytes()))
             .apply(
                 "ParseLogLine",
                 ParseLogLine.ingestedAt(context.startedAtMicros())

@@ -1,5 +1,6 @@
 package dev.logberg.pipeline;
 
+import dev.logberg.pipeline.read.FileGroups;
 import dev.logberg.pipeline.status.DecisionPolicy;
 import dev.logberg.pipeline.storage.LocalLake;
 import dev.logberg.pipeline.storage.S3Settings;
@@ -20,6 +21,10 @@ import java.util.Set;
  * @param s3 how s3:// input (and an S3 warehouse) is reached
  * @param heartbeatSeconds the interval of the run's heartbeat, which keeps its claims alive
  * @param upkeepAfterRun whether the run ends with upkeep of the tables where it is due
+ * @param readGroups how many groups the files are read in; 0 to size them by {@code readGroupBytes}
+ * @param readGroupBytes the bytes of a read group when {@code readGroups} is 0: few large groups on
+ *     the DirectRunner, which holds a few chunks of each in memory, many small ones elsewhere,
+ *     where groups are placed on workers at random (see {@code FileGroups})
  * @param keepFanOutsOnDisk whether collections with several consumers go through a shuffle first,
  *     on a runner that recomputes what its cache evicted (Spark; see {@code
  *     ParseLogLine#keptOnDisk})
@@ -36,6 +41,7 @@ public record RunConfig(
     long resolveInProcessMaxRows,
     int maxLineBytes,
     int readGroups,
+    long readGroupBytes,
     int progressSeconds,
     int heartbeatSeconds,
     boolean upkeepAfterRun,
@@ -74,6 +80,11 @@ public record RunConfig(
     return new LogbergTables(options.getDatabase(), options.getTable());
   }
 
+  /** The DirectRunner (and the tests' pipelines on it) holds each bundle's output in memory. */
+  static boolean holdsBundlesInMemory(LogbergOptions options) {
+    return options.getRunner().getSimpleName().contains("Direct");
+  }
+
   /** The SparkRunner (and its test variants) recompute the cached blocks they evict. */
   static boolean recomputesEvicted(LogbergOptions options) {
     return options.getRunner().getSimpleName().contains("Spark");
@@ -100,6 +111,7 @@ public record RunConfig(
         options.getResolveInProcessMaxRows(),
         options.getMaxLineBytes(),
         options.getReadGroups(),
+        holdsBundlesInMemory(options) ? FileGroups.FEW_GROUP_BYTES : FileGroups.SPREAD_GROUP_BYTES,
         options.getProgressSeconds(),
         options.getHeartbeatSeconds(),
         options.getUpkeepAfterRun(),

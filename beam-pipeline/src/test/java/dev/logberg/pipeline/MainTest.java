@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
+import dev.logberg.pipeline.read.FileGroups;
 import dev.logberg.pipeline.status.DecisionPolicy;
 import dev.logberg.pipeline.storage.S3Settings;
 import dev.logberg.pipeline.tables.CatalogSpecs;
@@ -130,6 +131,7 @@ class MainTest {
             0,
             1024,
             0,
+            FileGroups.SPREAD_GROUP_BYTES,
             0,
             10,
             false,

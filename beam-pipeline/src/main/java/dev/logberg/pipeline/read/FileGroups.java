@@ -11,8 +11,20 @@ import java.util.PriorityQueue;
  * (the DirectRunner) makes few.
  */
 public final class FileGroups {
-  /** Group size when the number of groups is left to Logberg. */
-  public static final long AUTO_GROUP_BYTES = 64L * 1024 * 1024;
+  /**
+   * Group size left to Logberg on a runner that holds a few chunks of every group in memory at once
+   * (the DirectRunner): few groups keep that small. 512 groups of a 1 GB tree exhaust a 1.4 GB heap
+   * there.
+   */
+  public static final long FEW_GROUP_BYTES = 64L * 1024 * 1024;
+
+  /**
+   * Group size left to Logberg on the other runners. Flink and Spark place each group on a worker
+   * by hashing a random key (the shuffle in Beam's expansion of the splittable read), so a few
+   * large groups land unevenly: the 16 groups of a 1 GB tree once split 5 to 11 between two
+   * workers, and the job took as long as the larger share. Hundreds of small groups even out.
+   */
+  public static final long SPREAD_GROUP_BYTES = 2L * 1024 * 1024;
 
   private FileGroups() {}
 
@@ -20,10 +32,11 @@ public final class FileGroups {
    * Longest-processing-time-first: files by size descending, each into the group with the fewest
    * bytes so far. The result does not depend on the order of {@code files}.
    *
-   * @param groups how many groups; 0 for one per {@link #AUTO_GROUP_BYTES} of input. Never more
-   *     groups than files.
+   * @param groups how many groups; 0 for one per {@code autoGroupBytes} of input. Never more groups
+   *     than files.
+   * @param autoGroupBytes the bytes of a group when {@code groups} is 0
    */
-  public static List<FileGroup> pack(List<FileOfApp> files, int groups) {
+  public static List<FileGroup> pack(List<FileOfApp> files, int groups, long autoGroupBytes) {
     if (groups < 0) {
       throw new IllegalArgumentException("groups must be 0 (auto) or positive, got " + groups);
     }
@@ -34,7 +47,7 @@ public final class FileGroups {
             .thenComparing(f -> f.file().sourceFile()));
     long total = bySize.stream().mapToLong(f -> f.file().size()).sum();
     int wanted =
-        groups > 0 ? groups : (int) Math.max(1, (total + AUTO_GROUP_BYTES - 1) / AUTO_GROUP_BYTES);
+        groups > 0 ? groups : (int) Math.max(1, (total + autoGroupBytes - 1) / autoGroupBytes);
     int count = Math.min(wanted, bySize.size());
     PriorityQueue<Bin> bins =
         new PriorityQueue<>(

@@ -65,21 +65,24 @@ public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollec
 
   private final int maxLineBytes;
   private final int groups;
+  private final long autoGroupBytes;
 
-  private ReadLines(int maxLineBytes, int groups) {
+  private ReadLines(int maxLineBytes, int groups, long autoGroupBytes) {
     this.maxLineBytes = maxLineBytes;
     this.groups = groups;
+    this.autoGroupBytes = autoGroupBytes;
   }
 
   /**
    * Reads the planned runs' files as batches of lines.
    *
    * @param maxLineBytes longer lines are cut and flagged
-   * @param groups how many groups the files are read in (the read parallelism); 0 for one per 64
-   *     MiB
+   * @param groups how many groups the files are read in (the read parallelism); 0 for one per
+   *     {@code autoGroupBytes}
+   * @param autoGroupBytes the bytes of a group when {@code groups} is 0 (see {@link FileGroups})
    */
-  public static ReadLines of(int maxLineBytes, int groups) {
-    return new ReadLines(maxLineBytes, groups);
+  public static ReadLines of(int maxLineBytes, int groups, long autoGroupBytes) {
+    return new ReadLines(maxLineBytes, groups, autoGroupBytes);
   }
 
   @Override
@@ -100,7 +103,7 @@ public final class ReadLines extends PTransform<PCollection<PlannedRun>, PCollec
             FlatMapElements.into(TypeDescriptor.of(FileGroup.class))
                 .via(
                     (KV<Integer, Iterable<FileOfApp>> all) ->
-                        FileGroups.pack(toList(all.getValue()), groups)))
+                        FileGroups.pack(toList(all.getValue()), groups, autoGroupBytes)))
         .setCoder(SerializableCoder.of(FileGroup.class))
         .apply("ReadGroups", ParDo.of(new ReadGroup(maxLineBytes)))
         .setCoder(LineBatchCoder.of());

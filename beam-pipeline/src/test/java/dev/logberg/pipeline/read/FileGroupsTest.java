@@ -30,7 +30,7 @@ class FileGroupsTest {
     for (int i = 0; i < 40; i++) {
       files.add(file("small-" + i, 20));
     }
-    List<FileGroup> groups = FileGroups.pack(files, 2);
+    List<FileGroup> groups = FileGroups.pack(files, 2, FileGroups.FEW_GROUP_BYTES);
     // 2,400 bytes in two groups of 1,200: each big file is topped up with small ones.
     assertThat(bytes(groups), containsInAnyOrder(1200L, 1200L));
     List<FileOfApp> packed = groups.stream().flatMap(g -> g.files().stream()).toList();
@@ -47,30 +47,58 @@ class FileGroupsTest {
     for (int i = 0; i < 200; i++) {
       files.add(file("f-" + i, 1 + random.nextInt(10_000)));
     }
-    List<FileGroup> expected = FileGroups.pack(files, 5);
+    List<FileGroup> expected = FileGroups.pack(files, 5, FileGroups.FEW_GROUP_BYTES);
     Collections.shuffle(files, random);
-    assertThat(FileGroups.pack(files, 5), is(expected));
+    assertThat(FileGroups.pack(files, 5, FileGroups.FEW_GROUP_BYTES), is(expected));
   }
 
   @Test
-  void autoMakesOneGroupPer64MiBAndNeverMoreGroupsThanFiles() {
+  void autoMakesOneGroupPerGivenSizeAndNeverMoreGroupsThanFiles() {
     long mib = 1024 * 1024;
     List<FileOfApp> files = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       files.add(file("f-" + i, 20 * mib));
     }
-    assertThat(FileGroups.pack(files, 0).size(), is(4)); // 200 MiB
-    assertThat(FileGroups.pack(files.subList(0, 1), 0).size(), is(1));
-    assertThat(FileGroups.pack(files.subList(0, 3), 8).size(), is(3));
-    assertThat(FileGroups.pack(List.of(), 0), is(empty()));
-    assertThat(FileGroups.pack(List.of(file("empty", 0)), 0).size(), is(1));
+    assertThat(FileGroups.pack(files, 0, FileGroups.FEW_GROUP_BYTES).size(), is(4)); // 200 MiB
+    assertThat(FileGroups.pack(files, 0, 50 * mib).size(), is(4));
+    assertThat(FileGroups.pack(files, 0, 40 * mib).size(), is(5));
+    assertThat(FileGroups.pack(files, 0, FileGroups.SPREAD_GROUP_BYTES).size(), is(10));
+    assertThat(FileGroups.pack(files.subList(0, 1), 0, FileGroups.FEW_GROUP_BYTES).size(), is(1));
+    assertThat(FileGroups.pack(files.subList(0, 3), 8, FileGroups.FEW_GROUP_BYTES).size(), is(3));
+    assertThat(FileGroups.pack(List.of(), 0, FileGroups.FEW_GROUP_BYTES), is(empty()));
+    assertThat(
+        FileGroups.pack(List.of(file("empty", 0)), 0, FileGroups.SPREAD_GROUP_BYTES).size(), is(1));
+  }
+
+  /**
+   * Many small files of a large tree make hundreds of groups of about the spread size, each within
+   * one file of the others, so that a random placement on workers evens out.
+   */
+  @Test
+  void theSpreadSizeMakesHundredsOfEvenGroupsOfALargeTree() {
+    Random random = new Random(11);
+    List<FileOfApp> files = new ArrayList<>();
+    long total = 0;
+    while (total < 1024L * 1024 * 1024) {
+      long size = 100_000 + random.nextInt(700_000);
+      files.add(file("f-" + files.size(), size));
+      total += size;
+    }
+    List<FileGroup> groups = FileGroups.pack(files, 0, FileGroups.SPREAD_GROUP_BYTES);
+    long wanted = (total + FileGroups.SPREAD_GROUP_BYTES - 1) / FileGroups.SPREAD_GROUP_BYTES;
+    assertThat((long) groups.size(), is(wanted));
+    assertThat(groups.size() >= 512, is(true));
+    long smallest = groups.stream().mapToLong(FileGroup::bytes).min().orElseThrow();
+    long largest = groups.stream().mapToLong(FileGroup::bytes).max().orElseThrow();
+    assertThat(largest - smallest <= 800_000, is(true));
   }
 
   @Test
   void refusesANegativeGroupCount() {
     IllegalArgumentException e =
         assertThrows(
-            IllegalArgumentException.class, () -> FileGroups.pack(List.of(file("a", 1)), -1));
+            IllegalArgumentException.class,
+            () -> FileGroups.pack(List.of(file("a", 1)), -1, FileGroups.FEW_GROUP_BYTES));
     assertThat(e.getMessage(), containsString("got -1"));
   }
 }

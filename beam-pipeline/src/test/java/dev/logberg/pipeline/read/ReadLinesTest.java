@@ -67,7 +67,9 @@ class ReadLinesTest {
   }
 
   private static PCollection<LineBatch> read(Pipeline pipeline, List<PlannedRun> runs, int groups) {
-    return pipeline.apply(Create.of(runs)).apply(ReadLines.of(MAX_LINE_BYTES, groups));
+    return pipeline
+        .apply(Create.of(runs))
+        .apply(ReadLines.of(MAX_LINE_BYTES, groups, FileGroups.FEW_GROUP_BYTES));
   }
 
   /**
