@@ -19,7 +19,8 @@ import org.apache.beam.sdk.values.Row;
  * the one schema it carries, whose columns are all text or 64-bit integers: per row a bitmap of the
  * null columns, then each present value, text as its UTF-8 length (a varint) and bytes, an integer
  * as 8 bytes. Beam's generated row coder, which handles every schema, writes each byte of a length
- * or an integer through a stream call and took a sixth of the parsing thread's samples.
+ * or an integer through a stream call: a batch took 1.7 times as long to encode and decode with it
+ * (2.7 against 1.6 microseconds a row).
  *
  * <p>One instance per parsing thread is reused batch after batch, so the array grows a few times
  * per worker instead of several times per batch.
