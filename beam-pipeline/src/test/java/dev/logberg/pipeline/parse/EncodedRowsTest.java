@@ -88,6 +88,28 @@ class EncodedRowsTest {
     assertThat(encoded.take().length, is(0));
   }
 
+  /**
+   * A text that repeats the column's previous value costs one byte, also after a null in between;
+   * each batch starts afresh, so a batch decodes on its own.
+   */
+  @Test
+  void repeatedTextIsWrittenOnceABatch() {
+    EncodedRows encoded = new EncodedRows();
+    Row first = row("the same pod and file ", 1);
+    encoded.add(first);
+    int once = encoded.take().length;
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      rows.add(i % 3 == 1 ? withNulls(first) : first);
+    }
+    rows.forEach(encoded::add);
+    byte[] batch = encoded.take();
+    assertThat(batch.length < 2 * once + 100 * 40, is(true));
+    assertThat(EncodedRows.decode(batch, rows.size()), is(rows));
+    encoded.add(first);
+    assertThat(EncodedRows.decode(encoded.take(), 1), is(List.of(first)));
+  }
+
   @Test
   void aCountThatDoesNotMatchTheBytesIsRefused() {
     EncodedRows encoded = new EncodedRows();
