@@ -21,8 +21,9 @@ public final class FileGroups {
   /**
    * Group size left to Logberg on the other runners. Flink and Spark place each group on a worker
    * by hashing a random key (the shuffle in Beam's expansion of the splittable read), so a few
-   * large groups land unevenly: the 16 groups of a 1 GB tree once split 5 to 11 between two
-   * workers, and the job took as long as the larger share. Hundreds of small groups even out.
+   * large groups land unevenly: with the 16 groups of a 1 GB tree, one Flink worker once read for 7
+   * s and the other for 17 s, and the job took as long as the larger share. Hundreds of small
+   * groups even out.
    */
   public static final long SPREAD_GROUP_BYTES = 2L * 1024 * 1024;
 
