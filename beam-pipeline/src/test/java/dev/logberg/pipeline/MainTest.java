@@ -138,7 +138,7 @@ class MainTest {
             false,
             RunContext.startingNow("logberg-test-run"));
 
-    PipelineOptions beam = Main.beamOptions(args, config);
+    PipelineOptions beam = RunCommand.beamOptions(args, config);
 
     assertThat(beam.getJobName(), is("logberg-test-run"));
     S3Options s3 = beam.as(S3Options.class);

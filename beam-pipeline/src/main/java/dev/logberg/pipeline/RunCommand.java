@@ -1,0 +1,210 @@
+package dev.logberg.pipeline;
+
+import dev.logberg.pipeline.report.RunMetrics;
+import dev.logberg.pipeline.report.TableSummary;
+import dev.logberg.pipeline.status.Decision;
+import dev.logberg.pipeline.status.Heartbeat;
+import dev.logberg.pipeline.storage.LocalLake;
+import dev.logberg.pipeline.tables.LogbergTables;
+import dev.logberg.pipeline.tables.RunStaging;
+import dev.logberg.pipeline.tables.TableSetup;
+import dev.logberg.upsert.CatalogSpec;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code run}, the default command: one job that discovers the application folders, lands the new
+ * or changed ones and prints a summary (with {@code --localLake}, on a lake of its own started for
+ * the run).
+ */
+final class RunCommand implements Command {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  @Override
+  public String name() {
+    return "run";
+  }
+
+  @Override
+  public List<String> help() {
+    return List.of(
+        "discover application folders, land new or changed ones, print a summary (default)");
+  }
+
+  @Override
+  public boolean runsJob() {
+    return true;
+  }
+
+  @Override
+  public Main.Outcome execute(Invocation invocation) {
+    LogbergOptions options = invocation.options();
+    String jobId = jobId(invocation);
+    String[] args = invocation.args().toArray(String[]::new);
+    if (!options.getLocalLake()) {
+      return runJob(
+          RunConfig.of(options, RunContext.startingNow(jobId)),
+          args,
+          invocation.out(),
+          invocation.workerCounters());
+    }
+    try (LocalLake lake = LocalLake.start(options)) {
+      return runJob(
+          RunConfig.onLocalLake(options, RunContext.startingNow(jobId), lake),
+          args,
+          invocation.out(),
+          invocation.workerCounters());
+    } catch (Exception e) {
+      invocation.out().println("Local lake FAILED: " + Main.rootMessage(e));
+      return new Main.Outcome(
+          Main.JOB_FAILED, e instanceof RuntimeException r ? r : new IllegalStateException(e));
+    }
+  }
+
+  /** The user's {@code --jobName}, else a generated one (see {@link #defaultJobName()}). */
+  static String jobId(Invocation invocation) {
+    return invocation.args().stream().anyMatch(a -> a.startsWith("--jobName"))
+        ? invocation.options().getJobName()
+        : defaultJobName();
+  }
+
+  /**
+   * One job on the tables of {@code config}, {@code args} being the arguments its options were
+   * parsed from.
+   */
+  static Main.Outcome runJob(
+      RunConfig config,
+      String[] args,
+      PrintStream out,
+      Supplier<Map<String, Long>> workerCounters) {
+    CatalogSpec catalog = config.catalog();
+    LogbergTables tables = config.tables();
+    RunContext context = config.context();
+    // The graph reads no table, so it is built while this thread prepares the tables, the heartbeat
+    // and the staging tables: on a cold JVM both take seconds, mostly class loading.
+    CompletableFuture<Pipeline> graph =
+        JobProgress.onOwnThread(
+            "logberg-graph",
+            () -> {
+              Pipeline pipeline = Pipeline.create(beamOptions(args, config));
+              LogbergPipeline.build(pipeline, config);
+              return pipeline;
+            });
+    try {
+      TableSetup.ensureTables(catalog, tables, config.partitionBy());
+    } catch (RuntimeException e) {
+      LOG.error("Preparing the tables failed", e);
+      out.printf(
+          "Cannot prepare the tables of %s in catalog %s (warehouse %s): %s%n",
+          tables.dataTable(), catalog.name(), config.warehouse(), Main.rootMessage(e));
+      return new Main.Outcome(Main.JOB_FAILED, e);
+    }
+
+    long started;
+    RunMetrics metrics;
+    // The heartbeat starts before anything is claimed and outlives the job: while it beats, no
+    // other run takes this run's claims.
+    try (Heartbeat heartbeat =
+            Heartbeat.start(
+                catalog, tables.metadataTable(), context.jobId(), config.heartbeatSeconds());
+        RunStaging staging =
+            RunStaging.create(
+                catalog, tables, context.jobId(), deadRuns(catalog, tables, config))) {
+      Pipeline pipeline = graph.join();
+      started = System.nanoTime();
+      LOG.info(
+          "Starting run {} on {} with input {}",
+          context.jobId(),
+          pipeline.getOptions().getRunner().getSimpleName(),
+          config.inputs());
+      metrics =
+          RunMetrics.of(
+              JobProgress.runToEnd(pipeline, config.progressSeconds(), out, workerCounters));
+    } catch (RuntimeException e) {
+      LOG.error("Run {} failed", context.jobId(), e);
+      out.printf("Run %s FAILED: %s%n", context.jobId(), Main.rootMessage(e));
+      return new Main.Outcome(Main.JOB_FAILED, e);
+    }
+    out.printf("Run %s finished in %.1f s%n", context.jobId(), (System.nanoTime() - started) / 1e9);
+    out.println(metrics.report());
+    out.println(TableSummary.afterRun(catalog, tables).report(tables));
+    if (config.upkeepAfterRun() && UpkeepCommand.upkeep(catalog, tables, true, out) != Main.OK) {
+      // The run landed its data; the upkeep line above says what failed.
+      return Main.Outcome.of(Main.JOB_FAILED);
+    }
+    return Main.Outcome.of(exitCode(metrics, out));
+  }
+
+  /**
+   * The options Beam runs the pipeline with: a fresh parse of the same arguments (so the user's
+   * parsed options are never changed) plus the two things Beam itself reads from its options and a
+   * run derives: the job name (runners name and report the job by it; ours is generated unless
+   * --jobName is given) and the S3 endpoint, region and addressing of Beam's own S3 filesystem,
+   * which ReadLines reads input files through and which Beam configures from the pipeline's options
+   * only (with --localLake they are the loopback server's, known once the lake started).
+   */
+  static PipelineOptions beamOptions(String[] args, RunConfig config) {
+    PipelineOptionsFactory.register(LogbergOptions.class);
+    PipelineOptions beam = PipelineOptionsFactory.fromArgs(args).withValidation().create();
+    beam.setJobName(config.context().jobId());
+    config.s3().applyTo(beam);
+    return beam;
+  }
+
+  /** 3 if an application failed; 4 if nothing was landed because other runs hold the claims. */
+  private static int exitCode(RunMetrics metrics, PrintStream out) {
+    if (metrics.get(Counters.APPS_FAILED) > 0) {
+      return Main.APPS_FAILED;
+    }
+    long claimedElsewhere = metrics.get(Counters.DECISION_PREFIX + Decision.SKIP_CLAIMED.name());
+    if (claimedElsewhere > 0 && metrics.get(Counters.FOLDERS_TO_PROCESS) == 0) {
+      out.printf(
+          "Nothing landed: %,d applications with work are claimed by other runs that are alive"
+              + " (exit code %d).%n",
+          claimedElsewhere, Main.BLOCKED);
+      return Main.BLOCKED;
+    }
+    return Main.OK;
+  }
+
+  /**
+   * Runs whose staging tables may be dropped: without a heartbeat, or silent for ten leases (far
+   * longer than a claim is honoured, since dropping a live run's staging would fail its job).
+   */
+  private static Predicate<String> deadRuns(
+      CatalogSpec catalog, LogbergTables tables, RunConfig config) {
+    Map<String, Long> beats =
+        catalog.apply(c -> Heartbeat.beats(c.loadTable(tables.metadataTable())));
+    long silentSince =
+        RunContext.nowMicros() - 10 * Heartbeat.leaseMicros(config.heartbeatSeconds());
+    return runId -> beats.getOrDefault(runId, Long.MIN_VALUE) < silentSince;
+  }
+
+  /**
+   * Sortable and recognisable in the metadata table, where Beam's default names the main class and
+   * user.
+   */
+  static String defaultJobName() {
+    String time =
+        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC)
+            .format(Instant.now());
+    return "logberg-"
+        + time
+        + "-"
+        + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000));
+  }
+}
