@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 /**
  * One command of the command line, {@code logberg <name> --option=value ...}: {@link Main} parses
  * and validates the options, then hands them to the command that {@link #name()} selects. A new
- * command is a class implementing this, listed in {@link Main#COMMANDS}.
+ * command is a class implementing this, listed in {@link Main#commands()}.
  */
 interface Command {
   /** The word on the command line that selects this command. */
@@ -25,16 +25,30 @@ interface Command {
     return false;
   }
 
+  /**
+   * The options interface the command's options are parsed as: {@link LogbergOptions}, or one that
+   * extends it with options of this command only.
+   */
+  default Class<? extends LogbergOptions> options() {
+    return LogbergOptions.class;
+  }
+
+  /** The names of the words the command takes after its name ({@code <application id>}). */
+  default List<String> arguments() {
+    return List.of();
+  }
+
   Main.Outcome execute(Invocation invocation);
 
   /**
    * What a command is given: the parsed options, the arguments they were parsed from (without the
-   * command's name), where to print, and the workers' counters for a job's live progress (see
+   * command's name and words), the words after the name ({@link #arguments()}), where to print, and the workers' counters for a job's live progress (see
    * {@link Main#execute(String[], PrintStream, Supplier)}).
    */
   record Invocation(
       LogbergOptions options,
       List<String> args,
+      List<String> words,
       PrintStream out,
       Supplier<Map<String, Long>> workerCounters) {}
 }

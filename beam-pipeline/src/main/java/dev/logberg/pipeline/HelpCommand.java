@@ -34,7 +34,21 @@ final class HelpCommand {
     }
     out.println();
     out.println("Options (--name=value; a list takes values separated by ','):");
-    for (OptionDeclarations.Option option : OptionDeclarations.of(LogbergOptions.class)) {
+    printOptions(out, LogbergOptions.class);
+    for (Command command : commands) {
+      if (command.options() != LogbergOptions.class) {
+        out.println();
+        out.println("Options of " + command.name() + " only:");
+        printOptions(out, command.options());
+      }
+    }
+    out.println();
+    out.println("Any Beam option (e.g. --runner, --jobName) is accepted too.");
+  }
+
+  /** Every option {@code options} declares, with its description, default and example. */
+  private static void printOptions(PrintStream out, Class<?> options) {
+    for (OptionDeclarations.Option option : OptionDeclarations.of(options)) {
       out.println();
       out.println("  --" + option.name());
       for (String line : wrap(option.help(), TEXT_WIDTH)) {
@@ -50,8 +64,14 @@ final class HelpCommand {
         out.println("      Required in a launched job (deploy/templates), which has no default.");
       }
     }
-    out.println();
-    out.println("Any Beam option (e.g. --runner, --jobName) is accepted too.");
+  }
+
+  /** How to call {@code command}: its name, the words it takes, then options. */
+  static String usage(Command command) {
+    return "Usage: logberg "
+        + command.name()
+        + command.arguments().stream().map(a -> " " + a).collect(Collectors.joining())
+        + " [--option=value ...]";
   }
 
   /** What to say of a command name that is none of {@code commands}, the first the default. */

@@ -40,6 +40,15 @@ public interface LogbergOptions extends PipelineOptions {
 
   void setLocalLake(boolean value);
 
+  @Param(example = "true", launchable = false)
+  @Description(
+      "Print every log event on the console (standard error). Without it the command line prints its progress,"
+          + " its summary and any failure, and writes the log events to a file whose path it prints.")
+  @Default.Boolean(false)
+  boolean getVerbose();
+
+  void setVerbose(boolean value);
+
   @Param(example = "/tmp/local-lake", launchable = false)
   @Description("Folder that keeps the local lake's S3 objects and catalog between runs.")
   @Default.String("target/logberg/local-lake")

@@ -1,6 +1,7 @@
 package dev.logberg.pipeline;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,14 +28,35 @@ public final class Main {
   public static final int APPS_FAILED = 3;
   public static final int BLOCKED = 4;
 
-  /** The commands, the default ({@code run}) first, in the order {@code --help} lists them. */
-  static final List<Command> COMMANDS =
-      List.of(new RunCommand(), new VerifyCommand(), new DumpCommand(), new UpkeepCommand());
+  /**
+   * The commands, the default ({@code run}) first, in the order {@code --help} lists them. Made on
+   * first use, not when Main loads: the commands' loggers must not start the logging before {@link
+   * #main} has chosen where it goes ({@link ConsoleLog}).
+   */
+  static List<Command> commands() {
+    return Commands.ALL;
+  }
+
+  private static final class Commands {
+    static final List<Command> ALL =
+        List.of(
+            new RunCommand(),
+            new VerifyCommand(),
+            new DumpCommand(),
+            new UpkeepCommand(),
+            new LogsCommand(),
+            new AppsCommand());
+  }
 
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out));
+    Path log =
+        ConsoleLog.divert(
+            Arrays.asList(args), Path.of(System.getProperty("java.io.tmpdir"), "logberg"));
+    int exitCode = run(args, System.out);
+    ConsoleLog.tell(log, System.err);
+    System.exit(exitCode);
   }
 
   /**
@@ -82,34 +104,48 @@ public final class Main {
     PipelineOptionsFactory.register(LogbergOptions.class);
     List<String> rest = new ArrayList<>(Arrays.asList(args));
     String name =
-        !rest.isEmpty() && !rest.get(0).startsWith("--") ? rest.remove(0) : COMMANDS.get(0).name();
+        !rest.isEmpty() && !rest.get(0).startsWith("--") ? rest.remove(0) : commands().get(0).name();
     if (rest.contains("--help") || name.equals(HelpCommand.NAME)) {
-      HelpCommand.print(out, COMMANDS);
+      HelpCommand.print(out, commands());
       return Outcome.of(OK);
     }
     @Nullable Command command = command(name);
+    List<String> words = new ArrayList<>();
+    while (!rest.isEmpty() && !rest.get(0).startsWith("--")) {
+      words.add(rest.remove(0));
+    }
+    Class<? extends LogbergOptions> declared =
+        command == null ? LogbergOptions.class : command.options();
     LogbergOptions options;
     try {
+      PipelineOptionsFactory.register(declared);
       options =
           PipelineOptionsFactory.fromArgs(rest.toArray(String[]::new))
               .withValidation()
-              .as(LogbergOptions.class);
+              .as(declared);
       OptionsValidator.validate(options, command != null && command.runsJob());
+      OptionsValidator.validateDeclared(declared, options);
     } catch (IllegalArgumentException e) {
       out.println(e.getMessage());
       out.println("Run with --help to see every option.");
       return Outcome.of(BAD_OPTIONS);
     }
     if (command == null) {
-      out.println(HelpCommand.unknown(name, COMMANDS));
+      out.println(HelpCommand.unknown(name, commands()));
       return Outcome.of(BAD_OPTIONS);
     }
-    return command.execute(new Command.Invocation(options, List.copyOf(rest), out, workerCounters));
+    if (words.size() != command.arguments().size()) {
+      out.println(HelpCommand.usage(command));
+      return Outcome.of(BAD_OPTIONS);
+    }
+    return command.execute(
+        new Command.Invocation(
+            options, List.copyOf(rest), List.copyOf(words), out, workerCounters));
   }
 
   /** The command called {@code name}, or null if there is none. */
   static @Nullable Command command(String name) {
-    return COMMANDS.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+    return commands().stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
   }
 
   /** The message of {@code e} and of its root cause: what a user needs to see first. */

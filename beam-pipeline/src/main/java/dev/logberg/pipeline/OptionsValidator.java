@@ -119,9 +119,34 @@ public final class OptionsValidator {
     }
   }
 
+  /**
+   * The format checks of the options {@code declared} adds to {@link LogbergOptions} (a command's
+   * own, such as {@code logs}' filters); nothing for {@link LogbergOptions} itself.
+   *
+   * @throws IllegalArgumentException listing every problem found
+   */
+  static void validateDeclared(Class<? extends LogbergOptions> declared, LogbergOptions options) {
+    if (declared == LogbergOptions.class) {
+      return;
+    }
+    List<String> problems = new ArrayList<>();
+    for (OptionDeclarations.Option option : OptionDeclarations.of(declared)) {
+      problems.addAll(option.problemsWith(value(declared, options, option.name())));
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Invalid options:\n  - " + String.join("\n  - ", problems));
+    }
+  }
+
   private static @Nullable Object value(LogbergOptions options, String name) {
+    return value(LogbergOptions.class, options, name);
+  }
+
+  private static @Nullable Object value(
+      Class<? extends LogbergOptions> declared, LogbergOptions options, String name) {
     try {
-      return OptionDeclarations.getter(LogbergOptions.class, name).invoke(options);
+      return OptionDeclarations.getter(declared, name).invoke(options.as(declared));
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot read --" + name, e);
     }

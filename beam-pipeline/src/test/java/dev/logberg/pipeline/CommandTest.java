@@ -24,7 +24,7 @@ class CommandTest {
 
   private Command.Invocation invocation(String... args) {
     LogbergOptions options = PipelineOptionsFactory.fromArgs(args).as(LogbergOptions.class);
-    return new Command.Invocation(options, List.of(args), out, Map::of);
+    return new Command.Invocation(options, List.of(args), List.of(), out, Map::of);
   }
 
   private String output() {
@@ -39,13 +39,13 @@ class CommandTest {
     assertThat(Main.command("upkeep"), instanceOf(UpkeepCommand.class));
     assertThat(Main.command("vrify"), nullValue());
     assertThat(
-        Main.COMMANDS.stream().filter(Command::runsJob).toList(),
-        is(List.of(Main.COMMANDS.get(0))));
+        Main.commands().stream().filter(Command::runsJob).toList(),
+        is(List.of(Main.commands().get(0))));
   }
 
   @Test
   void helpListsEachCommandWithItsLinesAligned() {
-    HelpCommand.print(out, Main.COMMANDS);
+    HelpCommand.print(out, Main.commands());
     List<String> lines = output().lines().toList();
     assertThat(lines.get(2), is("Usage: logberg [run|verify|dump|upkeep] [--option=value ...]"));
     assertThat(
@@ -66,7 +66,7 @@ class CommandTest {
   @Test
   void anUnknownCommandIsAnsweredWithTheKnownOnes() {
     assertThat(
-        HelpCommand.unknown("vrify", Main.COMMANDS),
+        HelpCommand.unknown("vrify", Main.commands()),
         is("Unknown command 'vrify': use run (the default), verify, dump, upkeep or help."));
   }
 

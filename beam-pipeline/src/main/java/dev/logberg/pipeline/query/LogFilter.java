@@ -41,6 +41,22 @@ public record LogFilter(
     return new LogFilter(application, null, null, null, null, null);
   }
 
+  /**
+   * The filter {@code logs} options describe; ages ({@code --since=2h}) count back from {@code
+   * now}.
+   *
+   * @throws IllegalArgumentException for a level, time or range that cannot be
+   */
+  public static LogFilter of(String application, LogsOptions options, Instant now) {
+    return new LogFilter(
+        application,
+        options.getPod(),
+        options.getLevel() == null ? null : Severity.parse(options.getLevel()),
+        options.getSince() == null ? null : TimeBound.parse(options.getSince(), now),
+        options.getUntil() == null ? null : TimeBound.parse(options.getUntil(), now),
+        options.getGrep());
+  }
+
   /** The filter Iceberg plans and reads with. */
   public Expression pushedDown() {
     Expression filter = Expressions.equal(SPARK_APP_SELECTOR, application);

@@ -20,7 +20,7 @@ public enum LogFormat {
   /** {@code <time> <level> <pod> <message>}, like {@code kubectl logs --prefix --timestamps}. */
   TEXT {
     @Override
-    String render(Record row) {
+    public String render(Record row) {
       Object level = row.getField(LOG_LEVEL);
       return String.format(
           "%s %-5s %s %s",
@@ -33,7 +33,7 @@ public enum LogFormat {
   /** One JSON object per line with every column, for jq and friends. */
   JSON {
     @Override
-    String render(Record row) {
+    public String render(Record row) {
       ObjectNode line = MAPPER.createObjectNode();
       for (Types.NestedField field : row.struct().fields()) {
         Object value = row.getField(field.name());
@@ -61,7 +61,7 @@ public enum LogFormat {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'", Locale.ROOT);
 
-  abstract String render(Record row);
+  public abstract String render(Record row);
 
   private static String time(Object timestamp) {
     return TIME.format(((OffsetDateTime) timestamp).withOffsetSameInstant(ZoneOffset.UTC));

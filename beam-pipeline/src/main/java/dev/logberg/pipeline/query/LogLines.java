@@ -25,6 +25,7 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Conversions;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.DateTimeUtil;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * One application's lines in time order, streamed: read through Iceberg's reader with the filter
@@ -142,7 +143,7 @@ public final class LogLines {
     }
   }
 
-  private static Long bound(ByteBuffer value) {
+  private static @Nullable Long bound(@Nullable ByteBuffer value) {
     return value == null
         ? null
         : (Long) Conversions.fromByteBuffer(Types.TimestampType.withZone(), value);
