@@ -250,12 +250,12 @@ class SparkSqlReadBackTest {
   void afterUpkeepSparkReadsTheSameRowsFromFilesWithoutDeletes(int version) {
     String name = "spark_upkeep_v" + version;
     Table table = lake.create(name, version, true);
-    Map<String, String> expected = TableUpkeepTest.upsertRounds(table);
+    Map<String, String> expected = UpkeepTables.upsertRounds(table);
     assertSparkReads(name, expected);
     long filesBefore =
         single(sql("SELECT count(*) FROM %s.files WHERE content = 0", name)).getLong(0);
 
-    new TableUpkeep(TableUpkeepTest.COMPACT_ONLY).run(table);
+    new TableUpkeep(UpkeepTables.COMPACT_ONLY).run(table);
 
     assertSparkReads(name, expected);
     assertThat(live(table), is(expected));
@@ -270,11 +270,11 @@ class SparkSqlReadBackTest {
   void aFlinkStyleEqualityDeleteTableReadsTheSameAfterUpkeep(int version) {
     String name = "spark_flink_v" + version;
     Table table = lake.create(name, version, true);
-    Map<String, String> expected = TableUpkeepTest.flinkUpserts(table);
+    Map<String, String> expected = UpkeepTables.flinkUpserts(table);
     assertSparkReads(name, expected);
     assertThat(sql("SELECT * FROM %s.delete_files WHERE content = 2", name).size(), is(2));
 
-    new TableUpkeep(TableUpkeepTest.COMPACT_ONLY).run(table);
+    new TableUpkeep(UpkeepTables.COMPACT_ONLY).run(table);
 
     assertSparkReads(name, expected);
     assertThat(live(table), is(expected));
