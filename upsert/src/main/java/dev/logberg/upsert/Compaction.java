@@ -105,7 +105,9 @@ final class Compaction {
                 file.fileSizeInBytes(),
                 file.recordCount(),
                 partitionKey(task.spec(), file.partition()),
-                deletes));
+                deletes,
+                table.sortOrder().isSorted()
+                    && !Integer.valueOf(table.sortOrder().orderId()).equals(file.sortOrderId())));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -13,10 +13,11 @@ import java.util.Set;
  *
  * <p>Per partition (a spec id plus partition tuple) the candidates are the files with deletes
  * (position deletes, deletion vectors, equality deletes), the empty files (0 rows, as resolution
- * commits leave) and the small files (below {@code smallFileBytes}). A partition is rewritten when
- * a candidate has deletes, or when it has at least {@code minInputFiles} candidates, or when it has
- * an empty file next to any other candidate; a partition whose only candidate is one file without
- * deletes is left alone (rewriting it would change nothing).
+ * commits leave), the small files (below {@code smallFileBytes}) and, in a table with a sort order,
+ * the files not written in it (Beam's Managed writer cannot sort). A partition is rewritten when a
+ * candidate has deletes or is unsorted, or when it has at least {@code minInputFiles} candidates,
+ * or when it has an empty file next to any other candidate; a partition whose only candidate is one
+ * sorted file without deletes is left alone (rewriting it would change nothing).
  *
  * <p>A delete file is removed with the rewrite only if every live data file it applies to is
  * rewritten in the same commit: then no live data file needs it any more.
@@ -25,11 +26,21 @@ final class CompactionPlanner {
   private CompactionPlanner() {}
 
   /**
-   * One live data file: its location, size, rows, partition (spec id and tuple, as a string) and
-   * its deletes.
+   * One live data file: its location, size, rows, partition (spec id and tuple, as a string), its
+   * deletes, and whether the table has a sort order the file was not written in.
    */
   record LiveFile(
-      String location, long sizeBytes, long recordCount, String partition, Set<String> deletes) {
+      String location,
+      long sizeBytes,
+      long recordCount,
+      String partition,
+      Set<String> deletes,
+      boolean unsorted) {
+    LiveFile(
+        String location, long sizeBytes, long recordCount, String partition, Set<String> deletes) {
+      this(location, sizeBytes, recordCount, partition, deletes, false);
+    }
+
     boolean hasDeletes() {
       return !deletes.isEmpty();
     }
@@ -44,7 +55,10 @@ final class CompactionPlanner {
   static List<Group> plan(List<LiveFile> live, long smallFileBytes, int minInputFiles) {
     Map<String, List<LiveFile>> candidates = new LinkedHashMap<>();
     for (LiveFile f : live) {
-      if (f.hasDeletes() || f.recordCount() == 0 || f.sizeBytes() < smallFileBytes) {
+      if (f.hasDeletes()
+          || f.unsorted()
+          || f.recordCount() == 0
+          || f.sizeBytes() < smallFileBytes) {
         candidates.computeIfAbsent(f.partition(), p -> new ArrayList<>()).add(f);
       }
     }
@@ -57,7 +71,7 @@ final class CompactionPlanner {
     List<Group> groups = new ArrayList<>();
     candidates.forEach(
         (partition, files) -> {
-          boolean deletes = files.stream().anyMatch(LiveFile::hasDeletes);
+          boolean deletes = files.stream().anyMatch(f -> f.hasDeletes() || f.unsorted());
           boolean empty = files.stream().anyMatch(f -> f.recordCount() == 0);
           if (!deletes && files.size() < minInputFiles && !(empty && files.size() > 1)) {
             return;

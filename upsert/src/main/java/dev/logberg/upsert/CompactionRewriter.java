@@ -1,5 +1,6 @@
 package dev.logberg.upsert;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.RewriteFiles;
+import org.apache.iceberg.SortOrder;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
@@ -24,6 +26,7 @@ import org.apache.iceberg.data.IdentityPartitionConverters;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.avro.PlannedDataReader;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
+import org.apache.iceberg.encryption.EncryptedOutputFile;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.OutputFileFactory;
@@ -36,8 +39,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Compaction's rewriter: one partition's group of files read with their deletes applied (positions,
- * vectors, equalities), written into files of the target size in the table's format and codec, and
- * committed as one rewrite that replaces the group's data files and the deletes only they used.
+ * vectors, equalities), written into files of the target size in the table's format, codec and sort
+ * order, and committed as one rewrite that replaces the group's data files and the deletes only
+ * they used.
  */
 final class CompactionRewriter {
   private static final Logger LOG = LoggerFactory.getLogger(CompactionRewriter.class);
@@ -140,7 +144,8 @@ final class CompactionRewriter {
 
   /**
    * Reads the live rows of the group's files (their deletes applied) and writes them into files of
-   * the target size.
+   * the target size, in the table's sort order if it has one (through {@link SortedRows}, so memory
+   * stays bounded whatever the partition's size).
    */
   private static void writeLiveRows(
       Table table,
@@ -151,52 +156,114 @@ final class CompactionRewriter {
       OutputFileFactory outputs,
       long targetFileBytes,
       List<DataFile> added) {
-    GenericAppenderFactory appenders = new GenericAppenderFactory(table.schema(), spec);
-    appenders.setAll(
-        table.properties()); // codec, row-group size: what the table asks its writers for
-    StructLike writePartition = spec.isUnpartitioned() ? null : partition;
-    DataWriter<Record> writer = null;
-    try {
-      for (CompactionPlanner.LiveFile f : group.files()) {
-        if (f.recordCount() == 0) {
-          continue;
-        }
-        try (CloseableIterable<Record> rows = liveRows(table, plan.task(f.location()))) {
-          long n = 0;
-          for (Record r : rows) {
-            if (writer == null) {
-              writer =
-                  appenders.newDataWriter(
-                      ResolutionCommitter.newOutputFile(outputs, spec, partition),
-                      writeFormat(table),
-                      writePartition);
-            }
-            writer.write(r);
-            if (++n % 1000 == 0 && writer.length() >= targetFileBytes) {
-              writer.close();
-              added.add(writer.toDataFile());
-              writer = null;
-            }
-          }
-        }
+    SortOrder order = table.sortOrder();
+    try (RollingWriter out =
+        new RollingWriter(table, spec, partition, outputs, targetFileBytes, added)) {
+      if (!order.isSorted()) {
+        forEachLiveRow(table, plan, group, out::write);
+        return;
       }
-      if (writer != null) {
-        writer.close();
-        added.add(writer.toDataFile());
-        writer = null;
+      try (SortedRows sorted = new SortedRows(table.schema(), order, SORTED_ROWS_IN_MEMORY)) {
+        forEachLiveRow(table, plan, group, sorted::add);
+        sorted.forEachSorted(out::write);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(
           "compacting " + table.name() + " partition " + group.partition(), e);
-    } finally {
-      if (writer != null) {
-        try {
-          writer.close();
-          added.add(writer.toDataFile()); // deleted again by the caller's clean-up
-        } catch (IOException | RuntimeException ignored) {
-          LOG.debug("Closing an abandoned writer failed", ignored);
+    }
+  }
+
+  private static void forEachLiveRow(
+      Table table, Compaction.Plan plan, CompactionPlanner.Group group, Consumer<Record> sink)
+      throws IOException {
+    for (CompactionPlanner.LiveFile f : group.files()) {
+      if (f.recordCount() > 0) {
+        try (CloseableIterable<Record> rows = liveRows(table, plan.task(f.location()))) {
+          rows.forEach(sink);
         }
       }
+    }
+  }
+
+  /**
+   * Rows held in memory while a partition is sorted; more are spilled in sorted runs to local disk.
+   * About 100 MB of log rows.
+   */
+  private static final int SORTED_ROWS_IN_MEMORY = 100_000;
+
+  /**
+   * Data files of one partition, each closed once it reaches the target size; files written in the
+   * table's sort order say so. Closing it closes the last file; every file it wrote, complete or
+   * abandoned, is in {@code added} (the caller removes them if the commit fails).
+   */
+  private static final class RollingWriter implements Closeable {
+    private final Table table;
+    private final PartitionSpec spec;
+    private final StructLike partition;
+    private final OutputFileFactory outputs;
+    private final long targetFileBytes;
+    private final List<DataFile> added;
+    private final GenericAppenderFactory appenders;
+    private @Nullable DataWriter<Record> writer;
+    private long rows;
+
+    RollingWriter(
+        Table table,
+        PartitionSpec spec,
+        StructLike partition,
+        OutputFileFactory outputs,
+        long targetFileBytes,
+        List<DataFile> added) {
+      this.table = table;
+      this.spec = spec;
+      this.partition = partition;
+      this.outputs = outputs;
+      this.targetFileBytes = targetFileBytes;
+      this.added = added;
+      this.appenders = new GenericAppenderFactory(table.schema(), spec);
+      // Codec, row-group size: what the table asks its writers for.
+      appenders.setAll(table.properties());
+    }
+
+    void write(Record row) {
+      DataWriter<Record> current = writer;
+      if (current == null) {
+        EncryptedOutputFile file = ResolutionCommitter.newOutputFile(outputs, spec, partition);
+        FileFormat format = writeFormat(table);
+        current =
+            new DataWriter<>(
+                appenders.newAppender(file, format),
+                format,
+                file.encryptingOutputFile().location(),
+                spec,
+                spec.isUnpartitioned() ? null : partition,
+                file.keyMetadata(),
+                table.sortOrder());
+        writer = current;
+      }
+      current.write(row);
+      if (++rows % 1000 == 0 && current.length() >= targetFileBytes) {
+        closeFile();
+      }
+    }
+
+    private void closeFile() {
+      DataWriter<Record> current = writer;
+      if (current == null) {
+        return;
+      }
+      writer = null;
+      try {
+        current.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      added.add(current.toDataFile());
+    }
+
+    @Override
+    public void close() {
+      closeFile();
     }
   }
 

@@ -28,8 +28,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * Rows put in a table's sort order with bounded memory: up to {@code maxRowsInMemory} rows are
  * sorted in memory; beyond that each full batch is sorted and spilled to a local Parquet file, and
- * the batches are merged when read. Not thread-safe. Compaction sorts a partition's rows through it, so a partition
- * of any size is rewritten sorted without holding it in memory.
+ * the batches are merged when read. Not thread-safe. Compaction sorts a partition's rows through
+ * it, so a partition of any size is rewritten sorted without holding it in memory.
  */
 final class SortedRows implements Closeable {
   private final Schema schema;
@@ -117,7 +117,8 @@ final class SortedRows implements Closeable {
       Path run = dir.resolve("run-" + runs.size() + ".parquet");
       try (FileAppender<Record> out =
           new GenericAppenderFactory(schema)
-              .newAppender(org.apache.iceberg.Files.localOutput(run.toFile()), FileFormat.PARQUET)) {
+              .newAppender(
+                  org.apache.iceberg.Files.localOutput(run.toFile()), FileFormat.PARQUET)) {
         batch.forEach(out::add);
       }
       runs.add(run);

@@ -81,4 +81,14 @@ class CompactionPlannerTest {
         is(false));
     assertThat(TableUpkeep.due(0, 0, young, 150, 2, 10, 20), is(true));
   }
+
+  @Test
+  void aFileNotInTheTableSortOrderIsRewrittenEvenAlone() {
+    CompactionPlanner.LiveFile big = file("a", 1000, 10, "p");
+    CompactionPlanner.LiveFile unsorted =
+        new CompactionPlanner.LiveFile("b", 1000, 10, "q", Set.of(), true);
+    List<CompactionPlanner.Group> groups = CompactionPlanner.plan(List.of(big, unsorted), SMALL, 5);
+    assertThat(groups.size(), is(1));
+    assertThat(groups.get(0).files(), is(List.of(unsorted)));
+  }
 }

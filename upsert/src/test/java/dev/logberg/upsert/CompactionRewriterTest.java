@@ -105,4 +105,64 @@ class CompactionRewriterTest {
           is(List.of()));
     }
   }
+
+  /**
+   * In a table with a sort order, compaction writes the partition's rows sorted, in files that say
+   * so, through sorted runs spilled to disk when they do not fit; a second upkeep leaves them.
+   */
+  @Test
+  void aSortedTableIsRewrittenInItsOrder() {
+    Table table = new TestLake(dir).create("t", 2, true);
+    table.replaceSortOrder().asc("value").asc("ts").commit();
+    java.util.Random random = new java.util.Random(7);
+    Map<String, String> expected = new TreeMap<>();
+    for (int file = 0; file < 3; file++) {
+      Record[] rows = new Record[400];
+      for (int i = 0; i < rows.length; i++) {
+        String id = file + "-" + i;
+        String value = String.format("v%02d", random.nextInt(30));
+        rows[i] = row(id, value, random.nextInt(100_000), "x");
+        expected.put(id, value);
+      }
+      append(table, rows);
+    }
+
+    new TableUpkeep(TableUpkeep.Options.defaults()).run(table);
+    table.refresh();
+
+    assertThat(live(table), is(expected));
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+      for (FileScanTask task : tasks) {
+        assertThat(task.file().sortOrderId(), is(table.sortOrder().orderId()));
+        List<String> keys = new java.util.ArrayList<>();
+        try (CloseableIterable<Record> rows = CompactionRewriter.liveRows(table, task)) {
+          rows.forEach(
+              r ->
+                  keys.add(
+                      r.getField("value")
+                          + "|"
+                          + String.format(
+                              "%020d",
+                              ((java.time.OffsetDateTime) r.getField("ts")).toEpochSecond())));
+        }
+        assertThat("rows in sort order", keys.equals(keys.stream().sorted().toList()), is(true));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<String> sortedFiles = dataFiles(table);
+    new TableUpkeep(TableUpkeep.Options.defaults()).run(table);
+    assertThat("sorted files are left alone", dataFiles(table), is(sortedFiles));
+  }
+
+  private static List<String> dataFiles(Table table) {
+    table.refresh();
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+      List<String> files = new java.util.ArrayList<>();
+      tasks.forEach(t -> files.add(t.file().location()));
+      return files.stream().sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 }

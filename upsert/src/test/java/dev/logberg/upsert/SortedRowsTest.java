@@ -52,7 +52,8 @@ class SortedRowsTest {
     try (SortedRows sorted = new SortedRows(TestLake.SCHEMA, BY_PART_THEN_TS, 2)) {
       for (int i = 0; i < 5; i++) {
         reused.setField("id", "id-" + i);
-        reused.setField("ts", OffsetDateTime.ofInstant(Instant.ofEpochSecond(10 - i), ZoneOffset.UTC));
+        reused.setField(
+            "ts", OffsetDateTime.ofInstant(Instant.ofEpochSecond(10 - i), ZoneOffset.UTC));
         reused.setField("part", "p");
         sorted.add(reused);
       }
@@ -77,10 +78,18 @@ class SortedRowsTest {
   }
 
   private static String describe(Record r) {
-    return r.getField("part") + "|" + r.getField("ts") + "|" + r.getField("id") + "|" + r.getField("value");
+    return r.getField("part")
+        + "|"
+        + r.getField("ts")
+        + "|"
+        + r.getField("id")
+        + "|"
+        + r.getField("value");
   }
 
   private static List<String> keysOf(List<String> described) {
-    return described.stream().map(d -> d.substring(0, d.lastIndexOf('|', d.lastIndexOf('|') - 1))).toList();
+    return described.stream()
+        .map(d -> d.substring(0, d.lastIndexOf('|', d.lastIndexOf('|') - 1)))
+        .toList();
   }
 }
