@@ -42,8 +42,9 @@ interface Command {
 
   /**
    * What a command is given: the parsed options, the arguments they were parsed from (without the
-   * command's name and words), the words after the name ({@link #arguments()}), where to print, and the workers' counters for a job's live progress (see
-   * {@link Main#execute(String[], PrintStream, Supplier)}).
+   * command's name and words), the words after the name ({@link #arguments()}), where to print, and
+   * the workers' counters for a job's live progress (see {@link Main#execute(String[], PrintStream,
+   * Supplier)}).
    */
   record Invocation(
       LogbergOptions options,

@@ -13,12 +13,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 import org.slf4j.LoggerFactory;
 
 /**
- * A calm console: the command line prints its progress and its summary, and the per-step log
- * events go to a log file whose path it prints, unless {@code --verbose} asks for them on the
- * console. Failures are printed by the commands themselves, so they reach the console either way.
+ * A calm console: the command line prints its progress and its summary, and the per-step log events
+ * go to a log file whose path it prints, unless {@code --verbose} asks for them on the console.
+ * Failures are printed by the commands themselves, so they reach the console either way.
  *
- * <p>Only slf4j-simple (the command line's and the Direct and Spark jars' binding) is diverted:
- * it reads its settings once, when the first logger is made, so this runs before anything logs. A
+ * <p>Only slf4j-simple (the command line's and the Direct and Spark jars' binding) is diverted: it
+ * reads its settings once, when the first logger is made, so this runs before anything logs. A
  * Flink cluster logs through its own log4j configuration, untouched.
  */
 final class ConsoleLog {
@@ -40,7 +40,9 @@ final class ConsoleLog {
       return null;
     }
     String stamp =
-        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC)
+            .format(Instant.now());
     Path file = dir.resolve("logberg-" + stamp + "-" + ProcessHandle.current().pid() + ".log");
     try {
       Files.createDirectories(dir);

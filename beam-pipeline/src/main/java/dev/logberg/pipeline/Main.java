@@ -104,16 +104,17 @@ public final class Main {
     PipelineOptionsFactory.register(LogbergOptions.class);
     List<String> rest = new ArrayList<>(Arrays.asList(args));
     String name =
-        !rest.isEmpty() && !rest.get(0).startsWith("--") ? rest.remove(0) : commands().get(0).name();
+        !rest.isEmpty() && !rest.get(0).startsWith("--")
+            ? rest.remove(0)
+            : commands().get(0).name();
     if (rest.contains("--help") || name.equals(HelpCommand.NAME)) {
       HelpCommand.print(out, commands());
       return Outcome.of(OK);
     }
     @Nullable Command command = command(name);
-    List<String> words = new ArrayList<>();
-    while (!rest.isEmpty() && !rest.get(0).startsWith("--")) {
-      words.add(rest.remove(0));
-    }
+    // Beam takes only --name[=value] arguments: any other word is the command's (wherever it is).
+    List<String> words = rest.stream().filter(a -> !a.startsWith("--")).toList();
+    rest.removeAll(words);
     Class<? extends LogbergOptions> declared =
         command == null ? LogbergOptions.class : command.options();
     LogbergOptions options;

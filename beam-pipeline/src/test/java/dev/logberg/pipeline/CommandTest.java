@@ -47,7 +47,8 @@ class CommandTest {
   void helpListsEachCommandWithItsLinesAligned() {
     HelpCommand.print(out, Main.commands());
     List<String> lines = output().lines().toList();
-    assertThat(lines.get(2), is("Usage: logberg [run|verify|dump|upkeep] [--option=value ...]"));
+    assertThat(
+        lines.get(2), is("Usage: logberg [run|verify|dump|upkeep|logs|apps] [--option=value ...]"));
     assertThat(
         lines.subList(3, 8),
         is(
@@ -67,7 +68,9 @@ class CommandTest {
   void anUnknownCommandIsAnsweredWithTheKnownOnes() {
     assertThat(
         HelpCommand.unknown("vrify", Main.commands()),
-        is("Unknown command 'vrify': use run (the default), verify, dump, upkeep or help."));
+        is(
+            "Unknown command 'vrify': use run (the default), verify, dump, upkeep, logs, apps"
+                + " or help."));
   }
 
   @Test
@@ -101,5 +104,44 @@ class CommandTest {
         new VerifyCommand().execute(invocation("--warehouse=" + dir, "--table=logs"));
     assertThat(output(), outcome.exitCode(), is(Main.JOB_FAILED));
     assertThat(output(), containsString("Cannot read the tables of "));
+  }
+
+  @Test
+  void logsNeedsItsApplicationAndChecksItsOwnOptions() {
+    assertThat(Main.run(new String[] {"logs"}, out), is(Main.BAD_OPTIONS));
+    assertThat(
+        output(), containsString("Usage: logberg logs <application id> [--option=value ...]"));
+    assertThat(
+        Main.run(new String[] {"logs", "spark-1", "--level=LOUD", "--since=yesterday"}, out),
+        is(Main.BAD_OPTIONS));
+    assertThat(output(), containsString("--level: unknown level 'LOUD'"));
+    assertThat(output(), containsString("--since: 'yesterday' is not an instant"));
+    assertThat(
+        Main.run(new String[] {"logs", "spark-1", "--since=2025-01-16", "--until=2025-01-15"}, out),
+        is(Main.BAD_OPTIONS));
+    assertThat(output(), containsString("must be before --until"));
+  }
+
+  @Test
+  void theLogsOptionsAreInTheHelp() {
+    HelpCommand.print(out, Main.commands());
+    assertThat(output(), containsString("Options of logs only:"));
+    assertThat(output(), containsString("  --grep"));
+    assertThat(output(), containsString("Example: --since=2h"));
+  }
+
+  @Test
+  void logsOfAMissingTableFailWithTheTableNamed(@TempDir Path dir) {
+    assertThat(
+        Main.run(new String[] {"logs", "spark-1", "--warehouse=" + dir.resolve("warehouse")}, out),
+        is(Main.JOB_FAILED));
+    assertThat(output(), containsString("Cannot read logs.spark_logs"));
+  }
+
+  @Test
+  void verboseIsReadFromTheRawArguments() {
+    assertThat(ConsoleLog.verbose(List.of("run", "--verbose")), is(true));
+    assertThat(ConsoleLog.verbose(List.of("--verbose=true")), is(true));
+    assertThat(ConsoleLog.verbose(List.of("--verbose=false", "--input=x")), is(false));
   }
 }

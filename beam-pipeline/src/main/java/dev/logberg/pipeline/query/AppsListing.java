@@ -27,8 +27,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * What {@code apps} prints: every landed application with its status, the time range of its lines,
  * how many lines it has and how many of them are errors (ERROR or FATAL).
  *
- * <p>Statuses come from the metadata table (one row per application); the rest from one scan of
- * the data table that reads three columns only (Parquet reads no other column's pages).
+ * <p>Statuses come from the metadata table (one row per application); the rest from one scan of the
+ * data table that reads three columns only (Parquet reads no other column's pages).
  */
 public final class AppsListing {
   private AppsListing() {}
@@ -61,7 +61,8 @@ public final class AppsListing {
           count[1]++;
         }
         OffsetDateTime time = (OffsetDateTime) row.getField(TIMESTAMP);
-        OffsetDateTime[] range = ranges.computeIfAbsent(app, a -> new OffsetDateTime[] {time, time});
+        OffsetDateTime[] range =
+            ranges.computeIfAbsent(app, a -> new OffsetDateTime[] {time, time});
         if (time.isBefore(range[0])) {
           range[0] = time;
         }

@@ -14,8 +14,8 @@ import org.apache.iceberg.util.DateTimeUtil;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * What {@code logs} asks for: one application's lines, narrowed by pod, least severity, a time range
- * ({@code since} inclusive, {@code until} exclusive) and a text the message contains.
+ * What {@code logs} asks for: one application's lines, narrowed by pod, least severity, a time
+ * range ({@code since} inclusive, {@code until} exclusive) and a text the message contains.
  *
  * <p>Everything but the text is pushed into Iceberg's scan planning, where partition values, file
  * bounds and Parquet row-group statistics skip what cannot match; the text is a residual: no

@@ -39,8 +39,8 @@ public final class LogLines {
   private static final long DAY_MICROS = 86_400_000_000L;
 
   /**
-   * More days than this (a bogus timestamp far from the rest) are read in as many equal windows,
-   * so that a query never plans the table thousands of times.
+   * More days than this (a bogus timestamp far from the rest) are read in as many equal windows, so
+   * that a query never plans the table thousands of times.
    */
   static final int MAX_WINDOWS = 400;
 
@@ -53,8 +53,8 @@ public final class LogLines {
   private LogLines() {}
 
   /**
-   * Hands {@code sink} every row of the table's current snapshot that {@code filter} keeps, in
-   * time order.
+   * Hands {@code sink} every row of the table's current snapshot that {@code filter} keeps, in time
+   * order.
    *
    * @return how many rows were handed over
    */
@@ -69,8 +69,7 @@ public final class LogLines {
       try (CloseableIterable<Record> scan =
           IcebergGenerics.read(table)
               .useSnapshot(snapshot.snapshotId())
-              .where(
-                  Expressions.and(filter.pushedDown(), window.expression()))
+              .where(Expressions.and(filter.pushedDown(), window.expression()))
               .build()) {
         for (Record row : scan) {
           if (filter.keeps(row)) {
@@ -97,7 +96,12 @@ public final class LogLines {
     long lowest = Long.MAX_VALUE;
     long highest = Long.MIN_VALUE;
     try (CloseableIterable<FileScanTask> files =
-        table.newScan().useSnapshot(snapshot.snapshotId()).filter(filter.pushedDown()).planFiles()) {
+        table
+            .newScan()
+            .useSnapshot(snapshot.snapshotId())
+            .filter(filter.pushedDown())
+            .includeColumnStats()
+            .planFiles()) {
       for (FileScanTask task : files) {
         DataFile file = task.file();
         Long lower = bound(file.lowerBounds() == null ? null : file.lowerBounds().get(field));

@@ -10,9 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.ReplaceSortOrder;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.SortField;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.Transaction;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
@@ -91,6 +94,7 @@ public final class TableSetup {
               tables.dataTable(),
               SparkLogsTable.SCHEMA,
               PartitionSpecs.parse(partitionBy, SparkLogsTable.SCHEMA));
+          sortForReaders(catalog.loadTable(tables.dataTable()));
           ensure(
               catalog,
               tables.metadataTable(),
@@ -145,6 +149,36 @@ public final class TableSetup {
           "Table {} exists with partition spec {}; keeping it (--partitionBy applies to new tables)",
           id,
           table.spec().fields());
+    }
+  }
+
+  /**
+   * Gives the data table its sort order and row-group size once (new tables, and tables from before
+   * there was one): both are metadata only, applied when compaction rewrites files. A table with a
+   * sort order of its own keeps it.
+   */
+  private static void sortForReaders(Table table) {
+    if (table.sortOrder().isSorted()) {
+      return;
+    }
+    Transaction layout = table.newTransaction();
+    ReplaceSortOrder order = layout.replaceSortOrder();
+    for (SortField field : SparkLogsTable.SORT_ORDER.fields()) {
+      order.asc(SparkLogsTable.SCHEMA.findColumnName(field.sourceId()), field.nullOrder());
+    }
+    order.commit();
+    layout
+        .updateProperties()
+        .set(
+            TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES,
+            String.valueOf(SparkLogsTable.ROW_GROUP_BYTES))
+        .commit();
+    try {
+      layout.commitTransaction();
+      LOG.info("Table {} sorted by {} when compacted", table.name(), table.sortOrder().fields());
+    } catch (CommitFailedException e) {
+      // Another run set it at the same time.
+      table.refresh();
     }
   }
 

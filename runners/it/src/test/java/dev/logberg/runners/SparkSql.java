@@ -1,6 +1,8 @@
 package dev.logberg.runners;
 
 import dev.logberg.upsert.CatalogSpec;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -33,6 +35,20 @@ final class SparkSql implements AutoCloseable {
   /** The single long of {@code query}, in which {@code %s} stands for {@code <catalog>.<table>}. */
   long number(String query, String table) {
     return spark.sql(String.format(query, catalog + "." + table)).first().getLong(0);
+  }
+
+  /** Each row of {@code query} as its columns' text, in {@code query}'s order. */
+  List<List<String>> rows(String query) {
+    return spark.sql(query).collectAsList().stream()
+        .map(
+            row -> {
+              List<String> columns = new ArrayList<>();
+              for (int i = 0; i < row.size(); i++) {
+                columns.add(String.valueOf(row.get(i)));
+              }
+              return columns;
+            })
+        .toList();
   }
 
   @Override

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Issue 26's layout benchmark (BENCHMARKS.md, "Layout for readers"): how much of the data table a reader opens for
+# one application, and Spark SQL's time for that query. A generated tree is landed by the Flink jar (local, p=2)
+# and maintained by `upkeep`, then LayoutProbe judges every live row group by its Parquet footer with Iceberg's
+# row-group filter, for `spark_app_selector = X` and for X on one day, and bench/peer's SparkSqlAppQuery times
+# the same queries.
+#   bench/run-layout.sh                         # 1 GB tree, this checkout's jars
+#   BEFORE_JARS=/path/to/old/checkout bench/run-layout.sh --size 100MB   # and the same with an older checkout's
+#                                               # jars (its runners/flink/target/logberg-flink.jar), in the same run
+# Environment: SKIP_BUILD=1 reuses the last build, MVN_ARGS (e.g. -o), LAYOUT_DIR (default /tmp/logberg-layout).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZE=1GB SEED=20250115
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --size) SIZE=$2 ;;
+    --seed) SEED=$2 ;;
+    *) echo "unknown option $1 (see the head of $0)" >&2; exit 2 ;;
+  esac
+  shift 2
+done
+
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  # shellcheck disable=SC2086
+  mvn -B -q ${MVN_ARGS:-} package -DskipTests -pl runners/flink,bench -am
+  # shellcheck disable=SC2086
+  mvn -B -q ${MVN_ARGS:-} -f bench/peer/pom.xml package -DskipTests
+fi
+OPENS=$(sed -n 's:.*<logberg.jvm.opens>\(.*\)</logberg.jvm.opens>.*:\1:p' pom.xml)
+BENCH_CP="$PWD/bench/target/classes:$(cat bench/target/classpath.txt)"
+PEER_CP="$PWD/bench/peer/target/classes:$(cat bench/peer/target/classpath.txt)"
+DIR=${LAYOUT_DIR:-/tmp/logberg-layout}
+TREE="$DIR/data-$SIZE-seed$SEED"
+if [[ ! -f $TREE/manifest.json ]]; then
+  rm -rf "$TREE"
+  java -cp "$BENCH_CP" dev.logberg.testdata.GenerateLogs --out "$TREE/spark-application-logs" --size "$SIZE" \
+    --seed "$SEED" --manifest "$TREE/manifest.json.part"
+  mv "$TREE/manifest.json.part" "$TREE/manifest.json"
+fi
+
+# Lands the tree with one checkout's Flink jar into a fresh lake, runs its upkeep, and measures the lake.
+measure() {
+  local name=$1 checkout=$2 lake="$DIR/lake-$1-$SIZE"
+  rm -rf "$lake"
+  echo "== $name ($checkout)"
+  # shellcheck disable=SC2086
+  java -Xmx2g $OPENS -jar "$checkout/runners/flink/target/logberg-flink.jar" --input="$TREE/spark-application-logs" \
+    --warehouse="$lake/warehouse" --progressSeconds=0 > "$lake.run.log" 2>&1
+  grep 'finished in' "$lake.run.log"
+  local started=$SECONDS
+  # shellcheck disable=SC2086
+  java -Xmx2g $OPENS -jar "$checkout/runners/flink/target/logberg-flink.jar" upkeep --warehouse="$lake/warehouse" \
+    > "$lake.upkeep.log" 2>&1
+  echo "upkeep took $((SECONDS - started)) s"
+  grep 'spark_logs:' "$lake.upkeep.log" || true
+  java -Xmx2g -cp "$BENCH_CP" dev.logberg.bench.LayoutProbe --lake="$lake"
+  # shellcheck disable=SC2086
+  java -Xmx2g $OPENS -cp "$PEER_CP" dev.logberg.bench.peer.SparkSqlAppQuery --lake="$lake"
+}
+
+if [[ -n "${BEFORE_JARS:-}" ]]; then
+  measure before "$BEFORE_JARS"
+fi
+measure after "$PWD"
