@@ -1,6 +1,5 @@
 package dev.logberg.bench;
 
-import dev.logberg.upsert.AppendToIceberg;
 import dev.logberg.upsert.MergeKeyResolver;
 import dev.logberg.upsert.StagingTable;
 import dev.logberg.upsert.UpsertIntoIceberg;
@@ -708,7 +707,7 @@ public final class UpsertBenchmark {
       }
       rows.apply("Upsert", transform);
     } else {
-      rows.apply("Append", AppendToIceberg.into(lake().workerSpec, BenchLake.id(name)));
+      rows.apply("Append", UpsertIntoIceberg.appendOnly(lake().workerSpec, BenchLake.id(name)));
     }
     long startEpoch = System.currentTimeMillis();
     long t0 = System.nanoTime();
