@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,26 +66,30 @@ class BenchmarksDocTest {
             + figures("bench/run-scale.sh", "SKIP_BUILD=1 bench/run-scale.sh")
             + "\n## Method\n";
     assertThat(problems(good), is(empty()));
-    assertThat(
-        problems(good.replace("--size 1GB", "--sise 1GB")),
-        hasItem("bench/run-all.sh: option --sise is not one bench/run-all.sh accepts"));
-    assertThat(
-        problems(good.replace("--sizes=1000000", "--size=1000000")),
-        hasItem("bench/run-upsert.sh: option --size is not one bench/run-upsert.sh accepts"));
-    assertThat(
-        problems(good.replace("SKIP_BUILD=1 bench/run-scale.sh", "bench/run-all.sh")),
-        hasItem("bench/run-scale.sh: the command runs bench/run-all.sh, not bench/run-scale.sh"));
-    assertThat(
-        problems(good.replace("| ratios | r |\n", "")),
-        hasItem(
-            "bench/run-all.sh: rows [measured, machine, data, command, medians], expected "
-                + CurrentFigures.ROWS));
-    assertThat(
-        problems(good.replace("2026-11-30 12:35 UTC", "last week")),
-        hasItem("bench/run-all.sh: measured 'last week' has no date"));
-    assertThat(
-        problems(good.replace("## Current\n", "## Current\n\n## History\n")),
-        hasItem("bench/run-all.sh: its current figures come after other sections"));
+    // What is broken in the good document -> the problem the check must name.
+    Map<List<String>, String> broken = new LinkedHashMap<>();
+    broken.put(
+        List.of("--size 1GB", "--sise 1GB"),
+        "bench/run-all.sh: option --sise is not one bench/run-all.sh accepts");
+    broken.put(
+        List.of("--sizes=1000000", "--size=1000000"),
+        "bench/run-upsert.sh: option --size is not one bench/run-upsert.sh accepts");
+    broken.put(
+        List.of("SKIP_BUILD=1 bench/run-scale.sh", "bench/run-all.sh"),
+        "bench/run-scale.sh: the command runs bench/run-all.sh, not bench/run-scale.sh");
+    broken.put(
+        List.of("| ratios | r |\n", ""),
+        "bench/run-all.sh: rows [measured, machine, data, command, medians], expected "
+            + CurrentFigures.ROWS);
+    broken.put(
+        List.of("2026-11-30 12:35 UTC", "last week"),
+        "bench/run-all.sh: measured 'last week' has no date");
+    broken.put(
+        List.of("## Current\n", "## Current\n\n## History\n"),
+        "bench/run-all.sh: its current figures come after other sections");
+    broken.forEach(
+        (change, problem) ->
+            assertThat(problems(good.replace(change.get(0), change.get(1))), hasItem(problem)));
     assertThat(
         problems("# B\n\n## Current\n" + figures("bench/run-all.sh", "bench/run-all.sh")),
         hasItem("no current figures of bench/run-upsert.sh"));
