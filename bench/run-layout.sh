@@ -54,9 +54,9 @@ measure() {
     > "$lake.upkeep.log" 2>&1
   echo "upkeep took $((SECONDS - started)) s"
   grep 'spark_logs:' "$lake.upkeep.log" || true
-  java -Xmx2g -cp "$BENCH_CP" dev.logberg.bench.LayoutProbe --lake="$lake"
+  java -Xmx2g -cp "$BENCH_CP" dev.logberg.bench.LayoutProbe --lake="$lake" 2> "$lake.probe.log"
   # shellcheck disable=SC2086
-  java -Xmx2g $OPENS -cp "$PEER_CP" dev.logberg.bench.peer.SparkSqlAppQuery --lake="$lake"
+  java -Xmx2g $OPENS -cp "$PEER_CP" dev.logberg.bench.peer.SparkSqlAppQuery --lake="$lake" 2> "$lake.spark.log"
 }
 
 if [[ -n "${BEFORE_JARS:-}" ]]; then

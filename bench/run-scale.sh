@@ -146,4 +146,18 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[
   column -t -s $'\t' "$OUT/scans.tsv"
   echo '```'
 } > "$OUT/report.md"
+
+# The table that opens BENCHMARKS.md's scale section (dev.logberg.bench.CurrentFigures).
+batch_median() { awk -F'\t' -v l="lake-$1" -v c="$2" '$1 ~ /^batch-/ && $2 == l {print $c}' "$RESULTS" | median; }
+scan_ms() { awk -F'\t' -v l="$1" -v c="$2" '$1 == l {print $c}' "$OUT/scans.tsv"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+java -cp "$BENCH_CP" dev.logberg.bench.CurrentFigures --script=bench/run-scale.sh \
+  --measured="$(date -u +%FT%TZ)" \
+  --machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), load before: $(cut -d' ' -f1-3 /proc/loadavg)" \
+  --data="GenerateLogs base trees of 1x, 2x and 4x $UNIT, $REPS batches of $BATCH, $INCREMENTS increments" \
+  --command="bench/run-scale.sh --unit $UNIT --batch $BATCH --reps $REPS --increments $INCREMENTS" \
+  --medians="batch resolution ms 1x, 2x, 4x: $(batch_median 1 5), $(batch_median 2 5), $(batch_median 4 5); batch job s: $(batch_median 1 4), $(batch_median 2 4), $(batch_median 4 4); full scan ms, 4x after the increments / fresh lake: Iceberg $(scan_ms lake-4 2) / $(scan_ms lake-fresh 2), Spark SQL $(scan_ms lake-4 10) / $(scan_ms lake-fresh 10)" \
+  --ratios="4x / 1x: batch job $(ratio "$(batch_median 4 4)" "$(batch_median 1 4)"), resolution $(ratio "$(batch_median 4 5)" "$(batch_median 1 5)"); after the increments / fresh: Iceberg scan $(ratio "$(scan_ms lake-4 2)" "$(scan_ms lake-fresh 2)"), Spark SQL scan $(ratio "$(scan_ms lake-4 10)" "$(scan_ms lake-fresh 10)")" \
+  > "$OUT/current.md"
+{ echo; cat "$OUT/current.md"; } >> "$OUT/report.md"
 cat "$OUT/report.md"

@@ -3,21 +3,15 @@ package dev.logberg.pipeline;
 import dev.logberg.pipeline.query.AppsListing;
 import dev.logberg.pipeline.tables.LogbergTables;
 import dev.logberg.upsert.CatalogSpec;
-import java.util.List;
 
 /**
  * {@code apps}: the landed applications, the most recently active first, with status, time range,
  * lines and errors.
  */
 final class AppsCommand extends ReadTablesCommand {
-  @Override
-  public String name() {
-    return "apps";
-  }
-
-  @Override
-  public List<String> help() {
-    return List.of(
+  AppsCommand() {
+    super(
+        "apps",
         "list the landed applications, newest first: status, first and last line, lines, errors");
   }
 

@@ -8,20 +8,34 @@ import java.util.function.Supplier;
 /**
  * One command of the command line, {@code logberg <name> --option=value ...}: {@link Main} parses
  * and validates the options, then hands them to the command that {@link #name()} selects. A new
- * command is a class implementing this, listed in {@link Main#commands()}.
+ * command is a subclass, listed in {@link Main#commands()}.
  */
-interface Command {
-  /** The word on the command line that selects this command. */
-  String name();
+abstract class Command {
+  private final String name;
+  private final List<String> help;
 
-  /** What {@code --help} says of the command, in lines (the first beside its name). */
-  List<String> help();
+  /**
+   * @param name the word on the command line that selects this command
+   * @param help what {@code --help} says of it, in lines (the first beside its name)
+   */
+  Command(String name, String... help) {
+    this.name = name;
+    this.help = List.of(help);
+  }
+
+  final String name() {
+    return name;
+  }
+
+  final List<String> help() {
+    return help;
+  }
 
   /**
    * Whether the command runs a job, so the options must name what a job needs (its input, ...): see
    * {@link OptionsValidator#validate}.
    */
-  default boolean runsJob() {
+  boolean runsJob() {
     return false;
   }
 
@@ -29,16 +43,16 @@ interface Command {
    * The options interface the command's options are parsed as: {@link LogbergOptions}, or one that
    * extends it with options of this command only.
    */
-  default Class<? extends LogbergOptions> options() {
+  Class<? extends LogbergOptions> options() {
     return LogbergOptions.class;
   }
 
   /** The names of the words the command takes after its name ({@code <application id>}). */
-  default List<String> arguments() {
+  List<String> arguments() {
     return List.of();
   }
 
-  Main.Outcome execute(Invocation invocation);
+  abstract Main.Outcome execute(Invocation invocation);
 
   /**
    * What a command is given: the parsed options, the arguments they were parsed from (without the

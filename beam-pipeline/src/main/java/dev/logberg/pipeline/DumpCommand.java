@@ -3,18 +3,12 @@ package dev.logberg.pipeline;
 import dev.logberg.pipeline.report.CanonicalTables;
 import dev.logberg.pipeline.tables.LogbergTables;
 import dev.logberg.upsert.CatalogSpec;
-import java.util.List;
 
 /** {@code dump}: the tables' canonical content, to compare deployments line by line. */
 final class DumpCommand extends ReadTablesCommand {
-  @Override
-  public String name() {
-    return "dump";
-  }
-
-  @Override
-  public List<String> help() {
-    return List.of(
+  DumpCommand() {
+    super(
+        "dump",
         "print the tables' rows as sorted lines without run-dependent columns, to diff deployments");
   }
 

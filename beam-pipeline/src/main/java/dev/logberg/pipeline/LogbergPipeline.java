@@ -14,7 +14,7 @@ import dev.logberg.pipeline.tables.RejectsTable;
 import dev.logberg.pipeline.tables.SparkLogsTable;
 import dev.logberg.pipeline.tables.TableWriters;
 import dev.logberg.upsert.CatalogSpec;
-import dev.logberg.upsert.UnreadWrittenRows;
+import dev.logberg.upsert.UpsertIntoIceberg;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.Reshuffle;
@@ -90,6 +90,6 @@ public final class LogbergPipeline {
         .and(RecordStatus.FAILURES, parsed.get(ParseLogLine.FAILURES))
         .apply(
             "RecordStatus", RecordStatus.in(catalog, tables, context, dataCommits, rejectCommits));
-    UnreadWrittenRows.dropFrom(pipeline);
+    UpsertIntoIceberg.dropUnreadWrittenRows(pipeline);
   }
 }

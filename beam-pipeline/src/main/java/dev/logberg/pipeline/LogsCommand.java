@@ -15,31 +15,26 @@ import java.util.List;
  * one application's lines in time order, read through Iceberg with the filters pushed down, as they
  * are read (a day at a time, see {@link LogLines}).
  */
-final class LogsCommand implements Command {
-  @Override
-  public String name() {
-    return "logs";
-  }
-
-  @Override
-  public List<String> help() {
-    return List.of(
+final class LogsCommand extends Command {
+  LogsCommand() {
+    super(
+        "logs",
         "print one application's lines in time order, like kubectl logs: logs <application id>",
         "[--pod=P] [--level=WARN] [--since=2h] [--until=T] [--grep=TEXT] [--format=text|json]");
   }
 
   @Override
-  public Class<? extends LogbergOptions> options() {
+  Class<? extends LogbergOptions> options() {
     return LogsOptions.class;
   }
 
   @Override
-  public List<String> arguments() {
+  List<String> arguments() {
     return List.of("<application id>");
   }
 
   @Override
-  public Main.Outcome execute(Invocation invocation) {
+  Main.Outcome execute(Invocation invocation) {
     LogsOptions options = invocation.options().as(LogsOptions.class);
     PrintStream out = invocation.out();
     LogFilter filter;

@@ -13,7 +13,6 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -30,27 +29,21 @@ import org.slf4j.LoggerFactory;
  * or changed ones and prints a summary (with {@code --localLake}, on a lake of its own started for
  * the run).
  */
-final class RunCommand implements Command {
+final class RunCommand extends Command {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
-  @Override
-  public String name() {
-    return "run";
+  RunCommand() {
+    super(
+        "run", "discover application folders, land new or changed ones, print a summary (default)");
   }
 
   @Override
-  public List<String> help() {
-    return List.of(
-        "discover application folders, land new or changed ones, print a summary (default)");
-  }
-
-  @Override
-  public boolean runsJob() {
+  boolean runsJob() {
     return true;
   }
 
   @Override
-  public Main.Outcome execute(Invocation invocation) {
+  Main.Outcome execute(Invocation invocation) {
     LogbergOptions options = invocation.options();
     String jobId = jobId(invocation);
     String[] args = invocation.args().toArray(String[]::new);

@@ -16,23 +16,18 @@ import org.slf4j.LoggerFactory;
  * process, with the defaults of docs/UPKEEP.md. One line per table; a table that does not exist yet
  * is said so and skipped.
  */
-final class UpkeepCommand implements Command {
+final class UpkeepCommand extends Command {
   private static final Logger LOG = LoggerFactory.getLogger(UpkeepCommand.class);
 
-  @Override
-  public String name() {
-    return "upkeep";
-  }
-
-  @Override
-  public List<String> help() {
-    return List.of(
+  UpkeepCommand() {
+    super(
+        "upkeep",
         "compact small files and files with deletes, expire snapshots older than 7 days (keeping the",
         "last 10), remove orphan files older than 3 days; one line per table (docs/UPKEEP.md)");
   }
 
   @Override
-  public Main.Outcome execute(Invocation invocation) {
+  Main.Outcome execute(Invocation invocation) {
     LogbergOptions options = invocation.options();
     return Main.Outcome.of(
         upkeep(

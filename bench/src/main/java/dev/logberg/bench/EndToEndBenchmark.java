@@ -180,6 +180,7 @@ public final class EndToEndBenchmark {
     writeCsv();
     String report = report(started, reps, contenders, profile);
     Files.writeString(out.resolve("report.md"), report);
+    currentFigures(started, contenders).write(out);
     System.out.println();
     System.out.println(report);
     return runs.stream().allMatch(Run::ok);
@@ -411,22 +412,17 @@ public final class EndToEndBenchmark {
         "\nRatios of rows/s (wall), taken pair by pair within each repetition (median (min - max), pairs), and the"
             + " same for rows per CPU-second, which other load on the machine disturbs less:\n\n");
     md.append("| ratio | rows/s | rows per CPU-s | target (rows/s) |\n|---|---|---|---|\n");
-    for (String runner : LOGBERG_RUNNERS) {
-      if (!contenders.contains(runner)) {
-        continue;
-      }
-      for (String other : List.of("limit", "peer")) {
-        if (contenders.contains(other)) {
-          md.append(
-              String.format(
-                  "| Logberg %s / %s | %s | %s | %s |%n",
-                  runner,
-                  other,
-                  ratio(runner, other, Run::rowsPerSecond),
-                  ratio(runner, other, Run::rowsPerCpuSecond),
-                  target(runner, other)));
-        }
-      }
+    for (List<String> pair : ratioPairs(contenders)) {
+      String runner = pair.get(0);
+      String other = pair.get(1);
+      md.append(
+          String.format(
+              "| Logberg %s / %s | %s | %s | %s |%n",
+              runner,
+              other,
+              ratio(runner, other, Run::rowsPerSecond),
+              ratio(runner, other, Run::rowsPerCpuSecond),
+              target(runner, other)));
     }
     md.append("\nEvery run (rows/s, wall s, load before):\n\n");
     for (String c : contenders) {
@@ -459,6 +455,44 @@ public final class EndToEndBenchmark {
       md.append("\n## Profile\n\n").append(profile);
     }
     return md.toString();
+  }
+
+  /** Each Logberg runner among the contenders with each reference among them: (runner, other). */
+  private static List<List<String>> ratioPairs(List<String> contenders) {
+    List<List<String>> pairs = new ArrayList<>();
+    for (String runner : LOGBERG_RUNNERS) {
+      for (String other : List.of("limit", "peer")) {
+        if (contenders.contains(runner) && contenders.contains(other)) {
+          pairs.add(List.of(runner, other));
+        }
+      }
+    }
+    return pairs;
+  }
+
+  /** The table that opens BENCHMARKS.md's end-to-end section: medians of wall time, ratios. */
+  private CurrentFigures currentFigures(String started, List<String> contenders) {
+    List<String> medians = new ArrayList<>();
+    for (String c : contenders) {
+      List<Run> ok = runs.stream().filter(r -> r.contender().equals(c) && r.ok()).toList();
+      medians.add(label(c) + " " + stat(ok, r -> r.result().wallSeconds(), "%.1f"));
+    }
+    List<String> ratios = new ArrayList<>();
+    for (List<String> pair : ratioPairs(contenders)) {
+      ratios.add(
+          String.format(
+              "%s / %s %s",
+              pair.get(0), pair.get(1), ratio(pair.get(0), pair.get(1), Run::rowsPerSecond)));
+    }
+    return new CurrentFigures(
+        "bench/run-all.sh",
+        started,
+        JvmProbe.machine() + "; every contender -Xmx" + options.getOrDefault("xmx", "2g"),
+        String.format(
+            "%s: %,d bytes on disk, %,d rows", tree.getFileName(), treeBytes, expectedRows),
+        options.getOrDefault("command", ""),
+        "wall s, median (min - max): " + String.join("; ", medians),
+        "rows/s, pair by pair, median (min - max, pairs): " + String.join("; ", ratios));
   }
 
   private static String label(String contender) {

@@ -1,6 +1,5 @@
 package dev.logberg.bench;
 
-import dev.logberg.upsert.AppendToIceberg;
 import dev.logberg.upsert.MergeKeyResolver;
 import dev.logberg.upsert.StagingTable;
 import dev.logberg.upsert.UpsertIntoIceberg;
@@ -70,6 +69,11 @@ public final class UpsertBenchmark {
   private final JvmProbe probe = new JvmProbe();
   private final StringBuilder report = new StringBuilder();
 
+  /** Per table size, the medians and the ratio that open BENCHMARKS.md's upsert section. */
+  private final List<String> medians = new ArrayList<>();
+
+  private final List<String> ratios = new ArrayList<>();
+
   /** Opened by {@link #run}, which every other step runs within. */
   private @Nullable BenchLake lake;
 
@@ -82,21 +86,7 @@ public final class UpsertBenchmark {
   }
 
   public static void main(String[] args) {
-    Map<String, String> options = new LinkedHashMap<>();
-    options.put("sizes", "1000000,2000000");
-    options.put("reps", "3");
-    options.put("rounds", "5");
-    options.put("scanReps", "3");
-    options.put("rowsPerFile", "125000");
-    options.put("seriesSizes", "25000,50000,100000");
-    options.put("upsertCapSeconds", "60");
-    options.put("warmup", "true");
-    options.put("formatVersion", "2");
-    options.put(
-        "dir",
-        "bench/results/upsert-"
-            + LocalDateTime.now(ZoneId.systemDefault())
-                .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Map<String, String> options = defaultOptions();
     List<String> beam = new ArrayList<>();
     for (String arg : args) {
       String key =
@@ -121,6 +111,26 @@ public final class UpsertBenchmark {
       bench.probe.close();
     }
     System.exit(exit);
+  }
+
+  /** The harness's options (every other {@code --x=y} goes to Beam) with their defaults. */
+  static Map<String, String> defaultOptions() {
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("sizes", "1000000,2000000");
+    options.put("reps", "3");
+    options.put("rounds", "5");
+    options.put("scanReps", "3");
+    options.put("rowsPerFile", "125000");
+    options.put("seriesSizes", "25000,50000,100000");
+    options.put("upsertCapSeconds", "60");
+    options.put("warmup", "true");
+    options.put("formatVersion", "2");
+    options.put(
+        "dir",
+        "bench/results/upsert-"
+            + LocalDateTime.now(ZoneId.systemDefault())
+                .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    return options;
   }
 
   private BenchLake lake() {
@@ -158,7 +168,8 @@ public final class UpsertBenchmark {
     if (rounds < 1 || rounds >= LogRows.BATCH_MODULUS) {
       throw new IllegalArgumentException("--rounds must be 1.." + (LogRows.BATCH_MODULUS - 1));
     }
-    line("# Upsert benchmark " + LocalDateTime.now(ZoneId.systemDefault()).withNano(0));
+    String measured = LocalDateTime.now(ZoneId.systemDefault()).withNano(0).toString();
+    line("# Upsert benchmark " + measured);
     line("");
     line("- machine: " + JvmProbe.machine());
     line("- load average at start: " + JvmProbe.loadAverage());
@@ -195,6 +206,17 @@ public final class UpsertBenchmark {
             "- whole run: %.1f min; catalog and tables on disk: %s",
             (System.nanoTime() - started) / 60e9, BenchLake.mb(BenchLake.bytesUnder(dir))));
     Files.writeString(dir.resolve("report.md"), report.toString());
+    new CurrentFigures(
+            "bench/run-upsert.sh",
+            measured,
+            JvmProbe.machine(),
+            String.format(
+                "LogRows tables of %s rows, batches of 10%% of the keys, format v%s",
+                option("sizes"), option("formatVersion")),
+            System.getProperty("bench.command", "UpsertBenchmark " + options),
+            "DirectRunner, median s: " + String.join("; ", medians),
+            String.join("; ", ratios))
+        .write(dir);
     System.out.println("Report written to " + dir.resolve("report.md"));
   }
 
@@ -501,6 +523,21 @@ public final class UpsertBenchmark {
         String.format(
             "| **upsert / append-only** (medians) | **%.2f** |",
             upsert.median() / append.median()));
+    medians.add(
+        String.format(
+            "%,d rows: append-only %s, upsert %s, full scan after %d rounds %s",
+            n,
+            Samples.seconds(append.median()),
+            Samples.seconds(upsert.median()),
+            rounds,
+            Samples.seconds(scanRounds.median())));
+    ratios.add(
+        String.format(
+            "%,d rows: upsert / append-only %.2f, scan after %d rounds / compacted %.2f",
+            n,
+            upsert.median() / append.median(),
+            rounds,
+            scanRounds.median() / scanCompacted.median()));
     for (Samples s : List.of(scanRounds, scanCompacted, scanFilesOnly)) {
       line("| " + s.name + " | " + s.summary() + " |");
     }
@@ -708,7 +745,7 @@ public final class UpsertBenchmark {
       }
       rows.apply("Upsert", transform);
     } else {
-      rows.apply("Append", AppendToIceberg.into(lake().workerSpec, BenchLake.id(name)));
+      rows.apply("Append", UpsertIntoIceberg.appendOnly(lake().workerSpec, BenchLake.id(name)));
     }
     long startEpoch = System.currentTimeMillis();
     long t0 = System.nanoTime();

@@ -15,7 +15,7 @@ import org.apache.iceberg.catalog.TableIdentifier;
  * Downstream steps wait on it ({@code Wait.on}) to order commits; it is empty when there was
  * nothing to write.
  */
-public final class AppendToIceberg extends PTransform<PCollection<Row>, PCollection<Row>> {
+final class AppendToIceberg extends PTransform<PCollection<Row>, PCollection<Row>> {
   private static final String SNAPSHOTS = "snapshots";
 
   private final CatalogSpec catalog;
@@ -26,7 +26,7 @@ public final class AppendToIceberg extends PTransform<PCollection<Row>, PCollect
     this.table = table;
   }
 
-  public static AppendToIceberg into(CatalogSpec catalog, TableIdentifier table) {
+  static AppendToIceberg into(CatalogSpec catalog, TableIdentifier table) {
     return new AppendToIceberg(catalog, table);
   }
 

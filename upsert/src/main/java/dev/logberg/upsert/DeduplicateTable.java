@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * publication's resolution (every live file's keys are grouped by key). For a table written by
  * another engine, or before upserts.
  */
-public final class DeduplicateTable extends PTransform<PBegin, PCollection<Row>> {
+final class DeduplicateTable extends PTransform<PBegin, PCollection<Row>> {
   private final UpsertTarget target;
 
   private DeduplicateTable(UpsertTarget target) {

@@ -5,15 +5,16 @@ import java.util.Objects;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileContent;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
 import org.apache.iceberg.expressions.Expression;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Publishes data files already written for a table (by {@link RecordFiles}, or any writer) with
- * merge-key semantics, in one commit: the files with a live row left are added, every row that
- * loses to another with its key is deleted, in them or in the table. A reader sees all of it or
- * none. What {@link UpsertIntoIceberg} does with staged files, for callers that commit a few rows
- * from a driver or a DoFn.
+ * Publishes data files already written for a table (by any writer, or records: {@link
+ * #publishRecords}) with merge-key semantics, in one commit: the files with a live row left are
+ * added, every row that loses to another with its key is deleted, in them or in the table. A reader
+ * sees all of it or none. What {@link UpsertIntoIceberg} does with staged files, for callers that
+ * commit a few rows from a driver or a DoFn.
  *
  * <p>Publishing the same files again commits nothing: the commit carries a token naming them
  * ({@link #PROPERTY}), and a publication already in the table's history is returned instead.
@@ -111,5 +112,18 @@ public final class Publication {
     String token =
         PublicationToken.of("direct", newFiles.stream().map(DataFile::location).toList());
     return MergeKeyResolver.publish(target, keys, token, newFiles, validation);
+  }
+
+  /**
+   * Writes {@code records} as one data file of {@code target} and publishes it: a few rows
+   * committed from a driver or a DoFn without Managed (claims, statuses). Beam rows convert with
+   * {@code org.apache.beam.sdk.io.iceberg.IcebergUtils.beamRowToIcebergRecord}.
+   *
+   * @param records at least one; on a partitioned table, all of one partition
+   * @throws IllegalArgumentException if there is no record, or the records span partitions
+   */
+  public static MergeKeyResolver.Outcome publishRecords(
+      Table target, MergeKeys keys, List<Record> records, Validation validation) {
+    return publish(target, keys, List.of(RecordFiles.write(target, records)), validation);
   }
 }

@@ -16,11 +16,11 @@ import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.OutputFileFactory;
 
 /**
- * Writes records as a data file of a table, to be published with {@link Publication}: a few rows
- * committed from a driver or a DoFn without Managed (claims, statuses). Beam rows convert with
- * {@code org.apache.beam.sdk.io.iceberg.IcebergUtils.beamRowToIcebergRecord}.
+ * Writes records as a data file of a table, to be published with {@link Publication} ({@link
+ * Publication#publishRecords}): a few rows committed from a driver or a DoFn without Managed
+ * (claims, statuses).
  */
-public final class RecordFiles {
+final class RecordFiles {
   private RecordFiles() {}
 
   /**
@@ -30,7 +30,7 @@ public final class RecordFiles {
    * @param records at least one; on a partitioned table, all of one partition
    * @throws IllegalArgumentException if there is no record, or the records span partitions
    */
-  public static DataFile write(Table table, List<Record> records) {
+  static DataFile write(Table table, List<Record> records) {
     if (records.isEmpty()) {
       throw new IllegalArgumentException("no records to write into " + table.name());
     }

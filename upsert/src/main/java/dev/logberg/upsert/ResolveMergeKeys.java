@@ -1,5 +1,6 @@
 package dev.logberg.upsert;
 
+import dev.logberg.upsert.faults.FaultPoints;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;

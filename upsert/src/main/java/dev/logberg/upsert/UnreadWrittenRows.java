@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * step whose function is wrapped: the wrapper hands every call to Beam's function and drops only
  * what it outputs on {@code writtenRows}. Files, spilled rows and everything else pass unchanged.
  */
-public final class UnreadWrittenRows {
+final class UnreadWrittenRows {
   private static final Logger LOG = LoggerFactory.getLogger(UnreadWrittenRows.class);
   static final String WRITE_FN = "WriteUngroupedRowsToFilesDoFn";
   static final String WRITTEN_ROWS = "writtenRows";
@@ -62,7 +62,7 @@ public final class UnreadWrittenRows {
    *
    * @return how many steps were replaced
    */
-  public static int dropFrom(Pipeline pipeline) {
+  static int dropFrom(Pipeline pipeline) {
     Set<PCollection<?>> read = new HashSet<>();
     int[] matched = {0};
     pipeline.traverseTopologically(

@@ -1,5 +1,6 @@
 package dev.logberg.upsert;
 
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
@@ -68,6 +69,26 @@ public final class UpsertIntoIceberg extends PTransform<PCollection<Row>, PColle
       throw new IllegalArgumentException("the staging table of " + table + " cannot be itself");
     }
     return new UpsertIntoIceberg(UpsertTarget.of(catalog, table, keys), staging);
+  }
+
+  /**
+   * Appends rows to an existing table through {@code Managed.write(Managed.ICEBERG)}, without
+   * resolving merge keys; the output names the committed snapshots, as this transform's staging
+   * step does.
+   */
+  public static PTransform<PCollection<Row>, PCollection<Row>> appendOnly(
+      CatalogSpec catalog, TableIdentifier table) {
+    return AppendToIceberg.into(catalog, table);
+  }
+
+  /**
+   * Stops Managed's Iceberg write from emitting every row it wrote where no step reads them, which
+   * runners pay for (see {@code UnreadWrittenRows}); call after the graph is built, before it runs.
+   *
+   * @return how many write steps were changed
+   */
+  public static int dropUnreadWrittenRows(Pipeline pipeline) {
+    return UnreadWrittenRows.dropFrom(pipeline);
   }
 
   @Override

@@ -4,25 +4,33 @@
  *
  * <h2>Public API</h2>
  *
+ * <p>Ten public types; everything else is package-private.
+ *
  * <ul>
  *   <li>{@link dev.logberg.upsert.UpsertIntoIceberg}: the transform: Managed writes the rows into a
- *       staging table, one commit publishes them into the target with one live row per merge key.
- *       {@link dev.logberg.upsert.StagingTable} creates, lists and drops staging tables. {@link
- *       dev.logberg.upsert.AppendToIceberg} appends only; {@link
- *       dev.logberg.upsert.DeduplicateTable} (and its command line, {@link
- *       dev.logberg.upsert.Deduplicate}) resolves a whole existing table.
+ *       staging table, one commit publishes them into the target with one live row per merge key;
+ *       {@link dev.logberg.upsert.UpsertIntoIceberg#appendOnly} appends only, and {@link
+ *       dev.logberg.upsert.UpsertIntoIceberg#dropUnreadWrittenRows} spares runners the rows
+ *       Managed's write emits and nothing reads. {@link dev.logberg.upsert.StagingTable} creates,
+ *       lists and drops staging tables. {@link dev.logberg.upsert.Deduplicate} (a command line)
+ *       resolves a whole existing table.
  *   <li>{@link dev.logberg.upsert.Publication}: the same publication of data files written by other
- *       means ({@link dev.logberg.upsert.RecordFiles} writes records), retried on conflict or
- *       validated from the caller's snapshot (an exclusive claim).
+ *       means, or of records ({@link dev.logberg.upsert.Publication#publishRecords}), retried on
+ *       conflict or validated from the caller's snapshot (an exclusive claim).
  *   <li>{@link dev.logberg.upsert.MergeKeys} (keys, order column, key-determined columns) and
  *       {@link dev.logberg.upsert.CatalogSpec} (how workers open the catalog); {@link
  *       dev.logberg.upsert.RowSchemas} maps Iceberg schemas to Beam's.
  *   <li>{@link dev.logberg.upsert.MergeKeyResolver}: resolution in the calling process (appends
  *       committed by other means, whole tables), with the time of each phase.
- *   <li>{@link dev.logberg.upsert.TableUpkeep}: compaction, snapshot expiry, orphan removal.
+ *   <li>{@link dev.logberg.upsert.TableUpkeep}: the front door of upkeep, which runs {@code
+ *       ManifestClustering}, {@code Compaction} (with its {@code CompactionRewriter}), {@code
+ *       SnapshotExpiry} and {@code OrphanFiles}, one class per job.
  *   <li>{@link dev.logberg.upsert.SharedS3FileIO}: the FileIO to name as {@code io-impl} on S3
  *       (apache/beam issue 36438).
  * </ul>
+ *
+ * <p>Not API: {@code dev.logberg.upsert.faults} holds the fault-injection tests' hook, public only
+ * because beam-pipeline's steps reach its points too.
  *
  * <h2>How a publication flows</h2>
  *

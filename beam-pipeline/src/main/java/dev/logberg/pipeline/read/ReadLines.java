@@ -3,7 +3,7 @@ package dev.logberg.pipeline.read;
 import dev.logberg.pipeline.Counters;
 import dev.logberg.pipeline.discover.LogFile;
 import dev.logberg.pipeline.status.PlannedRun;
-import dev.logberg.upsert.FaultPoints;
+import dev.logberg.upsert.faults.FaultPoints;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

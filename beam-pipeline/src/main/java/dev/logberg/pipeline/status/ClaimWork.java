@@ -6,7 +6,7 @@ import dev.logberg.pipeline.discover.AppFolder;
 import dev.logberg.pipeline.discover.LogFile;
 import dev.logberg.pipeline.tables.LogbergTables;
 import dev.logberg.upsert.CatalogSpec;
-import dev.logberg.upsert.FaultPoints;
+import dev.logberg.upsert.faults.FaultPoints;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;

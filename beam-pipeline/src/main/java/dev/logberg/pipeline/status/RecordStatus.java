@@ -6,7 +6,7 @@ import dev.logberg.pipeline.tables.FilesTable;
 import dev.logberg.pipeline.tables.LogbergTables;
 import dev.logberg.pipeline.tables.ProcessingMetadataTable;
 import dev.logberg.upsert.CatalogSpec;
-import dev.logberg.upsert.FaultPoints;
+import dev.logberg.upsert.faults.FaultPoints;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

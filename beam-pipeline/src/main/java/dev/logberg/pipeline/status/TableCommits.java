@@ -2,10 +2,8 @@ package dev.logberg.pipeline.status;
 
 import dev.logberg.upsert.MergeKeys;
 import dev.logberg.upsert.Publication;
-import dev.logberg.upsert.RecordFiles;
 import java.util.Collection;
 import java.util.List;
-import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.expressions.Expressions;
@@ -29,11 +27,10 @@ final class TableCommits {
       long baseSnapshotId,
       String keyColumn,
       Collection<String> keyValues) {
-    DataFile file = RecordFiles.write(table, rows);
-    Publication.publish(
+    Publication.publishRecords(
         table,
         keys,
-        List.of(file),
+        rows,
         Publication.Validation.validated(
             baseSnapshotId, Expressions.in(keyColumn, keyValues.toArray())));
   }
@@ -41,8 +38,7 @@ final class TableCommits {
   /** Publishes {@code rows}, recomputing and retrying when other commits come in between. */
   static void publish(Table table, MergeKeys keys, List<Record> rows) {
     if (!rows.isEmpty()) {
-      Publication.publish(
-          table, keys, List.of(RecordFiles.write(table, rows)), Publication.Validation.RETRY);
+      Publication.publishRecords(table, keys, rows, Publication.Validation.RETRY);
     }
   }
 }

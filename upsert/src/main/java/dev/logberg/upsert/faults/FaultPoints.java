@@ -1,4 +1,4 @@
-package dev.logberg.upsert;
+package dev.logberg.upsert.faults;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
