@@ -101,12 +101,7 @@ final class ResolutionPaths {
         PipelineRun run = pipelines.run(name, n, 1, modes[m], cap);
         Phases phases = phases(u, uBase, run);
         if (run.finished()) {
-          check(
-              run.deletedRows() == batch,
-              "%s: the upsert deleted %,d rows, expected %,d",
-              u.name(),
-              run.deletedRows(),
-              batch);
+          checkDeletedOnePerBatchRow(u, run, batch);
           cells[m] =
               Samples.seconds(run.millis())
                   + " ("
@@ -195,12 +190,7 @@ final class ResolutionPaths {
               "- %,d rows: the batch holds %,d rows, over the threshold: distributed path; ",
               n, batch);
       if (run.finished()) {
-        check(
-            run.deletedRows() == batch,
-            "%s: the upsert deleted %,d rows, expected %,d",
-            u.name(),
-            run.deletedRows(),
-            batch);
+        checkDeletedOnePerBatchRow(u, run, batch);
         line.accept(
             prefix
                 + String.format(
@@ -223,5 +213,15 @@ final class ResolutionPaths {
       }
     }
     line.accept("");
+  }
+
+  /** A finished upsert of a batch re-sending existing keys deleted one old row per batch row. */
+  private static void checkDeletedOnePerBatchRow(Table table, PipelineRun run, long batch) {
+    check(
+        run.deletedRows() == batch,
+        "%s: the upsert deleted %,d rows, expected %,d",
+        table.name(),
+        run.deletedRows(),
+        batch);
   }
 }
