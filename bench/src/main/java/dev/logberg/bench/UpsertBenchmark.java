@@ -1,8 +1,16 @@
 package dev.logberg.bench;
 
+import static dev.logberg.bench.BatchPipelines.addedFiles;
+import static dev.logberg.bench.BatchPipelines.addedRecords;
+import static dev.logberg.bench.BatchPipelines.check;
+import static dev.logberg.bench.BatchPipelines.millisSince;
+import static dev.logberg.bench.BatchPipelines.phases;
+import static dev.logberg.bench.BatchPipelines.snapshotsAfter;
+
+import dev.logberg.bench.BatchPipelines.Mode;
+import dev.logberg.bench.BatchPipelines.Phases;
+import dev.logberg.bench.BatchPipelines.PipelineRun;
 import dev.logberg.upsert.MergeKeyResolver;
-import dev.logberg.upsert.StagingTable;
-import dev.logberg.upsert.UpsertIntoIceberg;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,30 +18,12 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.beam.runners.direct.DirectOptions;
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.io.GenerateSequence;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
-import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.Row;
-import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.util.SnapshotUtil;
 import org.checkerframework.checker.nullness.qual.Nullable;
-import org.joda.time.Duration;
 
 /**
  * End-to-end benchmark of the upsert library on the DirectRunner: append-only vs upsert of a batch
@@ -76,9 +66,6 @@ public final class UpsertBenchmark {
 
   /** Opened by {@link #run}, which every other step runs within. */
   private @Nullable BenchLake lake;
-
-  /** Set when an UpsertIntoIceberg run hit the cap: larger tables would not finish either. */
-  private long cappedAtRows = Long.MAX_VALUE;
 
   private UpsertBenchmark(Map<String, String> options, String[] beamArgs) {
     this.options = options;
@@ -188,14 +175,14 @@ public final class UpsertBenchmark {
       }
       List<Long> series = longs(option("seriesSizes"));
       if (!series.isEmpty()) {
-        series(series);
+        paths().series(series);
       }
       Map<Long, Table> bases = new LinkedHashMap<>();
       for (long n : longs(option("sizes"))) {
         bases.put(n, measure(n, rounds));
       }
       if (!bases.isEmpty()) {
-        upsertMainTables(bases);
+        paths().upsertMainTables(bases);
       }
     } finally {
       lake.close();
@@ -236,115 +223,13 @@ public final class UpsertBenchmark {
     BenchLake.verifyOneRowPerKey(a, n, 1);
   }
 
-  /**
-   * Both resolution paths of UpsertIntoIceberg next to the append alone, on tables small enough for
-   * both.
-   */
-  private void series(List<Long> sizes) {
-    int cap = intOption("upsertCapSeconds");
-    line("## UpsertIntoIceberg's two resolution paths (DirectRunner), by table size");
-    line("");
-    line(
-        "One run each; the batch re-sends 10% of the keys. \"resolution\" is the time from the append's commit to the"
-            + " resolution's commit (snapshot timestamps). Runs still going after "
-            + cap
-            + " s are cancelled.");
-    line("");
-    line(
-        "| table rows | batch rows | append-only | upsert, in-process path (resolution) |"
-            + " upsert, distributed path (resolution) | resolveAppends alone |");
-    line("|---|---|---|---|---|---|");
-    List<String> notes = new ArrayList<>();
-    for (long n : sizes) {
-      String p = label(n);
-      long batch = LogRows.batchSize(n, 1);
-      Table base = createBase(p, n);
-
-      Table a = lake().cloneOf(base, p + "_append");
-      long aBase = a.currentSnapshot().snapshotId();
-      progress("%s: append-only", p);
-      probe.start();
-      PipelineRun append = runPipeline(p + "_append", n, 1, Mode.APPEND, 0);
-      notes.add(
-          String.format(
-              "%,d rows, append-only %s: %s; %d data files added",
-              n,
-              Samples.seconds(append.millis),
-              probe.window(),
-              addedFiles(a, snapshotsAfter(a, aBase))));
-      probe.start();
-      long r0 = System.nanoTime();
-      MergeKeyResolver.Outcome outcome =
-          MergeKeyResolver.resolveAppends(a, LogRows.KEYS, snapshotsAfter(a, aBase));
-      long resolveMs = millisSince(r0);
-      check(
-          outcome.deletedRows() == batch,
-          "%s: resolveAppends deleted %,d rows, expected %,d",
-          a.name(),
-          outcome.deletedRows(),
-          batch);
-
-      String[] cells = new String[2];
-      Mode[] modes = {Mode.UPSERT_IN_PROCESS, Mode.UPSERT_DISTRIBUTED};
-      for (int m = 0; m < 2; m++) {
-        String name = p + (m == 0 ? "_upsert_local" : "_upsert_dist");
-        Table u = lake().cloneOf(base, name);
-        long uBase = u.currentSnapshot().snapshotId();
-        progress("%s: %s", p, modes[m].label);
-        probe.start();
-        PipelineRun run = runPipeline(name, n, 1, modes[m], cap);
-        Phases phases = phases(u, uBase, run);
-        if (run.finished()) {
-          check(
-              run.deletedRows == batch,
-              "%s: the upsert deleted %,d rows, expected %,d",
-              u.name(),
-              run.deletedRows,
-              batch);
-          cells[m] =
-              Samples.seconds(run.millis) + " (" + Samples.seconds(phases.resolutionMillis) + ")";
-          notes.add(
-              String.format(
-                  "%,d rows, %s %s: %s; %s",
-                  n, modes[m].label, Samples.seconds(run.millis), phases.text, probe.window()));
-        } else {
-          String window = probe.window();
-          int quiet = JvmProbe.awaitQuiet(120);
-          cells[m] = "> " + Samples.seconds(run.millis) + " (cancelled)";
-          notes.add(
-              String.format(
-                  "%,d rows, %s: cancelled after %s; %s; %s; runner threads %s",
-                  n,
-                  modes[m].label,
-                  Samples.seconds(run.millis),
-                  phases.text,
-                  window,
-                  quiet < 0 ? "still busy 120 s later" : "stopped within " + quiet + " s"));
-        }
-      }
-      line(
-          String.format(
-              "| %,d | %,d | %s | %s | %s | %s |",
-              n,
-              batch,
-              Samples.seconds(append.millis),
-              cells[0],
-              cells[1],
-              Samples.seconds(resolveMs)));
-    }
-    line("");
-    notes.forEach(note -> line("- " + note));
-    line("");
-  }
-
   private Table createBase(String prefix, long n) {
-    Table base = lake().create(prefix + "_base");
-    BenchLake.commit(
-        base, BenchLake.writeRows(base, n, rowsPerFile(), i -> LogRows.record(i, n, 0)));
-    return base;
+    return new BatchPipelines(lake(), beamArgs).createBase(prefix, n, rowsPerFile());
   }
 
-  /** Measures one size; returns its initial table (for {@link #upsertMainTables}). */
+  /**
+   * Measures one size; returns its initial table (for {@link ResolutionPaths#upsertMainTables}).
+   */
   private Table measure(long n, int rounds) {
     String p = label(n);
     long batch = LogRows.batchSize(n, 1);
@@ -389,7 +274,7 @@ public final class UpsertBenchmark {
       progress("%s: append-only %d/%d", p, rep, reps);
       probe.start();
       PipelineRun run = runPipeline(name, n, 1, Mode.APPEND, 0);
-      append.add(run.millis);
+      append.add(run.millis());
       String appendWindow = probe.window();
       List<Long> appended = snapshotsAfter(table, baseSnapshot);
       long appendedRows = addedRecords(table, appended);
@@ -418,7 +303,7 @@ public final class UpsertBenchmark {
           String.format(
               "append-only %d: %s (%s; %d data files added); resolveAppends %s (%s)",
               rep,
-              Samples.seconds(run.millis),
+              Samples.seconds(run.millis()),
               appendWindow,
               addedFiles(table, appended),
               Samples.seconds(resolveMs),
@@ -431,12 +316,13 @@ public final class UpsertBenchmark {
       String name = p + "_upsert_" + rep;
       table = lake().cloneOf(base, name);
       PipelineRun run = upsertRound(table, n, 1, "upsert " + rep + "/" + reps, notes);
-      upsert.add(run.millis);
-      upsertResolution.add(run.resolutionMillis);
+      upsert.add(run.millis());
+      upsertResolution.add(run.resolutionMillis());
     }
     Objects.requireNonNull(table, "--reps is at least 1");
     for (int round = 2; round <= rounds; round++) {
-      laterRounds.add(upsertRound(table, n, round, "round " + round + "/" + rounds, notes).millis);
+      laterRounds.add(
+          upsertRound(table, n, round, "round " + round + "/" + rounds, notes).millis());
     }
 
     // The resolution's phases, in-process, on a copy whose batch was appended with Iceberg's
@@ -592,273 +478,35 @@ public final class UpsertBenchmark {
     probe.start();
     PipelineRun run = runPipeline(name, n, round, Mode.UPSERT_IN_PROCESS, 0);
     check(
-        run.deletedRows == batch,
+        run.deletedRows() == batch,
         "%s round %d: the upsert deleted %,d rows, expected %,d",
         name,
         round,
-        run.deletedRows,
+        run.deletedRows(),
         batch);
     Phases phases = phases(table, baseSnapshot, run);
     notes.add(
         String.format(
             "%s (batch %d): %s; %s; %s",
-            what, round, Samples.seconds(run.millis), phases.text, probe.window()));
-    return run.withResolution(phases.resolutionMillis);
+            what, round, Samples.seconds(run.millis()), phases.text(), probe.window()));
+    return run.withResolution(phases.resolutionMillis());
   }
 
-  /**
-   * UpsertIntoIceberg with the library's default threshold, on a fresh copy of each main table
-   * whose plan exceeds it (so that it takes the distributed path), cancelled after the cap. Last in
-   * the run, so that a cancelled pipeline cannot disturb another measurement; larger tables are not
-   * tried once one hit the cap.
-   */
-  private void upsertMainTables(Map<Long, Table> bases) {
-    int cap = intOption("upsertCapSeconds");
-    line(
-        "## UpsertIntoIceberg with its default threshold ("
-            + String.format("%,d", UpsertIntoIceberg.DEFAULT_IN_PROCESS_MAX_ROWS)
-            + " batch rows) on the main tables");
-    line("");
-    for (Map.Entry<Long, Table> entry : bases.entrySet()) {
-      long n = entry.getKey();
-      String p = label(n);
-      long batch = LogRows.batchSize(n, 1);
-      if (batch <= UpsertIntoIceberg.DEFAULT_IN_PROCESS_MAX_ROWS) {
-        line(
-            String.format(
-                "- %,d rows: the batch holds %,d rows, within the threshold: the in-process path measured"
-                    + " above",
-                n, batch));
-        continue;
-      }
-      if (n >= cappedAtRows) {
-        line(
-            String.format(
-                "- %,d rows: the batch holds %,d rows, over the threshold: distributed path; not run, it"
-                    + " did not finish within %d s on %,d rows",
-                n, batch, cap, cappedAtRows));
-        continue;
-      }
-      Table u = lake().cloneOf(entry.getValue(), p + "_upsert_default");
-      long uBase = u.currentSnapshot().snapshotId();
-      progress("%s: UpsertIntoIceberg, default threshold (cancelled after %d s)", p, cap);
-      probe.start();
-      PipelineRun run = runPipeline(p + "_upsert_default", n, 1, Mode.UPSERT_DEFAULT, cap);
-      String prefix =
-          String.format(
-              "- %,d rows: the batch holds %,d rows, over the threshold: distributed path; ",
-              n, batch);
-      if (run.finished()) {
-        check(
-            run.deletedRows == batch,
-            "%s: the upsert deleted %,d rows, expected %,d",
-            u.name(),
-            run.deletedRows,
-            batch);
-        line(
-            prefix
-                + String.format(
-                    "upsert %s; %s; %s",
-                    Samples.seconds(run.millis), phases(u, uBase, run).text, probe.window()));
-      } else {
-        cappedAtRows = Math.min(cappedAtRows, n);
-        String window = probe.window();
-        int quiet = JvmProbe.awaitQuiet(120);
-        line(
-            prefix
-                + String.format(
-                    "> %s: cancelled, not finished; %s; %s; %s",
-                    Samples.seconds(run.millis),
-                    phases(u, uBase, run).text,
-                    window,
-                    quiet < 0
-                        ? "the runner's threads were still busy 120 s after the cancel"
-                        : "the runner's threads stopped within " + quiet + " s of the cancel"));
-      }
-    }
-    line("");
+  private ResolutionPaths paths() {
+    return new ResolutionPaths(
+        new BatchPipelines(lake(), beamArgs),
+        probe,
+        this::line,
+        intOption("upsertCapSeconds"),
+        rowsPerFile());
   }
 
-  /** What a pipeline run writes with. */
-  enum Mode {
-    APPEND("AppendToIceberg"),
-    /**
-     * UpsertIntoIceberg as the pipeline uses it: the library's default threshold picks the path.
-     */
-    UPSERT_DEFAULT("UpsertIntoIceberg, default threshold"),
-    /** UpsertIntoIceberg resolving inside one worker whatever the plan's size. */
-    UPSERT_IN_PROCESS("UpsertIntoIceberg, in-process path"),
-    /** UpsertIntoIceberg distributing the resolution by key whatever the plan's size. */
-    UPSERT_DISTRIBUTED("UpsertIntoIceberg, distributed path");
-
-    final String label;
-
-    Mode(String label) {
-      this.label = label;
-    }
-  }
-
-  /** Wall time and outcome of one pipeline run. */
-  private record PipelineRun(
-      long millis,
-      long startEpochMillis,
-      long endEpochMillis,
-      long deletedRows,
-      PipelineResult.State state,
-      long resolutionMillis) {
-    boolean finished() {
-      return state == PipelineResult.State.DONE;
-    }
-
-    PipelineRun withResolution(long ms) {
-      return new PipelineRun(millis, startEpochMillis, endEpochMillis, deletedRows, state, ms);
-    }
-  }
-
-  /**
-   * Round {@code round}'s batch of a table of {@code n} rows, generated inside the pipeline, into
-   * table {@code name}. With {@code capSeconds > 0} the run is cancelled after that long.
-   */
+  /** See {@link BatchPipelines#run}. */
   private PipelineRun runPipeline(String name, long n, int round, Mode mode, int capSeconds) {
-    boolean upsert = mode != Mode.APPEND;
-    PipelineOptions pipelineOptions =
-        PipelineOptionsFactory.fromArgs(beamArgs).withValidation().create();
-    if (capSeconds > 0) {
-      pipelineOptions.as(DirectOptions.class).setBlockOnRun(false);
-    }
-    Pipeline pipeline = Pipeline.create(pipelineOptions);
-    PCollection<Row> rows =
-        pipeline
-            .apply("Batch", GenerateSequence.from(0).to(LogRows.batchSize(n, round)))
-            .apply("ToRows", MapElements.via(new LogRows.BatchRow(n, round)))
-            .setRowSchema(LogRows.ROW_SCHEMA);
-    TableIdentifier staging = null;
-    if (upsert) {
-      staging =
-          StagingTable.create(lake().catalog(), BenchLake.id(name), "bench" + System.nanoTime());
-      UpsertIntoIceberg transform =
-          UpsertIntoIceberg.into(lake().workerSpec, BenchLake.id(name), staging, LogRows.KEYS);
-      if (mode == Mode.UPSERT_IN_PROCESS) {
-        transform = transform.withInProcessMaxRows(Long.MAX_VALUE);
-      } else if (mode == Mode.UPSERT_DISTRIBUTED) {
-        transform = transform.withInProcessMaxRows(0);
-      }
-      rows.apply("Upsert", transform);
-    } else {
-      rows.apply("Append", UpsertIntoIceberg.appendOnly(lake().workerSpec, BenchLake.id(name)));
-    }
-    long startEpoch = System.currentTimeMillis();
-    long t0 = System.nanoTime();
-    PipelineResult result = pipeline.run();
-    PipelineResult.State state =
-        capSeconds > 0
-            ? result.waitUntilFinish(Duration.standardSeconds(capSeconds))
-            : result.waitUntilFinish();
-    long millis = millisSince(t0);
-    long endEpoch = System.currentTimeMillis();
-    if (state == null || !state.isTerminal()) {
-      try {
-        result.cancel();
-      } catch (IOException | RuntimeException e) {
-        System.out.println("cancelling the pipeline into " + name + " failed: " + e);
-      }
-      state = PipelineResult.State.CANCELLED;
-    } else {
-      check(state == PipelineResult.State.DONE, "pipeline into %s ended %s", name, state);
-    }
-    if (staging != null) {
-      StagingTable.drop(lake().catalog(), staging);
-    }
-    long deleted = 0;
-    if (upsert && state == PipelineResult.State.DONE) {
-      for (MetricResult<Long> counter :
-          result
-              .metrics()
-              .queryMetrics(
-                  MetricsFilter.builder()
-                      .addNameFilter(MetricNameFilter.named("logberg.upsert", "rows_deleted"))
-                      .build())
-              .getCounters()) {
-        deleted += counter.getAttempted();
-      }
-    }
-    return new PipelineRun(millis, startEpoch, endEpoch, deleted, state, -1);
+    return new BatchPipelines(lake(), beamArgs).run(name, n, round, mode, capSeconds);
   }
 
-  private record Phases(long resolutionMillis, String text) {}
-
-  /** Where an upsert pipeline's time went, from the commit times of the snapshots it made. */
-  private static Phases phases(Table table, long baseSnapshot, PipelineRun run) {
-    long lastAppend = -1;
-    long resolution = -1;
-    int appends = 0;
-    int addedFiles = 0;
-    for (long id : snapshotsAfter(table, baseSnapshot)) {
-      Snapshot s = table.snapshot(id);
-      if ("resolve-merge-keys".equals(s.summary().get(MergeKeyResolver.OPERATION_PROPERTY))) {
-        resolution = Math.max(resolution, s.timestampMillis());
-      } else {
-        appends++;
-        addedFiles += Integer.parseInt(s.summary().getOrDefault("added-data-files", "0"));
-        lastAppend = Math.max(lastAppend, s.timestampMillis());
-      }
-    }
-    if (lastAppend < 0) {
-      return new Phases(-1, "no append committed");
-    }
-    String appendPart =
-        String.format(
-            Locale.ROOT,
-            "start to append commit %s (%d append snapshot(s), %d data files)",
-            Samples.seconds(lastAppend - run.startEpochMillis()),
-            appends,
-            addedFiles);
-    if (resolution < 0) {
-      return new Phases(
-          -1,
-          appendPart
-              + ", then no resolution commit in the remaining "
-              + Samples.seconds(run.endEpochMillis() - lastAppend));
-    }
-    return new Phases(
-        resolution - lastAppend,
-        appendPart
-            + String.format(
-                Locale.ROOT,
-                ", append commit to resolution commit %s, resolution commit to end %s",
-                Samples.seconds(resolution - lastAppend),
-                Samples.seconds(run.endEpochMillis() - resolution)));
-  }
-
-  /** Snapshots committed after {@code base}, oldest first. */
-  private static List<Long> snapshotsAfter(Table table, long base) {
-    table.refresh();
-    if (table.currentSnapshot().snapshotId() == base) {
-      return List.of(); // (SnapshotUtil.snapshotIdsBetween(t, base, base) returns [base])
-    }
-    List<Long> ids =
-        new ArrayList<>(
-            SnapshotUtil.snapshotIdsBetween(table, base, table.currentSnapshot().snapshotId()));
-    Collections.reverse(ids);
-    return ids;
-  }
-
-  private static long addedRecords(Table table, List<Long> snapshots) {
-    return snapshots.stream()
-        .mapToLong(
-            id -> Long.parseLong(table.snapshot(id).summary().getOrDefault("added-records", "0")))
-        .sum();
-  }
-
-  private static long addedFiles(Table table, List<Long> snapshots) {
-    return snapshots.stream()
-        .mapToLong(
-            id ->
-                Long.parseLong(table.snapshot(id).summary().getOrDefault("added-data-files", "0")))
-        .sum();
-  }
-
-  private static String label(long n) {
+  static String label(long n) {
     if (n % 1_000_000 == 0) {
       return "n" + n / 1_000_000 + "m";
     }
@@ -868,22 +516,12 @@ public final class UpsertBenchmark {
     return "n" + n;
   }
 
-  private static long millisSince(long nanoStart) {
-    return (System.nanoTime() - nanoStart) / 1_000_000;
-  }
-
-  private static void check(boolean ok, String format, Object... args) {
-    if (!ok) {
-      throw new IllegalStateException("CHECK FAILED: " + String.format(format, args));
-    }
-  }
-
   private void line(String text) {
     report.append(text).append('\n');
     System.out.println(text);
   }
 
-  private static void progress(String format, Object... args) {
+  static void progress(String format, Object... args) {
     System.out.printf(
         "%s ... %s%n",
         LocalDateTime.now(ZoneId.systemDefault()).withNano(0).toLocalTime(),

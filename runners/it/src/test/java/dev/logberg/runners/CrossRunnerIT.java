@@ -44,7 +44,8 @@ class CrossRunnerIT {
     for (RunnerJar runner : List.of(RunnerJar.DIRECT, RunnerJar.FLINK, RunnerJar.SPARK)) {
       RunnerJar.Run help = runner.run(dir.resolve("help"), "help", List.of());
       assertThat(runner + ": " + help.output(), help.exitCode(), is(0));
-      assertThat(help.output(), containsString("Usage: logberg [run|verify|dump|upkeep|logs|apps]"));
+      assertThat(
+          help.output(), containsString("Usage: logberg [run|verify|dump|upkeep|logs|apps]"));
       assertThat(help.output(), containsString("--warehouse"));
     }
   }
