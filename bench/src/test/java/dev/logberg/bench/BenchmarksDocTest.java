@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class BenchmarksDocTest {
   private static final Path ROOT = Path.of("..");
   private static final List<String> SCRIPTS =
-      List.of("bench/run-all.sh", "bench/run-upsert.sh", "bench/run-scale.sh");
+      List.of("bench/run-all.sh", "bench/run-upsert.sh", "bench/run-scale.sh", "bench/run-layout.sh");
   private static final Pattern DATE = Pattern.compile("\\b20\\d\\d-\\d\\d-\\d\\d\\b");
 
   /** A {@code --name)} branch of a script's option loop. */
@@ -64,6 +64,7 @@ class BenchmarksDocTest {
             + figures("bench/run-all.sh", "bench/run-all.sh --size 1GB --reps 3")
             + figures("bench/run-upsert.sh", "bench/run-upsert.sh --sizes=1000000")
             + figures("bench/run-scale.sh", "SKIP_BUILD=1 bench/run-scale.sh")
+            + figures("bench/run-layout.sh", "bench/run-layout.sh --size 1GB")
             + "\n## Method\n";
     assertThat(problems(good), is(empty()));
     // What is broken in the good document -> the problem the check must name.

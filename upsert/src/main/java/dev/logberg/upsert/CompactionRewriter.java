@@ -187,9 +187,9 @@ final class CompactionRewriter {
 
   /**
    * Rows held in memory while a partition is sorted; more are spilled in sorted runs to local disk.
-   * About 100 MB of log rows.
+   * About 300 MB of log rows.
    */
-  private static final int SORTED_ROWS_IN_MEMORY = 100_000;
+  private static final int SORTED_ROWS_IN_MEMORY = 200_000;
 
   /**
    * Data files of one partition, each closed once it reaches the target size; files written in the

@@ -16,6 +16,7 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.SortOrder;
 import org.apache.iceberg.SortOrderComparators;
 import org.apache.iceberg.StructLike;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.data.GenericAppenderFactory;
 import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
@@ -115,8 +116,10 @@ final class SortedRows implements Closeable {
         spillDir = dir;
       }
       Path run = dir.resolve("run-" + runs.size() + ".parquet");
+      // A run is read once, soon, from local disk: compressing it would only cost CPU.
       try (FileAppender<Record> out =
           new GenericAppenderFactory(schema)
+              .set(TableProperties.PARQUET_COMPRESSION, "uncompressed")
               .newAppender(
                   org.apache.iceberg.Files.localOutput(run.toFile()), FileFormat.PARQUET)) {
         batch.forEach(out::add);
