@@ -6,6 +6,7 @@ import dev.logberg.pipeline.report.RunMetrics;
 import dev.logberg.pipeline.report.TableSummary;
 import dev.logberg.pipeline.status.Decision;
 import dev.logberg.pipeline.status.Heartbeat;
+import dev.logberg.pipeline.storage.AwsErrors;
 import dev.logberg.pipeline.storage.LocalLake;
 import dev.logberg.pipeline.tables.CatalogSpecs;
 import dev.logberg.pipeline.tables.LogbergTables;
@@ -447,7 +448,10 @@ public final class Main {
     while (cause.getCause() != null && cause.getCause() != cause) {
       cause = cause.getCause();
     }
-    return cause == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (cause: " + cause + ")";
+    String message =
+        cause == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (cause: " + cause + ")";
+    // An AWS refusal also says what to grant, on a line of its own.
+    return message + AwsErrors.explain(e).map(aws -> System.lineSeparator() + aws).orElse("");
   }
 
   private static void printHelp(PrintStream out) {
