@@ -217,6 +217,42 @@ class IamPolicyTest {
         IamPolicyTemplate.actionsBySid(ACCESS).get("GlueTables"));
   }
 
+  /** deploy/README.md's permissions table: one row per statement, with its actions. */
+  @Test
+  void deployReadmeTableListsEveryStatementWithItsActions() throws IOException {
+    String readme = Files.readString(ROOT.resolve("deploy/README.md"));
+    String table =
+        readme.substring(
+            readme.indexOf("<!-- permissions:"), readme.indexOf("<!-- end of permissions -->"));
+    Map<String, Set<String>> documented = new LinkedHashMap<>();
+    Matcher row = Pattern.compile("(?m)^\\| `(\\w+)` \\| ([^|]+) \\|").matcher(table);
+    while (row.find()) {
+      Set<String> actions = new java.util.LinkedHashSet<>();
+      Matcher action = Pattern.compile("`([a-z0-9]+:\\w+)`").matcher(row.group(2));
+      while (action.find()) {
+        actions.add(action.group(1));
+      }
+      documented.put(row.group(1), actions);
+    }
+    assertEquals(IamPolicyTemplate.actionsBySid(ACCESS), documented);
+  }
+
+  /** README's "S3 and catalogs" names every action of the policy, and no other. */
+  @Test
+  void readmeNamesEveryPermissionOfThePolicy() throws IOException {
+    String readme = Files.readString(ROOT.resolve("README.md"));
+    int start = readme.indexOf("## S3 and catalogs");
+    String section = readme.substring(start, readme.indexOf("\n## ", start + 1));
+    Set<String> named = new java.util.TreeSet<>();
+    Matcher action = Pattern.compile("`((?:s3|glue|kms|sts):\\w+)`").matcher(section);
+    while (action.find()) {
+      named.add(action.group(1));
+    }
+    Set<String> granted = new java.util.TreeSet<>();
+    IamPolicyTemplate.actionsBySid(ACCESS).values().forEach(granted::addAll);
+    assertEquals(granted, named);
+  }
+
   private static JsonNode accessStatement(String sid) {
     for (JsonNode statement : ACCESS.get("Statement")) {
       if (statement.get("Sid").asText().equals(sid)) {
