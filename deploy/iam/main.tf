@@ -12,7 +12,6 @@ locals {
   glue_catalog_id  = coalesce(var.glue_catalog_id, local.account_id)
   log_prefix       = trim(var.log_prefix, "/")
   warehouse_prefix = trim(var.warehouse_prefix, "/")
-  glue_arn         = "arn:${local.partition}:glue:${var.aws_region}:${local.glue_catalog_id}"
 
   # The IRSA token's issuer (host/path, no scheme) is what follows "oidc-provider/" in the provider's ARN.
   irsa_issuer   = var.irsa_oidc_provider_arn == null ? "" : element(split("oidc-provider/", var.irsa_oidc_provider_arn), 1)
@@ -76,101 +75,23 @@ data "aws_iam_policy_document" "trust" {
   }
 }
 
-data "aws_iam_policy_document" "access" {
-  # Discovery lists the spark-* application folders and their files (ListObjectsV2 with and without delimiter);
-  # listing is a bucket-level action, so the prefix condition is what limits it to the logs.
-  statement {
-    sid       = "ListLogPrefix"
-    effect    = "Allow"
-    actions   = ["s3:ListBucket"]
-    resources = ["arn:${local.partition}:s3:::${var.log_bucket}"]
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = [local.log_prefix, "${local.log_prefix}/*"]
-    }
-  }
-
-  # Reading the log files (GetObject, and HeadObject which S3 authorises as GetObject). Read only: Logberg never
-  # changes its input.
-  statement {
-    sid       = "ReadLogObjects"
-    effect    = "Allow"
-    actions   = ["s3:GetObject"]
-    resources = ["arn:${local.partition}:s3:::${var.log_bucket}/${local.log_prefix}/*"]
-  }
-
-  # Iceberg's S3FileIO lists table locations (e.g. when cleaning up); limited to the warehouse prefix.
-  statement {
-    sid       = "ListWarehousePrefix"
-    effect    = "Allow"
-    actions   = ["s3:ListBucket"]
-    resources = ["arn:${local.partition}:s3:::${var.warehouse_bucket}"]
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = [local.warehouse_prefix, "${local.warehouse_prefix}/*"]
-    }
-  }
-
-  # Table files: data and delete files, manifests and metadata JSON are read and written (multipart uploads for
-  # large files: PutObject covers create/upload/complete; an aborted upload needs AbortMultipartUpload), and deleted
-  # when a commit fails or is retried (uncommitted metadata and delete files).
-  statement {
-    sid    = "ReadWriteWarehouseObjects"
-    effect = "Allow"
-    actions = [
-      "s3:GetObject",
-      "s3:PutObject",
-      "s3:DeleteObject",
-      "s3:AbortMultipartUpload",
-      "s3:ListMultipartUploadParts",
-    ]
-    resources = ["arn:${local.partition}:s3:::${var.warehouse_bucket}/${local.warehouse_prefix}/*"]
-  }
-
-  # Iceberg's GlueCatalog reads the database to check the namespace exists and to place new tables under its
-  # location. Not CreateDatabase: the database is created here (aws_glue_catalog_database).
-  statement {
-    sid     = "GlueDatabase"
-    effect  = "Allow"
-    actions = ["glue:GetDatabase"]
-    resources = [
-      "${local.glue_arn}:catalog",
-      "${local.glue_arn}:database/${var.glue_database}",
-    ]
-  }
-
-  # Iceberg's GlueTableOperations: GetTable to load a table and check the current metadata location, CreateTable
-  # on the first run (the three tables), UpdateTable on every commit (swap of the metadata location, optimistic on
-  # the table version). Not DeleteTable (Logberg drops nothing; only Lake Formation mode would use it), not GetTables
-  # (no listing). Only the one database's tables.
-  statement {
-    sid     = "GlueTables"
-    effect  = "Allow"
-    actions = ["glue:GetTable", "glue:CreateTable", "glue:UpdateTable"]
-    resources = [
-      "${local.glue_arn}:catalog",
-      "${local.glue_arn}:database/${var.glue_database}",
-      "${local.glue_arn}:table/${var.glue_database}/*",
-    ]
-  }
-
-  # SSE-KMS buckets only: decrypt what is read, create data keys for what is written, and only through S3.
-  dynamic "statement" {
-    for_each = length(var.kms_key_arns) > 0 ? [true] : []
-    content {
-      sid       = "BucketKeys"
-      effect    = "Allow"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = var.kms_key_arns
-      condition {
-        test     = "StringEquals"
-        variable = "kms:ViaService"
-        values   = ["s3.${var.aws_region}.amazonaws.com"]
-      }
-    }
-  }
+# What the pods may do, in one document that Terraform renders and the build's tests read too (IamPolicyTest renders
+# it with the same variables, and the AWS rehearsal test, AwsRehearsalIT, runs Logberg under it in an AWS emulator).
+# deploy/README.md says why each statement is there. Read only on the logs, read/write on the warehouse prefix, the
+# one Glue database and its tables; KMS only for SSE-KMS buckets, only through S3.
+locals {
+  access_policy = templatefile("${path.module}/policy.json.tftpl", {
+    partition         = local.partition
+    region            = var.aws_region
+    log_bucket        = var.log_bucket
+    log_prefix        = local.log_prefix
+    warehouse_bucket  = var.warehouse_bucket
+    warehouse_prefix  = local.warehouse_prefix
+    glue_catalog_id   = local.glue_catalog_id
+    glue_database     = var.glue_database
+    bucket_keys       = length(var.kms_key_arns) > 0
+    kms_key_arns_json = jsonencode(var.kms_key_arns)
+  })
 }
 
 resource "aws_iam_role" "logberg" {
@@ -190,7 +111,7 @@ resource "aws_iam_role" "logberg" {
 resource "aws_iam_role_policy" "access" {
   name   = "${var.name}-access"
   role   = aws_iam_role.logberg.id
-  policy = data.aws_iam_policy_document.access.json
+  policy = local.access_policy
 }
 
 # The Iceberg namespace of the three tables. Its location is where the catalog would put the tables anyway

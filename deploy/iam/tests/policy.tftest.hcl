@@ -1,4 +1,5 @@
-# Plans the module offline and checks the policies the AWS provider renders:
+# Plans the module offline and checks the trust policy the AWS provider renders and the access policy
+# (policy.json.tftpl) as Terraform renders it:
 #   terraform init -backend=false && terraform test
 # No AWS account is needed: the provider skips every credential and account check, and the one data source that
 # would call AWS (the caller's account id) is overridden. The provider renders list elements in no fixed order,
@@ -58,21 +59,21 @@ run "pod_identity_only" {
 
   assert {
     condition = {
-      for s in jsondecode(data.aws_iam_policy_document.access.json).Statement : s.Sid => toset(flatten([s.Action]))
+      for s in jsondecode(aws_iam_role_policy.access.policy).Statement : s.Sid => toset(flatten([s.Action]))
       } == {
       ListLogPrefix             = toset(["s3:ListBucket"])
       ReadLogObjects            = toset(["s3:GetObject"])
       ListWarehousePrefix       = toset(["s3:ListBucket"])
       ReadWriteWarehouseObjects = toset(["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"])
       GlueDatabase              = toset(["glue:GetDatabase"])
-      GlueTables                = toset(["glue:GetTable", "glue:CreateTable", "glue:UpdateTable"])
+      GlueTables                = toset(["glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable", "glue:DeleteTable"])
     }
-    error_message = "actions: ${data.aws_iam_policy_document.access.json}"
+    error_message = "actions: ${aws_iam_role_policy.access.policy}"
   }
 
   assert {
     condition = {
-      for s in jsondecode(data.aws_iam_policy_document.access.json).Statement : s.Sid => toset(flatten([s.Resource]))
+      for s in jsondecode(aws_iam_role_policy.access.policy).Statement : s.Sid => toset(flatten([s.Resource]))
       } == {
       ListLogPrefix             = toset(["arn:aws:s3:::logs-bucket"])
       ReadLogObjects            = toset(["arn:aws:s3:::logs-bucket/prod/spark-application-logs/*"])
@@ -88,18 +89,18 @@ run "pod_identity_only" {
         "arn:aws:glue:eu-west-1:111122223333:table/logs/*",
       ])
     }
-    error_message = "resources: ${data.aws_iam_policy_document.access.json}"
+    error_message = "resources: ${aws_iam_role_policy.access.policy}"
   }
 
   assert {
     condition = {
-      for s in jsondecode(data.aws_iam_policy_document.access.json).Statement : s.Sid => toset(s.Condition.StringLike["s3:prefix"])
-      if s.Action == "s3:ListBucket"
+      for s in jsondecode(aws_iam_role_policy.access.policy).Statement : s.Sid => toset(s.Condition.StringLike["s3:prefix"])
+      if contains(flatten([s.Action]), "s3:ListBucket")
       } == {
       ListLogPrefix       = toset(["prod/spark-application-logs", "prod/spark-application-logs/*"])
       ListWarehousePrefix = toset(["warehouse", "warehouse/*"])
     }
-    error_message = "listing must be limited to the (trimmed) prefixes: ${data.aws_iam_policy_document.access.json}"
+    error_message = "listing must be limited to the (trimmed) prefixes: ${aws_iam_role_policy.access.policy}"
   }
 
   assert {
@@ -144,7 +145,7 @@ run "irsa_and_other_catalog_account" {
 
   assert {
     condition = {
-      for s in jsondecode(data.aws_iam_policy_document.access.json).Statement : s.Sid => toset(flatten([s.Resource]))
+      for s in jsondecode(aws_iam_role_policy.access.policy).Statement : s.Sid => toset(flatten([s.Resource]))
       if startswith(s.Sid, "Glue") || s.Sid == "BucketKeys"
       } == {
       GlueDatabase = toset([
@@ -158,7 +159,7 @@ run "irsa_and_other_catalog_account" {
       ])
       BucketKeys = toset(["arn:aws:kms:eu-west-1:111122223333:key/k1"])
     }
-    error_message = "Glue ARNs must name the catalog's account: ${data.aws_iam_policy_document.access.json}"
+    error_message = "Glue ARNs must name the catalog's account: ${aws_iam_role_policy.access.policy}"
   }
 
   assert {

@@ -1,5 +1,6 @@
 package dev.logberg.pipeline;
 
+import dev.logberg.pipeline.storage.AwsErrors;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -155,6 +156,9 @@ public final class Main {
     while (cause.getCause() != null && cause.getCause() != cause) {
       cause = cause.getCause();
     }
-    return cause == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (cause: " + cause + ")";
+    String message =
+        cause == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (cause: " + cause + ")";
+    // An AWS refusal also says what to grant, on a line of its own.
+    return message + AwsErrors.explain(e).map(aws -> System.lineSeparator() + aws).orElse("");
   }
 }

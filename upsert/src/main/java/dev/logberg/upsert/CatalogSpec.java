@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.aws.s3.S3FileIO;
 import org.apache.iceberg.catalog.Catalog;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.slf4j.Logger;
@@ -87,6 +88,17 @@ public final class CatalogSpec implements Serializable {
     TreeMap<String, String> merged = new TreeMap<>(properties);
     merged.putAll(overrides);
     return new CatalogSpec(name, merged);
+  }
+
+  /**
+   * This spec for a client none of whose tables outlive it, opened again and again (a heartbeat's):
+   * its S3 FileIOs close with it. {@link SharedS3FileIO} never closes, for Beam's writers' sake
+   * (see there), so each such client would otherwise leave an S3 client and its connections behind.
+   */
+  public CatalogSpec withClosingFileIO() {
+    return SharedS3FileIO.class.getName().equals(properties.get("io-impl"))
+        ? with(Map.of("io-impl", S3FileIO.class.getName()))
+        : this;
   }
 
   /** Builds a new catalog client. Callers own it and close it if it is {@link AutoCloseable}. */

@@ -188,6 +188,7 @@ final class ResolutionCommitter {
         OutputFileFactory.builderFor(table, 0, System.nanoTime())
             .format(FileFormat.PARQUET)
             .operationId("logberg-" + UUID.randomUUID())
+            .ioSupplier(() -> new UniqueOutputFiles(table.io()))
             .build();
     boolean vectors = formatVersion(table) >= 3;
     DeleteWriteResult written =

@@ -43,7 +43,8 @@ public final class Heartbeat implements AutoCloseable {
 
   private Heartbeat(
       CatalogSpec catalog, TableIdentifier table, String jobId, long intervalSeconds) {
-    this.catalog = catalog;
+    // Its catalog clients' tables live no longer than a beat: their S3 clients close with them.
+    this.catalog = catalog.withClosingFileIO();
     this.table = table;
     this.key = PROPERTY_PREFIX + jobId;
     this.intervalSeconds = intervalSeconds;
@@ -93,8 +94,8 @@ public final class Heartbeat implements AutoCloseable {
   }
 
   /**
-   * One beat. A catalog client per beat, closed after it: a client kept open between beats can hold
-   * a sqlite catalog's lock and block the run's own commits.
+   * One beat. A catalog client per beat, closed after it, S3 client and all: a client kept open
+   * between beats can hold a sqlite catalog's lock and block the run's own commits.
    */
   private void beat(boolean first) {
     try {

@@ -1,5 +1,6 @@
 package dev.logberg.pipeline.tables;
 
+import dev.logberg.pipeline.storage.AwsErrors;
 import dev.logberg.upsert.CatalogSpec;
 import dev.logberg.upsert.StagingTable;
 import java.util.List;
@@ -61,7 +62,10 @@ public final class RunStaging implements AutoCloseable {
               StagingTable.drop(c, table);
             } catch (RuntimeException e) {
               // The next run drops it once this run's heartbeat is gone.
-              LOG.warn("Dropping staging table {} failed: {}", table, e.toString());
+              LOG.warn(
+                  "Dropping staging table {} failed: {}",
+                  table,
+                  AwsErrors.explain(e).orElse(e.toString()));
             }
           }
           return null;

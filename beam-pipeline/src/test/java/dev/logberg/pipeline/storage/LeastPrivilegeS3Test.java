@@ -44,8 +44,9 @@ import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -109,13 +110,18 @@ class LeastPrivilegeS3Test {
     s3.close();
   }
 
-  @Test
-  void theDeleteCommitWritesItsFilesWithoutAskingWhetherTheyExist() {
+  /**
+   * v2 writes a position-delete file (Parquet); v3 a deletion vector, through Iceberg's
+   * PuffinWriter, whose constructor calls OutputFile.create() and so a HEAD.
+   */
+  @ParameterizedTest(name = "format v{0}")
+  @ValueSource(ints = {2, 3})
+  void theDeleteCommitWritesItsFilesWithoutAskingWhetherTheyExist(int formatVersion) {
     Table table =
         catalog
             .buildTable(TABLE, SCHEMA)
             .withPartitionSpec(PartitionSpec.unpartitioned())
-            .withProperty(TableProperties.FORMAT_VERSION, "2")
+            .withProperty(TableProperties.FORMAT_VERSION, Integer.toString(formatVersion))
             .create();
     // The store refuses existence checks there, as the policy makes S3 do: OutputFile.create()
     // cannot work.
@@ -139,8 +145,8 @@ class LeastPrivilegeS3Test {
     assertThat(outcome.deletedRows(), is(1L));
     assertThat(live(table), is(Map.of("a", "new", "b", "only")));
     assertThat("no HEAD of a new key was refused", FORBIDDEN_HEADS.get(), is(0));
-    // The commit's files are on S3: a position-delete file and the empty data file that comes with
-    // it.
+    // The commit's files are on S3: a position-delete file or deletion vector, and the empty data
+    // file that comes with it.
     int deleteFiles = 0;
     int emptyDataFiles = 0;
     try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
@@ -149,6 +155,8 @@ class LeastPrivilegeS3Test {
         emptyDataFiles += task.file().recordCount() == 0 ? 1 : 0;
         for (var delete : task.deletes()) {
           assertThat(delete.content(), is(FileContent.POSITION_DELETES));
+          assertThat(
+              delete.format(), is(formatVersion == 3 ? FileFormat.PUFFIN : FileFormat.PARQUET));
           deleteFiles++;
         }
         assertThat(task.file().fileSizeInBytes(), greaterThan(0L));

@@ -2,14 +2,16 @@ package dev.logberg.launch.deploy;
 
 import static dev.logberg.launch.deploy.DeployScript.ROOT;
 import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.in;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -23,10 +25,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The IAM policies in deploy/iam/main.tf, read from the Terraform text: Terraform itself is not
- * part of the build. (Where Terraform is installed, deploy/iam/tests/policy.tftest.hcl checks the
- * JSON the AWS provider renders.) Each statement block is cut out by brace matching and its sid,
- * actions, resources and conditions read.
+ * The role's policies. The access policy is deploy/iam/policy.json.tftpl, rendered here as main.tf
+ * renders it ({@link IamPolicyTemplate}); AwsRehearsalIT runs Logberg under that very document. The
+ * trust policy is read from the Terraform text of main.tf: Terraform itself is not part of the
+ * build. (Where Terraform is installed, deploy/iam/tests/policy.tftest.hcl checks both as Terraform
+ * renders them.) Each trust statement block is cut out by brace matching and its sid, actions and
+ * conditions read.
  */
 class IamPolicyTest {
   /**
@@ -46,8 +50,10 @@ class IamPolicyTest {
           "s3:ListMultipartUploadParts",
           "glue:GetDatabase",
           "glue:GetTable",
+          "glue:GetTables",
           "glue:CreateTable",
           "glue:UpdateTable",
+          "glue:DeleteTable",
           "kms:Decrypt",
           "kms:GenerateDataKey");
 
@@ -57,8 +63,22 @@ class IamPolicyTest {
   private static final Pattern ITEM =
       Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"|([^,\\s\\[\\]]+)");
 
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static String terraform;
   private static Map<String, Statement> statements;
+
+  /** The access policy of an example deployment, SSE-KMS buckets included. */
+  private static final ObjectNode ACCESS =
+      IamPolicyTemplate.render(
+          IamPolicyTemplate.values(
+              "eu-west-1",
+              "111122223333",
+              "logs-bucket",
+              "prod/spark-application-logs",
+              "lake-bucket",
+              "warehouse",
+              "logs",
+              List.of("arn:aws:kms:eu-west-1:111122223333:key/k1")));
 
   record Statement(
       String sid,
@@ -86,10 +106,9 @@ class IamPolicyTest {
 
   @Test
   void everyStatementIsFound() {
+    assertEquals(List.of("EksPodIdentity", "Irsa"), List.copyOf(statements.keySet()));
     assertEquals(
         List.of(
-            "EksPodIdentity",
-            "Irsa",
             "ListLogPrefix",
             "ReadLogObjects",
             "ListWarehousePrefix",
@@ -97,62 +116,150 @@ class IamPolicyTest {
             "GlueDatabase",
             "GlueTables",
             "BucketKeys"),
-        List.copyOf(statements.keySet()));
+        List.copyOf(IamPolicyTemplate.actionsBySid(ACCESS).keySet()));
+  }
+
+  @Test
+  void mainTfPassesEveryVariableTheTemplateNeeds() {
+    Matcher call =
+        Pattern.compile(
+                "templatefile\\(\"\\$\\{path.module\\}/policy.json.tftpl\", \\{(.*?)\\}\\)",
+                Pattern.DOTALL)
+            .matcher(terraform);
+    assertThat(terraform, call.find(), org.hamcrest.Matchers.is(true));
+    Set<String> passed = new java.util.TreeSet<>();
+    Matcher key = Pattern.compile("(?m)^\\s*(\\w+)\\s*=").matcher(call.group(1));
+    while (key.find()) {
+      passed.add(key.group(1));
+    }
+    assertEquals(IamPolicyTemplate.variables(), passed);
+    assertThat(terraform, containsString("policy = local.access_policy"));
+  }
+
+  @Test
+  void withoutKmsKeysThereIsNoKmsStatement() {
+    ObjectNode sseS3 =
+        IamPolicyTemplate.render(
+            IamPolicyTemplate.values(
+                "eu-west-1", "111122223333", "l", "p", "w", "wh", "logs", List.of()));
+    assertThat(IamPolicyTemplate.actionsBySid(sseS3).keySet(), not(hasItem("BucketKeys")));
+    assertEquals(
+        Map.of("StringEquals", Map.of("kms:ViaService", List.of("s3.eu-west-1.amazonaws.com"))),
+        JSON.convertValue(accessStatement("BucketKeys").get("Condition"), Map.class));
+    assertEquals(
+        List.of("arn:aws:kms:eu-west-1:111122223333:key/k1"),
+        IamPolicyTemplate.strings(accessStatement("BucketKeys"), "Resource"));
   }
 
   @Test
   void onlyAllowedActionsAndNoWildcards() {
+    for (JsonNode statement : ACCESS.get("Statement")) {
+      String sid = statement.get("Sid").asText();
+      assertEquals("Allow", statement.get("Effect").asText(), sid);
+      assertThat(sid, IamPolicyTemplate.strings(statement, "Action"), everyItem(in(ALLOWED)));
+      assertThat(sid, IamPolicyTemplate.strings(statement, "Resource"), everyItem(not("*")));
+    }
     for (Statement statement : statements.values()) {
       assertThat(statement.sid(), statement.actions(), everyItem(in(ALLOWED)));
-      assertThat(statement.sid(), statement.resources(), everyItem(not("*")));
     }
+    String template = IamPolicyTemplate.text();
     for (String wildcard :
         List.of("\"*\"", "s3:*", "glue:*", "kms:*", "sts:*", "iam:", "s3:Put*", "s3:Get*")) {
       assertThat(terraform, not(containsString(wildcard)));
+      assertThat(template, not(containsString(wildcard)));
     }
   }
 
   @Test
   void logsAreReadOnlyAndListingIsLimitedToThePrefixes() {
-    assertEquals(List.of("s3:GetObject"), statements.get("ReadLogObjects").actions());
     assertEquals(
-        List.of("arn:${local.partition}:s3:::${var.log_bucket}/${local.log_prefix}/*"),
-        statements.get("ReadLogObjects").resources());
+        Set.of("s3:GetObject"), IamPolicyTemplate.actionsBySid(ACCESS).get("ReadLogObjects"));
     assertEquals(
-        List.of("arn:${local.partition}:s3:::${var.warehouse_bucket}/${local.warehouse_prefix}/*"),
-        statements.get("ReadWriteWarehouseObjects").resources());
-    for (String sid : List.of("ListLogPrefix", "ListWarehousePrefix")) {
-      Statement listing = statements.get(sid);
-      assertEquals(List.of("s3:ListBucket"), listing.actions());
-      String prefix = sid.equals("ListLogPrefix") ? "local.log_prefix" : "local.warehouse_prefix";
+        List.of("arn:aws:s3:::logs-bucket/prod/spark-application-logs/*"),
+        IamPolicyTemplate.strings(accessStatement("ReadLogObjects"), "Resource"));
+    assertEquals(
+        List.of("arn:aws:s3:::lake-bucket/warehouse/*"),
+        IamPolicyTemplate.strings(accessStatement("ReadWriteWarehouseObjects"), "Resource"));
+    Map<String, String> prefixes =
+        Map.of("ListLogPrefix", "prod/spark-application-logs", "ListWarehousePrefix", "warehouse");
+    Map<String, String> buckets =
+        Map.of("ListLogPrefix", "logs-bucket", "ListWarehousePrefix", "lake-bucket");
+    for (String sid : prefixes.keySet()) {
+      assertEquals(Set.of("s3:ListBucket"), IamPolicyTemplate.actionsBySid(ACCESS).get(sid));
       assertEquals(
-          List.of(
-              Map.of(
-                  "test",
-                  "StringLike",
-                  "variable",
-                  "s3:prefix",
-                  "values",
-                  prefix + "|${" + prefix + "}/*")),
-          listing.conditions());
+          List.of("arn:aws:s3:::" + buckets.get(sid)),
+          IamPolicyTemplate.strings(accessStatement(sid), "Resource"));
+      String prefix = prefixes.get(sid);
+      assertEquals(
+          Map.of("StringLike", Map.of("s3:prefix", List.of(prefix, prefix + "/*"))),
+          JSON.convertValue(accessStatement(sid).get("Condition"), Map.class));
     }
   }
 
   @Test
   void glueIsLimitedToTheCatalogTheDatabaseAndItsTables() {
-    for (String sid : List.of("GlueDatabase", "GlueTables")) {
-      assertThat(
-          sid,
-          statements.get(sid).resources(),
-          everyItem(
-              anyOf(
-                  endsWith(":catalog"),
-                  endsWith(":database/${var.glue_database}"),
-                  endsWith(":table/${var.glue_database}/*"))));
-    }
+    String glue = "arn:aws:glue:eu-west-1:111122223333:";
     assertEquals(
-        List.of("glue:GetTable", "glue:CreateTable", "glue:UpdateTable"),
-        statements.get("GlueTables").actions());
+        List.of(glue + "catalog", glue + "database/logs"),
+        IamPolicyTemplate.strings(accessStatement("GlueDatabase"), "Resource"));
+    assertEquals(
+        List.of(glue + "catalog", glue + "database/logs", glue + "table/logs/*"),
+        IamPolicyTemplate.strings(accessStatement("GlueTables"), "Resource"));
+    // What Iceberg's GlueCatalog calls for Logberg: the staging tables of atomic publication are
+    // listed (GetTables) and dropped (DeleteTable). Not CreateDatabase: Terraform makes it.
+    assertEquals(
+        Set.of(
+            "glue:GetTable",
+            "glue:GetTables",
+            "glue:CreateTable",
+            "glue:UpdateTable",
+            "glue:DeleteTable"),
+        IamPolicyTemplate.actionsBySid(ACCESS).get("GlueTables"));
+  }
+
+  /** deploy/README.md's permissions table: one row per statement, with its actions. */
+  @Test
+  void deployReadmeTableListsEveryStatementWithItsActions() throws IOException {
+    String readme = Files.readString(ROOT.resolve("deploy/README.md"));
+    String table =
+        readme.substring(
+            readme.indexOf("<!-- permissions:"), readme.indexOf("<!-- end of permissions -->"));
+    Map<String, Set<String>> documented = new LinkedHashMap<>();
+    Matcher row = Pattern.compile("(?m)^\\| `(\\w+)` \\| ([^|]+) \\|").matcher(table);
+    while (row.find()) {
+      Set<String> actions = new java.util.LinkedHashSet<>();
+      Matcher action = Pattern.compile("`([a-z0-9]+:\\w+)`").matcher(row.group(2));
+      while (action.find()) {
+        actions.add(action.group(1));
+      }
+      documented.put(row.group(1), actions);
+    }
+    assertEquals(IamPolicyTemplate.actionsBySid(ACCESS), documented);
+  }
+
+  /** README's "S3 and catalogs" names every action of the policy, and no other. */
+  @Test
+  void readmeNamesEveryPermissionOfThePolicy() throws IOException {
+    String readme = Files.readString(ROOT.resolve("README.md"));
+    int start = readme.indexOf("## S3 and catalogs");
+    String section = readme.substring(start, readme.indexOf("\n## ", start + 1));
+    Set<String> named = new java.util.TreeSet<>();
+    Matcher action = Pattern.compile("`((?:s3|glue|kms|sts):\\w+)`").matcher(section);
+    while (action.find()) {
+      named.add(action.group(1));
+    }
+    Set<String> granted = new java.util.TreeSet<>();
+    IamPolicyTemplate.actionsBySid(ACCESS).values().forEach(granted::addAll);
+    assertEquals(granted, named);
+  }
+
+  private static JsonNode accessStatement(String sid) {
+    for (JsonNode statement : ACCESS.get("Statement")) {
+      if (statement.get("Sid").asText().equals(sid)) {
+        return statement;
+      }
+    }
+    throw new AssertionError("no statement " + sid + " in " + ACCESS);
   }
 
   @Test

@@ -1,0 +1,669 @@
+package dev.logberg.launch.deploy;
+
+import static dev.logberg.launch.deploy.DeployScript.ROOT;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.logberg.pipeline.LogbergOptions;
+import dev.logberg.pipeline.storage.AwsErrors;
+import dev.logberg.pipeline.tables.CatalogSpecs;
+import dev.logberg.pipeline.tables.LogbergTables;
+import dev.logberg.upsert.CatalogSpec;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.glue.model.GlueException;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.model.Credentials;
+import software.amazon.awssdk.services.sts.model.StsException;
+
+/**
+ * A rehearsal of a first deployment on AWS, on loopback: Logberg's real Direct and Flink jars, in
+ * JVMs of their own with no AWS key in their environment, run under the role of deploy/iam with
+ * exactly the access policy Terraform renders from deploy/iam/policy.json.tftpl.
+ *
+ * <ul>
+ *   <li>IAM, STS and Glue are the AWS emulator moto ({@link AwsEmulator}) with IAM enforced: the
+ *       role carries the rendered policy; STS AssumeRole issues the role's session (as EKS Pod
+ *       Identity's auth service does); Glue checks each call's action against the role's policy and
+ *       the session token.
+ *   <li>Credentials arrive the Pod Identity way: a loopback container-credentials endpoint (the
+ *       agent) hands the session only to callers presenting the token of {@code
+ *       AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE}.
+ *   <li>S3 is s3proxy, accepting only the session's keys. moto's own S3 cannot serve here: it
+ *       checks signatures against the URL as its web framework hands it over, with {@code %2F}
+ *       already decoded, so every signed ListObjectsV2 with a "/" in its prefix (how discovery
+ *       lists) fails with SignatureDoesNotMatch, from the Java SDK and boto3 alike.
+ * </ul>
+ *
+ * <p>moto checks actions, not Glue resource ARNs (it authorises every Glue call against resource
+ * "*"), so the role here holds the policy's statements with Glue resources widened to "*";
+ * IamPolicyTest checks the ARNs. The negative controls take one action at a time out of the
+ * rendered policy and show the run then fails, naming the permission.
+ */
+class AwsRehearsalIT {
+  private static final String ACCOUNT = "123456789012";
+  private static final String REGION = "us-east-1";
+  private static final String LOGS = "logs";
+  private static final String LAKE = "lake";
+  private static final String LOG_PREFIX = "spark-application-logs";
+  private static final String DATABASE = "logs";
+  private static final String ROLE_ARN = "arn:aws:iam::" + ACCOUNT + ":role/logberg";
+  private static final Path TREE = ROOT.resolve("testdata/spark-application-logs/spark-team-a");
+  private static final String TINY_APP = "spark-d6010a549cb91a045e48650e1fe0d484";
+  private static final Pattern UPSERT =
+      Pattern.compile("upsert: ([\\d,]+) superseded rows deleted");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Three valid lines added to an application folder that was landed already. */
+  private static final String GROWTH =
+      Stream.of("one", "two", "three")
+          .map(
+              word ->
+                  "{\"@timestamp\":\"2025-01-15T12:13:22.311Z\",\"namespace\":\"spark-jobs\","
+                      + "\"pod_name\":\"sessionize-clicks-c4372c-exec-1\",\"container_name\":"
+                      + "\"spark-kubernetes-executor\",\"app\":\"sessionize-clicks\",\"role\":"
+                      + "\"executor\",\"level\":\"INFO\",\"message\":\"grown "
+                      + word
+                      + "\"}\n")
+          .reduce("", String::concat);
+
+  @TempDir static Path dir;
+
+  private static AwsEmulator aws;
+  private static ObjectNode policy;
+  private static AwsSessionCredentials session;
+  private static S3Proxy s3;
+  private static BlobStoreContext blobs;
+  private static HttpServer agent;
+  private static String agentToken;
+  private static Path tokenFile;
+  private static final AtomicInteger refusedCalls = new AtomicInteger();
+  private static JsonNode totals;
+
+  private enum Jar {
+    DIRECT("direct"),
+    FLINK("flink", "--flinkMaster=[local]", "--parallelism=2");
+
+    private final Path path;
+    private final List<String> localOptions;
+
+    Jar(String module, String... localOptions) {
+      this.path = ROOT.resolve("runners/" + module + "/target/logberg-" + module + ".jar");
+      this.localOptions = List.of(localOptions);
+    }
+  }
+
+  private record Run(int exitCode, String output, String log) {}
+
+  @BeforeAll
+  static void deploy() throws Exception {
+    totals =
+        JSON.readTree(ROOT.resolve("testdata/expected/spark-team-a.manifest.json").toFile())
+            .get("totals");
+    aws = AwsEmulator.start(dir.resolve("moto.log"));
+    policy =
+        IamPolicyTemplate.render(
+            IamPolicyTemplate.values(
+                REGION, ACCOUNT, LOGS, LOG_PREFIX, LAKE, "warehouse", DATABASE, List.of()));
+    AwsCredentials admin = AwsBasicCredentials.create("AKIAADMINISTRATOR000", "administrator");
+    AwsCredentials eksAuth;
+    try (IamClient iam = aws(IamClient.builder(), admin).build();
+        GlueClient glue = aws(GlueClient.builder(), admin).build()) {
+      // The role deploy/iam makes, assumable here by a user playing EKS's auth service.
+      iam.createRole(
+          r ->
+              r.roleName("logberg")
+                  .assumeRolePolicyDocument(
+                      statement(
+                          "{\"AWS\":\"arn:aws:iam::" + ACCOUNT + ":user/eks-auth\"}",
+                          "sts:AssumeRole",
+                          null)));
+      iam.createUser(u -> u.userName("eks-auth"));
+      iam.putUserPolicy(
+          p ->
+              p.userName("eks-auth")
+                  .policyName("assume-logberg")
+                  .policyDocument(statement(null, "sts:AssumeRole", ROLE_ARN)));
+      var key = iam.createAccessKey(k -> k.userName("eks-auth")).accessKey();
+      eksAuth = AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey());
+      grant(iam, policy);
+      // deploy/iam's aws_glue_catalog_database.
+      glue.createDatabase(
+          d ->
+              d.databaseInput(
+                  i ->
+                      i.name(DATABASE)
+                          .locationUri("s3://" + LAKE + "/warehouse/" + DATABASE + ".db")));
+    }
+    aws.enforce();
+    Credentials issued;
+    try (StsClient sts = aws(StsClient.builder(), eksAuth).build()) {
+      issued =
+          sts.assumeRole(r -> r.roleArn(ROLE_ARN).roleSessionName("logberg-pod")).credentials();
+    }
+    session =
+        AwsSessionCredentials.create(
+            issued.accessKeyId(), issued.secretAccessKey(), issued.sessionToken());
+    startS3();
+    startAgent();
+    try (S3Client client = s3Client()) {
+      client.createBucket(b -> b.bucket(LOGS));
+      client.createBucket(b -> b.bucket(LAKE));
+      upload(client, TREE, "direct");
+      upload(client, TREE, "flink");
+      upload(client, TREE.resolve(TINY_APP), "tiny/" + TINY_APP);
+    }
+    // The test reads the tables back as the role, through the SDK's default chain.
+    System.setProperty("aws.accessKeyId", session.accessKeyId());
+    System.setProperty("aws.secretAccessKey", session.secretAccessKey());
+    System.setProperty("aws.sessionToken", session.sessionToken());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (agent != null) {
+      agent.stop(0);
+    }
+    if (s3 != null) {
+      s3.stop();
+    }
+    if (blobs != null) {
+      blobs.close();
+    }
+    if (aws != null) {
+      aws.close();
+    }
+  }
+
+  @Test
+  void directOnFormatV2LandsRerunsGrowsAndKeepsUp() throws Exception {
+    rehearse(Jar.DIRECT, "direct", "spark_logs_v2", 2);
+  }
+
+  @Test
+  void flinkOnFormatV3LandsRerunsGrowsAndKeepsUp() throws Exception {
+    rehearse(Jar.FLINK, "flink", "spark_logs_v3", 3);
+  }
+
+  /**
+   * Land the tree, run again (nothing changes), add a file to a landed application folder and run
+   * again (the new file is landed), land every row once more (the upsert deletes the older rows),
+   * then upkeep and verify.
+   */
+  private static void rehearse(Jar jar, String tree, String table, int formatVersion)
+      throws Exception {
+    List<String> options = options(table, formatVersion);
+    List<String> input = List.of("--input=s3://" + LOGS + "/" + LOG_PREFIX + "/" + tree);
+    LogbergTables tables = new LogbergTables(DATABASE, table);
+
+    Run first = run(jar, "first", "run", concat(options, input));
+    assertThat(first.output(), first.exitCode(), is(0));
+    assertThat(first.output(), containsString("applications: 5 succeeded, 0 failed"));
+    assertThat(formatVersion(tables.dataTable()), is(formatVersion));
+    long validLines = totals.get("validLines").asLong();
+    assertThat(liveRows(tables.dataTable()), is(validLines));
+    assertThat(liveRows(tables.metadataTable()), is(totals.get("apps").asLong()));
+    List<Long> snapshots = snapshots(tables);
+
+    Run again = run(jar, "again", "run", concat(options, input));
+    assertThat(again.output(), again.exitCode(), is(0));
+    assertThat(again.output(), containsString("{SKIP_DONE=5}"));
+    assertThat("nothing changed", snapshots(tables), is(snapshots));
+
+    try (S3Client client = s3Client()) {
+      client.putObject(
+          b ->
+              b.bucket(LOGS)
+                  .key(
+                      LOG_PREFIX
+                          + "/"
+                          + tree
+                          + "/spark-24ee4c632eb97a73af1c5abbeaa7e59d/"
+                          + "sessionize-clicks-c4372c-exec-1/"
+                          + "sessionize-clicks-c4372c-exec-1_091500_grown1.json"),
+          RequestBody.fromString(GROWTH));
+    }
+    Run grown = run(jar, "grown", "run", concat(options, input));
+    assertThat(grown.output(), grown.exitCode(), is(0));
+    assertThat(grown.output(), containsString("applications: 1 succeeded, 0 failed"));
+    assertThat("the three new lines", liveRows(tables.dataTable()), is(validLines + 3));
+
+    // Every row again: each key gets a second row, and the upsert deletes the older one with
+    // position-delete files (v2) or deletion vectors (v3) on S3.
+    Run reprocessed =
+        run(jar, "reprocessed", "run", concat(options, input, List.of("--reprocessAll")));
+    assertThat(reprocessed.output(), reprocessed.exitCode(), is(0));
+    Matcher upsert = UPSERT.matcher(reprocessed.output());
+    assertThat(reprocessed.output(), upsert.find(), is(true));
+    assertThat(Long.parseLong(upsert.group(1).replace(",", "")), greaterThan(0L));
+    assertThat("one live row per line still", liveRows(tables.dataTable()), is(validLines + 3));
+    assertThat("no staging table is left", stagingTables(), not(hasItem(containsString(table))));
+
+    Run upkeep = run(jar, "upkeep", "upkeep", options);
+    assertThat(upkeep.output(), upkeep.exitCode(), is(0));
+    assertThat(upkeep.output(), not(containsString("FAILED")));
+    assertThat(liveRows(tables.dataTable()), is(validLines + 3));
+
+    Run verify = run(jar, "verify", "verify", options);
+    assertThat(verify.output(), verify.exitCode(), is(0));
+    assertThat(verify.output(), containsString(String.format("%,d", validLines + 3)));
+    assertThat("the agent saw no caller without the token", refusedCalls.get(), is(0));
+  }
+
+  /**
+   * Each Glue action the policy grants is needed: without it, a run on a one-application tree whose
+   * tables exist fails (or, for DeleteTable, leaves its staging tables behind) and says which
+   * permission to grant. Runs with nothing to land still check the namespace (GetDatabase) and the
+   * tables (GetTable), beat (UpdateTable), list, create and drop their staging tables (GetTables,
+   * CreateTable, DeleteTable).
+   */
+  @Test
+  void everyGlueActionOfThePolicyIsNeededAndItsAbsenceIsNamed() throws Exception {
+    List<String> glueActions =
+        IamPolicyTemplate.actionsBySid(policy).values().stream()
+            .flatMap(a -> a.stream())
+            .filter(a -> a.startsWith("glue:"))
+            .distinct()
+            .toList();
+    assertThat(glueActions, hasItem("glue:GetTables"));
+    List<String> options =
+        concat(options("denied", 2), List.of("--input=s3://" + LOGS + "/" + LOG_PREFIX + "/tiny"));
+    Run setup = run(Jar.DIRECT, "setup-denied", "run", options);
+    assertThat(setup.output(), setup.exitCode(), is(0));
+    assertThat(setup.output(), containsString("applications: 1 succeeded, 0 failed"));
+    for (String action : glueActions) {
+      withPolicy(
+          IamPolicyTemplate.without(policy, action),
+          () -> {
+            Run denied = run(Jar.DIRECT, "without-" + action.substring(5), "run", options);
+            String grant = "grant " + action + " to the role Logberg runs as";
+            if (action.equals("glue:DeleteTable")) {
+              // Dropping the run's staging tables is its last step: the run has done its work, the
+              // tables are left for a later run to drop, and the log says why.
+              assertThat(denied.output(), denied.exitCode(), is(0));
+              assertThat(denied.log(), containsString(grant));
+              assertThat(stagingTables(), hasItem(containsString("denied_staging_")));
+            } else {
+              assertThat(denied.output(), denied.exitCode(), not(is(0)));
+              assertThat(denied.output(), containsString(grant));
+            }
+          });
+    }
+  }
+
+  /**
+   * What makes the runs above proof of the session: the emulator refuses the session's keys with
+   * another token, and refuses the role to a caller the trust policy does not name; the refusal
+   * says what to fix.
+   */
+  @Test
+  void theEmulatorChecksTheSessionTokenAndTheTrustPolicy() throws Exception {
+    try (GlueClient glue =
+        aws(
+                GlueClient.builder(),
+                AwsSessionCredentials.create(
+                    session.accessKeyId(), session.secretAccessKey(), session.sessionToken() + "x"))
+            .build()) {
+      GlueException refused =
+          assertThrows(GlueException.class, () -> glue.getDatabase(d -> d.name(DATABASE)));
+      assertThat(refused.statusCode(), is(403));
+    }
+    try (GlueClient glue = aws(GlueClient.builder(), session).build()) {
+      assertThat(glue.getDatabase(d -> d.name(DATABASE)).database().name(), is(DATABASE));
+    }
+    AwsCredentials stranger;
+    aws.relax();
+    try (IamClient iam = aws(IamClient.builder(), AwsBasicCredentials.create("A", "B")).build()) {
+      iam.createUser(u -> u.userName("stranger"));
+      iam.putUserPolicy(
+          p ->
+              p.userName("stranger")
+                  .policyName("assume-logberg")
+                  .policyDocument(statement(null, "sts:AssumeRole", ROLE_ARN)));
+      var key = iam.createAccessKey(k -> k.userName("stranger")).accessKey();
+      stranger = AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey());
+    } finally {
+      aws.enforce();
+    }
+    try (StsClient sts = aws(StsClient.builder(), stranger).build()) {
+      StsException refused =
+          assertThrows(
+              StsException.class,
+              () -> sts.assumeRole(r -> r.roleArn(ROLE_ARN).roleSessionName("stranger")));
+      assertThat(
+          AwsErrors.explain(refused).orElseThrow(),
+          containsString("the role's trust policy must let the caller"));
+      assertThat(AwsErrors.explain(refused).orElseThrow(), containsString("sts:AssumeRole"));
+    }
+  }
+
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code step} with the role holding {@code reduced}, then gives it the full policy back.
+   */
+  private static void withPolicy(ObjectNode reduced, Step step) throws Exception {
+    aws.relax();
+    try (IamClient iam = aws(IamClient.builder(), AwsBasicCredentials.create("A", "B")).build()) {
+      grant(iam, reduced);
+    }
+    aws.enforce();
+    try {
+      step.run();
+    } finally {
+      aws.relax();
+      try (IamClient iam = aws(IamClient.builder(), AwsBasicCredentials.create("A", "B")).build()) {
+        grant(iam, policy);
+      }
+      aws.enforce();
+    }
+  }
+
+  /**
+   * Puts the role's access policy. moto authorises Glue calls against resource "*", never a Glue
+   * ARN, so Glue statements get that resource here; their actions are enforced as written.
+   */
+  private static void grant(IamClient iam, ObjectNode access) {
+    ObjectNode forEmulator = access.deepCopy();
+    for (JsonNode statement : forEmulator.get("Statement")) {
+      if (IamPolicyTemplate.strings(statement, "Action").stream()
+          .allMatch(a -> a.startsWith("glue:"))) {
+        ((ObjectNode) statement).put("Resource", "*");
+      }
+    }
+    iam.putRolePolicy(
+        p ->
+            p.roleName("logberg")
+                .policyName("logberg-access")
+                .policyDocument(forEmulator.toString()));
+  }
+
+  private static String statement(String principal, String action, String resource) {
+    return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+        + (principal == null ? "" : "\"Principal\":" + principal + ",")
+        + "\"Action\":\""
+        + action
+        + "\""
+        + (resource == null ? "" : ",\"Resource\":\"" + resource + "\"")
+        + "}]}";
+  }
+
+  private static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, ?>>
+      B aws(B builder, AwsCredentials credentials) {
+    return builder
+        .endpointOverride(aws.endpoint())
+        .region(Region.of(REGION))
+        .credentialsProvider(StaticCredentialsProvider.create(credentials));
+  }
+
+  /** The options Terraform's logberg_options output names, plus the loopback endpoints. */
+  private static List<String> options(String table, int formatVersion) {
+    List<String> options =
+        new ArrayList<>(
+            List.of(
+                "--catalogType=glue",
+                "--region=" + REGION,
+                "--warehouse=s3://" + LAKE + "/warehouse",
+                "--database=" + DATABASE,
+                "--table=" + table,
+                "--glueEndpoint=" + aws.endpoint(),
+                "--s3Endpoint=http://127.0.0.1:" + s3.getPort(),
+                "--s3PathStyleAccess",
+                "--progressSeconds=0"));
+    if (formatVersion != 2) {
+      // Logberg creates format v2 tables; a catalog-wide override makes them v3.
+      options.add("--catalogProperties=table-override.format-version=" + formatVersion);
+    }
+    return options;
+  }
+
+  @SafeVarargs
+  private static List<String> concat(List<String>... lists) {
+    return Stream.of(lists).flatMap(List::stream).toList();
+  }
+
+  /**
+   * {@code java -jar logberg-<jar>.jar command ...} with no AWS key in its environment, only Pod
+   * Identity's.
+   */
+  private static Run run(Jar jar, String name, String command, List<String> args)
+      throws IOException, InterruptedException {
+    assertThat(
+        jar.path
+            + " is missing: build it with `mvn -B package -DskipTests -pl runners/direct,runners/flink -am`",
+        Files.isRegularFile(jar.path),
+        is(true));
+    List<String> line =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g",
+                "-jar",
+                jar.path.toString(),
+                command));
+    line.addAll(jar.localOptions);
+    line.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(line);
+    Map<String, String> env = builder.environment();
+    env.keySet().removeIf(key -> key.startsWith("AWS_"));
+    env.put(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "http://127.0.0.1:" + agent.getAddress().getPort() + "/v1/credentials");
+    env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tokenFile.toString());
+    env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-credentials-file").toString());
+    env.put("AWS_CONFIG_FILE", dir.resolve("no-config-file").toString());
+    env.put("AWS_EC2_METADATA_DISABLED", "true");
+    String stem = jar.name().toLowerCase() + "-" + name + "-" + UUID.randomUUID();
+    Path out = dir.resolve(stem + ".out");
+    Path err = dir.resolve(stem + ".err");
+    long started = System.nanoTime();
+    Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!process.waitFor(10, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError(jar + " " + name + " did not end in 10 minutes");
+    }
+    String output = Files.readString(out, StandardCharsets.UTF_8);
+    String log = Files.readString(err, StandardCharsets.UTF_8);
+    System.out.printf(
+        "--- %s %s: exit %d in %.1f s%n%s%n",
+        jar, name, process.exitValue(), (System.nanoTime() - started) / 1e9, output);
+    if (process.exitValue() != 0) {
+      System.out.println(log);
+    }
+    return new Run(process.exitValue(), output, log);
+  }
+
+  /** Reads through the same Glue catalog, as the role (the session keys are system properties). */
+  private static <T> T withCatalog(
+      java.util.function.Function<org.apache.iceberg.catalog.Catalog, T> work) {
+    List<String> args = options("unused", 2);
+    CatalogSpec spec =
+        CatalogSpecs.fromOptions(
+            PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(LogbergOptions.class));
+    return spec.apply(work::apply);
+  }
+
+  private static long liveRows(TableIdentifier table) {
+    return withCatalog(
+        catalog -> {
+          try (CloseableIterable<Record> rows =
+              IcebergGenerics.read(catalog.loadTable(table)).build()) {
+            long n = 0;
+            for (Record ignored : rows) {
+              n++;
+            }
+            return n;
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+  }
+
+  private static int formatVersion(TableIdentifier table) {
+    return withCatalog(
+        catalog ->
+            ((HasTableOperations) catalog.loadTable(table)).operations().current().formatVersion());
+  }
+
+  private static List<Long> snapshots(LogbergTables tables) {
+    return withCatalog(
+        catalog ->
+            Stream.of(
+                    tables.dataTable(),
+                    tables.metadataTable(),
+                    tables.rejectsTable(),
+                    tables.filesTable())
+                .map(catalog::loadTable)
+                .map(Table::currentSnapshot)
+                .map(s -> s == null ? -1L : s.snapshotId())
+                .toList());
+  }
+
+  private static List<String> stagingTables() {
+    return withCatalog(
+        catalog ->
+            catalog.listTables(Namespace.of(DATABASE)).stream()
+                .map(TableIdentifier::name)
+                .filter(n -> n.contains("_staging_"))
+                .toList());
+  }
+
+  private static void startS3() throws Exception {
+    Properties properties = new Properties();
+    properties.setProperty("jclouds.filesystem.basedir", dir.resolve("s3").toString());
+    Files.createDirectories(dir.resolve("s3"));
+    // filesystem-nio2, not filesystem: the latter lists folders as objects ending in "/".
+    blobs =
+        ContextBuilder.newBuilder("filesystem-nio2")
+            .credentials("identity", "credential")
+            .overrides(properties)
+            .build(BlobStoreContext.class);
+    // Only the role's session keys sign valid requests. s3proxy does not know
+    // x-amz-security-token (sent with session keys); it checks the signature over it.
+    s3 =
+        S3Proxy.builder()
+            .blobStore(blobs.getBlobStore())
+            .awsAuthentication(
+                AuthenticationType.AWS_V2_OR_V4, session.accessKeyId(), session.secretAccessKey())
+            .ignoreUnknownHeaders(true)
+            .endpoint(URI.create("http://127.0.0.1:0"))
+            .build();
+    s3.start();
+    while (!"STARTED".equals(s3.getState())) {
+      Thread.sleep(10);
+    }
+  }
+
+  private static S3Client s3Client() {
+    return S3Client.builder()
+        .endpointOverride(URI.create("http://127.0.0.1:" + s3.getPort()))
+        .forcePathStyle(true)
+        .region(Region.of(REGION))
+        .credentialsProvider(StaticCredentialsProvider.create(session))
+        .build();
+  }
+
+  private static void upload(S3Client client, Path from, String to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        String key = LOG_PREFIX + "/" + to + "/" + from.relativize(file).toString();
+        client.putObject(b -> b.bucket(LOGS).key(key), RequestBody.fromFile(file));
+      }
+    }
+  }
+
+  /** The Pod Identity agent: the role's session for the bearer of the token, 401/403 otherwise. */
+  private static void startAgent() throws IOException {
+    agentToken = UUID.randomUUID().toString();
+    tokenFile = dir.resolve("eks-pod-identity-token");
+    Files.writeString(tokenFile, agentToken);
+    agent = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    agent.createContext("/v1/credentials", AwsRehearsalIT::credentials);
+    agent.start();
+  }
+
+  private static void credentials(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+      byte[] body;
+      if (agentToken.equals(authorization)) {
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("AccessKeyId", session.accessKeyId());
+        answer.put("SecretAccessKey", session.secretAccessKey());
+        answer.put("Token", session.sessionToken());
+        answer.put("AccountId", ACCOUNT);
+        answer.put(
+            "Expiration",
+            java.time.Instant.now()
+                .plus(java.time.Duration.ofHours(1))
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .toString());
+        body = answer.toString().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, body.length);
+      } else {
+        refusedCalls.incrementAndGet();
+        body =
+            "{\"message\":\"Service account token cannot be empty\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(authorization == null ? 401 : 403, body.length);
+      }
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+}
