@@ -275,9 +275,13 @@ class PodIdentityIT {
     return new Fork(name, process.exitValue(), output, errors);
   }
 
-  /** Options naming the store only: region, endpoint, path-style addressing. No credentials. */
+  /**
+   * Options naming the store only: region, endpoint, path-style addressing. No credentials. Verbose,
+   * so that every log event reaches the standard error this test searches for credentials.
+   */
   private List<String> args() {
     return List.of(
+        "--verbose",
         "--input=s3://logs/spark-application-logs/spark-team-a",
         "--warehouse=s3://lake/warehouse",
         "--catalogUri=jdbc:sqlite:" + dir.resolve("catalog.db"),
