@@ -63,6 +63,7 @@ import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.glue.model.GlueException;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
 import software.amazon.awssdk.services.sts.model.StsException;
@@ -80,10 +81,12 @@ import software.amazon.awssdk.services.sts.model.StsException;
  *   <li>Credentials arrive the Pod Identity way: a loopback container-credentials endpoint (the
  *       agent) hands the session only to callers presenting the token of {@code
  *       AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE}.
- *   <li>S3 is s3proxy, accepting only the session's keys. moto's own S3 cannot serve here: it
- *       checks signatures against the URL as its web framework hands it over, with {@code %2F}
- *       already decoded, so every signed ListObjectsV2 with a "/" in its prefix (how discovery
- *       lists) fails with SignatureDoesNotMatch, from the Java SDK and boto3 alike.
+ *   <li>S3 is s3proxy, accepting only the session's keys, behind a gate that refuses any request
+ *       without the session token ({@link SessionTokenGate}; s3proxy ignores it). moto's own S3
+ *       cannot serve here: it checks signatures against the URL as its web framework hands it over,
+ *       with {@code %2F} already decoded, so every signed ListObjectsV2 with a "/" in its prefix
+ *       (how discovery lists) fails with SignatureDoesNotMatch, from the Java SDK and boto3 alike.
+ *       Nothing here evaluates the policy's S3 statements.
  * </ul>
  *
  * <p>moto checks actions, not Glue resource ARNs (it authorises every Glue call against resource
@@ -124,6 +127,7 @@ class AwsRehearsalIT {
   private static ObjectNode policy;
   private static AwsSessionCredentials session;
   private static S3Proxy s3;
+  private static SessionTokenGate gate;
   private static BlobStoreContext blobs;
   private static HttpServer agent;
   private static String agentToken;
@@ -196,6 +200,7 @@ class AwsRehearsalIT {
         AwsSessionCredentials.create(
             issued.accessKeyId(), issued.secretAccessKey(), issued.sessionToken());
     startS3();
+    gate = new SessionTokenGate(s3.getPort(), session.sessionToken());
     startAgent();
     try (S3Client client = s3Client()) {
       client.createBucket(b -> b.bucket(LOGS));
@@ -214,6 +219,9 @@ class AwsRehearsalIT {
   static void stop() throws Exception {
     if (agent != null) {
       agent.stop(0);
+    }
+    if (gate != null) {
+      gate.close();
     }
     if (s3 != null) {
       s3.stop();
@@ -246,6 +254,8 @@ class AwsRehearsalIT {
     List<String> options = options(table, formatVersion);
     List<String> input = List.of("--input=s3://" + LOGS + "/" + LOG_PREFIX + "/" + tree);
     LogbergTables tables = new LogbergTables(DATABASE, table);
+    // Another test sends one request without the token on purpose.
+    int refusedBefore = gate.refused();
 
     Run first = run(jar, "first", "run", concat(options, input));
     assertThat(first.output(), first.exitCode(), is(0));
@@ -299,6 +309,7 @@ class AwsRehearsalIT {
     assertThat(verify.output(), verify.exitCode(), is(0));
     assertThat(verify.output(), containsString(String.format("%,d", validLines + 3)));
     assertThat("the agent saw no caller without the token", refusedCalls.get(), is(0));
+    assertThat("every S3 request came with the session token", gate.refused(), is(refusedBefore));
   }
 
   /**
@@ -362,6 +373,25 @@ class AwsRehearsalIT {
     try (GlueClient glue = aws(GlueClient.builder(), session).build()) {
       assertThat(glue.getDatabase(d -> d.name(DATABASE)).database().name(), is(DATABASE));
     }
+    // The session's keys without their token: S3 (here the gate in front of s3proxy) refuses.
+    int refusedBefore = gate.refused();
+    try (S3Client noToken =
+        S3Client.builder()
+            .endpointOverride(URI.create("http://127.0.0.1:" + gate.port()))
+            .forcePathStyle(true)
+            .region(Region.of(REGION))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(session.accessKeyId(), session.secretAccessKey())))
+            .build()) {
+      S3Exception refused =
+          assertThrows(
+              S3Exception.class,
+              () -> noToken.listObjectsV2(l -> l.bucket(LOGS).prefix(LOG_PREFIX + "/tiny/")));
+      assertThat(refused.statusCode(), is(403));
+    }
+    assertThat(gate.refused(), is(refusedBefore + 1));
+    assertThat(gate.passed(), greaterThan(0));
     AwsCredentials stranger;
     aws.relax();
     try (IamClient iam = aws(IamClient.builder(), AwsBasicCredentials.create("A", "B")).build()) {
@@ -460,7 +490,7 @@ class AwsRehearsalIT {
                 "--database=" + DATABASE,
                 "--table=" + table,
                 "--glueEndpoint=" + aws.endpoint(),
-                "--s3Endpoint=http://127.0.0.1:" + s3.getPort(),
+                "--s3Endpoint=http://127.0.0.1:" + gate.port(),
                 "--s3PathStyleAccess",
                 "--progressSeconds=0"));
     if (formatVersion != 2) {
@@ -533,7 +563,7 @@ class AwsRehearsalIT {
     CatalogSpec spec =
         CatalogSpecs.fromOptions(
             PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(LogbergOptions.class));
-    return spec.apply(work::apply);
+    return spec.withClosingFileIO().apply(work::apply);
   }
 
   private static long liveRows(TableIdentifier table) {
@@ -609,7 +639,7 @@ class AwsRehearsalIT {
 
   private static S3Client s3Client() {
     return S3Client.builder()
-        .endpointOverride(URI.create("http://127.0.0.1:" + s3.getPort()))
+        .endpointOverride(URI.create("http://127.0.0.1:" + gate.port()))
         .forcePathStyle(true)
         .region(Region.of(REGION))
         .credentialsProvider(StaticCredentialsProvider.create(session))
