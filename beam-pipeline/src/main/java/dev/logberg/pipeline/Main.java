@@ -20,6 +20,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -31,6 +32,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.ApplicationNameOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -57,6 +59,9 @@ public final class Main {
   public static final int BAD_OPTIONS = 2;
   public static final int APPS_FAILED = 3;
   public static final int BLOCKED = 4;
+
+  /** What {@code StagingTable} keeps of a run id in a table name. */
+  private static final int MAX_RUN_ID = 40;
 
   private Main() {}
 
@@ -124,9 +129,12 @@ public final class Main {
       return Outcome.of(BAD_OPTIONS);
     }
     String jobId =
-        rest.stream().anyMatch(a -> a.startsWith("--jobName"))
+        given(rest, "--jobName")
             ? options.getJobName()
-            : defaultJobName();
+            : runId(
+                given(rest, "--appName")
+                    ? options.as(ApplicationNameOptions.class).getAppName()
+                    : "logberg");
     return switch (command) {
       case "run" ->
           options.getLocalLake()
@@ -426,19 +434,26 @@ public final class Main {
     return result;
   }
 
+  private static boolean given(List<String> args, String option) {
+    return args.stream().anyMatch(a -> a.equals(option) || a.startsWith(option + "="));
+  }
+
   /**
-   * Sortable and recognisable in the metadata table, where Beam's default names the main class and
-   * user.
+   * The job id of a run without {@code --jobName}: {@code <name>-<UTC time>-<random>}, new for
+   * every process, so two launches of one manifest (the launcher passes its resource name as {@code
+   * --appName}) never share the claims of one id. Sortable and recognisable in the metadata table;
+   * the name is cut so the id stays within the 40 characters a staging table's name keeps of it.
    */
-  private static String defaultJobName() {
-    String time =
-        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-            .withZone(ZoneOffset.UTC)
-            .format(Instant.now());
-    return "logberg-"
-        + time
-        + "-"
-        + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000));
+  static String runId(String name) {
+    String suffix =
+        "-"
+            + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(ZoneOffset.UTC)
+                .format(Instant.now())
+            + "-"
+            + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000));
+    String prefix = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-");
+    return prefix.substring(0, Math.min(prefix.length(), MAX_RUN_ID - suffix.length())) + suffix;
   }
 
   /** The message of {@code e} and of its root cause: what a user needs to see first. */

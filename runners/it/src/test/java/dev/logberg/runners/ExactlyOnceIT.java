@@ -92,11 +92,36 @@ class ExactlyOnceIT {
     }
   }
 
+  /**
+   * Two launches of one rendered manifest at once (a re-deploy or a scheduled run while the last
+   * one still runs): the SparkApplication's own arguments, run by two forked Direct jars, give each
+   * run an id of its own, so they exclude each other like any two runs.
+   */
+  @Test
+  void twoLaunchesOfOneManifestExcludeEachOther(@TempDir Path dir) throws Exception {
+    try (RestCatalogServer catalog = new RestCatalogServer(dir.resolve("warehouse"))) {
+      Warehouse lake =
+          new Warehouse(dir.resolve("warehouse"), shared.resolve("spark-team-a"), catalog.args());
+      List<String> params = new ArrayList<>();
+      for (String arg : lake.args(HEARTBEAT)) {
+        params.add(arg.substring(2));
+      }
+      List<String> arguments =
+          RenderedLaunch.sparkArguments(
+              RenderedLaunch.render(dir, "spark-k8s", "logberg-team-a", params));
+      raceRuns(2, arguments, lake);
+    }
+  }
+
   private static void raceRuns(int runs, Warehouse lake) throws Exception {
+    raceRuns(runs, lake.args(HEARTBEAT), lake);
+  }
+
+  private static void raceRuns(int runs, List<String> args, Warehouse lake) throws Exception {
     // They race from the first step: creating the tables, then claiming.
     List<RunnerJar.Started> started = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
-      started.add(RunnerJar.DIRECT.start(lake.logs(), List.of(), "run", lake.args(HEARTBEAT)));
+      started.add(RunnerJar.DIRECT.start(lake.logs(), List.of(), "run", args));
     }
     long processed = 0;
     long files = 0;

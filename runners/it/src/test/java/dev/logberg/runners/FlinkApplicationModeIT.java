@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.not;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,8 +53,15 @@ class FlinkApplicationModeIT {
             "logberg-app-mode",
             List.of("input=" + input, "warehouse=" + flink.path(), "progressSeconds=1"));
 
-    ApplicationCluster.Ending first = ApplicationCluster.run(manifest, dir.resolve("flink-app"));
+    ApplicationCluster.Ending first =
+        ApplicationCluster.run(manifest, dir.resolve("flink-app"), TWO_TASK_MANAGERS);
     assertFinished(first);
+    for (String taskManagerLog : first.taskManagerLogs()) {
+      assertThat(
+          "each task manager ran subtasks of the job:\n" + taskManagerLog,
+          taskManagerLog,
+          containsString("Received task"));
+    }
     assertThat(first.jobManagerLog(), containsString("applications: 5 succeeded, 0 failed"));
     assertThat(
         "live progress from the task managers' counters in\n" + first.jobManagerLog(),
@@ -65,6 +74,65 @@ class FlinkApplicationModeIT {
     assertFinished(second);
     assertThat(second.jobManagerLog(), containsString("{SKIP_DONE=5}"));
     assertThat("no table changed", flink.snapshots(), is(snapshots));
+  }
+
+  /**
+   * A task manager killed (SIGKILL) while it reads: with the rendered {@code restart-strategy.type:
+   * none} the job ends FAILED once, the job manager stays up, and the next launch of the same
+   * manifest lands exactly what the Direct jar lands (the failed run's claims lapsed when its
+   * {@code main} returned).
+   */
+  @Test
+  void aKilledTaskManagerFailsTheRunOnceAndTheNextLaunchLandsExactly() throws Exception {
+    Path work = Files.createDirectories(dir.resolve("killed"));
+    Warehouse direct = new Warehouse(work.resolve("direct").resolve("warehouse"), input);
+    RunnerJar.Run reference = RunnerJar.DIRECT.run(direct.logs(), "run", direct.args());
+    assertThat(reference.output(), reference.exitCode(), is(0));
+    Warehouse warehouse = new Warehouse(work.resolve("warehouse"), input);
+    Map<String, Object> manifest =
+        ApplicationCluster.render(work, "logberg-killed", params(warehouse.path(), input));
+
+    ApplicationCluster.Ending killed =
+        ApplicationCluster.run(
+            manifest,
+            work,
+            new ApplicationCluster.Topology(
+                2,
+                List.of("-Dlogberg.faultPoint=reading"),
+                running -> killWhenReading(running, 0)));
+    assertThat(killed.jobManagerLog(), killed.onlyJob().state(), is("FAILED"));
+    assertEndedOnce(killed);
+    assertThat(killed.jobManagerLog(), containsString("NoRestartBackoffTimeStrategy"));
+
+    ApplicationCluster.Ending rerun = ApplicationCluster.run(manifest, work, TWO_TASK_MANAGERS);
+    assertFinished(rerun);
+    assertThat(rerun.jobManagerLog(), containsString("applications: 5 succeeded, 0 failed"));
+    assertThat("the re-run = Direct", warehouse.dump(), is(direct.dump()));
+  }
+
+  /** Kills task manager {@code index} with SIGKILL once its fault point holds a reading thread. */
+  private static void killWhenReading(ApplicationCluster.Running running, int index) {
+    Process taskManager = running.taskManagers().get(index);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+    try {
+      while (!Files.readString(running.taskManagerLog(index))
+          .contains("FAULT POINT reading reached")) {
+        if (!taskManager.isAlive() || System.nanoTime() > deadline) {
+          throw new AssertionError(
+              "task manager "
+                  + index
+                  + " never reached the fault point:\n"
+                  + Files.readString(running.taskManagerLog(index)));
+        }
+        Thread.sleep(200);
+      }
+      taskManager.destroyForcibly().waitFor();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   /**
@@ -126,6 +194,13 @@ class FlinkApplicationModeIT {
     assertThat(failed.toString(), failed.size(), is(1));
     assertThat(failed.get(0), containsString(corrupt.getFileName().toString()));
   }
+
+  /**
+   * Parallelism 2 (the launcher's default) over two task managers of one slot each: every shuffle
+   * crosses processes.
+   */
+  private static final ApplicationCluster.Topology TWO_TASK_MANAGERS =
+      new ApplicationCluster.Topology(2, List.of(), running -> {});
 
   private static List<String> params(Path warehouse, Path tree) {
     return List.of("input=" + tree, "warehouse=" + warehouse, "progressSeconds=0");

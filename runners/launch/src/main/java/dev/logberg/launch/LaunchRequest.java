@@ -21,7 +21,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * A launch whose every input was checked: the template's parameter values, the target, and the
  * flags of that target. {@link #parse} reports all problems at once.
  *
- * @param jobName the pipeline's {@code --jobName} and the Kubernetes resource name; null for a
+ * @param jobName the Kubernetes resource name and the runs' name, passed as {@code --appName}: the
+ *     pipeline makes every run's job id of it plus a suffix of its own ({@code <name>-<UTC
+ *     time>-<random>}), so two runs of one manifest never share the claims of one id; null for a
  *     local launch without one
  * @param image the image of the Kubernetes targets; null for local ones
  * @param runnerJar the jar a local target forks; null for Kubernetes targets
@@ -242,7 +244,9 @@ record LaunchRequest(
     args.add("run");
     parameters.forEach((name, value) -> args.add("--" + name + "=" + value));
     if (jobName != null) {
-      args.add("--jobName=" + jobName);
+      // Not --jobName: that fixes the job id, and every run of this manifest (a re-deploy, a
+      // scheduled run, a second launch at once) would then own the same claims.
+      args.add("--appName=" + jobName);
     }
     switch (target) {
       case FLINK_LOCAL -> {

@@ -190,8 +190,8 @@ public final class Launcher {
 
         Flags:
           --param name=value     a template parameter; repeat for each (run --help --template FILE to list them)
-          --jobName NAME         the pipeline's job id and the Kubernetes resource name
-                                 (default for k8s targets: logberg-<UTC time>)
+          --jobName NAME         the Kubernetes resource name and the runs' name (--appName): each run's job id
+                                 is NAME-<UTC time>-<random>, its own (default for k8s targets: logberg-<UTC time>)
           --parallelism N        Flink parallelism, Spark local[N] or default parallelism (default 2)
           --jarDir DIR           local targets: folder holding logberg-<runner>.jar
                                  (default: runners/<runner>/target/ of the repository around the working directory)

@@ -68,12 +68,53 @@ final class Manifests {
    */
   static final String FLINK_JOB_PROGRESS = "dev.logberg.runners.flink.FlinkJobProgress";
 
+  /**
+   * What the job manager's and the task managers' JVMs need on Java 17: the opens Beam, Spark's and
+   * Iceberg's libraries and Flink's Kryo reach into (the runner jars carry the same list as {@code
+   * Add-Opens}, which only {@code java -jar} applies), and the exports Flink itself uses. The
+   * image's own {@code conf/config.yaml} has such a list, but the operator replaces that file with
+   * its ConfigMap, and the operator 1.10.0 that deploy/README.md installs writes no Java options of
+   * its own (they came with FLINK-36646, in 1.11.0, as {@code env.java.default-opts.all}, which
+   * this list is appended to): without it the pods would start without any.
+   */
+  static final List<String> JAVA_17_OPTIONS =
+      List.of(
+          "--add-opens=java.base/java.lang=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+          "--add-opens=java.base/java.io=ALL-UNNAMED",
+          "--add-opens=java.base/java.net=ALL-UNNAMED",
+          "--add-opens=java.base/java.nio=ALL-UNNAMED",
+          "--add-opens=java.base/java.text=ALL-UNNAMED",
+          "--add-opens=java.base/java.time=ALL-UNNAMED",
+          "--add-opens=java.base/java.util=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED",
+          "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+          "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
+          "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+          "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
+          "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
+          "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+          "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED");
+
+  /**
+   * Beside the Java options: no restart of a failed job ({@code restart-strategy.type: none}, also
+   * Flink's default without checkpointing, written out because the outcome is documented and
+   * tested): a lost task manager ends the run FAILED at once, the run's claims lapse when its job
+   * manager's {@code main} returns, and the next launch lands the rest exactly. Restarting tasks in
+   * place would re-run steps whose commits the job cannot roll back.
+   */
   static Map<String, Object> flinkConfiguration() {
     Map<String, Object> configuration = new LinkedHashMap<>();
     configuration.put("taskmanager.numberOfTaskSlots", String.valueOf(CORES_PER_WORKER));
     configuration.put("execution.attached", "true");
     configuration.put("execution.submit-failed-job-on-application-error", "true");
     configuration.put("execution.job-listeners", FLINK_JOB_PROGRESS);
+    configuration.put("restart-strategy.type", "none");
+    configuration.put("env.java.opts.all", String.join(" ", JAVA_17_OPTIONS));
     return configuration;
   }
 
