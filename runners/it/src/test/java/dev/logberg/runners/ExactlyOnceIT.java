@@ -71,7 +71,7 @@ class ExactlyOnceIT {
     RunnerJar.Started doomed =
         RunnerJar.DIRECT.start(
             lake.logs(), List.of("-Dlogberg.faultPoint=" + point), "run", lake.args(HEARTBEAT));
-    awaitOutput(doomed, "FAULT POINT " + point + " reached");
+    doomed.awaitOutput("FAULT POINT " + point + " reached");
     doomed.process().destroyForcibly(); // SIGKILL: no shutdown hook, no heartbeat removal
     doomed.process().waitFor();
 
@@ -233,19 +233,6 @@ class ExactlyOnceIT {
         .filter(l -> !l.startsWith("spark_logs_processing_metadata\t"))
         .filter(l -> !l.startsWith("# spark_logs_processing_metadata\t"))
         .toList();
-  }
-
-  private static void awaitOutput(RunnerJar.Started run, String text) throws Exception {
-    long deadline = System.nanoTime() + 300_000_000_000L;
-    while (!run.output().contains(text)) {
-      if (!run.process().isAlive()) {
-        throw new AssertionError("the run ended before printing '" + text + "':\n" + run.output());
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no '" + text + "' in 5 minutes:\n" + run.output());
-      }
-      Thread.sleep(100);
-    }
   }
 
   private static long count(String output, Pattern pattern) {

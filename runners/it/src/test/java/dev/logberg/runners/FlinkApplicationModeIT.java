@@ -35,17 +35,20 @@ class FlinkApplicationModeIT {
   @TempDir static Path dir;
   private static Path input;
 
+  /** What the Direct jar lands from {@link #input}: the tables every successful run must equal. */
+  private static List<String> directDump;
+
   @BeforeAll
-  static void copyTestdata() throws IOException {
+  static void landWithTheDirectJar() throws Exception {
     input = Warehouse.copyTestdata(dir.resolve("spark-team-a"));
+    Warehouse direct = new Warehouse(dir.resolve("direct").resolve("warehouse"), input);
+    RunnerJar.Run reference = RunnerJar.DIRECT.run(direct.logs(), "run", direct.args());
+    assertThat(reference.output(), reference.exitCode(), is(0));
+    directDump = direct.dump();
   }
 
   @Test
   void landsWhatTheDirectJarLandsAndASecondRunChangesNothing() throws Exception {
-    Warehouse direct = new Warehouse(dir.resolve("direct").resolve("warehouse"), input);
-    RunnerJar.Run reference = RunnerJar.DIRECT.run(direct.logs(), "run", direct.args());
-    assertThat(reference.output(), reference.exitCode(), is(0));
-
     Warehouse flink = new Warehouse(dir.resolve("flink-app").resolve("warehouse"), input);
     Map<String, Object> manifest =
         ApplicationCluster.render(
@@ -67,7 +70,7 @@ class FlinkApplicationModeIT {
         "live progress from the task managers' counters in\n" + first.jobManagerLog(),
         PROGRESS_FROM_WORKERS.matcher(first.jobManagerLog()).find(),
         is(true));
-    assertThat("Flink application mode = Direct", flink.dump(), is(direct.dump()));
+    assertThat("Flink application mode = Direct", flink.dump(), is(directDump));
 
     List<Long> snapshots = flink.snapshots();
     ApplicationCluster.Ending second = ApplicationCluster.run(manifest, dir.resolve("flink-app"));
@@ -85,9 +88,6 @@ class FlinkApplicationModeIT {
   @Test
   void aKilledTaskManagerFailsTheRunOnceAndTheNextLaunchLandsExactly() throws Exception {
     Path work = Files.createDirectories(dir.resolve("killed"));
-    Warehouse direct = new Warehouse(work.resolve("direct").resolve("warehouse"), input);
-    RunnerJar.Run reference = RunnerJar.DIRECT.run(direct.logs(), "run", direct.args());
-    assertThat(reference.output(), reference.exitCode(), is(0));
     Warehouse warehouse = new Warehouse(work.resolve("warehouse"), input);
     Map<String, Object> manifest =
         ApplicationCluster.render(work, "logberg-killed", params(warehouse.path(), input));
@@ -107,7 +107,7 @@ class FlinkApplicationModeIT {
     ApplicationCluster.Ending rerun = ApplicationCluster.run(manifest, work, TWO_TASK_MANAGERS);
     assertFinished(rerun);
     assertThat(rerun.jobManagerLog(), containsString("applications: 5 succeeded, 0 failed"));
-    assertThat("the re-run = Direct", warehouse.dump(), is(direct.dump()));
+    assertThat("the re-run = Direct", warehouse.dump(), is(directDump));
   }
 
   /** Kills task manager {@code index} with SIGKILL once its fault point holds a reading thread. */
@@ -132,6 +132,34 @@ class FlinkApplicationModeIT {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * Every application with work is claimed by another live run (a Direct run held at its claims,
+   * beating its heartbeat): the run lands nothing, exit code 4, and the job FINISHED with a WARN
+   * line, as README's "Exit codes on Flink" says.
+   */
+  @Test
+  void aRunWhoseWorkOtherLiveRunsHoldFinishesWithoutLandingAnything() throws Exception {
+    Path work = Files.createDirectories(dir.resolve("blocked"));
+    try (RestCatalogServer catalog = new RestCatalogServer(work.resolve("warehouse"))) {
+      Warehouse lake = new Warehouse(work.resolve("warehouse"), input, catalog.args());
+      List<String> args = lake.args("--heartbeatSeconds=1");
+      RunnerJar.Started holder =
+          RunnerJar.DIRECT.start(lake.logs(), List.of("-Dlogberg.faultPoint=claimed"), "run", args);
+      try {
+        holder.awaitOutput("FAULT POINT claimed reached");
+        List<String> params = args.stream().map(a -> a.substring(2)).toList();
+        Map<String, Object> manifest = ApplicationCluster.render(work, "logberg-blocked", params);
+
+        ApplicationCluster.Ending ending = ApplicationCluster.run(manifest, work);
+        assertFinished(ending);
+        assertThat(ending.jobManagerLog(), containsString("SKIP_CLAIMED=5"));
+        assertThat(ending.jobManagerLog(), containsString("other live runs hold the claims"));
+      } finally {
+        holder.process().destroyForcibly().waitFor();
+      }
     }
   }
 

@@ -24,8 +24,7 @@ final class RenderedLaunch {
    * Renders {@code target} (flink-k8s or spark-k8s) named {@code jobName} with the template
    * parameters {@code params} (each name=value) into {@code work}, and returns the manifest.
    */
-  static Map<String, Object> render(
-      Path work, String target, String jobName, List<String> params, String... flags)
+  static Map<String, Object> render(Path work, String target, String jobName, List<String> params)
       throws Exception {
     Path manifest = work.resolve(target + ".yaml");
     List<String> line =
@@ -45,7 +44,6 @@ final class RenderedLaunch {
                 "registry.example.com/logberg:test",
                 "--output",
                 manifest.toString()));
-    line.addAll(List.of(flags));
     for (String param : params) {
       line.addAll(List.of("--param", param));
     }

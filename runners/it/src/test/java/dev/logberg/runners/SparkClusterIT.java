@@ -39,7 +39,10 @@ class SparkClusterIT {
     }
     assertThat(driver.output(), driver.state(), is("FINISHED"));
     assertThat(driver.output(), containsString("applications: 5 succeeded, 0 failed"));
-    assertThat("the run's id starts with the resource name", driver.output(), containsString("Run logberg-cluster-"));
+    assertThat(
+        "the run's id starts with the resource name",
+        driver.output(),
+        containsString("Run logberg-cluster-"));
     assertThat("executors on both workers", driver.executorWorkers(), is(2));
     assertThat("Spark cluster mode = Direct", cluster.dump(), is(direct.dump()));
   }

@@ -117,10 +117,10 @@ final class SparkStandalone implements AutoCloseable {
   Driver submit(Map<String, Object> manifest) throws Exception {
     Map<String, Object> spec = (Map<String, Object>) manifest.get("spec");
     String jar = (String) spec.get("mainApplicationFile");
-    assertThat(jar + " is where the Dockerfile puts the jar", jar.startsWith(IMAGE_JAR_DIR), is(true));
     assertThat(
-        RunnerJar.SPARK.jar().getFileName().toString(),
-        is(jar.substring(IMAGE_JAR_DIR.length())));
+        jar + " is where the Dockerfile puts the jar", jar.startsWith(IMAGE_JAR_DIR), is(true));
+    assertThat(
+        RunnerJar.SPARK.jar().getFileName().toString(), is(jar.substring(IMAGE_JAR_DIR.length())));
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -149,7 +149,8 @@ final class SparkStandalone implements AutoCloseable {
     }
     args.add(RunnerJar.SPARK.jar().toString());
     args.addAll((List<String>) spec.get("arguments"));
-    Process submit = java("spark-submit-" + System.nanoTime(), args.remove(0), args.toArray(String[]::new));
+    Process submit =
+        java("spark-submit-" + System.nanoTime(), args.remove(0), args.toArray(String[]::new));
     assertThat("spark-submit ended", submit.waitFor(10, TimeUnit.MINUTES), is(true));
 
     JsonNode master = status();
@@ -204,14 +205,14 @@ final class SparkStandalone implements AutoCloseable {
   }
 
   /**
-   * A JVM on the distribution's class path with the Java 17 options Spark's own launch scripts
-   * give its daemons, in the environment Spark's scripts set up.
+   * A JVM on the distribution's class path with the Java 17 options Spark's own launch scripts give
+   * its daemons, in the environment Spark's scripts set up.
    */
-  private Process java(String name, String mainClass, String... args)
-      throws IOException {
+  private Process java(String name, String mainClass, String... args) throws IOException {
     List<String> line =
         new ArrayList<>(
-            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
     line.addAll(Arrays.asList(JavaModuleOptions.defaultModuleOptions().split(" ")));
     line.addAll(List.of("-cp", classpath, mainClass));
     line.addAll(Arrays.asList(args));
