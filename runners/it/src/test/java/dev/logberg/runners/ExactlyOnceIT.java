@@ -58,7 +58,7 @@ class ExactlyOnceIT {
     Warehouse clean = new Warehouse(shared.resolve("clean"), input);
     RunnerJar.Run run = RunnerJar.DIRECT.run(clean.logs(), "run", clean.args());
     assertThat(run.output(), run.exitCode(), is(0));
-    reference = landed(clean);
+    reference = clean.landed();
     validLines = manifestNumber("validLines");
     assertThat(count(run.output(), ROWS), is(validLines));
   }
@@ -163,13 +163,13 @@ class ExactlyOnceIT {
           is((long) added));
       assertThat("round " + round + " deletes nothing", count(run.output(), DELETED), is(0L));
     }
-    assertThat(landed(lake), is(reference));
+    assertThat(lake.landed(), is(reference));
     assertEverySnapshotHasDistinctKeys(lake, false);
   }
 
   /** The data, rejects and files tables equal the clean run's; every application is SUCCESS. */
   private static void assertExact(Warehouse lake) throws IOException {
-    assertThat(landed(lake), is(reference));
+    assertThat(lake.landed(), is(reference));
     assertThat(
         lake.dump().stream()
             .filter(l -> l.startsWith("spark_logs_processing_metadata\t"))
@@ -225,14 +225,6 @@ class ExactlyOnceIT {
               }
               return null;
             });
-  }
-
-  /** The compared part of a dump: the data, rejects and files tables. */
-  private static List<String> landed(Warehouse lake) {
-    return lake.dump().stream()
-        .filter(l -> !l.startsWith("spark_logs_processing_metadata\t"))
-        .filter(l -> !l.startsWith("# spark_logs_processing_metadata\t"))
-        .toList();
   }
 
   private static long count(String output, Pattern pattern) {

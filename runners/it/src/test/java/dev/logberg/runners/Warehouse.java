@@ -74,6 +74,17 @@ record Warehouse(Path path, Path input, List<String> catalogArgs) {
     return CanonicalTables.dump(catalog(), tables());
   }
 
+  /**
+   * The data, rejects and files tables of the dump: what a run that retried (a higher {@code
+   * attempts} in the metadata table) must still equal.
+   */
+  List<String> landed() {
+    return dump().stream()
+        .filter(l -> !l.startsWith("spark_logs_processing_metadata\t"))
+        .filter(l -> !l.startsWith("# spark_logs_processing_metadata\t"))
+        .toList();
+  }
+
   /** The current snapshot of each table: equal lists mean no table changed. */
   List<Long> snapshots() {
     LogbergTables tables = tables();
