@@ -5,21 +5,16 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -205,22 +200,8 @@ class FlinkApplicationModeIT {
   @Test
   void aRunWithFailedApplicationsFinishesAndRecordsThem() throws Exception {
     Path work = Files.createDirectories(dir.resolve("partly-failed"));
-    Path tree = Warehouse.copyTestdata(work.resolve("spark-team-a"));
-    Path corrupt;
-    try (var folders = Files.walk(tree, 2)) {
-      Path pod =
-          folders
-              .filter(
-                  p ->
-                      Files.isDirectory(p)
-                          && tree.relativize(p).getNameCount() == 2
-                          && tree.relativize(p).getName(0).toString().startsWith("spark-"))
-              .sorted()
-              .findFirst()
-              .orElseThrow();
-      corrupt = pod.resolve("zz-truncated.json.gz");
-    }
-    writeTruncatedGzip(corrupt);
+    Path tree = work.resolve("spark-team-a");
+    Path corrupt = Warehouse.copyTestdataWithATruncatedFile(tree);
     Warehouse warehouse = new Warehouse(work.resolve("warehouse"), tree);
     Map<String, Object> manifest =
         ApplicationCluster.render(work, "logberg-partly-failed", params(warehouse.path(), tree));
@@ -266,19 +247,5 @@ class FlinkApplicationModeIT {
     assertThat(ending.jobManagerLog(), not(containsString("Application failed unexpectedly")));
     assertThat(ending.jobManagerLog(), not(containsString("Fatal error occurred")));
     assertThat(ending.jobManagerLog(), ending.jobManagerAlive(), is(true));
-  }
-
-  /** The first half of a gzip stream: what a writer that died mid-upload leaves. */
-  private static void writeTruncatedGzip(Path file) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (OutputStream gzip = new GZIPOutputStream(bytes)) {
-      for (int i = 0; i < 2000; i++) {
-        gzip.write(
-            ("{\"timestamp\":\"2025-01-15T00:00:00Z\",\"message\":\"line " + i + "\"}\n")
-                .getBytes(StandardCharsets.UTF_8));
-      }
-    }
-    byte[] all = bytes.toByteArray();
-    Files.write(file, Arrays.copyOf(all, all.length / 2));
   }
 }

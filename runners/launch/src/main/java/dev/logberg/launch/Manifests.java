@@ -71,13 +71,14 @@ final class Manifests {
   static final String FLINK_JOB_PROGRESS = "dev.logberg.runners.flink.FlinkJobProgress";
 
   /**
-   * What the job manager's and the task managers' JVMs need on Java 17: the opens Beam, Spark's and
-   * Iceberg's libraries and Flink's Kryo reach into (the runner jars carry the same list as {@code
-   * Add-Opens}, which only {@code java -jar} applies), and the exports Flink itself uses. The
-   * image's own {@code conf/config.yaml} has such a list, but the operator replaces that file with
-   * its ConfigMap, and the operator 1.10.0 that deploy/README.md installs writes no Java options of
-   * its own (they came with FLINK-36646, in 1.11.0, as {@code env.java.default-opts.all}, which
-   * this list is appended to): without it the pods would start without any.
+   * The Java 17 options of the job manager's and the task managers' JVMs: the opens the runner jars
+   * carry as {@code Add-Opens} (which only {@code java -jar} applies) and those and the exports
+   * Flink's own distribution sets for Java 17 (Kryo on JDK classes). The image's {@code
+   * conf/config.yaml} has such a list, but the operator replaces that file with its ConfigMap, and
+   * the operator 1.10.0 that deploy/README.md installs writes no Java options of its own (they came
+   * with FLINK-36646, in 1.11.0, as {@code env.java.default-opts.all}, which this list is appended
+   * to). Measured: Logberg's job itself also runs without them, since Beam's coders keep Kryo off
+   * JDK classes.
    */
   static final List<String> JAVA_17_OPTIONS =
       List.of(
