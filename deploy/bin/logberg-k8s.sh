@@ -16,7 +16,8 @@ usage() {
 Usage: logberg-k8s.sh <verb> --engine flink|spark [options] [--param name=value ...] [-- verify-args ...]
 
 Verbs:
-  deploy    render the FlinkDeployment / SparkApplication with the launcher, then kubectl apply it
+  deploy    render the FlinkDeployment / SparkApplication with the launcher, then kubectl apply it; with
+            --schedule, the schedule that launches a run each time instead (and --upkeepSchedule: upkeep's)
   status    the job resource with its state, and its pods
   logs      logs of the job manager (Flink) or driver (Spark) pod
   monitor   poll the job state until it ends: exit 0 when FINISHED (Flink) / COMPLETED (Spark),
@@ -24,6 +25,7 @@ Verbs:
   verify    print the summary of the Iceberg tables: the pipeline's verify command in a one-off pod
             (image --image, service account as the job, so the same AWS role); --local runs it here
   cleanup   delete the job resource (and a verify pod left behind)
+  unschedule  delete what deploy --schedule applied (runs already started go on until they end)
 
 Options:
   --engine flink|spark      which operator runs the job (required)
@@ -37,6 +39,8 @@ Options:
   --template FILE           template spec (default: deploy/templates/spark-logs-to-iceberg.json)
   --launcher JAR            launcher jar (default: runners/launch/target/logberg-launch.jar)
   --output FILE             deploy: keep the rendered manifest in FILE (default: a temporary file)
+  --schedule CRON           deploy: a run on this schedule, e.g. "0 * * * *" for every hour, not one run now
+  --upkeepSchedule CRON     deploy --schedule: also upkeep (compaction, snapshot expiry) on this schedule
   --timeout SECONDS         monitor: give up after this long (default: 3600)
   --interval SECONDS        monitor: seconds between polls (default: 15)
   --follow                  logs: keep streaming
@@ -99,6 +103,8 @@ image=""
 template="$repo_root/deploy/templates/spark-logs-to-iceberg.json"
 launcher="$repo_root/runners/launch/target/logberg-launch.jar"
 output=""
+schedule=""
+upkeep_schedule=""
 timeout=3600
 interval=15
 follow=false
@@ -120,6 +126,8 @@ set_option() {
     --template) variable=template ;;
     --launcher) variable=launcher ;;
     --output) variable=output ;;
+    --schedule) variable=schedule ;;
+    --upkeepSchedule) variable=upkeep_schedule ;;
     --timeout) variable=timeout ;;
     --interval) variable=interval ;;
     *) fail_usage "unknown option: $1 (see --help)" ;;
@@ -169,8 +177,8 @@ if [[ -z $verb ]]; then
   exit 2
 fi
 case "$verb" in
-  deploy | status | logs | monitor | verify | cleanup) ;;
-  *) fail_usage "unknown verb '$verb': use deploy, status, logs, monitor, verify or cleanup" ;;
+  deploy | status | logs | monitor | verify | cleanup | unschedule) ;;
+  *) fail_usage "unknown verb '$verb': use deploy, status, logs, monitor, verify, cleanup or unschedule" ;;
 esac
 
 # What differs between the engines: the operator's resource, the launcher's target, the pods' labels, where the
@@ -237,6 +245,8 @@ deploy() {
   local launch=(java -jar "$launcher" launch --template "$template" --target "$target"
     --namespace "$namespace" --serviceAccount "$service_account" --jobName "$job_name" --output "$manifest")
   launch+=(--image "$image")
+  [[ -z $schedule ]] || launch+=(--schedule "$schedule")
+  [[ -z $upkeep_schedule ]] || launch+=(--upkeepSchedule "$upkeep_schedule")
   local param
   for param in ${params[@]+"${params[@]}"}; do
     launch+=(--param "$param")
@@ -321,6 +331,20 @@ cleanup() {
   require_tools kubectl
   run kubectl delete "$resource" "$job_name" --namespace "$namespace" --ignore-not-found
   run kubectl delete pod "$job_name-verify" --namespace "$namespace" --ignore-not-found
+}
+
+unschedule() {
+  require_tools kubectl
+  # What the launcher renders for a schedule: flink a CronJob and the ConfigMap of its runs, spark a
+  # ScheduledSparkApplication; both the upkeep CronJob.
+  if [[ $engine == flink ]]; then
+    run kubectl delete cronjob "$job_name" --namespace "$namespace" --ignore-not-found
+    run kubectl delete configmap "$job_name-run" --namespace "$namespace" --ignore-not-found
+  else
+    run kubectl delete scheduledsparkapplications.sparkoperator.k8s.io "$job_name" --namespace "$namespace" \
+      --ignore-not-found
+  fi
+  run kubectl delete cronjob "$job_name-upkeep" --namespace "$namespace" --ignore-not-found
 }
 
 "$verb"

@@ -13,12 +13,15 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.ApplicationNameOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.slf4j.Logger;
@@ -67,11 +70,23 @@ final class RunCommand extends Command {
     }
   }
 
-  /** The user's {@code --jobName}, else a generated one (see {@link #defaultJobName()}). */
+  /**
+   * The user's {@code --jobName}, else one of this run's own (see {@link #runId}) from {@code
+   * --appName} (the launcher passes its resource name there) or "logberg".
+   */
   static String jobId(Invocation invocation) {
-    return invocation.args().stream().anyMatch(a -> a.startsWith("--jobName"))
-        ? invocation.options().getJobName()
-        : defaultJobName();
+    List<String> args = invocation.args();
+    if (given(args, "--jobName")) {
+      return invocation.options().getJobName();
+    }
+    return runId(
+        given(args, "--appName")
+            ? invocation.options().as(ApplicationNameOptions.class).getAppName()
+            : "logberg");
+  }
+
+  private static boolean given(List<String> args, String option) {
+    return args.stream().anyMatch(a -> a.equals(option) || a.startsWith(option + "="));
   }
 
   /**
@@ -186,18 +201,24 @@ final class RunCommand extends Command {
     return runId -> beats.getOrDefault(runId, Long.MIN_VALUE) < silentSince;
   }
 
+  /** What {@code StagingTable} keeps of a run id in a table name. */
+  private static final int MAX_RUN_ID = 40;
+
   /**
-   * Sortable and recognisable in the metadata table, where Beam's default names the main class and
-   * user.
+   * The job id of a run without {@code --jobName}: {@code <name>-<UTC time>-<random>}, new for
+   * every process, so two launches of one manifest never share the claims of one id. Sortable and
+   * recognisable in the metadata table; the name is cut so the id stays within the 40 characters a
+   * staging table's name keeps of it.
    */
-  static String defaultJobName() {
-    String time =
-        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-            .withZone(ZoneOffset.UTC)
-            .format(Instant.now());
-    return "logberg-"
-        + time
-        + "-"
-        + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000));
+  static String runId(String name) {
+    String suffix =
+        "-"
+            + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(ZoneOffset.UTC)
+                .format(Instant.now())
+            + "-"
+            + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000));
+    String prefix = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-");
+    return prefix.substring(0, Math.min(prefix.length(), MAX_RUN_ID - suffix.length())) + suffix;
   }
 }

@@ -56,6 +56,21 @@ class MainTest {
     assertThat(help.output(), not(containsString("read at most this many rows")));
   }
 
+  /**
+   * A launched run's id starts with its resource name and is new per process; the unique end
+   * survives the 40 characters a staging table's name keeps of it.
+   */
+  @Test
+  void everyRunGetsAnIdOfItsOwnWithinFortyCharacters() {
+    String name = "logberg-team-a-hourly-with-a-long-name-of-45";
+    String first = RunCommand.runId(name);
+    String second = RunCommand.runId(name);
+    assertThat(first, not(is(second)));
+    assertThat(first.length() <= 40, is(true));
+    assertThat(first.matches("logberg-team-a-hou-\\d{8}-\\d{6}-[0-9a-f]{5}"), is(true));
+    assertThat(RunCommand.runId("Team A").matches("team-a-\\d{8}-\\d{6}-[0-9a-f]{5}"), is(true));
+  }
+
   @Test
   void badOptionsExitWithCodeTwoAndNameTheOption() {
     Result bad = main("--maxAttempts=0", "--input=/no/such/folder");

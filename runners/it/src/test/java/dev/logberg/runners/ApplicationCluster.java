@@ -24,16 +24,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * One run of a rendered FlinkDeployment as a Flink application cluster on this machine: a job
  * manager started by Flink's application entry point ({@code ApplicationClusterEntryPoint} and
- * {@code ApplicationDispatcherBootstrap}) and one task manager, each a JVM on the class path of
- * runners/flink-distribution (what the image's {@code /opt/flink/lib} holds), with
+ * {@code ApplicationDispatcherBootstrap}) and one or more task managers, each a JVM on the class
+ * path of runners/flink-distribution (what the image's {@code /opt/flink/lib} holds), with
  * logberg-flink.jar in {@code usrlib/} as the Dockerfile puts it.
  *
  * <p>The configuration is the manifest's {@code flinkConfiguration} plus what the Flink Kubernetes
@@ -64,7 +63,12 @@ final class ApplicationCluster {
    * the end (a job manager that exits is restarted by Kubernetes and runs the application again),
    * and the job manager's log.
    */
-  record Ending(List<Job> jobs, boolean jobManagerAlive, String jobManagerLog, String exceptions) {
+  record Ending(
+      List<Job> jobs,
+      boolean jobManagerAlive,
+      String jobManagerLog,
+      String exceptions,
+      List<String> taskManagerLogs) {
     Job onlyJob() {
       assertThat("one job in " + jobs + "\n" + jobManagerLog, jobs.size(), is(1));
       return jobs.get(0);
@@ -76,59 +80,67 @@ final class ApplicationCluster {
   /** Renders the FlinkDeployment with the launcher jar, as {@code logberg-k8s.sh deploy} does. */
   static Map<String, Object> render(Path work, String jobName, List<String> params)
       throws Exception {
-    Path manifest = work.resolve("flinkdeployment.yaml");
-    List<String> line =
-        new ArrayList<>(
-            List.of(
-                java(),
-                "-jar",
-                RunnerJar.REPO.resolve("runners/launch/target/logberg-launch.jar").toString(),
-                "launch",
-                "--template",
-                RunnerJar.REPO.resolve("deploy/templates/spark-logs-to-iceberg.json").toString(),
-                "--target",
-                "flink-k8s",
-                "--jobName",
-                jobName,
-                "--image",
-                "registry.example.com/logberg-flink:test",
-                "--output",
-                manifest.toString()));
-    for (String param : params) {
-      line.addAll(List.of("--param", param));
+    return RenderedLaunch.render(work, "flink-k8s", jobName, params);
+  }
+
+  /** Runs the rendered application to its end with one task manager. */
+  static Ending run(Map<String, Object> manifest, Path work) throws Exception {
+    return run(manifest, work, new Topology(1, List.of(), cluster -> {}));
+  }
+
+  /**
+   * How the job's parallelism is spread: over {@code taskManagers} processes (the slots per task
+   * manager become parallelism / taskManagers, as the operator starts parallelism / slots pods);
+   * {@code firstTaskManagerOptions} are added to the first task manager's JVM only (a fault point);
+   * {@code whileRunning} runs once both kinds of process started.
+   */
+  record Topology(
+      int taskManagers, List<String> firstTaskManagerOptions, Consumer<Running> whileRunning) {}
+
+  /** The processes of a running cluster, for a test that interferes with them. */
+  record Running(Path home, List<Process> taskManagers) {
+    Path taskManagerLog(int index) {
+      return home.resolve("taskmanager-" + index + ".log");
     }
-    Process launcher = new ProcessBuilder(line).redirectErrorStream(true).start();
-    String output = new String(launcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(output, launcher.waitFor(), is(0));
-    return new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(manifest));
   }
 
   /** Runs the rendered application to its end and reports how it ended. */
-  static Ending run(Map<String, Object> manifest, Path work) throws Exception {
+  static Ending run(Map<String, Object> manifest, Path work, Topology topology) throws Exception {
     Path home = Files.createDirectories(work.resolve("flink-home-" + System.nanoTime()));
     Files.createDirectories(home.resolve("lib"));
     Path usrlib = Files.createDirectories(home.resolve("usrlib"));
     Files.copy(RunnerJar.FLINK.jar(), usrlib.resolve("logberg-flink.jar"));
     Path conf = Files.createDirectories(home.resolve("conf"));
     int restPort = freePort();
-    Files.writeString(conf.resolve("config.yaml"), yaml(configuration(manifest, usrlib, restPort)));
+    Map<String, Object> configuration =
+        configuration(manifest, usrlib, restPort, topology.taskManagers());
+    Files.writeString(conf.resolve("config.yaml"), yaml(configuration));
 
-    Process taskManager =
-        start(
-            home,
-            "taskmanager",
-            "GET_TM_RESOURCE_PARAMS",
-            "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
-            "--configDir",
-            conf.toString());
-    Process jobManager =
-        start(
-            home,
-            "jobmanager",
-            "GET_JM_RESOURCE_PARAMS",
-            "dev.logberg.flinkdist.ApplicationClusterProcess",
-            conf.toString());
+    List<Process> taskManagers = new ArrayList<>();
+    Process jobManager = null;
     try {
+      for (int i = 0; i < topology.taskManagers(); i++) {
+        taskManagers.add(
+            start(
+                home,
+                configuration,
+                "taskmanager-" + i,
+                i == 0 ? topology.firstTaskManagerOptions() : List.of(),
+                "GET_TM_RESOURCE_PARAMS",
+                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                "--configDir",
+                conf.toString()));
+      }
+      jobManager =
+          start(
+              home,
+              configuration,
+              "jobmanager",
+              List.of(),
+              "GET_JM_RESOURCE_PARAMS",
+              "dev.logberg.flinkdist.ApplicationClusterProcess",
+              conf.toString());
+      topology.whileRunning().accept(new Running(home, List.copyOf(taskManagers)));
       List<Job> jobs = awaitApplicationEnd(jobManager, home.resolve("jobmanager.log"), restPort);
       boolean alive = !jobManager.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
       StringBuilder exceptions = new StringBuilder();
@@ -137,16 +149,29 @@ final class ApplicationCluster {
           exceptions.append(get(restPort, "/jobs/" + job.id() + "/exceptions"));
         }
       }
+      List<String> taskManagerLogs = new ArrayList<>();
+      for (int i = 0; i < taskManagers.size(); i++) {
+        taskManagerLogs.add(Files.readString(home.resolve("taskmanager-" + i + ".log")));
+      }
       return new Ending(
-          jobs, alive, Files.readString(home.resolve("jobmanager.log")), exceptions.toString());
+          jobs,
+          alive,
+          Files.readString(home.resolve("jobmanager.log")),
+          exceptions.toString(),
+          taskManagerLogs);
     } finally {
-      stop(jobManager);
-      stop(taskManager);
+      if (jobManager != null) {
+        stop(jobManager);
+      }
+      for (Process taskManager : taskManagers) {
+        stop(taskManager);
+      }
     }
   }
 
   private static Map<String, Object> configuration(
-      Map<String, Object> manifest, Path usrlib, int restPort) throws IOException {
+      Map<String, Object> manifest, Path usrlib, int restPort, int taskManagers)
+      throws IOException {
     Map<String, Object> spec = map(manifest.get("spec"));
     Map<String, Object> job = map(spec.get("job"));
     Map<String, Object> conf = new LinkedHashMap<>(map(spec.get("flinkConfiguration")));
@@ -160,7 +185,13 @@ final class ApplicationCluster {
         List.of("local://" + usrlib.resolve(jarUri.substring(IMAGE_USRLIB.length()))));
     conf.put("$internal.application.main", job.get("entryClass"));
     conf.put("$internal.application.program-args", job.get("args"));
-    conf.put("parallelism.default", String.valueOf(job.get("parallelism")));
+    int parallelism = (Integer) job.get("parallelism");
+    conf.put("parallelism.default", String.valueOf(parallelism));
+    assertThat(
+        "parallelism " + parallelism + " over " + taskManagers + " task managers",
+        parallelism % taskManagers,
+        is(0));
+    conf.put("taskmanager.numberOfTaskSlots", String.valueOf(parallelism / taskManagers));
     conf.put("$internal.pipeline.job-id", HexFormat.of().formatHex(randomBytes(16)));
     conf.put("execution.shutdown-on-application-finish", "false");
     conf.putIfAbsent("execution.submit-failed-job-on-application-error", "true");
@@ -180,15 +211,32 @@ final class ApplicationCluster {
   /**
    * Starts a job manager or task manager as Flink's start scripts do: {@code BashJavaUtils} derives
    * the JVM's memory flags and the memory settings to pass as {@code -D} pairs from the configured
-   * process size.
+   * process size, and every other JVM option comes from the configuration ({@code
+   * env.java.default-opts.all}, {@code env.java.opts.all}, then the role's own), as the image's
+   * scripts read them from the ConfigMap the operator writes. Nothing from this build's JVM: a
+   * FlinkDeployment without the options its job needs fails here as it would on the cluster.
    */
   private static Process start(
-      Path home, String role, String resourceParams, String mainClass, String... args)
+      Path home,
+      Map<String, Object> configuration,
+      String name,
+      List<String> extraOptions,
+      String resourceParams,
+      String mainClass,
+      String... args)
       throws IOException, InterruptedException {
+    boolean jobManager = resourceParams.equals("GET_JM_RESOURCE_PARAMS");
     List<String> resources = resourceParams(home, resourceParams);
     List<String> line = new ArrayList<>(List.of(java()));
     line.addAll(Arrays.asList(resources.get(0).split(" ")));
-    line.addAll(Arrays.asList(System.getProperty("logberg.jvm.opens", "").split(" ")));
+    for (String key :
+        List.of(
+            "env.java.default-opts.all",
+            "env.java.opts.all",
+            jobManager ? "env.java.opts.jobmanager" : "env.java.opts.taskmanager")) {
+      line.addAll(Arrays.asList(String.valueOf(configuration.getOrDefault(key, "")).split(" ")));
+    }
+    line.addAll(extraOptions);
     line.removeIf(String::isBlank);
     line.addAll(
         List.of(
@@ -202,7 +250,7 @@ final class ApplicationCluster {
         new ProcessBuilder(line)
             .directory(home.toFile())
             .redirectErrorStream(true)
-            .redirectOutput(home.resolve(role + ".log").toFile());
+            .redirectOutput(home.resolve(name + ".log").toFile());
     builder.environment().put("FLINK_HOME", home.toString());
     builder.environment().put("FLINK_LIB_DIR", home.resolve("lib").toString());
     return builder.start();

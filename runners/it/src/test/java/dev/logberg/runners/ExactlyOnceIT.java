@@ -58,7 +58,7 @@ class ExactlyOnceIT {
     Warehouse clean = new Warehouse(shared.resolve("clean"), input);
     RunnerJar.Run run = RunnerJar.DIRECT.run(clean.logs(), "run", clean.args());
     assertThat(run.output(), run.exitCode(), is(0));
-    reference = landed(clean);
+    reference = clean.landed();
     validLines = manifestNumber("validLines");
     assertThat(count(run.output(), ROWS), is(validLines));
   }
@@ -71,7 +71,7 @@ class ExactlyOnceIT {
     RunnerJar.Started doomed =
         RunnerJar.DIRECT.start(
             lake.logs(), List.of("-Dlogberg.faultPoint=" + point), "run", lake.args(HEARTBEAT));
-    awaitOutput(doomed, "FAULT POINT " + point + " reached");
+    doomed.awaitOutput("FAULT POINT " + point + " reached");
     doomed.process().destroyForcibly(); // SIGKILL: no shutdown hook, no heartbeat removal
     doomed.process().waitFor();
 
@@ -92,11 +92,36 @@ class ExactlyOnceIT {
     }
   }
 
+  /**
+   * Two launches of one rendered manifest at once (a re-deploy or a scheduled run while the last
+   * one still runs): the SparkApplication's own arguments, run by two forked Direct jars, give each
+   * run an id of its own, so they exclude each other like any two runs.
+   */
+  @Test
+  void twoLaunchesOfOneManifestExcludeEachOther(@TempDir Path dir) throws Exception {
+    try (RestCatalogServer catalog = new RestCatalogServer(dir.resolve("warehouse"))) {
+      Warehouse lake =
+          new Warehouse(dir.resolve("warehouse"), shared.resolve("spark-team-a"), catalog.args());
+      List<String> params = new ArrayList<>();
+      for (String arg : lake.args(HEARTBEAT)) {
+        params.add(arg.substring(2));
+      }
+      List<String> arguments =
+          RenderedLaunch.sparkArguments(
+              RenderedLaunch.render(dir, "spark-k8s", "logberg-team-a", params));
+      raceRuns(2, arguments, lake);
+    }
+  }
+
   private static void raceRuns(int runs, Warehouse lake) throws Exception {
+    raceRuns(runs, lake.args(HEARTBEAT), lake);
+  }
+
+  private static void raceRuns(int runs, List<String> args, Warehouse lake) throws Exception {
     // They race from the first step: creating the tables, then claiming.
     List<RunnerJar.Started> started = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
-      started.add(RunnerJar.DIRECT.start(lake.logs(), List.of(), "run", lake.args(HEARTBEAT)));
+      started.add(RunnerJar.DIRECT.start(lake.logs(), List.of(), "run", args));
     }
     long processed = 0;
     long files = 0;
@@ -138,13 +163,13 @@ class ExactlyOnceIT {
           is((long) added));
       assertThat("round " + round + " deletes nothing", count(run.output(), DELETED), is(0L));
     }
-    assertThat(landed(lake), is(reference));
+    assertThat(lake.landed(), is(reference));
     assertEverySnapshotHasDistinctKeys(lake, false);
   }
 
   /** The data, rejects and files tables equal the clean run's; every application is SUCCESS. */
   private static void assertExact(Warehouse lake) throws IOException {
-    assertThat(landed(lake), is(reference));
+    assertThat(lake.landed(), is(reference));
     assertThat(
         lake.dump().stream()
             .filter(l -> l.startsWith("spark_logs_processing_metadata\t"))
@@ -200,27 +225,6 @@ class ExactlyOnceIT {
               }
               return null;
             });
-  }
-
-  /** The compared part of a dump: the data, rejects and files tables. */
-  private static List<String> landed(Warehouse lake) {
-    return lake.dump().stream()
-        .filter(l -> !l.startsWith("spark_logs_processing_metadata\t"))
-        .filter(l -> !l.startsWith("# spark_logs_processing_metadata\t"))
-        .toList();
-  }
-
-  private static void awaitOutput(RunnerJar.Started run, String text) throws Exception {
-    long deadline = System.nanoTime() + 300_000_000_000L;
-    while (!run.output().contains(text)) {
-      if (!run.process().isAlive()) {
-        throw new AssertionError("the run ended before printing '" + text + "':\n" + run.output());
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no '" + text + "' in 5 minutes:\n" + run.output());
-      }
-      Thread.sleep(100);
-    }
   }
 
   private static long count(String output, Pattern pattern) {

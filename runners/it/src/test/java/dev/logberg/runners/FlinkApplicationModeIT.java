@@ -5,19 +5,16 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,17 +30,23 @@ class FlinkApplicationModeIT {
   @TempDir static Path dir;
   private static Path input;
 
+  /** What the Direct jar lands from {@link #input}: the tables every successful run must equal. */
+  private static List<String> directDump;
+
+  private static List<String> directLanded;
+
   @BeforeAll
-  static void copyTestdata() throws IOException {
+  static void landWithTheDirectJar() throws Exception {
     input = Warehouse.copyTestdata(dir.resolve("spark-team-a"));
+    Warehouse direct = new Warehouse(dir.resolve("direct").resolve("warehouse"), input);
+    RunnerJar.Run reference = RunnerJar.DIRECT.run(direct.logs(), "run", direct.args());
+    assertThat(reference.output(), reference.exitCode(), is(0));
+    directDump = direct.dump();
+    directLanded = direct.landed();
   }
 
   @Test
   void landsWhatTheDirectJarLandsAndASecondRunChangesNothing() throws Exception {
-    Warehouse direct = new Warehouse(dir.resolve("direct").resolve("warehouse"), input);
-    RunnerJar.Run reference = RunnerJar.DIRECT.run(direct.logs(), "run", direct.args());
-    assertThat(reference.output(), reference.exitCode(), is(0));
-
     Warehouse flink = new Warehouse(dir.resolve("flink-app").resolve("warehouse"), input);
     Map<String, Object> manifest =
         ApplicationCluster.render(
@@ -51,20 +54,119 @@ class FlinkApplicationModeIT {
             "logberg-app-mode",
             List.of("input=" + input, "warehouse=" + flink.path(), "progressSeconds=1"));
 
-    ApplicationCluster.Ending first = ApplicationCluster.run(manifest, dir.resolve("flink-app"));
+    ApplicationCluster.Ending first =
+        ApplicationCluster.run(manifest, dir.resolve("flink-app"), TWO_TASK_MANAGERS);
     assertFinished(first);
+    for (String taskManagerLog : first.taskManagerLogs()) {
+      assertThat(
+          "each task manager ran subtasks of the job:\n" + taskManagerLog,
+          taskManagerLog,
+          containsString("Received task"));
+    }
     assertThat(first.jobManagerLog(), containsString("applications: 5 succeeded, 0 failed"));
     assertThat(
         "live progress from the task managers' counters in\n" + first.jobManagerLog(),
         PROGRESS_FROM_WORKERS.matcher(first.jobManagerLog()).find(),
         is(true));
-    assertThat("Flink application mode = Direct", flink.dump(), is(direct.dump()));
+    assertThat("Flink application mode = Direct", flink.dump(), is(directDump));
 
     List<Long> snapshots = flink.snapshots();
     ApplicationCluster.Ending second = ApplicationCluster.run(manifest, dir.resolve("flink-app"));
     assertFinished(second);
     assertThat(second.jobManagerLog(), containsString("{SKIP_DONE=5}"));
     assertThat("no table changed", flink.snapshots(), is(snapshots));
+  }
+
+  /**
+   * A task manager killed (SIGKILL) while it reads: with the rendered {@code restart-strategy.type:
+   * none} the job ends FAILED once, the job manager stays up, and the next launch of the same
+   * manifest lands exactly what the Direct jar lands (the failed run's claims lapsed when its
+   * {@code main} returned).
+   */
+  @Test
+  void aKilledTaskManagerFailsTheRunOnceAndTheNextLaunchLandsExactly() throws Exception {
+    Path work = Files.createDirectories(dir.resolve("killed"));
+    Warehouse warehouse = new Warehouse(work.resolve("warehouse"), input);
+    Map<String, Object> manifest =
+        ApplicationCluster.render(work, "logberg-killed", params(warehouse.path(), input));
+
+    ApplicationCluster.Ending killed =
+        ApplicationCluster.run(
+            manifest,
+            work,
+            new ApplicationCluster.Topology(
+                2,
+                List.of("-Dlogberg.faultPoint=reading"),
+                running -> killWhenReading(running, 0)));
+    assertThat(killed.jobManagerLog(), killed.onlyJob().state(), is("FAILED"));
+    assertEndedOnce(killed);
+    assertThat(killed.jobManagerLog(), containsString("NoRestartBackoffTimeStrategy"));
+
+    ApplicationCluster.Ending rerun = ApplicationCluster.run(manifest, work, TWO_TASK_MANAGERS);
+    assertFinished(rerun);
+    assertThat(rerun.jobManagerLog(), containsString("applications: 5 succeeded, 0 failed"));
+    // The metadata table counts the killed run's try (attempts 2); every other table is exact.
+    assertThat("the re-run = Direct", warehouse.landed(), is(directLanded));
+    List<String> statuses =
+        warehouse.dump().stream()
+            .filter(l -> l.startsWith("spark_logs_processing_metadata\t"))
+            .toList();
+    assertThat(statuses.toString(), statuses.size(), is(5));
+    assertThat(
+        statuses.toString(), statuses.stream().allMatch(l -> l.contains("\tSUCCESS\t")), is(true));
+  }
+
+  /** Kills task manager {@code index} with SIGKILL once its fault point holds a reading thread. */
+  private static void killWhenReading(ApplicationCluster.Running running, int index) {
+    Process taskManager = running.taskManagers().get(index);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+    try {
+      while (!Files.readString(running.taskManagerLog(index))
+          .contains("FAULT POINT reading reached")) {
+        if (!taskManager.isAlive() || System.nanoTime() > deadline) {
+          throw new AssertionError(
+              "task manager "
+                  + index
+                  + " never reached the fault point:\n"
+                  + Files.readString(running.taskManagerLog(index)));
+        }
+        Thread.sleep(200);
+      }
+      taskManager.destroyForcibly().waitFor();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * Every application with work is claimed by another live run (a Direct run held at its claims,
+   * beating its heartbeat): the run lands nothing, exit code 4, and the job FINISHED with a WARN
+   * line, as README's "Exit codes on Flink" says.
+   */
+  @Test
+  void aRunWhoseWorkOtherLiveRunsHoldFinishesWithoutLandingAnything() throws Exception {
+    Path work = Files.createDirectories(dir.resolve("blocked"));
+    try (RestCatalogServer catalog = new RestCatalogServer(work.resolve("warehouse"))) {
+      Warehouse lake = new Warehouse(work.resolve("warehouse"), input, catalog.args());
+      List<String> args = lake.args("--heartbeatSeconds=1");
+      RunnerJar.Started holder =
+          RunnerJar.DIRECT.start(lake.logs(), List.of("-Dlogberg.faultPoint=claimed"), "run", args);
+      try {
+        holder.awaitOutput("FAULT POINT claimed reached");
+        List<String> params = args.stream().map(a -> a.substring(2)).toList();
+        Map<String, Object> manifest = ApplicationCluster.render(work, "logberg-blocked", params);
+
+        ApplicationCluster.Ending ending = ApplicationCluster.run(manifest, work);
+        assertFinished(ending);
+        assertThat(ending.jobManagerLog(), containsString("SKIP_CLAIMED=5"));
+        assertThat(ending.jobManagerLog(), containsString("other live runs hold the claims"));
+      } finally {
+        holder.process().destroyForcibly().waitFor();
+      }
+    }
   }
 
   /**
@@ -98,22 +200,8 @@ class FlinkApplicationModeIT {
   @Test
   void aRunWithFailedApplicationsFinishesAndRecordsThem() throws Exception {
     Path work = Files.createDirectories(dir.resolve("partly-failed"));
-    Path tree = Warehouse.copyTestdata(work.resolve("spark-team-a"));
-    Path corrupt;
-    try (var folders = Files.walk(tree, 2)) {
-      Path pod =
-          folders
-              .filter(
-                  p ->
-                      Files.isDirectory(p)
-                          && tree.relativize(p).getNameCount() == 2
-                          && tree.relativize(p).getName(0).toString().startsWith("spark-"))
-              .sorted()
-              .findFirst()
-              .orElseThrow();
-      corrupt = pod.resolve("zz-truncated.json.gz");
-    }
-    writeTruncatedGzip(corrupt);
+    Path tree = work.resolve("spark-team-a");
+    Path corrupt = Warehouse.copyTestdataWithATruncatedFile(tree);
     Warehouse warehouse = new Warehouse(work.resolve("warehouse"), tree);
     Map<String, Object> manifest =
         ApplicationCluster.render(work, "logberg-partly-failed", params(warehouse.path(), tree));
@@ -126,6 +214,13 @@ class FlinkApplicationModeIT {
     assertThat(failed.toString(), failed.size(), is(1));
     assertThat(failed.get(0), containsString(corrupt.getFileName().toString()));
   }
+
+  /**
+   * Parallelism 2 (the launcher's default) over two task managers of one slot each: every shuffle
+   * crosses processes.
+   */
+  private static final ApplicationCluster.Topology TWO_TASK_MANAGERS =
+      new ApplicationCluster.Topology(2, List.of(), running -> {});
 
   private static List<String> params(Path warehouse, Path tree) {
     return List.of("input=" + tree, "warehouse=" + warehouse, "progressSeconds=0");
@@ -152,19 +247,5 @@ class FlinkApplicationModeIT {
     assertThat(ending.jobManagerLog(), not(containsString("Application failed unexpectedly")));
     assertThat(ending.jobManagerLog(), not(containsString("Fatal error occurred")));
     assertThat(ending.jobManagerLog(), ending.jobManagerAlive(), is(true));
-  }
-
-  /** The first half of a gzip stream: what a writer that died mid-upload leaves. */
-  private static void writeTruncatedGzip(Path file) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (OutputStream gzip = new GZIPOutputStream(bytes)) {
-      for (int i = 0; i < 2000; i++) {
-        gzip.write(
-            ("{\"timestamp\":\"2025-01-15T00:00:00Z\",\"message\":\"line " + i + "\"}\n")
-                .getBytes(StandardCharsets.UTF_8));
-      }
-    }
-    byte[] all = bytes.toByteArray();
-    Files.write(file, Arrays.copyOf(all, all.length / 2));
   }
 }

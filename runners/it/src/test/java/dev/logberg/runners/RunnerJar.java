@@ -96,6 +96,20 @@ enum RunnerJar {
       return Files.readString(out, StandardCharsets.UTF_8);
     }
 
+    /** Waits until the run printed {@code text} (5 minutes at most), failing if it ends first. */
+    void awaitOutput(String text) throws IOException, InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+      while (!output().contains(text)) {
+        if (!process.isAlive()) {
+          throw new AssertionError("the run ended before printing '" + text + "':\n" + output());
+        }
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("no '" + text + "' in 5 minutes:\n" + output());
+        }
+        Thread.sleep(100);
+      }
+    }
+
     /** Waits for the run to end (10 minutes at most) and returns what it printed. */
     Run finish() throws IOException, InterruptedException {
       if (!process.waitFor(10, TimeUnit.MINUTES)) {

@@ -5,13 +5,18 @@ import dev.logberg.pipeline.report.CanonicalTables;
 import dev.logberg.pipeline.tables.CatalogSpecs;
 import dev.logberg.pipeline.tables.LogbergTables;
 import dev.logberg.upsert.CatalogSpec;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -48,6 +53,40 @@ record Warehouse(Path path, Path input, List<String> catalogArgs) {
     return to;
   }
 
+  /**
+   * A copy of testdata/'s tree at {@code to} with one more file in the first application: the first
+   * half of a gzip stream, what a writer that died mid-upload leaves. A run records that
+   * application FAILED (exit code 3) and lands the others. Returns the truncated file.
+   */
+  static Path copyTestdataWithATruncatedFile(Path to) throws IOException {
+    Path tree = copyTestdata(to);
+    Path pod;
+    try (Stream<Path> folders = Files.walk(tree, 2)) {
+      pod =
+          folders
+              .filter(
+                  p ->
+                      Files.isDirectory(p)
+                          && tree.relativize(p).getNameCount() == 2
+                          && tree.relativize(p).getName(0).toString().startsWith("spark-"))
+              .sorted()
+              .findFirst()
+              .orElseThrow();
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (OutputStream gzip = new GZIPOutputStream(bytes)) {
+      for (int i = 0; i < 2000; i++) {
+        gzip.write(
+            ("{\"timestamp\":\"2025-01-15T00:00:00Z\",\"message\":\"line " + i + "\"}\n")
+                .getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    byte[] all = bytes.toByteArray();
+    Path corrupt = pod.resolve("zz-truncated.json.gz");
+    Files.write(corrupt, Arrays.copyOf(all, all.length / 2));
+    return corrupt;
+  }
+
   Path logs() {
     return path.resolveSibling("logs");
   }
@@ -72,6 +111,17 @@ record Warehouse(Path path, Path input, List<String> catalogArgs) {
 
   List<String> dump() {
     return CanonicalTables.dump(catalog(), tables());
+  }
+
+  /**
+   * The data, rejects and files tables of the dump: what a run that retried (a higher {@code
+   * attempts} in the metadata table) must still equal.
+   */
+  List<String> landed() {
+    return dump().stream()
+        .filter(l -> !l.startsWith("spark_logs_processing_metadata\t"))
+        .filter(l -> !l.startsWith("# spark_logs_processing_metadata\t"))
+        .toList();
   }
 
   /** The current snapshot of each table: equal lists mean no table changed. */

@@ -21,11 +21,16 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * A launch whose every input was checked: the template's parameter values, the target, and the
  * flags of that target. {@link #parse} reports all problems at once.
  *
- * @param jobName the pipeline's {@code --jobName} and the Kubernetes resource name; null for a
+ * @param jobName the Kubernetes resource name and the runs' name, passed as {@code --appName}: the
+ *     pipeline makes every run's job id of it plus a suffix of its own ({@code <name>-<UTC
+ *     time>-<random>}), so two runs of one manifest never share the claims of one id; null for a
  *     local launch without one
  * @param image the image of the Kubernetes targets; null for local ones
  * @param runnerJar the jar a local target forks; null for Kubernetes targets
  * @param output where a manifest is written; null for stdout
+ * @param schedule the cron schedule of a scheduled launch; null for one run
+ * @param upkeepSchedule the cron schedule of {@code upkeep}; null for none
+ * @param kubectlImage the image whose kubectl creates each scheduled Flink run
  */
 record LaunchRequest(
     TemplateSpec template,
@@ -38,7 +43,10 @@ record LaunchRequest(
     int parallelism,
     @Nullable Path runnerJar,
     @Nullable Path output,
-    boolean apply) {
+    boolean apply,
+    @Nullable String schedule,
+    @Nullable String upkeepSchedule,
+    String kubectlImage) {
 
   static final Set<String> VALUED =
       Set.of(
@@ -51,7 +59,10 @@ record LaunchRequest(
           "jobName",
           "parallelism",
           "output",
-          "jarDir");
+          "jarDir",
+          "schedule",
+          "upkeepSchedule",
+          "kubectlImage");
   static final Set<String> SWITCHES = Set.of("apply");
   static final String DEFAULT_NAMESPACE = "logberg";
   static final int DEFAULT_PARALLELISM = 2;
@@ -68,7 +79,37 @@ record LaunchRequest(
       Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
   private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}");
   private static final List<String> KUBERNETES_ONLY =
-      List.of("image", "namespace", "serviceAccount", "output", "apply");
+      List.of(
+          "image",
+          "namespace",
+          "serviceAccount",
+          "output",
+          "apply",
+          "schedule",
+          "upkeepSchedule",
+          "kubectlImage");
+
+  /**
+   * A standard five-field cron line (minute hour day-of-month month day-of-week, each of digits,
+   * {@code * / , -} and names), or a macro such as {@code @hourly}: what both a CronJob and the
+   * Spark operator's ScheduledSparkApplication accept.
+   */
+  private static final Pattern CRON =
+      Pattern.compile(
+          "(@(yearly|annually|monthly|weekly|daily|midnight|hourly))"
+              + "|([0-9A-Za-z*/,?-]+( [0-9A-Za-z*/,?-]+){4})");
+
+  /**
+   * The kubectl that creates each scheduled Flink run: the Kubernetes project's own image (its
+   * entry point is kubectl).
+   */
+  static final String DEFAULT_KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.31.4";
+
+  /**
+   * Each scheduled Flink run is a FlinkDeployment named {@code <name>-<5 random characters>}, which
+   * must stay within Flink's 45.
+   */
+  static final int MAX_SCHEDULED_FLINK_NAME = 39;
 
   /** Thrown with every problem of a launch. */
   static final class Invalid extends Exception {
@@ -194,6 +235,36 @@ record LaunchRequest(
         IMAGE,
         "--image: an image reference such as registry.example.com/logberg-flink:0.1.0");
     int parallelism = parallelism(flags.get("parallelism"), problems);
+    String schedule = flags.get("schedule").orElse(null);
+    check(
+        problems,
+        schedule,
+        CRON,
+        "--schedule: a cron line of five fields, e.g. \"0 * * * *\" for every hour, or @hourly");
+    String upkeepSchedule = flags.get("upkeepSchedule").orElse(null);
+    check(
+        problems,
+        upkeepSchedule,
+        CRON,
+        "--upkeepSchedule: a cron line of five fields, e.g. \"30 3 * * *\" for 03:30 every day");
+    if (upkeepSchedule != null && schedule == null) {
+      problems.add("--upkeepSchedule comes with --schedule: it adds upkeep to a scheduled launch");
+    }
+    String kubectlImage = flags.get("kubectlImage").orElse(DEFAULT_KUBECTL_IMAGE);
+    check(problems, kubectlImage, IMAGE, "--kubectlImage: an image reference");
+    if (flags.has("kubectlImage") && (target != Target.FLINK_K8S || schedule == null)) {
+      problems.add("--kubectlImage applies to a scheduled flink-k8s launch only");
+    }
+    if (target == Target.FLINK_K8S
+        && schedule != null
+        && jobName != null
+        && jobName.length() > MAX_SCHEDULED_FLINK_NAME) {
+      problems.add(
+          "--jobName of a scheduled flink-k8s launch: at most "
+              + MAX_SCHEDULED_FLINK_NAME
+              + " characters (each run's FlinkDeployment adds 6), got "
+              + Messages.quote(jobName));
+    }
 
     Path runnerJar = null;
     if (target != null && !target.kubernetes()) {
@@ -203,6 +274,11 @@ record LaunchRequest(
       problems.add(
           "--apply runs `kubectl apply -f -`, but kubectl is not on the PATH: install it, or leave out"
               + " --apply and apply the printed manifest yourself");
+    }
+    if (schedule != null && jobName == null) {
+      problems.add(
+          "--schedule needs --jobName: the name of the schedule, which every run's name and job id"
+              + " start with");
     }
     if (!problems.isEmpty()) {
       throw new Invalid(problems);
@@ -230,7 +306,10 @@ record LaunchRequest(
         parallelism,
         runnerJar,
         output,
-        flags.has("apply"));
+        flags.has("apply"),
+        schedule,
+        upkeepSchedule,
+        kubectlImage);
   }
 
   /**
@@ -242,7 +321,9 @@ record LaunchRequest(
     args.add("run");
     parameters.forEach((name, value) -> args.add("--" + name + "=" + value));
     if (jobName != null) {
-      args.add("--jobName=" + jobName);
+      // Not --jobName: that fixes the job id, and every run of this manifest (a re-deploy, a
+      // scheduled run, a second launch at once) would then own the same claims.
+      args.add("--appName=" + jobName);
     }
     switch (target) {
       case FLINK_LOCAL -> {
@@ -255,6 +336,14 @@ record LaunchRequest(
       case SPARK_LOCAL -> args.add("--sparkMaster=local[" + parallelism + "]");
       default -> {}
     }
+    return args;
+  }
+
+  /** The arguments of the runner jar's {@code upkeep}: the template's values, nothing of a run. */
+  List<String> upkeepArgs() {
+    List<String> args = new ArrayList<>();
+    args.add("upkeep");
+    parameters.forEach((name, value) -> args.add("--" + name + "=" + value));
     return args;
   }
 

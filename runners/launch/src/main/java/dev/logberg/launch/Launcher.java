@@ -100,11 +100,7 @@ public final class Launcher {
                 request.pipelineArgs()),
             env);
       }
-      String manifest =
-          Manifests.toYaml(
-              request.target() == Target.FLINK_K8S
-                  ? Manifests.flinkDeployment(request.placement(), request.pipelineArgs())
-                  : Manifests.sparkApplication(request.placement(), request.pipelineArgs()));
+      String manifest = Manifests.toYaml(manifests(request));
       if (request.output() == null) {
         out.print(manifest);
         out.flush();
@@ -128,6 +124,37 @@ public final class Launcher {
       err.println("Launch interrupted");
       return FAILED;
     }
+  }
+
+  /** The resources of a Kubernetes launch: one run, or a schedule of runs (and of upkeep). */
+  private static List<Map<String, Object>> manifests(LaunchRequest request) {
+    boolean flink = request.target() == Target.FLINK_K8S;
+    if (request.schedule() == null) {
+      return List.of(
+          flink
+              ? Manifests.flinkDeployment(request.placement(), request.pipelineArgs())
+              : Manifests.sparkApplication(request.placement(), request.pipelineArgs()));
+    }
+    List<Map<String, Object>> manifests =
+        new ArrayList<>(
+            flink
+                ? Manifests.scheduledFlink(
+                    request.placement(),
+                    request.pipelineArgs(),
+                    request.schedule(),
+                    request.kubectlImage())
+                : List.of(
+                    Manifests.scheduledSpark(
+                        request.placement(), request.pipelineArgs(), request.schedule())));
+    if (request.upkeepSchedule() != null) {
+      manifests.add(
+          Manifests.upkeepCronJob(
+              request.placement(),
+              request.target().runner(),
+              request.upkeepArgs(),
+              request.upkeepSchedule()));
+    }
+    return manifests;
   }
 
   /**
@@ -190,8 +217,8 @@ public final class Launcher {
 
         Flags:
           --param name=value     a template parameter; repeat for each (run --help --template FILE to list them)
-          --jobName NAME         the pipeline's job id and the Kubernetes resource name
-                                 (default for k8s targets: logberg-<UTC time>)
+          --jobName NAME         the Kubernetes resource name and the runs' name (--appName): each run's job id
+                                 is NAME-<UTC time>-<random>, its own (default for k8s targets: logberg-<UTC time>)
           --parallelism N        Flink parallelism, Spark local[N] or default parallelism (default 2)
           --jarDir DIR           local targets: folder holding logberg-<runner>.jar
                                  (default: runners/<runner>/target/ of the repository around the working directory)
@@ -200,6 +227,13 @@ public final class Launcher {
           --serviceAccount SA    k8s: default logberg-flink / logberg-spark
           --output FILE          k8s: write the manifest there instead of standard output
           --apply                k8s: also pipe the manifest to `kubectl apply -f -` (kubectl must be on the PATH)
+          --schedule CRON        k8s: run on a schedule instead of once, e.g. --schedule "0 * * * *" (every hour):
+                                 flink-k8s renders a CronJob that creates a FlinkDeployment per run (its pods run as
+                                 deploy/flink/scheduler.yaml's account), spark-k8s a ScheduledSparkApplication;
+                                 needs --jobName
+          --upkeepSchedule CRON  k8s, with --schedule: also a CronJob that runs `upkeep` on this schedule
+          --kubectlImage IMAGE   scheduled flink-k8s: the kubectl that creates each run
+                                 (default registry.k8s.io/kubectl:v1.31.4)
 
         Exit codes: 0 done, 1 the launch failed, 2 bad arguments; a local run exits with the runner's own code.""");
     Flags flags = Flags.parse(args, LaunchRequest.VALUED, Set.of("param"), Set.of("apply", "help"));

@@ -45,7 +45,7 @@ class ManifestsTest {
           "--warehouse=s3://acme-lake/warehouse",
           "--catalogType=glue",
           "--region=eu-west-1",
-          "--jobName=logberg-team-a");
+          "--appName=logberg-team-a");
 
   @Test
   void flinkDeploymentCarriesWhatTheOperatorNeeds() {
@@ -81,6 +81,15 @@ class ManifestsTest {
         flinkConfiguration.get("execution.job-listeners"),
         equalTo("dev.logberg.runners.flink.FlinkJobProgress"));
     assertThat(flinkConfiguration.get("taskmanager.numberOfTaskSlots"), equalTo("2"));
+    // The operator's ConfigMap replaces the image's configuration: the Java 17 options come from
+    // here, at least every one the jars' manifests and the build's tests run with.
+    List<String> javaOptions =
+        List.of(((String) flinkConfiguration.get("env.java.opts.all")).split(" "));
+    List<String> buildOpens = List.of(System.getProperty("logberg.jvm.opens").split(" "));
+    assertThat(buildOpens.size(), is(14));
+    assertThat(javaOptions.containsAll(buildOpens), is(true));
+    // A lost task manager fails the run once; the next launch lands the rest (README).
+    assertThat(flinkConfiguration.get("restart-strategy.type"), equalTo("none"));
     // A bounded job: no checkpoints.
     assertThat(flinkConfiguration, not(hasKey("execution.checkpointing.interval")));
   }
@@ -131,7 +140,7 @@ class ManifestsTest {
     assertThat(at(manifest, "spec", "driver", "serviceAccount"), equalTo("logberg-spark"));
     assertThat(at(manifest, "spec", "executor", "instances"), equalTo(1));
     List<?> args = (List<?>) at(manifest, "spec", "arguments");
-    assertThat(args.get(args.size() - 1), equalTo("--jobName=" + name));
+    assertThat(args.get(args.size() - 1), equalTo("--appName=" + name));
   }
 
   @Test
@@ -233,7 +242,7 @@ class ManifestsTest {
             "run",
             "--input=/data/logs",
             "--warehouse=/data/lake",
-            "--jobName=nightly",
+            "--appName=nightly",
             "--sparkMaster=local[2]"));
     assertThat(
         localCommand(jars, "direct"),

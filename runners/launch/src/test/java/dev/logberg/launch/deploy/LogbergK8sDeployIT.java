@@ -94,7 +94,7 @@ class LogbergK8sDeployIT {
       "--catalogType=glue",
       "--warehouse=s3://lake-bucket/warehouse",
       "--region=eu-west-1",
-      "--jobName=nightly"
+      "--appName=nightly"
     };
     if (engine.equals("flink")) {
       Map<String, Object> job = map(spec.get("job"));

@@ -39,7 +39,8 @@ class LogbergK8sScriptTest {
   void helpListsTheVerbsAndExitsZero() throws Exception {
     DeployScript help = DeployScript.run("--help");
     assertEquals(0, help.code());
-    for (String verb : List.of("deploy", "status", "logs", "monitor", "verify", "cleanup")) {
+    for (String verb :
+        List.of("deploy", "status", "logs", "monitor", "verify", "cleanup", "unschedule")) {
       assertThat(help.out(), containsString("\n  " + verb + " "));
     }
   }
@@ -49,7 +50,7 @@ class LogbergK8sScriptTest {
       delimiter = '|',
       quoteCharacter = '"',
       value = {
-        "frobnicate --engine flink | unknown verb 'frobnicate': use deploy, status, logs, monitor, verify or cleanup",
+        "frobnicate --engine flink | unknown verb 'frobnicate': use deploy, status, logs, monitor, verify, cleanup or unschedule",
         "status --engine ray | unknown engine 'ray': use --engine flink or --engine spark",
         "status | --engine is required",
         "status --engine flink --bogus x | unknown option: --bogus",
@@ -125,6 +126,68 @@ class LogbergK8sScriptTest {
                 "kubectl", "apply", "--namespace", "logberg", "--filename", manifest.toString())),
         result.commands());
     assertFalse(Files.exists(marker), "a user value was run by a shell");
+  }
+
+  /**
+   * "Run every hour" end to end: deploy renders and applies the schedule; unschedule removes it.
+   */
+  @Test
+  void dryRunDeployOfAScheduleAndUnscheduleNameWhatTheLauncherRenders() throws Exception {
+    Path manifest = tmp.resolve("hourly.yaml");
+    DeployScript deploy =
+        DeployScript.run(
+            "--dry-run",
+            "deploy",
+            "--engine",
+            "spark",
+            "--jobName",
+            "hourly",
+            "--image",
+            "registry.example.com/logberg-spark:1.0",
+            "--output",
+            manifest.toString(),
+            "--schedule",
+            "0 * * * *",
+            "--upkeepSchedule=30 3 * * *",
+            "--param",
+            "input=s3://logs/team-a");
+    assertEquals(0, deploy.code(), deploy.err());
+    List<String> launch = deploy.commands().get(0);
+    assertEquals(
+        List.of("--schedule", "0 * * * *", "--upkeepSchedule", "30 3 * * *"),
+        launch.subList(launch.indexOf("--schedule"), launch.indexOf("--schedule") + 4));
+    assertEquals(
+        List.of("kubectl", "apply", "--namespace", "logberg", "--filename", manifest.toString()),
+        deploy.commands().get(1));
+
+    for (String engine : List.of("flink", "spark")) {
+      DeployScript unschedule =
+          DeployScript.run("--dry-run", "unschedule", "--engine", engine, "--jobName", "hourly");
+      assertEquals(0, unschedule.code(), unschedule.err());
+      List<List<String>> deletes =
+          engine.equals("flink")
+              ? List.of(
+                  List.of("cronjob", "hourly"),
+                  List.of("configmap", "hourly-run"),
+                  List.of("cronjob", "hourly-upkeep"))
+              : List.of(
+                  List.of("scheduledsparkapplications.sparkoperator.k8s.io", "hourly"),
+                  List.of("cronjob", "hourly-upkeep"));
+      assertEquals(
+          deletes.stream()
+              .map(
+                  d ->
+                      List.of(
+                          "kubectl",
+                          "delete",
+                          d.get(0),
+                          d.get(1),
+                          "--namespace",
+                          "logberg",
+                          "--ignore-not-found"))
+              .toList(),
+          unschedule.commands());
+    }
   }
 
   @Test

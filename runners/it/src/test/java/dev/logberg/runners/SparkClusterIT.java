@@ -1,0 +1,68 @@
+package dev.logberg.runners;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The production path on Spark: the SparkApplication the launcher renders for {@code spark-k8s},
+ * submitted in cluster deploy mode to a standalone cluster of separate JVMs ({@link
+ * SparkStandalone}): the driver on one worker, two executors of one core on two workers, so every
+ * task, shuffle and result is serialized between processes. It lands what the Direct jar lands.
+ */
+class SparkClusterIT {
+  @TempDir static Path dir;
+
+  @Test
+  void clusterModeLandsWhatTheDirectJarLandsAndEndsFailedWithExitCodeThree() throws Exception {
+    Path input = Warehouse.copyTestdata(dir.resolve("spark-team-a"));
+    Warehouse direct = new Warehouse(dir.resolve("direct").resolve("warehouse"), input);
+    RunnerJar.Run reference = RunnerJar.DIRECT.run(direct.logs(), "run", direct.args());
+    assertThat(reference.output(), reference.exitCode(), is(0));
+
+    Warehouse cluster = new Warehouse(dir.resolve("cluster").resolve("warehouse"), input);
+    Map<String, Object> manifest =
+        RenderedLaunch.render(
+            dir,
+            "spark-k8s",
+            "logberg-cluster",
+            List.of("input=" + input, "warehouse=" + cluster.path(), "progressSeconds=0"));
+    // A second application on the same cluster: one application recorded FAILED (exit code 3).
+    Path tree = dir.resolve("partly-failed").resolve("spark-team-a");
+    Path corrupt = Warehouse.copyTestdataWithATruncatedFile(tree);
+    Warehouse partly = new Warehouse(dir.resolve("partly-failed").resolve("warehouse"), tree);
+    Map<String, Object> partlyManifest =
+        RenderedLaunch.render(
+            dir,
+            "spark-k8s",
+            "logberg-partly-failed",
+            List.of("input=" + tree, "warehouse=" + partly.path(), "progressSeconds=0"));
+    SparkStandalone.Driver driver;
+    SparkStandalone.Driver partlyFailed;
+    try (SparkStandalone spark = SparkStandalone.start(dir.resolve("spark"), 2)) {
+      driver = spark.submit(manifest);
+      partlyFailed = spark.submit(partlyManifest);
+    }
+    // README "Exit codes on Spark": code 3 ends the application FAILED, the failure recorded.
+    assertThat(partlyFailed.output(), partlyFailed.state(), is("FAILED"));
+    assertThat(partlyFailed.output(), containsString("applications: 4 succeeded, 1 failed"));
+    List<String> failed = partly.dump().stream().filter(l -> l.contains("\tFAILED\t")).toList();
+    assertThat(failed.toString(), failed.size(), is(1));
+    assertThat(failed.get(0), containsString(corrupt.getFileName().toString()));
+
+    assertThat(driver.output(), driver.state(), is("FINISHED"));
+    assertThat(driver.output(), containsString("applications: 5 succeeded, 0 failed"));
+    assertThat(
+        "the run's id starts with the resource name",
+        driver.output(),
+        containsString("Run logberg-cluster-"));
+    assertThat("executors on both workers", driver.executorWorkers(), is(2));
+    assertThat("Spark cluster mode = Direct", cluster.dump(), is(direct.dump()));
+  }
+}
