@@ -29,7 +29,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * One application's lines in time order, streamed: read through Iceberg's reader with the filter
- * pushed down, one day at a time, so memory holds one day of the application, never all of it.
+ * pushed down, one day at a time (a day of more than {@link #MAX_ROWS_IN_MEMORY} lines in halves),
+ * so memory holds a bounded part of the application, never all of it.
  *
  * <p>The days come from the matching data files' timestamp bounds (table metadata), so days without
  * a matching file cost nothing. A table's rows are not in time order across files (each run adds
@@ -43,6 +44,12 @@ public final class LogLines {
    * that a query never plans the table thousands of times.
    */
   static final int MAX_WINDOWS = 400;
+
+  /**
+   * Rows held at once before a window is halved: about 200 MB of log rows. Only lines of one
+   * microsecond can exceed it.
+   */
+  static final int MAX_ROWS_IN_MEMORY = 100_000;
 
   /** Time, then file and line: the order a reader of one pod's log expects. */
   static final Comparator<Record> ORDER =
@@ -59,31 +66,62 @@ public final class LogLines {
    * @return how many rows were handed over
    */
   public static long read(Table table, LogFilter filter, Consumer<Record> sink) {
+    return read(table, filter, sink, MAX_ROWS_IN_MEMORY);
+  }
+
+  /** Like {@link #read(Table, LogFilter, Consumer)}, holding at most {@code maxRows} at once. */
+  static long read(Table table, LogFilter filter, Consumer<Record> sink, int maxRows) {
     Snapshot snapshot = table.currentSnapshot();
     if (snapshot == null) {
       return 0;
     }
     long count = 0;
     for (Window window : windows(table, snapshot, filter)) {
-      List<Record> rows = new ArrayList<>();
-      try (CloseableIterable<Record> scan =
-          IcebergGenerics.read(table)
-              .useSnapshot(snapshot.snapshotId())
-              .where(Expressions.and(filter.pushedDown(), window.expression()))
-              .build()) {
-        for (Record row : scan) {
-          if (filter.keeps(row)) {
-            rows.add(row);
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      rows.sort(ORDER);
-      rows.forEach(sink);
-      count += rows.size();
+      count += readWindow(table, snapshot, filter, window, sink, maxRows);
     }
     return count;
+  }
+
+  /**
+   * One window's rows in order; a window with more than {@code maxRows} is read again as its two
+   * halves (a busy day of a large application), so memory stays bounded whatever the application's
+   * size.
+   */
+  private static long readWindow(
+      Table table,
+      Snapshot snapshot,
+      LogFilter filter,
+      Window window,
+      Consumer<Record> sink,
+      int maxRows) {
+    List<Record> rows = new ArrayList<>();
+    boolean tooMany = false;
+    try (CloseableIterable<Record> scan =
+        IcebergGenerics.read(table)
+            .useSnapshot(snapshot.snapshotId())
+            .where(Expressions.and(filter.pushedDown(), window.expression()))
+            .build()) {
+      for (Record row : scan) {
+        if (filter.keeps(row)) {
+          rows.add(row);
+          if (rows.size() > maxRows && window.halves()) {
+            tooMany = true;
+            break;
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (tooMany) {
+      rows.clear();
+      long middle = window.from() + (window.to() - window.from()) / 2;
+      return readWindow(table, snapshot, filter, new Window(window.from(), middle), sink, maxRows)
+          + readWindow(table, snapshot, filter, new Window(middle, window.to()), sink, maxRows);
+    }
+    rows.sort(ORDER);
+    rows.forEach(sink);
+    return rows.size();
   }
 
   /**
@@ -159,6 +197,11 @@ public final class LogLines {
    */
   record Window(long from, long to) {
     static final Window ALL = new Window(Long.MIN_VALUE, Long.MAX_VALUE);
+
+    /** Whether the window can be read as two halves: closed, and longer than a microsecond. */
+    boolean halves() {
+      return from != Long.MIN_VALUE && to != Long.MAX_VALUE && to - from > 1;
+    }
 
     Expression expression() {
       Expression range = Expressions.alwaysTrue();

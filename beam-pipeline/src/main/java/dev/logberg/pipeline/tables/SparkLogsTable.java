@@ -78,11 +78,13 @@ public final class SparkLogsTable {
       SortOrder.builderFor(SCHEMA).asc(SPARK_APP_SELECTOR).asc(POD_NAME).asc(TIMESTAMP).build();
 
   /**
-   * Row groups of the data table's sorted files, in bytes: small enough that one application's rows
-   * fill few of them, so statistics skip the rest (Parquet's 128 MB default holds a whole compacted
-   * day); BENCHMARKS.md has the measurement.
+   * Row groups of the data table's sorted files, in uncompressed bytes (about 350 KB of zstd log
+   * rows): small enough that one application's rows fill few of them, so statistics skip the rest
+   * (Parquet's 128 MB default holds a whole compacted day), large enough that footers stay small (1
+   * MiB made Spark SQL plan and open four times as many row groups for the same answer).
+   * BENCHMARKS.md, "Layout for readers", has the measurement.
    */
-  public static final long ROW_GROUP_BYTES = 1L << 20;
+  public static final long ROW_GROUP_BYTES = 4L << 20;
 
   /** Beam row schema of {@link #SCHEMA}: timestamps as INT64 microseconds since the epoch. */
   public static final org.apache.beam.sdk.schemas.Schema ROW_SCHEMA =

@@ -82,6 +82,10 @@ class LogQueryTest {
         LogLines.windows(table, table.currentSnapshot(), LogFilter.application("app-1")).size(),
         is(4)); // the 15th, 16th and 17th (the second file spans midnight), and the 18th
 
+    List<String> halved = new ArrayList<>();
+    LogLines.read(table, LogFilter.application("app-1"), r -> halved.add(describe(r)), 2);
+    assertThat("days of more than 2 rows read in halves, same lines", halved, is(read));
+
     LogFilter warnings = new LogFilter("app-1", "pod-a", Severity.WARN, null, null, null);
     assertThat(read(table, warnings), is(expected(all, "app-1", "pod-a", "WARN", null)));
     assertThat(read(table, warnings).size(), is(3));

@@ -3,7 +3,6 @@ package dev.logberg.bench.peer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
@@ -20,25 +19,12 @@ public final class SparkSqlAppQuery {
   private SparkSqlAppQuery() {}
 
   public static void main(String[] args) {
-    Map<String, String> options = new HashMap<>();
-    for (String arg : args) {
-      options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-    }
+    Map<String, String> options = LakeSession.options(args);
     Path lake = Path.of(options.get("lake")).toAbsolutePath();
     String table = "logberg." + options.getOrDefault("table", "logs.spark_logs");
     int reps = Integer.parseInt(options.getOrDefault("reps", "5"));
     SparkSession spark =
-        SparkSession.builder()
-            .master(options.getOrDefault("master", "local[2]"))
-            .appName("logberg-bench-app-query")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.sql.catalog.logberg", "org.apache.iceberg.spark.SparkCatalog")
-            .config("spark.sql.catalog.logberg.type", "jdbc")
-            .config("spark.sql.catalog.logberg.uri", "jdbc:sqlite:" + lake.resolve("catalog.db"))
-            .config("spark.sql.catalog.logberg.warehouse", lake.resolve("warehouse").toString())
-            .config("spark.sql.catalog.logberg.jdbc.schema-version", "V1")
-            .getOrCreate();
+        LakeSession.builder(options, "logberg-bench-app-query", lake).getOrCreate();
     List<Row> apps =
         spark
             .sql(
@@ -57,8 +43,7 @@ public final class SparkSqlAppQuery {
             + median.get(2)
             + " 00:00:00' + INTERVAL 1 DAY";
     for (String filter : List.of(byApp, byDay)) {
-      String query =
-          "SELECT count(*), sum(length(message)) FROM " + table + " WHERE " + filter;
+      String query = "SELECT count(*), sum(length(message)) FROM " + table + " WHERE " + filter;
       Row result = spark.sql(query).collectAsList().get(0); // warm-up
       List<Long> millis = new ArrayList<>();
       for (int i = 0; i < reps; i++) {
@@ -69,7 +54,9 @@ public final class SparkSqlAppQuery {
       Collections.sort(millis);
       System.out.printf(
           "spark_sql\t%s\tmedian_ms\t%d\trows\t%d%n",
-          filter.equals(byApp) ? "app" : "app_day", millis.get(millis.size() / 2), result.getLong(0));
+          filter.equals(byApp) ? "app" : "app_day",
+          millis.get(millis.size() / 2),
+          result.getLong(0));
     }
     spark.stop();
   }

@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.when;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
@@ -53,10 +52,7 @@ public final class SparkSqlPeer {
           + " loggerName STRING, message STRING, thrown STRUCT<name: STRING, message: STRING, extendedStackTrace: STRING>";
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new HashMap<>();
-    for (String arg : args) {
-      options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-    }
+    Map<String, String> options = LakeSession.options(args);
     String input = Path.of(options.get("input")).toAbsolutePath().toString();
     Path dir = Path.of(options.get("dir")).toAbsolutePath();
     long started = System.nanoTime();
@@ -64,19 +60,10 @@ public final class SparkSqlPeer {
     Files.createDirectories(dir.resolve("warehouse"));
 
     SparkSession spark =
-        SparkSession.builder()
-            .master(options.getOrDefault("master", "local[2]"))
-            .appName("logberg-bench-peer")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.session.timeZone", "UTC")
+        LakeSession.builder(options, "logberg-bench-peer", dir)
             .config(
                 "spark.sql.extensions",
                 "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
-            .config("spark.sql.catalog.logberg", "org.apache.iceberg.spark.SparkCatalog")
-            .config("spark.sql.catalog.logberg.type", "jdbc")
-            .config("spark.sql.catalog.logberg.uri", "jdbc:sqlite:" + dir.resolve("catalog.db"))
-            .config("spark.sql.catalog.logberg.warehouse", dir.resolve("warehouse").toString())
-            .config("spark.sql.catalog.logberg.jdbc.schema-version", "V1")
             .getOrCreate();
 
     spark.sql("CREATE NAMESPACE IF NOT EXISTS logberg.logs");

@@ -3,7 +3,6 @@ package dev.logberg.bench.peer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
@@ -23,25 +22,11 @@ public final class SparkSqlScan {
   private SparkSqlScan() {}
 
   public static void main(String[] args) {
-    Map<String, String> options = new HashMap<>();
-    for (String arg : args) {
-      options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-    }
+    Map<String, String> options = LakeSession.options(args);
     Path lake = Path.of(options.get("lake")).toAbsolutePath();
     String table = "logberg." + options.getOrDefault("table", "logs.spark_logs");
     int reps = Integer.parseInt(options.getOrDefault("reps", "3"));
-    SparkSession spark =
-        SparkSession.builder()
-            .master(options.getOrDefault("master", "local[2]"))
-            .appName("logberg-bench-scan")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.sql.catalog.logberg", "org.apache.iceberg.spark.SparkCatalog")
-            .config("spark.sql.catalog.logberg.type", "jdbc")
-            .config("spark.sql.catalog.logberg.uri", "jdbc:sqlite:" + lake.resolve("catalog.db"))
-            .config("spark.sql.catalog.logberg.warehouse", lake.resolve("warehouse").toString())
-            .config("spark.sql.catalog.logberg.jdbc.schema-version", "V1")
-            .getOrCreate();
+    SparkSession spark = LakeSession.builder(options, "logberg-bench-scan", lake).getOrCreate();
     String query = "SELECT count(*), count(DISTINCT event_id), sum(hash(*)) FROM " + table;
     // Warm-up: class loading and the first planning.
     Row result = spark.sql(query).collectAsList().get(0);
