@@ -6,6 +6,7 @@ import dev.logberg.pipeline.report.RunMetrics;
 import dev.logberg.pipeline.report.TableSummary;
 import dev.logberg.pipeline.status.Decision;
 import dev.logberg.pipeline.status.Heartbeat;
+import dev.logberg.pipeline.status.RunFencing;
 import dev.logberg.pipeline.storage.LocalLake;
 import dev.logberg.pipeline.tables.CatalogSpecs;
 import dev.logberg.pipeline.tables.LogbergTables;
@@ -47,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Exit codes: 0 done, 1 the job failed, 2 bad options, 3 done but some applications were
  * recorded FAILED, 4 nothing landed because other live runs hold the claims on the applications
- * that have work (a scheduler may retry later; "nothing new" is 0).
+ * that have work (a scheduler may retry later; "nothing new" is 0), 5 the run lost its claims (its
+ * heartbeat lapsed and another run took them over) and committed nothing more.
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -57,6 +59,7 @@ public final class Main {
   public static final int BAD_OPTIONS = 2;
   public static final int APPS_FAILED = 3;
   public static final int BLOCKED = 4;
+  public static final int FENCED = 5;
 
   private Main() {}
 
@@ -205,6 +208,7 @@ public final class Main {
 
     long started;
     RunMetrics metrics;
+    RunFencing.clear(catalog, tables, context.jobId());
     // The heartbeat starts before anything is claimed and outlives the job: while it beats, no
     // other run takes this run's claims.
     try (Heartbeat heartbeat =
@@ -224,6 +228,14 @@ public final class Main {
           RunMetrics.of(runWithProgress(pipeline, config.progressSeconds(), out, workerCounters));
     } catch (RuntimeException e) {
       LOG.error("Run {} failed", context.jobId(), e);
+      String successor = RunFencing.lostTo(catalog, tables, context.jobId());
+      if (successor != null) {
+        out.printf(
+            "Run %s LOST ITS CLAIMS: its heartbeat lapsed and run %s took them over; it committed"
+                + " nothing after that (exit code %d).%n",
+            context.jobId(), successor, FENCED);
+        return new Outcome(FENCED, e);
+      }
       out.printf("Run %s FAILED: %s%n", context.jobId(), rootMessage(e));
       return new Outcome(JOB_FAILED, e);
     }

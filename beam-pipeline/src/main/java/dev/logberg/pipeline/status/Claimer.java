@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -82,7 +83,9 @@ final class Claimer {
         return claimed;
       }
       try {
+        RunFencing.fence(catalog, tables, takenOver(claimed, latest), context.jobId());
         TableCommits.publishIfUnchanged(
+            context.jobId(),
             metadata,
             ProcessingMetadataTable.MERGE_KEYS,
             rows,
@@ -106,6 +109,17 @@ final class Claimer {
             e.getMessage());
       }
     }
+  }
+
+  /** The runs whose lapsed claims this decision takes over. */
+  private static Set<String> takenOver(Claimed claimed, Map<String, AppStatus> latest) {
+    Set<String> jobs = new TreeSet<>();
+    for (PlannedRun run : claimed.runs()) {
+      if (run.decision() == Decision.TAKE_OVER_LAPSED) {
+        jobs.add(Objects.requireNonNull(latest.get(run.appId())).jobId());
+      }
+    }
+    return jobs;
   }
 
   private Map<String, ClaimState> claimStates(

@@ -189,9 +189,13 @@ public final class RecordStatus extends PTransform<PCollectionTuple, PCollection
       }
       catalog.apply(
           (Catalog c) -> {
-            TableCommits.publish(c.loadTable(tables.filesTable()), FilesTable.MERGE_KEYS, files);
             TableCommits.publish(
-                c.loadTable(tables.metadataTable()), ProcessingMetadataTable.MERGE_KEYS, statuses);
+                context.jobId(), c.loadTable(tables.filesTable()), FilesTable.MERGE_KEYS, files);
+            TableCommits.publish(
+                context.jobId(),
+                c.loadTable(tables.metadataTable()),
+                ProcessingMetadataTable.MERGE_KEYS,
+                statuses);
             return null;
           });
       Counters.counter(Counters.APPS_SUCCEEDED).inc(succeeded);

@@ -12,7 +12,8 @@ import org.apache.iceberg.expressions.Expressions;
 
 /**
  * Commits claims, statuses and file rows with Iceberg's API: each is one data file and the deletes
- * of the rows it replaces, published in one commit (upsert/'s {@link Publication}).
+ * of the rows it replaces, published in one commit (upsert/'s {@link Publication}), on behalf of
+ * the run that makes it: a run fenced out of the table ({@link RunFencing}) commits nothing.
  */
 final class TableCommits {
   private TableCommits() {}
@@ -23,6 +24,7 @@ final class TableCommits {
    * or {@code CommitFailedException} if another run got there first.
    */
   static void publishIfUnchanged(
+      String jobId,
       Table table,
       MergeKeys keys,
       List<Record> rows,
@@ -31,7 +33,7 @@ final class TableCommits {
       Collection<String> keyValues) {
     DataFile file = RecordFiles.write(table, rows);
     Publication.publish(
-        table,
+        RunFencing.onBehalfOf(table, jobId),
         keys,
         List.of(file),
         Publication.Validation.validated(
@@ -39,10 +41,13 @@ final class TableCommits {
   }
 
   /** Publishes {@code rows}, recomputing and retrying when other commits come in between. */
-  static void publish(Table table, MergeKeys keys, List<Record> rows) {
+  static void publish(String jobId, Table table, MergeKeys keys, List<Record> rows) {
     if (!rows.isEmpty()) {
       Publication.publish(
-          table, keys, List.of(RecordFiles.write(table, rows)), Publication.Validation.RETRY);
+          RunFencing.onBehalfOf(table, jobId),
+          keys,
+          List.of(RecordFiles.write(table, rows)),
+          Publication.Validation.RETRY);
     }
   }
 }
