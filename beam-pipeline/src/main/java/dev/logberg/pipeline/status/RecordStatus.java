@@ -5,8 +5,12 @@ import dev.logberg.pipeline.RunContext;
 import dev.logberg.pipeline.tables.FilesTable;
 import dev.logberg.pipeline.tables.LogbergTables;
 import dev.logberg.pipeline.tables.ProcessingMetadataTable;
+import dev.logberg.pipeline.tables.RejectsTable;
+import dev.logberg.pipeline.tables.SparkLogsTable;
 import dev.logberg.upsert.CatalogSpec;
 import dev.logberg.upsert.FaultPoints;
+import dev.logberg.upsert.MergeKeys;
+import dev.logberg.upsert.StagingTable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,13 +36,15 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.Record;
 
 /**
- * Records each claimed application's outcome once its data is published ({@code Wait.on}): first
- * the files-table rows of the files it landed, then its status row (SUCCESS with its counts, or
- * FAILED with the errors of the files that could not be read), which replaces the claim. A crash in
- * between leaves the claim, which lapses; the run that takes over finds the files landed.
+ * Records each claimed application's outcome once its data is published ({@code Wait.on}, and
+ * whatever was staged but not published is published first): then the files-table rows of the files
+ * it landed, then its status row (SUCCESS with its counts, or FAILED with the errors of the files
+ * that could not be read), which replaces the claim. A crash in between leaves the claim, which
+ * lapses; the run that takes over finds the files landed.
  */
 public final class RecordStatus extends PTransform<PCollectionTuple, PCollection<Integer>> {
   public static final TupleTag<PlannedRun> RUNS = new TupleTag<>() {};
@@ -189,6 +195,9 @@ public final class RecordStatus extends PTransform<PCollectionTuple, PCollection
       }
       catalog.apply(
           (Catalog c) -> {
+            publishStaged(c, tables.dataTable(), SparkLogsTable.MERGE_KEYS);
+            publishStaged(c, tables.rejectsTable(), RejectsTable.MERGE_KEYS);
+            // Only now, with every row of the run published, are its files recorded as landed.
             TableCommits.publish(
                 context.jobId(), c.loadTable(tables.filesTable()), FilesTable.MERGE_KEYS, files);
             TableCommits.publish(
@@ -201,6 +210,17 @@ public final class RecordStatus extends PTransform<PCollectionTuple, PCollection
       Counters.counter(Counters.APPS_SUCCEEDED).inc(succeeded);
       Counters.counter(Counters.APPS_FAILED).inc(failed);
       out.output(statuses.size());
+    }
+
+    /**
+     * Publishes what this run staged for {@code target} and no reported snapshot published (see
+     * {@link StagingTable#publishStaged}): a file is recorded as landed only once its rows are.
+     */
+    private void publishStaged(Catalog c, TableIdentifier target, MergeKeys keys) {
+      StagingTable.publishStaged(
+          RunFencing.onBehalfOf(c.loadTable(target), context.jobId()),
+          c.loadTable(StagingTable.identifier(target, context.jobId())),
+          keys);
     }
   }
 }
