@@ -5,6 +5,7 @@ import dev.logberg.pipeline.report.Progress;
 import dev.logberg.pipeline.report.RunMetrics;
 import dev.logberg.pipeline.report.TableSummary;
 import dev.logberg.pipeline.status.Decision;
+import dev.logberg.pipeline.status.EmbeddedCatalog;
 import dev.logberg.pipeline.status.Heartbeat;
 import dev.logberg.pipeline.status.RunFencing;
 import dev.logberg.pipeline.storage.LocalLake;
@@ -196,6 +197,12 @@ public final class Main {
               LogbergPipeline.build(pipeline, config);
               return pipeline;
             });
+    String refusal =
+        EmbeddedCatalog.refusal(catalog, tables, context.jobId(), config.heartbeatSeconds());
+    if (refusal != null) {
+      out.printf("Run %s refused: %s (exit code %d)%n", context.jobId(), refusal, BLOCKED);
+      return Outcome.of(BLOCKED);
+    }
     try {
       TableSetup.ensureTables(catalog, tables, config.partitionBy());
     } catch (RuntimeException e) {

@@ -48,31 +48,35 @@ class FencingIT {
             List.of("-Dlogberg.faultPoint=claimed", "-Dlogberg.faultPoint.resumeFile=" + resume),
             "run",
             lake.args("--heartbeatSeconds=1", "--jobName=frozen"));
-    awaitOutput(frozen, "FAULT POINT claimed reached");
-    signal("STOP", frozen.process().pid()); // its heartbeat stops with it
-    Thread.sleep(4_000); // past its lease of three beats
+    try {
+      awaitOutput(frozen, "FAULT POINT claimed reached");
+      signal("STOP", frozen.process().pid()); // its heartbeat stops with it
+      Thread.sleep(4_000); // past its lease of three beats
 
-    RunnerJar.Run successor =
-        RunnerJar.DIRECT.run(
-            lake.logs(), "run", lake.args("--heartbeatSeconds=1", "--jobName=successor"));
-    assertThat(successor.output(), successor.exitCode(), is(0));
-    List<Long> snapshots = lake.snapshots();
-    List<String> dump = lake.dump();
-    assertThat(jobIds(lake, lake.tables().metadataTable()), everyItem(is("successor")));
-    assertThat(jobIds(lake, lake.tables().metadataTable()), is(not(empty())));
+      RunnerJar.Run successor =
+          RunnerJar.DIRECT.run(
+              lake.logs(), "run", lake.args("--heartbeatSeconds=1", "--jobName=successor"));
+      assertThat(successor.output(), successor.exitCode(), is(0));
+      List<Long> snapshots = lake.snapshots();
+      List<String> dump = lake.dump();
+      assertThat(jobIds(lake, lake.tables().metadataTable()), everyItem(is("successor")));
+      assertThat(jobIds(lake, lake.tables().metadataTable()), is(not(empty())));
 
-    Files.createFile(resume);
-    signal("CONT", frozen.process().pid());
-    RunnerJar.Run woken = frozen.finish();
+      Files.createFile(resume);
+      signal("CONT", frozen.process().pid());
+      RunnerJar.Run woken = frozen.finish();
 
-    assertThat(woken.output(), woken.exitCode(), is(FENCED));
-    assertThat(woken.output(), containsString("LOST ITS CLAIMS"));
-    assertThat(woken.output(), containsString("run successor took them over"));
-    assertThat("no table changed since the successor", lake.snapshots(), is(snapshots));
-    assertThat(lake.dump(), is(dump));
-    LogbergTables tables = lake.tables();
-    assertThat(jobIds(lake, tables.metadataTable()), everyItem(is("successor")));
-    assertThat(jobIds(lake, tables.filesTable()), everyItem(is("successor")));
+      assertThat(woken.output(), woken.exitCode(), is(FENCED));
+      assertThat(woken.output(), containsString("LOST ITS CLAIMS"));
+      assertThat(woken.output(), containsString("run successor took them over"));
+      assertThat("no table changed since the successor", lake.snapshots(), is(snapshots));
+      assertThat(lake.dump(), is(dump));
+      LogbergTables tables = lake.tables();
+      assertThat(jobIds(lake, tables.metadataTable()), everyItem(is("successor")));
+      assertThat(jobIds(lake, tables.filesTable()), everyItem(is("successor")));
+    } finally {
+      frozen.process().destroyForcibly(); // a failed test must not leave a stopped JVM behind
+    }
   }
 
   /** The job id of every live row of a status table. */
