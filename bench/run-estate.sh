@@ -83,6 +83,7 @@ for n in $APPS; do
       lake=$WORK/lake-$build-$runner-$n
       steady=$WORK/steady-$build-$runner-$n
       rm -rf "$lake" "$steady"
+      mkdir -p "$lake"
       log=$OUT/$build-$runner-$n
       first=$(run "$build" "$runner" "$lake" "$input" "$log-first.log")
       files=$(sed -n 's/^Table logs.spark_logs: .* in \([0-9,]*\) data files.*/\1/p' "$log-first.log")

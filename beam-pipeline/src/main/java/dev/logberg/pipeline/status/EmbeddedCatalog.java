@@ -28,6 +28,9 @@ public final class EmbeddedCatalog {
   /** How long the start waits for the file's lock before it calls it held by another process. */
   private static final int PROBE_MILLIS = 5_000;
 
+  /** Heartbeats younger than this many leases are watched. */
+  private static final int RECENT_LEASES = 10;
+
   private EmbeddedCatalog() {}
 
   /** Why this run may not start on {@code catalog}, or null when it may (or it is a service). */
@@ -51,11 +54,13 @@ public final class EmbeddedCatalog {
           + " s."
           + instead;
     }
-    // A heartbeat is live when it moves: watched for at most one lease, as a claim is (a run
+    // A heartbeat is live when it moves: watched for a lease and a beat at most (a run
     // killed a moment ago left a recent one that never moves again).
     Map<String, Long> recent = recentBeats(catalog, tables, jobId, heartbeatSeconds);
     long deadline =
-        System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(Heartbeat.leaseMicros(heartbeatSeconds));
+        System.nanoTime()
+            + TimeUnit.MICROSECONDS.toNanos(Heartbeat.leaseMicros(heartbeatSeconds))
+            + TimeUnit.SECONDS.toNanos(heartbeatSeconds);
     while (!recent.isEmpty() && System.nanoTime() < deadline) {
       try {
         Thread.sleep(Math.max(100, TimeUnit.SECONDS.toMillis(heartbeatSeconds) / 2));
@@ -78,7 +83,10 @@ public final class EmbeddedCatalog {
     return null;
   }
 
-  /** The heartbeats of other runs younger than a lease, by job id. */
+  /**
+   * The heartbeats of other runs younger than {@link #RECENT_LEASES} leases, by job id: a loaded
+   * catalog delays beats, so a live run's latest beat may be older than one lease.
+   */
   private static Map<String, Long> recentBeats(
       CatalogSpec catalog, LogbergTables tables, String jobId, long heartbeatSeconds) {
     Map<String, Long> beats;
@@ -86,8 +94,11 @@ public final class EmbeddedCatalog {
       beats = catalog.apply(c -> Heartbeat.beats(c.loadTable(tables.metadataTable())));
     } catch (NoSuchTableException | NoSuchNamespaceException e) {
       return new HashMap<>(); // a first run: nobody else has started here
+    } catch (RuntimeException e) {
+      // An unreachable catalog is the table setup's to report, with what to fix.
+      return new HashMap<>();
     }
-    long live = RunContext.nowMicros() - Heartbeat.leaseMicros(heartbeatSeconds);
+    long live = RunContext.nowMicros() - RECENT_LEASES * Heartbeat.leaseMicros(heartbeatSeconds);
     Map<String, Long> recent = new HashMap<>();
     beats.forEach(
         (job, beat) -> {
