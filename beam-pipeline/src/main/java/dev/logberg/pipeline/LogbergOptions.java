@@ -193,6 +193,16 @@ public interface LogbergOptions extends PipelineOptions {
 
   void setMaxAttempts(int value);
 
+  @Param(example = "5000")
+  @Description(
+      "Most applications one run processes (0: all). A first run over a large bucket then lands it in"
+          + " bounded slices, in application id order; the summary counts the rest as SKIP_DEFERRED,"
+          + " left for the next runs.")
+  @Default.Integer(0)
+  int getMaxApplications();
+
+  void setMaxApplications(int value);
+
   @Param(example = "5")
   @Description(
       "Seconds between a run's heartbeats while it holds claims. A claim whose run stopped beating for"

@@ -3,11 +3,8 @@ package dev.logberg.pipeline;
 import dev.logberg.pipeline.discover.DiscoverApps;
 import dev.logberg.pipeline.parse.ParseLogLine;
 import dev.logberg.pipeline.read.ReadLines;
-import dev.logberg.pipeline.status.AppStatus;
 import dev.logberg.pipeline.status.ClaimWork;
-import dev.logberg.pipeline.status.FilterProcessed;
 import dev.logberg.pipeline.status.PlannedRun;
-import dev.logberg.pipeline.status.ReadLatestStatus;
 import dev.logberg.pipeline.status.RecordStatus;
 import dev.logberg.pipeline.tables.LogbergTables;
 import dev.logberg.pipeline.tables.RejectsTable;
@@ -15,19 +12,17 @@ import dev.logberg.pipeline.tables.SparkLogsTable;
 import dev.logberg.pipeline.tables.TableWriters;
 import dev.logberg.upsert.CatalogSpec;
 import dev.logberg.upsert.UpsertIntoIceberg;
-import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 
 /**
  * The one Logberg graph, built the same way for every runner.
  *
  * <pre>
- * DiscoverApps -> FilterProcessed (side input: ReadLatestStatus) -> ClaimWork
+ * DiscoverApps -> ClaimWork (reads the statuses of the applications found, skips the settled ones)
  *   -> ReadLines (the claimed files) -> ParseLogLine (one output, split into rows and outcomes)
  *   -> WriteLogs, WriteRejects (each staged, then published in one commit with the deletes its rows
  *      cause)
@@ -52,12 +47,9 @@ public final class LogbergPipeline {
     CatalogSpec catalog = config.catalog().forWorkers();
     TableWriters writers =
         new TableWriters(catalog, context.jobId(), config.resolveInProcessMaxRows());
-    PCollectionView<Map<String, AppStatus>> latest =
-        pipeline.apply("ReadLatestStatus", ReadLatestStatus.from(catalog, tables.metadataTable()));
     PCollection<PlannedRun> runs =
         pipeline
             .apply("DiscoverApps", DiscoverApps.under(config.inputs(), config.s3()))
-            .apply("FilterProcessed", FilterProcessed.using(latest, config.policy()))
             .apply(
                 "ClaimWork",
                 ClaimWork.in(catalog, tables, config.policy(), context, config.heartbeatSeconds()));

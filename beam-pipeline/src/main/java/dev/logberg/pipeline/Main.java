@@ -20,7 +20,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>Exit codes: 0 done, 1 the job failed, 2 bad options, 3 done but some applications were
  * recorded FAILED, 4 nothing landed because other live runs hold the claims on the applications
- * that have work (a scheduler may retry later; "nothing new" is 0).
+ * that have work (a scheduler may retry later; "nothing new" is 0), 5 the run lost its claims (its
+ * heartbeat lapsed and another run took them over) and committed nothing more.
  */
 public final class Main {
   public static final int OK = 0;
@@ -28,6 +29,7 @@ public final class Main {
   public static final int BAD_OPTIONS = 2;
   public static final int APPS_FAILED = 3;
   public static final int BLOCKED = 4;
+  public static final int FENCED = 5;
 
   /**
    * The commands, the default ({@code run}) first, in the order {@code --help} lists them. Made on

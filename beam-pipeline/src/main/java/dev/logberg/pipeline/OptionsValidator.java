@@ -75,6 +75,10 @@ public final class OptionsValidator {
         "--maxAttempts must be at least 1, got " + options.getMaxAttempts());
     check(
         problems,
+        options.getMaxApplications() >= 0,
+        "--maxApplications must be 0 (no limit) or more, got " + options.getMaxApplications());
+    check(
+        problems,
         options.getHeartbeatSeconds() >= 1,
         "--heartbeatSeconds must be at least 1, got " + options.getHeartbeatSeconds());
     check(

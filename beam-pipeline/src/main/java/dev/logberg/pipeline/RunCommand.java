@@ -3,7 +3,9 @@ package dev.logberg.pipeline;
 import dev.logberg.pipeline.report.RunMetrics;
 import dev.logberg.pipeline.report.TableSummary;
 import dev.logberg.pipeline.status.Decision;
+import dev.logberg.pipeline.status.EmbeddedCatalog;
 import dev.logberg.pipeline.status.Heartbeat;
+import dev.logberg.pipeline.status.RunFencing;
 import dev.logberg.pipeline.storage.LocalLake;
 import dev.logberg.pipeline.tables.LogbergTables;
 import dev.logberg.pipeline.tables.RunStaging;
@@ -111,6 +113,12 @@ final class RunCommand extends Command {
               LogbergPipeline.build(pipeline, config);
               return pipeline;
             });
+    String refusal =
+        EmbeddedCatalog.refusal(catalog, tables, context.jobId(), config.heartbeatSeconds());
+    if (refusal != null) {
+      out.printf("Run %s refused: %s (exit code %d)%n", context.jobId(), refusal, Main.BLOCKED);
+      return Main.Outcome.of(Main.BLOCKED);
+    }
     try {
       TableSetup.ensureTables(catalog, tables, config.partitionBy());
     } catch (RuntimeException e) {
@@ -123,6 +131,7 @@ final class RunCommand extends Command {
 
     long started;
     RunMetrics metrics;
+    RunFencing.clear(catalog, tables, context.jobId());
     // The heartbeat starts before anything is claimed and outlives the job: while it beats, no
     // other run takes this run's claims.
     try (Heartbeat heartbeat =
@@ -143,6 +152,14 @@ final class RunCommand extends Command {
               JobProgress.runToEnd(pipeline, config.progressSeconds(), out, workerCounters));
     } catch (RuntimeException e) {
       LOG.error("Run {} failed", context.jobId(), e);
+      String successor = RunFencing.lostTo(catalog, tables, context.jobId());
+      if (successor != null) {
+        out.printf(
+            "Run %s LOST ITS CLAIMS: its heartbeat lapsed and run %s took them over; it committed"
+                + " nothing after that (exit code %d).%n",
+            context.jobId(), successor, Main.FENCED);
+        return new Main.Outcome(Main.FENCED, e);
+      }
       out.printf("Run %s FAILED: %s%n", context.jobId(), Main.rootMessage(e));
       return new Main.Outcome(Main.JOB_FAILED, e);
     }

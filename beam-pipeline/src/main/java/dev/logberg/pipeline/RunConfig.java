@@ -106,7 +106,8 @@ public record RunConfig(
         new DecisionPolicy(
             options.getMaxAttempts(),
             options.getReprocessAll(),
-            options.getReprocess() == null ? Set.of() : Set.copyOf(options.getReprocess())),
+            options.getReprocess() == null ? Set.of() : Set.copyOf(options.getReprocess()),
+            options.getMaxApplications()),
         s3,
         options.getResolveInProcessMaxRows(),
         options.getMaxLineBytes(),

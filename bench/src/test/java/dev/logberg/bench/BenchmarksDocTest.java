@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 class BenchmarksDocTest {
   private static final Path ROOT = Path.of("..");
   private static final List<String> SCRIPTS =
-      List.of("bench/run-all.sh", "bench/run-upsert.sh", "bench/run-scale.sh", "bench/run-layout.sh");
+      List.of(
+          "bench/run-all.sh", "bench/run-upsert.sh", "bench/run-scale.sh", "bench/run-layout.sh");
   private static final Pattern DATE = Pattern.compile("\\b20\\d\\d-\\d\\d-\\d\\d\\b");
 
   /** A {@code --name)} branch of a script's option loop. */

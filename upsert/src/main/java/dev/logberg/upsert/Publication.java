@@ -87,6 +87,41 @@ public final class Publication {
   }
 
   /**
+   * {@code table} for commits made on behalf of run {@code runId}: each of them (publications,
+   * resolutions, anything committed through it) fails once the table fences that run ({@link
+   * #fence}), and the failure is never retried. The fence is checked against the metadata the
+   * catalog commit swaps from, so a fence set before the commit lands always stops it.
+   */
+  public static Table onBehalfOf(Table table, String runId) {
+    return RunFence.onBehalfOf(table, runId);
+  }
+
+  /**
+   * Fences run {@code runId} out of {@code table}: from now on, no commit made on its behalf
+   * ({@link #onBehalfOf}) lands there. A table property, so it costs no snapshot.
+   *
+   * @param fencedBy the run that took over, named in the error the fenced run gets
+   */
+  public static void fence(Table table, String runId, String fencedBy) {
+    table.updateProperties().set(RunFence.PREFIX + runId, fencedBy).commit();
+  }
+
+  /** The run that fenced {@code runId} out of {@code table}, or null if it is not fenced. */
+  public static @Nullable String fencedBy(Table table, String runId) {
+    return table.properties().get(RunFence.PREFIX + runId);
+  }
+
+  /**
+   * Lifts the fence against {@code runId} if {@code table} has one: for a new run that reuses the
+   * id of a fenced one (ids of live runs must be distinct).
+   */
+  public static void unfence(Table table, String runId) {
+    if (fencedBy(table, runId) != null) {
+      table.updateProperties().remove(RunFence.PREFIX + runId).commit();
+    }
+  }
+
+  /**
    * Publishes {@code newFiles} into {@code target}.
    *
    * @param newFiles data files of {@code target} (one of its partition specs), not committed

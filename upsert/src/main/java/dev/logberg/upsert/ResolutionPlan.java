@@ -113,9 +113,8 @@ record ResolutionPlan(
    */
   static ResolutionPlan forStaging(Table target, Table staging, MergeKeys keys) {
     List<DataFile> files = StagedFiles.read(staging, target);
-    String token =
-        PublicationToken.of(staging.name(), files.stream().map(DataFile::location).toList());
-    return forPublication(target, keys, token, files, currentSnapshotId(target));
+    return forPublication(
+        target, keys, StagingTable.tokenOf(staging, files), files, currentSnapshotId(target));
   }
 
   /**

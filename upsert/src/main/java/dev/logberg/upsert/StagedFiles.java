@@ -23,8 +23,8 @@ import org.apache.iceberg.io.CloseableIterable;
  * <p>Every live file of the staging table is taken, not only those of the snapshots Managed's write
  * reported: a staging table serves one write of one run, and Beam's io-iceberg 2.67 reports no
  * snapshot for a retried commit whose files were already committed. (If that was the write's only
- * commit, no snapshot is reported at all and nothing triggers the publication: a known gap, see
- * docs/ARCHITECTURE.md.)
+ * commit, no snapshot is reported at all and nothing triggers the publication: {@link
+ * StagingTable#publishStaged} is what a caller runs before recording anything as landed.)
  */
 final class StagedFiles {
   private StagedFiles() {}

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.iceberg.DataFile;
 import org.apache.iceberg.PartitionField;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Table;
@@ -16,6 +17,8 @@ import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.util.LocationUtil;
 import org.apache.iceberg.util.PropertyUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The table Managed Iceberg writes a run's rows into before they are published to their target
@@ -30,6 +33,8 @@ import org.apache.iceberg.util.PropertyUtil;
  * never published are then orphans of the target, which upkeep removes after its grace period.
  */
 public final class StagingTable {
+  private static final Logger LOG = LoggerFactory.getLogger(StagingTable.class);
+
   /** Property naming the target a staging table belongs to. */
   public static final String STAGING_FOR = "logberg.staging-for";
 
@@ -129,6 +134,39 @@ public final class StagingTable {
               + " data files)");
     }
     catalog.dropTable(staging, true);
+  }
+
+  /**
+   * Publishes into {@code target} what {@code staging} holds, unless that very set of files is
+   * published already: what a caller runs before it records anything as landed, so that recording
+   * follows from publication. {@link UpsertIntoIceberg} publishes when Managed's write reports its
+   * snapshots; Beam's io-iceberg 2.67 reports none for a retried commit whose files were committed
+   * already, and if that was the write's only commit nothing triggered the publication.
+   *
+   * @param target the target, opened {@link Publication#onBehalfOf} the run if it is fenced
+   * @return rows published now: 0 when everything staged was published (or nothing was staged)
+   */
+  public static long publishStaged(Table target, Table staging, MergeKeys keys) {
+    List<DataFile> files = StagedFiles.read(staging, target);
+    if (files.isEmpty() || PublicationToken.find(target, tokenOf(staging, files)) != null) {
+      return 0;
+    }
+    ResolutionPlan plan = ResolutionPlan.forStaging(target, staging, keys);
+    MergeKeyResolver.Outcome outcome = MergeKeyResolver.resolvePlan(target, keys, plan);
+    LOG.warn(
+        "{} held {} files that no reported snapshot had published (Managed's write reported none);"
+            + " published them now: {} rows added, {} superseded (snapshot {})",
+        staging.name(),
+        files.size(),
+        outcome.addedRows(),
+        outcome.deletedRows(),
+        outcome.snapshotId());
+    return outcome.addedRows();
+  }
+
+  /** The token of publishing {@code files}, the staged files of {@code staging}. */
+  static String tokenOf(Table staging, List<DataFile> files) {
+    return PublicationToken.of(staging.name(), files.stream().map(DataFile::location).toList());
   }
 
   /**

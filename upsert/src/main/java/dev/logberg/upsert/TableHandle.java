@@ -18,12 +18,22 @@ final class TableHandle implements Serializable {
 
   private final CatalogSpec catalog;
   private final String table;
+  private final @Nullable String runId;
   private transient @Nullable Catalog openCatalog;
   private transient @Nullable Table openTable;
 
   TableHandle(CatalogSpec catalog, TableIdentifier table) {
+    this(catalog, table, null);
+  }
+
+  /**
+   * @param runId commits through the table are made on behalf of this run ({@link
+   *     Publication#onBehalfOf}); null: no fence
+   */
+  TableHandle(CatalogSpec catalog, TableIdentifier table, @Nullable String runId) {
     this.catalog = catalog;
     this.table = table.toString();
+    this.runId = runId;
   }
 
   String name() {
@@ -34,7 +44,8 @@ final class TableHandle implements Serializable {
   Table fresh() {
     if (openTable == null) {
       openCatalog = catalog.load();
-      openTable = openCatalog.loadTable(TableIdentifier.parse(table));
+      Table loaded = openCatalog.loadTable(TableIdentifier.parse(table));
+      openTable = runId == null ? loaded : RunFence.onBehalfOf(loaded, runId);
     } else {
       openTable.refresh();
     }

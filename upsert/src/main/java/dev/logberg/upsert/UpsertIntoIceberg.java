@@ -58,6 +58,14 @@ public final class UpsertIntoIceberg extends PTransform<PCollection<Row>, PColle
   }
 
   /**
+   * Makes every commit into the target on behalf of run {@code runId}: once the target fences that
+   * run ({@link Publication#fence}), the publication fails instead of committing.
+   */
+  public UpsertIntoIceberg onBehalfOf(String runId) {
+    return new UpsertIntoIceberg(target.onBehalfOf(runId), staging);
+  }
+
+  /**
    * Upserts into {@code table} through {@code staging}.
    *
    * @param table the target

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -55,9 +56,67 @@ final class Claimer {
   /** What the claim step decided: the runs it claimed, and the decision for every folder. */
   record Claimed(List<PlannedRun> runs, Map<Decision, Integer> decisions) {}
 
-  Claimed claim(List<AppFolder> folders) throws InterruptedException {
+  Claimed claim(List<AppFolder> found) throws InterruptedException {
+    Map<Decision, Integer> settled = new EnumMap<>(Decision.class);
+    List<AppFolder> folders = unsettled(found, settled);
+    Claimed claimed = claimUnsettled(folders);
+    claimed.decisions().forEach((decision, count) -> settled.merge(decision, count, Integer::sum));
+    return new Claimed(claimed.runs(), settled);
+  }
+
+  /**
+   * The folders whose decision depends on claims: the others are skipped whoever claims what (done
+   * and unchanged, attempts exhausted) and counted in {@code settled}. One read of the statuses of
+   * the applications found, so that the claim's retries decide over the rest only.
+   */
+  private List<AppFolder> unsettled(List<AppFolder> found, Map<Decision, Integer> settled) {
+    Map<String, AppStatus> latest;
+    try {
+      latest =
+          LatestStatuses.read(
+              catalog.loadTable(tables.metadataTable()),
+              found.stream().map(AppFolder::appId).toList(),
+              null);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "cannot read the metadata table "
+              + tables.metadataTable()
+              + " ("
+              + e
+              + "); refusing to treat it as empty, which would reprocess every application",
+          e);
+    }
+    List<AppFolder> open = new ArrayList<>();
+    for (AppFolder folder : found) {
+      AppStatus previous = latest.get(folder.appId());
+      Decision skip = policy.settledSkip(folder.appId(), folder.fingerprint(), previous);
+      if (skip == null) {
+        open.add(folder);
+        continue;
+      }
+      settled.merge(skip, 1, Integer::sum);
+      if (skip == Decision.SKIP_ATTEMPTS_EXHAUSTED) {
+        LOG.warn(
+            "Skipping {}: it failed {} times (--maxAttempts); fix the cause and pass --reprocess={}",
+            folder.appId(),
+            Objects.requireNonNull(previous).attempts(),
+            folder.appId());
+      }
+    }
+    LOG.info(
+        "{} applications found, {} settled without a claim {}",
+        found.size(),
+        found.size() - open.size(),
+        settled);
+    return open;
+  }
+
+  private Claimed claimUnsettled(List<AppFolder> folders) throws InterruptedException {
     HeartbeatWatch watch = new HeartbeatWatch(context.jobId(), leaseMicros);
     List<String> apps = folders.stream().map(AppFolder::appId).toList();
+    if (apps.isEmpty()) {
+      return new Claimed(List.of(), Map.of());
+    }
     int conflicts = 0;
     while (true) {
       Table metadata = catalog.loadTable(tables.metadataTable());
@@ -82,7 +141,9 @@ final class Claimer {
         return claimed;
       }
       try {
+        RunFencing.fence(catalog, tables, takenOver(claimed, latest), context.jobId());
         TableCommits.publishIfUnchanged(
+            context.jobId(),
             metadata,
             ProcessingMetadataTable.MERGE_KEYS,
             rows,
@@ -106,6 +167,17 @@ final class Claimer {
             e.getMessage());
       }
     }
+  }
+
+  /** The runs whose lapsed claims this decision takes over. */
+  private static Set<String> takenOver(Claimed claimed, Map<String, AppStatus> latest) {
+    Set<String> jobs = new TreeSet<>();
+    for (PlannedRun run : claimed.runs()) {
+      if (run.decision() == Decision.TAKE_OVER_LAPSED) {
+        jobs.add(Objects.requireNonNull(latest.get(run.appId())).jobId());
+      }
+    }
+    return jobs;
   }
 
   private Map<String, ClaimState> claimStates(
@@ -143,6 +215,24 @@ final class Claimer {
             folder.appId(),
             Objects.requireNonNull(status).jobId());
       }
+    }
+    int withWork = chosen.size();
+    Set<AppFolder> slice = Set.copyOf(policy.slice(List.copyOf(chosen.keySet()), AppFolder::appId));
+    if (slice.size() < withWork) {
+      for (AppFolder later : List.copyOf(chosen.keySet())) {
+        if (!slice.contains(later)) {
+          Decision deferred = chosen.remove(later);
+          decisions.computeIfPresent(deferred, (d, n) -> n == 1 ? null : n - 1);
+          decisions.merge(Decision.SKIP_DEFERRED, 1, Integer::sum);
+        }
+      }
+      LOG.info(
+          "--maxApplications={}: this run processes {} of the {} applications with work; {} are"
+              + " left for the next runs",
+          policy.maxApplications(),
+          slice.size(),
+          withWork,
+          withWork - slice.size());
     }
     List<String> selective =
         chosen.entrySet().stream()

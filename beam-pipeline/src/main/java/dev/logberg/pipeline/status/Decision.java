@@ -17,7 +17,9 @@ public enum Decision {
   SKIP_DONE(false),
   SKIP_ATTEMPTS_EXHAUSTED(false),
   /** Claimed by another run that is alive. */
-  SKIP_CLAIMED(false);
+  SKIP_CLAIMED(false),
+  /** Has work, left to a later run: this run took --maxApplications applications already. */
+  SKIP_DEFERRED(false);
 
   private final boolean process;
 

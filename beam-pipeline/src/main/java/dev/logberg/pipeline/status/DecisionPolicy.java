@@ -1,7 +1,10 @@
 package dev.logberg.pipeline.status;
 
 import java.io.Serializable;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -11,12 +14,31 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * @param maxAttempts failed runs after which an application is skipped until forced
  * @param reprocessAll process every folder whatever its status
  * @param reprocess application ids to process whatever their status
+ * @param maxApplications most applications one run processes (0: no limit); the others with work
+ *     are {@link Decision#SKIP_DEFERRED}, left to the next runs: a backfill in bounded slices
  */
-public record DecisionPolicy(int maxAttempts, boolean reprocessAll, Set<String> reprocess)
+public record DecisionPolicy(
+    int maxAttempts, boolean reprocessAll, Set<String> reprocess, int maxApplications)
     implements Serializable {
 
   public DecisionPolicy {
     reprocess = Set.copyOf(reprocess);
+  }
+
+  public DecisionPolicy(int maxAttempts, boolean reprocessAll, Set<String> reprocess) {
+    this(maxAttempts, reprocessAll, reprocess, 0);
+  }
+
+  /**
+   * The applications this run processes of those with work: all of them, or the first {@link
+   * #maxApplications} in id order (a deterministic slice; each run's slice lands, so the next run's
+   * is the next one).
+   */
+  public <T> List<T> slice(List<T> withWork, Function<T, String> appId) {
+    if (maxApplications <= 0 || withWork.size() <= maxApplications) {
+      return withWork;
+    }
+    return withWork.stream().sorted(Comparator.comparing(appId)).limit(maxApplications).toList();
   }
 
   /**
@@ -55,8 +77,8 @@ public record DecisionPolicy(int maxAttempts, boolean reprocessAll, Set<String> 
   }
 
   /**
-   * The skip that holds whoever claims what: the cheap first pass over the side input, before the
-   * claim step reads claims and heartbeats. Null when the claim step must decide.
+   * The skip that holds whoever claims what: the claim step's first pass over the statuses of the
+   * applications found, before it reads claims and heartbeats. Null when the claim must decide.
    */
   public @Nullable Decision settledSkip(
       String appId, String fingerprint, @Nullable AppStatus latest) {

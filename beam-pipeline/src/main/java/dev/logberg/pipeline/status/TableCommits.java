@@ -10,7 +10,8 @@ import org.apache.iceberg.expressions.Expressions;
 
 /**
  * Commits claims, statuses and file rows with Iceberg's API: each is one data file and the deletes
- * of the rows it replaces, published in one commit (upsert/'s {@link Publication}).
+ * of the rows it replaces, published in one commit (upsert/'s {@link Publication}), on behalf of
+ * the run that makes it: a run fenced out of the table ({@link RunFencing}) commits nothing.
  */
 final class TableCommits {
   private TableCommits() {}
@@ -21,6 +22,7 @@ final class TableCommits {
    * or {@code CommitFailedException} if another run got there first.
    */
   static void publishIfUnchanged(
+      String jobId,
       Table table,
       MergeKeys keys,
       List<Record> rows,
@@ -28,7 +30,7 @@ final class TableCommits {
       String keyColumn,
       Collection<String> keyValues) {
     Publication.publishRecords(
-        table,
+        RunFencing.onBehalfOf(table, jobId),
         keys,
         rows,
         Publication.Validation.validated(
@@ -36,9 +38,10 @@ final class TableCommits {
   }
 
   /** Publishes {@code rows}, recomputing and retrying when other commits come in between. */
-  static void publish(Table table, MergeKeys keys, List<Record> rows) {
+  static void publish(String jobId, Table table, MergeKeys keys, List<Record> rows) {
     if (!rows.isEmpty()) {
-      Publication.publishRecords(table, keys, rows, Publication.Validation.RETRY);
+      Publication.publishRecords(
+          RunFencing.onBehalfOf(table, jobId), keys, rows, Publication.Validation.RETRY);
     }
   }
 }

@@ -9,8 +9,8 @@ import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
  * How every step of a run writes a table: an upsert by its merge keys, staged in the run's staging
- * table of that table ({@link TableSetup#createStaging}) and published in one commit, with the
- * run's resolution settings.
+ * table of that table ({@link TableSetup#createStaging}) and published in one commit, on the run's
+ * behalf (a fenced run publishes nothing), with the run's resolution settings.
  *
  * @param runId the run whose staging tables are written
  */
@@ -19,6 +19,7 @@ public record TableWriters(CatalogSpec catalog, String runId, long inProcessMaxR
 
   public UpsertIntoIceberg upsert(TableIdentifier table, MergeKeys keys) {
     return UpsertIntoIceberg.into(catalog, table, StagingTable.identifier(table, runId), keys)
-        .withInProcessMaxRows(inProcessMaxRows);
+        .withInProcessMaxRows(inProcessMaxRows)
+        .onBehalfOf(runId);
   }
 }

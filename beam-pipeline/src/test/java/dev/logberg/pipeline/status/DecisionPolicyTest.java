@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -146,5 +147,16 @@ class DecisionPolicyTest {
     for (Decision d : Decision.values()) {
       assertThat(d.name(), d.process(), is(!d.name().startsWith("SKIP")));
     }
+  }
+
+  @Test
+  void maxApplicationsTakesTheFirstApplicationsWithWorkInIdOrder() {
+    DecisionPolicy capped = new DecisionPolicy(3, false, Set.of(), 2);
+    assertThat(
+        capped.slice(List.of("spark-c", "spark-a", "spark-d", "spark-b"), id -> id),
+        is(List.of("spark-a", "spark-b")));
+    assertThat(
+        POLICY.slice(List.of("spark-c", "spark-a", "spark-d"), id -> id),
+        is(List.of("spark-c", "spark-a", "spark-d")));
   }
 }

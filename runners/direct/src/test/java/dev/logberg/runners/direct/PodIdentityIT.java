@@ -276,8 +276,8 @@ class PodIdentityIT {
   }
 
   /**
-   * Options naming the store only: region, endpoint, path-style addressing. No credentials. Verbose,
-   * so that every log event reaches the standard error this test searches for credentials.
+   * Options naming the store only: region, endpoint, path-style addressing. No credentials.
+   * Verbose, so that every log event reaches the standard error this test searches for credentials.
    */
   private List<String> args() {
     return List.of(
