@@ -44,13 +44,7 @@ BENCH_CP="$PWD/bench/target/classes:$(cat bench/target/classpath.txt)"
 PEER_CP="$PWD/bench/peer/target/classes:$(cat bench/peer/target/classpath.txt)"
 
 # The tree is generated once per size and seed and reused (same seed, same bytes).
-TREE="bench/results/data-$SIZE-seed$SEED"
-if [[ ! -f $TREE/manifest.json ]]; then
-  rm -rf "$TREE"
-  java -cp "$BENCH_CP" dev.logberg.testdata.GenerateLogs --out "$TREE/spark-application-logs" --size "$SIZE" \
-    --seed "$SEED" --manifest "$TREE/manifest.json.part"
-  mv "$TREE/manifest.json.part" "$TREE/manifest.json"
-fi
+TREE=$(bench/generate-tree.sh "$BENCH_CP" bench/results "$SIZE" "$SEED")
 
 OUT="bench/results/e2e-$SIZE-$(date -u +%Y%m%d-%H%M%S)"
 exec java -Xmx1g -cp "$BENCH_CP" dev.logberg.bench.EndToEndBenchmark --tree="$TREE" --out="$OUT" --reps="$REPS" \

@@ -31,13 +31,8 @@ OPENS=$(sed -n 's:.*<logberg.jvm.opens>\(.*\)</logberg.jvm.opens>.*:\1:p' pom.xm
 BENCH_CP="$PWD/bench/target/classes:$(cat bench/target/classpath.txt)"
 PEER_CP="$PWD/bench/peer/target/classes:$(cat bench/peer/target/classpath.txt)"
 DIR=${LAYOUT_DIR:-/tmp/logberg-layout}
-TREE="$DIR/data-$SIZE-seed$SEED"
-if [[ ! -f $TREE/manifest.json ]]; then
-  rm -rf "$TREE"
-  java -cp "$BENCH_CP" dev.logberg.testdata.GenerateLogs --out "$TREE/spark-application-logs" --size "$SIZE" \
-    --seed "$SEED" --manifest "$TREE/manifest.json.part"
-  mv "$TREE/manifest.json.part" "$TREE/manifest.json"
-fi
+# The tree is generated once per size and seed and reused (same seed, same bytes).
+TREE=$(bench/generate-tree.sh "$BENCH_CP" "$DIR" "$SIZE" "$SEED")
 
 OUT="bench/results/layout-$SIZE-$(date -u +%Y%m%d-%H%M%S)"
 mkdir -p "$OUT"
