@@ -1,5 +1,7 @@
 package dev.logberg.testdata;
 
+import static dev.logberg.testdata.SparkLoggers.*;
+
 import java.util.SplittableRandom;
 
 /**
@@ -21,51 +23,6 @@ final class SparkMessages {
     "東京都渋谷区 / Москва / Αθήνα ✓",
     "emoji in data: 🎉🔥 (surrogate pairs)",
   };
-
-  private static final String SPARK_CONTEXT = "org.apache.spark.SparkContext";
-  private static final String SPARK_ENV = "org.apache.spark.SparkEnv";
-  private static final String UTILS = "org.apache.spark.util.Utils";
-  private static final String DAG = "org.apache.spark.scheduler.DAGScheduler";
-  private static final String TASK_SET = "org.apache.spark.scheduler.TaskSetManager";
-  private static final String TASK_SCHEDULER = "org.apache.spark.scheduler.TaskSchedulerImpl";
-  private static final String BLOCK_MANAGER_INFO = "org.apache.spark.storage.BlockManagerInfo";
-  private static final String BLOCK_MANAGER_MASTER =
-      "org.apache.spark.storage.BlockManagerMasterEndpoint";
-  private static final String MEMORY_STORE = "org.apache.spark.storage.memory.MemoryStore";
-  private static final String K8S_BACKEND =
-      "org.apache.spark.scheduler.cluster.k8s.KubernetesClusterSchedulerBackend$KubernetesDriverEndpoint";
-  private static final String PODS_ALLOCATOR =
-      "org.apache.spark.scheduler.cluster.k8s.ExecutorPodsAllocator";
-  private static final String MAP_OUTPUT_MASTER = "org.apache.spark.MapOutputTrackerMaster";
-  private static final String MAP_OUTPUT_WORKER = "org.apache.spark.MapOutputTrackerWorker";
-  private static final String CODEGEN =
-      "org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator";
-  private static final String FILE_SOURCE =
-      "org.apache.spark.sql.execution.datasources.FileSourceStrategy";
-  private static final String SQL = "org.apache.spark.sql.execution.SparkSqlParser";
-  private static final String HEARTBEAT = "org.apache.spark.HeartbeatReceiver";
-  private static final String CLEANER = "org.apache.spark.ContextCleaner";
-  private static final String WRITER =
-      "org.apache.spark.sql.execution.datasources.FileFormatWriter";
-  private static final String GC = "jvm.gc";
-  private static final String EXECUTOR = "org.apache.spark.executor.Executor";
-  private static final String EXECUTOR_BACKEND =
-      "org.apache.spark.executor.CoarseGrainedExecutorBackend";
-  private static final String CLIENT_FACTORY =
-      "org.apache.spark.network.client.TransportClientFactory";
-  private static final String SHUFFLE_FETCH =
-      "org.apache.spark.storage.ShuffleBlockFetcherIterator";
-  private static final String FILE_SCAN = "org.apache.spark.sql.execution.datasources.FileScanRDD";
-  private static final String BROADCAST = "org.apache.spark.broadcast.TorrentBroadcast";
-  private static final String BLOCK_MANAGER = "org.apache.spark.storage.BlockManager";
-  private static final String COMMITTER = "org.apache.spark.mapred.SparkHadoopMapRedUtil";
-  private static final String SORTER = "org.apache.spark.util.collection.ExternalSorter";
-  private static final String TRANSPORT = "org.apache.spark.network.server.TransportChannelHandler";
-  private static final String RETRY = "org.apache.spark.network.shuffle.RetryingBlockTransferor";
-  private static final String TASK_MEMORY = "org.apache.spark.memory.TaskMemoryManager";
-
-  private static final int DRIVER_STARTUP_FIXED = 7;
-  private static final int EXECUTOR_STARTUP = 6;
 
   private final PodContext ctx;
   private final SplittableRandom rnd;
@@ -120,8 +77,8 @@ final class SparkMessages {
   }
 
   private void driver(LogEvent ev) {
-    if (startupStep < DRIVER_STARTUP_FIXED + ctx.executorCount()) {
-      driverStartup(ev, startupStep++);
+    if (startupStep < StartupMessages.DRIVER_FIXED_EVENTS + ctx.executorCount()) {
+      StartupMessages.driver(ev, startupStep++, ctx, rnd);
       return;
     }
     int r = rnd.nextInt(1000);
@@ -137,8 +94,8 @@ final class SparkMessages {
   }
 
   private void executor(LogEvent ev) {
-    if (startupStep < EXECUTOR_STARTUP) {
-      executorStartup(ev, startupStep++);
+    if (startupStep < StartupMessages.EXECUTOR_EVENTS) {
+      StartupMessages.executor(ev, startupStep++, ctx, rnd);
       return;
     }
     int r = rnd.nextInt(1000);
@@ -151,51 +108,6 @@ final class SparkMessages {
     } else {
       executorError(ev);
     }
-  }
-
-  private void driverStartup(LogEvent ev, int step) {
-    String version = ctx.app.sparkVersion();
-    switch (step) {
-      case 0 ->
-          ev.start(Level.INFO, SPARK_CONTEXT, "main", 1)
-              .append("Running Spark version ")
-              .append(version);
-      case 1 ->
-          ev.start(Level.INFO, SPARK_CONTEXT, "main", 1)
-              .append("Submitted application: ")
-              .append(ctx.app.appName());
-      case 2 ->
-          ev.start(Level.INFO, UTILS, "main", 1)
-              .append("Successfully started service 'sparkDriver' on port 7078.");
-      case 3 -> ev.start(Level.INFO, SPARK_ENV, "main", 1).append("Registering MapOutputTracker");
-      case 4 -> ev.start(Level.INFO, SPARK_ENV, "main", 1).append("Registering BlockManagerMaster");
-      case 5 ->
-          ev.start(Level.INFO, SPARK_CONTEXT, "main", 1)
-              .append("Added JAR local:///opt/spark/jars/")
-              .append(ctx.app.appName())
-              .append("-assembly-1.4.2.jar at file:/opt/spark/jars/")
-              .append(ctx.app.appName())
-              .append("-assembly-1.4.2.jar");
-      case 6 ->
-          ev.start(Level.INFO, PODS_ALLOCATOR, "kubernetes-executor-snapshots-subscribers-0", 52)
-              .append("Going to request ")
-              .append(ctx.executorCount())
-              .append(" executors from Kubernetes for ResourceProfile Id: 0, target: ")
-              .append(ctx.executorCount())
-              .append(", known: 0, sharedSlotFromPendingPods: 2147483647.");
-      default -> registeredExecutor(ev, step - DRIVER_STARTUP_FIXED + 1);
-    }
-  }
-
-  private void registeredExecutor(LogEvent ev, int executorId) {
-    ev.start(Level.INFO, K8S_BACKEND, "dispatcher-CoarseGrainedScheduler", 37)
-        .append("Registered executor NettyRpcEndpointRef(spark-client://Executor) (")
-        .append(ctx.executor(executorId).ip())
-        .append(':')
-        .append(40_000 + rnd.nextInt(9_000))
-        .append(") with ID ")
-        .append(executorId)
-        .append(",  ResourceProfileId 0");
   }
 
   private void driverDebug(LogEvent ev) {
@@ -241,8 +153,8 @@ final class SparkMessages {
           .append("_piece0 in memory on ");
       appendExecutorAddress(ev.message, rnd.nextInt(ctx.executorCount() + 1));
       ev.message.append(" (size: ");
-      appendTenths(ev.message, 10 + rnd.nextInt(500)).append(" KiB, free: ");
-      appendTenths(ev.message, 10 + rnd.nextInt(30)).append(" GiB)");
+      Decimals.tenths(ev.message, 10 + rnd.nextInt(500)).append(" KiB, free: ");
+      Decimals.tenths(ev.message, 10 + rnd.nextInt(30)).append(" GiB)");
     } else if (r < 78) {
       ev.start(Level.INFO, BLOCK_MANAGER_INFO, "dispatcher-BlockManagerMaster", 35)
           .append("Removed broadcast_")
@@ -250,8 +162,8 @@ final class SparkMessages {
           .append("_piece0 on ");
       appendExecutorAddress(ev.message, rnd.nextInt(ctx.executorCount() + 1));
       ev.message.append(" in memory (size: ");
-      appendTenths(ev.message, 10 + rnd.nextInt(500)).append(" KiB, free: ");
-      appendTenths(ev.message, 10 + rnd.nextInt(30)).append(" GiB)");
+      Decimals.tenths(ev.message, 10 + rnd.nextInt(500)).append(" KiB, free: ");
+      Decimals.tenths(ev.message, 10 + rnd.nextInt(30)).append(" GiB)");
     } else if (r < 81) {
       newJob(ev);
     } else if (r < 83) {
@@ -265,7 +177,7 @@ final class SparkMessages {
           .append(':')
           .append(actionLine)
           .append(", took ");
-      appendMillis(ev.message, 500 + rnd.nextInt(300_000))
+      Decimals.millis(ev.message, 500 + rnd.nextInt(300_000))
           .append(rnd.nextInt(10))
           .append(rnd.nextInt(10))
           .append(rnd.nextInt(10))
@@ -279,7 +191,7 @@ final class SparkMessages {
           .append(" bytes");
     } else if (r < 89) {
       ev.start(Level.INFO, CODEGEN, "main", 1).append("Code generated in ");
-      appendMillis(ev.message, 1_000 + rnd.nextInt(80_000)).append(" ms");
+      Decimals.millis(ev.message, 1_000 + rnd.nextInt(80_000)).append(" ms");
     } else if (r < 91) {
       ev.start(Level.INFO, FILE_SOURCE, "main", 1)
           .append("Pushed Filters: IsNotNull(event_date),EqualTo(event_date,")
@@ -293,8 +205,8 @@ final class SparkMessages {
           .append("Block broadcast_")
           .append(broadcast)
           .append(" stored as values in memory (estimated size ");
-      appendTenths(ev.message, 10 + rnd.nextInt(4_000)).append(" KiB, free ");
-      appendTenths(ev.message, 10 + rnd.nextInt(30)).append(" GiB)");
+      Decimals.tenths(ev.message, 10 + rnd.nextInt(4_000)).append(" KiB, free ");
+      Decimals.tenths(ev.message, 10 + rnd.nextInt(30)).append(" GiB)");
     } else if (r < 97) {
       ev.start(Level.INFO, BLOCK_MANAGER_MASTER, "dispatcher-BlockManagerMaster", 35)
           .append("Registering block manager ");
@@ -305,7 +217,8 @@ final class SparkMessages {
     } else if (rnd.nextInt(4) == 0) {
       unicode(ev);
     } else {
-      registeredExecutor(ev, 1 + rnd.nextInt(Math.max(1, ctx.executorCount())));
+      StartupMessages.registeredExecutor(
+          ev, 1 + rnd.nextInt(Math.max(1, ctx.executorCount())), ctx, rnd);
     }
   }
 
@@ -455,44 +368,6 @@ final class SparkMessages {
     }
   }
 
-  private void executorStartup(LogEvent ev, int step) {
-    int id = ctx.pod.executorId();
-    switch (step) {
-      case 0 ->
-          ev.start(Level.INFO, EXECUTOR_BACKEND, "main", 1)
-              .append("Started daemon with process name: ")
-              .append(14 + rnd.nextInt(20))
-              .append('@')
-              .append(ctx.pod.podName());
-      case 1 ->
-          ev.start(Level.INFO, "org.apache.spark.util.SignalUtils", "main", 1)
-              .append("Registering signal handler for TERM");
-      case 2 ->
-          ev.start(Level.INFO, CLIENT_FACTORY, "netty-rpc-connection-0", 24)
-              .append("Successfully created connection to ")
-              .append(ctx.driverService())
-              .append('/')
-              .append(ctx.driver().ip())
-              .append(":7078 after ")
-              .append(40 + rnd.nextInt(200))
-              .append(" ms (0 ms spent in bootstraps)");
-      case 3 ->
-          ev.start(Level.INFO, EXECUTOR_BACKEND, "main", 1)
-              .append("Connecting to driver: spark://CoarseGrainedScheduler@")
-              .append(ctx.driverService())
-              .append(":7078");
-      case 4 ->
-          ev.start(Level.INFO, EXECUTOR_BACKEND, "dispatcher-Executor", 30)
-              .append("Successfully registered with driver");
-      default ->
-          ev.start(Level.INFO, EXECUTOR, "dispatcher-Executor", 30)
-              .append("Starting executor ID ")
-              .append(id)
-              .append(" on host ")
-              .append(ctx.pod.ip());
-    }
-  }
-
   private void executorInfo(LogEvent ev) {
     int r = rnd.nextInt(100);
     if (r < 28) {
@@ -527,15 +402,15 @@ final class SparkMessages {
           .append("Getting ")
           .append(n)
           .append(" (");
-      appendTenths(ev.message, 10 + rnd.nextInt(5_000))
+      Decimals.tenths(ev.message, 10 + rnd.nextInt(5_000))
           .append(" MiB) non-empty blocks including ")
           .append(local)
           .append(" (");
-      appendTenths(ev.message, rnd.nextInt(1_000))
+      Decimals.tenths(ev.message, rnd.nextInt(1_000))
           .append(" MiB) local and 0 (0.0 B) host-local and 0 (0.0 B)" + " push-merged-local and ")
           .append(n - local)
           .append(" (");
-      appendTenths(ev.message, 10 + rnd.nextInt(4_000)).append(" MiB) remote blocks");
+      Decimals.tenths(ev.message, 10 + rnd.nextInt(4_000)).append(" MiB) remote blocks");
     } else if (r < 72) {
       taskThread(ev, Level.INFO, SHUFFLE_FETCH, rnd.nextInt(400), tid)
           .append("Started ")
@@ -564,8 +439,8 @@ final class SparkMessages {
           .append('_')
           .append(rnd.nextInt(400))
           .append(" stored as values in memory (estimated size ");
-      appendTenths(ev.message, 10 + rnd.nextInt(3_000)).append(" MiB, free ");
-      appendTenths(ev.message, 10 + rnd.nextInt(30)).append(" GiB)");
+      Decimals.tenths(ev.message, 10 + rnd.nextInt(3_000)).append(" MiB, free ");
+      Decimals.tenths(ev.message, 10 + rnd.nextInt(30)).append(" GiB)");
     } else if (r < 86) {
       ev.start(Level.INFO, BROADCAST, "Executor task launch worker-0", 63)
           .append("Reading broadcast variable ")
@@ -594,7 +469,7 @@ final class SparkMessages {
           .append("Thread ")
           .append(60 + rnd.nextInt(30))
           .append(" spilling in-memory map of ");
-      appendTenths(ev.message, 1_000 + rnd.nextInt(5_000))
+      Decimals.tenths(ev.message, 1_000 + rnd.nextInt(5_000))
           .append(" MiB to disk (")
           .append(1 + rnd.nextInt(5))
           .append(" time so far)");
@@ -695,7 +570,7 @@ final class SparkMessages {
         .append("M->")
         .append(before / (2 + rnd.nextInt(4)))
         .append("M(4096M) ");
-    appendMillis(ev.message, 2_000 + rnd.nextInt(120_000)).append("ms");
+    Decimals.millis(ev.message, 2_000 + rnd.nextInt(120_000)).append("ms");
   }
 
   /** SQL text with double quotes and a backslash, which JSON must escape. */
@@ -721,23 +596,5 @@ final class SparkMessages {
     sb.append(executorId == 0 ? ctx.driver().ip() : ctx.executor(executorId).ip())
         .append(':')
         .append(30_000 + rnd.nextInt(20_000));
-  }
-
-  /** {@code 123} -> {@code 12.3}. */
-  private static StringBuilder appendTenths(StringBuilder sb, int tenths) {
-    return sb.append(tenths / 10).append('.').append(tenths % 10);
-  }
-
-  /** Microseconds as milliseconds with three decimals: {@code 18734} -> {@code 18.734}. */
-  private static StringBuilder appendMillis(StringBuilder sb, int micros) {
-    sb.append(micros / 1000).append('.');
-    int frac = micros % 1000;
-    if (frac < 100) {
-      sb.append('0');
-    }
-    if (frac < 10) {
-      sb.append('0');
-    }
-    return sb.append(frac);
   }
 }
