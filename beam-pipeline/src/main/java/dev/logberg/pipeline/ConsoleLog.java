@@ -30,13 +30,13 @@ final class ConsoleLog {
   private ConsoleLog() {}
 
   /**
-   * Sends the log events to a new file in {@code dir} unless the arguments ask for {@code
-   * --verbose} or the user chose a log file already.
+   * Sends the log events to a new file in {@code dir} when this JVM has a console, unless the
+   * arguments ask for {@code --verbose} or the user chose a log file already.
    *
    * @return the file, or null if the events stay where they were
    */
   static @Nullable Path divert(List<String> args, Path dir) {
-    if (verbose(args) || System.getProperty(LOG_FILE) != null) {
+    if (System.console() == null || verbose(args) || System.getProperty(LOG_FILE) != null) {
       return null;
     }
     String stamp =

@@ -42,8 +42,9 @@ public interface LogbergOptions extends PipelineOptions {
 
   @Param(example = "true", launchable = false)
   @Description(
-      "Print every log event on the console (standard error). Without it the command line prints its progress,"
-          + " its summary and any failure, and writes the log events to a file whose path it prints.")
+      "Print every log event on the console (standard error). Without it an interactive command line prints its"
+          + " progress, its summary and any failure, and writes the log events to a file whose path it prints; without a"
+          + " console (a pod, a pipe) they go to standard error anyway.")
   @Default.Boolean(false)
   boolean getVerbose();
 
