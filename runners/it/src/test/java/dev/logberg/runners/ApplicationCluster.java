@@ -83,6 +83,21 @@ final class ApplicationCluster {
     return RenderedLaunch.render(work, "flink-k8s", jobName, params);
   }
 
+  /**
+   * The rendered manifest with {@code settings} added to its {@code flinkConfiguration}, for a test
+   * that tunes its own cluster; {@code manifest} stays as rendered.
+   */
+  static Map<String, Object> withConfiguration(
+      Map<String, Object> manifest, Map<String, String> settings) {
+    Map<String, Object> spec = new LinkedHashMap<>(map(manifest.get("spec")));
+    Map<String, Object> conf = new LinkedHashMap<>(map(spec.get("flinkConfiguration")));
+    conf.putAll(settings);
+    spec.put("flinkConfiguration", conf);
+    Map<String, Object> tuned = new LinkedHashMap<>(manifest);
+    tuned.put("spec", spec);
+    return tuned;
+  }
+
   /** Runs the rendered application to its end with one task manager. */
   static Ending run(Map<String, Object> manifest, Path work) throws Exception {
     return run(manifest, work, new Topology(1, List.of(), cluster -> {}));

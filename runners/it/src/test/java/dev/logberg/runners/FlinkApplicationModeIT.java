@@ -81,7 +81,9 @@ class FlinkApplicationModeIT {
    * A task manager killed (SIGKILL) while it reads: with the rendered {@code restart-strategy.type:
    * none} the job ends FAILED once, the job manager stays up, and the next launch of the same
    * manifest lands exactly what the Direct jar lands (the failed run's claims lapsed when its
-   * {@code main} returned).
+   * {@code main} returned). The killed run's cluster beats every second (Flink's default is every
+   * ten): the job manager finds the dead task manager after two failed heartbeat calls, not twenty
+   * seconds later; the timeout for a silent one stays Flink's default.
    */
   @Test
   void aKilledTaskManagerFailsTheRunOnceAndTheNextLaunchLandsExactly() throws Exception {
@@ -92,7 +94,7 @@ class FlinkApplicationModeIT {
 
     ApplicationCluster.Ending killed =
         ApplicationCluster.run(
-            manifest,
+            ApplicationCluster.withConfiguration(manifest, Map.of("heartbeat.interval", "1000")),
             work,
             new ApplicationCluster.Topology(
                 2,
