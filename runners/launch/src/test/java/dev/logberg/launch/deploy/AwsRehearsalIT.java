@@ -4,6 +4,7 @@ import static dev.logberg.launch.deploy.DeployScript.ROOT;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -48,11 +50,13 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.BlobStoreContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -75,14 +79,20 @@ import software.amazon.awssdk.services.sts.model.StsException;
  *
  * <ul>
  *   <li>IAM, STS and Glue are the AWS emulator moto ({@link AwsEmulator}) with IAM enforced: the
- *       role carries the rendered policy; STS AssumeRole issues the role's session (as EKS Pod
- *       Identity's auth service does); Glue checks each call's action against the role's policy and
- *       the session token.
- *   <li>Credentials arrive the Pod Identity way: a loopback container-credentials endpoint (the
- *       agent) hands the session only to callers presenting the token of {@code
- *       AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE}.
- *   <li>S3 is s3proxy, accepting only the session's keys, behind a gate that refuses any request
- *       without the session token ({@link SessionTokenGate}; s3proxy ignores it). moto's own S3
+ *       role carries the rendered policy and deploy/iam's two trust statements; STS issues the
+ *       role's sessions; Glue checks each call's action against the role's policy and the session
+ *       token.
+ *   <li>Credentials arrive both ways deploy/iam trusts. Flink's runs (and the negative controls)
+ *       get them the Pod Identity way: STS AssumeRole issues the session (as EKS Pod Identity's auth
+ *       service does) and a loopback container-credentials endpoint (the agent) hands it only to
+ *       callers presenting the token of {@code AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE}. Direct's
+ *       runs get them the IRSA way: {@code AWS_ROLE_ARN} and a projected service-account token in
+ *       {@code AWS_WEB_IDENTITY_TOKEN_FILE}, which the SDK exchanges with STS
+ *       AssumeRoleWithWebIdentity ({@code AWS_ENDPOINT_URL_STS}: {@link WebIdentitySts}, which
+ *       checks the token against the trust policy, then moto issues the session); their S3 and
+ *       Glue calls pass gates that admit only the sessions AssumeRoleWithWebIdentity issued.
+ *   <li>S3 is s3proxy, accepting only the sessions' keys, behind a gate that refuses any request
+ *       without a session's token ({@link SessionTokenGate}; s3proxy ignores it). moto's own S3
  *       cannot serve here: it checks signatures against the URL as its web framework hands it over,
  *       with {@code %2F} already decoded, so every signed ListObjectsV2 with a "/" in its prefix
  *       (how discovery lists) fails with SignatureDoesNotMatch, from the Java SDK and boto3 alike.
@@ -102,6 +112,12 @@ class AwsRehearsalIT {
   private static final String LOG_PREFIX = "spark-application-logs";
   private static final String DATABASE = "logs";
   private static final String ROLE_ARN = "arn:aws:iam::" + ACCOUNT + ":role/logberg";
+
+  /** The cluster's OIDC issuer and the service account IRSA's trust statement names. */
+  private static final String OIDC_ISSUER =
+      "https://oidc.eks." + "us-east-1" + ".amazonaws.com/id/REHEARSAL0123456789ABCDEF";
+
+  private static final String SERVICE_ACCOUNT = "system:serviceaccount:logberg:logberg-flink";
   private static final Path TREE = ROOT.resolve("testdata/spark-application-logs/spark-team-a");
   private static final String TINY_APP = "spark-d6010a549cb91a045e48650e1fe0d484";
   private static final Pattern UPSERT =
@@ -133,6 +149,12 @@ class AwsRehearsalIT {
   private static String agentToken;
   private static Path tokenFile;
   private static final AtomicInteger refusedCalls = new AtomicInteger();
+  private static final AtomicInteger agentCalls = new AtomicInteger();
+  private static WebIdentitySts webIdentity;
+  private static Path webIdentityTokenFile;
+  private static SessionTokenGate webIdentityS3;
+  private static SessionTokenGate webIdentityGlue;
+  private static final Map<String, String> secrets = new ConcurrentHashMap<>();
   private static JsonNode totals;
 
   private enum Jar {
@@ -150,6 +172,12 @@ class AwsRehearsalIT {
 
   private record Run(int exitCode, String output, String log) {}
 
+  /** How a forked jar gets the role's credentials: the two ways deploy/iam's trust policy allows. */
+  private enum CredentialPath {
+    POD_IDENTITY,
+    IRSA
+  }
+
   @BeforeAll
   static void deploy() throws Exception {
     totals =
@@ -162,25 +190,16 @@ class AwsRehearsalIT {
                 REGION, ACCOUNT, LOGS, LOG_PREFIX, LAKE, "warehouse", DATABASE, List.of()));
     AwsCredentials admin = AwsBasicCredentials.create("AKIAADMINISTRATOR000", "administrator");
     AwsCredentials eksAuth;
+    AwsCredentials oidcFederation;
+    String trust = trustPolicy();
     try (IamClient iam = aws(IamClient.builder(), admin).build();
         GlueClient glue = aws(GlueClient.builder(), admin).build()) {
-      // The role deploy/iam makes, assumable here by a user playing EKS's auth service.
-      iam.createRole(
-          r ->
-              r.roleName("logberg")
-                  .assumeRolePolicyDocument(
-                      statement(
-                          "{\"AWS\":\"arn:aws:iam::" + ACCOUNT + ":user/eks-auth\"}",
-                          "sts:AssumeRole",
-                          null)));
-      iam.createUser(u -> u.userName("eks-auth"));
-      iam.putUserPolicy(
-          p ->
-              p.userName("eks-auth")
-                  .policyName("assume-logberg")
-                  .policyDocument(statement(null, "sts:AssumeRole", ROLE_ARN)));
-      var key = iam.createAccessKey(k -> k.userName("eks-auth")).accessKey();
-      eksAuth = AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey());
+      // The role deploy/iam makes: Pod Identity's statement (assumable here by a user playing EKS's
+      // auth service) and IRSA's (a web identity of the cluster's OIDC provider).
+      iam.createRole(r -> r.roleName("logberg").assumeRolePolicyDocument(trust));
+      eksAuth = user(iam, "eks-auth", "sts:AssumeRole");
+      // STS's side of AssumeRoleWithWebIdentity, which moto takes only signed (WebIdentitySts).
+      oidcFederation = user(iam, "sts-oidc-federation", "sts:AssumeRoleWithWebIdentity");
       grant(iam, policy);
       // deploy/iam's aws_glue_catalog_database.
       glue.createDatabase(
@@ -199,9 +218,18 @@ class AwsRehearsalIT {
     session =
         AwsSessionCredentials.create(
             issued.accessKeyId(), issued.secretAccessKey(), issued.sessionToken());
+    secrets.put(session.accessKeyId(), session.secretAccessKey());
     startS3();
     gate = new SessionTokenGate(s3.getPort(), session.sessionToken());
     startAgent();
+    webIdentity = new WebIdentitySts(aws.endpoint(), oidcFederation, REGION, ACCOUNT, trust);
+    webIdentityTokenFile = dir.resolve("eks.amazonaws.com-serviceaccount-token");
+    Files.writeString(
+        webIdentityTokenFile, webIdentity.mint(OIDC_ISSUER, SERVICE_ACCOUNT, "sts.amazonaws.com"));
+    // s3proxy takes the keys of every session AssumeRoleWithWebIdentity issues (startS3); the
+    // gates in front of S3 and Glue for the IRSA runs admit those sessions' tokens only.
+    webIdentityS3 = new SessionTokenGate(s3.getPort(), webIdentity.issuedTokens());
+    webIdentityGlue = new SessionTokenGate(aws.endpoint().getPort(), webIdentity.issuedTokens());
     try (S3Client client = s3Client()) {
       client.createBucket(b -> b.bucket(LOGS));
       client.createBucket(b -> b.bucket(LAKE));
@@ -220,6 +248,15 @@ class AwsRehearsalIT {
     if (agent != null) {
       agent.stop(0);
     }
+    if (webIdentity != null) {
+      webIdentity.close();
+    }
+    if (webIdentityS3 != null) {
+      webIdentityS3.close();
+    }
+    if (webIdentityGlue != null) {
+      webIdentityGlue.close();
+    }
     if (gate != null) {
       gate.close();
     }
@@ -234,14 +271,31 @@ class AwsRehearsalIT {
     }
   }
 
+  /**
+   * With IRSA's credentials: every run exchanges the service-account token for a session of its
+   * own, and only those sessions' tokens reach S3 and Glue (their gates admit no other).
+   */
   @Test
-  void directOnFormatV2LandsRerunsGrowsAndKeepsUp() throws Exception {
-    rehearse(Jar.DIRECT, "direct", "spark_logs_v2", 2);
+  void directOnFormatV2WithIrsaLandsRerunsGrowsAndKeepsUp() throws Exception {
+    int issuedBefore = webIdentity.issued();
+    int stsRefusedBefore = webIdentity.refused();
+    int agentCallsBefore = agentCalls.get();
+    rehearse(Jar.DIRECT, CredentialPath.IRSA, "direct", "spark_logs_v2", 2);
+    assertThat(
+        "a session from AssumeRoleWithWebIdentity for each of the six runs",
+        webIdentity.issued() - issuedBefore,
+        greaterThanOrEqualTo(6));
+    assertThat("no token refused", webIdentity.refused(), is(stsRefusedBefore));
+    assertThat("the session tokens issued reached S3", webIdentityS3.passed(), greaterThan(0));
+    assertThat("no other token reached S3", webIdentityS3.refused(), is(0));
+    assertThat("the session tokens issued reached Glue", webIdentityGlue.passed(), greaterThan(0));
+    assertThat("no other token reached Glue", webIdentityGlue.refused(), is(0));
+    assertThat("nothing asked the Pod Identity agent", agentCalls.get(), is(agentCallsBefore));
   }
 
   @Test
-  void flinkOnFormatV3LandsRerunsGrowsAndKeepsUp() throws Exception {
-    rehearse(Jar.FLINK, "flink", "spark_logs_v3", 3);
+  void flinkOnFormatV3WithPodIdentityLandsRerunsGrowsAndKeepsUp() throws Exception {
+    rehearse(Jar.FLINK, CredentialPath.POD_IDENTITY, "flink", "spark_logs_v3", 3);
   }
 
   /**
@@ -249,15 +303,16 @@ class AwsRehearsalIT {
    * again (the new file is landed), land every row once more (the upsert deletes the older rows),
    * then upkeep and verify.
    */
-  private static void rehearse(Jar jar, String tree, String table, int formatVersion)
+  private static void rehearse(
+      Jar jar, CredentialPath credentials, String tree, String table, int formatVersion)
       throws Exception {
-    List<String> options = options(table, formatVersion);
+    List<String> options = options(table, formatVersion, credentials);
     List<String> input = List.of("--input=s3://" + LOGS + "/" + LOG_PREFIX + "/" + tree);
     LogbergTables tables = new LogbergTables(DATABASE, table);
     // Another test sends one request without the token on purpose.
     int refusedBefore = gate.refused();
 
-    Run first = run(jar, "first", "run", concat(options, input));
+    Run first = run(jar, credentials, "first", "run", concat(options, input));
     assertThat(first.output(), first.exitCode(), is(0));
     assertThat(first.output(), containsString("applications: 5 succeeded, 0 failed"));
     assertThat(formatVersion(tables.dataTable()), is(formatVersion));
@@ -266,7 +321,7 @@ class AwsRehearsalIT {
     assertThat(liveRows(tables.metadataTable()), is(totals.get("apps").asLong()));
     List<Long> snapshots = snapshots(tables);
 
-    Run again = run(jar, "again", "run", concat(options, input));
+    Run again = run(jar, credentials, "again", "run", concat(options, input));
     assertThat(again.output(), again.exitCode(), is(0));
     assertThat(again.output(), containsString("{SKIP_DONE=5}"));
     assertThat("nothing changed", snapshots(tables), is(snapshots));
@@ -284,7 +339,7 @@ class AwsRehearsalIT {
                           + "sessionize-clicks-c4372c-exec-1_091500_grown1.json"),
           RequestBody.fromString(GROWTH));
     }
-    Run grown = run(jar, "grown", "run", concat(options, input));
+    Run grown = run(jar, credentials, "grown", "run", concat(options, input));
     assertThat(grown.output(), grown.exitCode(), is(0));
     assertThat(grown.output(), containsString("applications: 1 succeeded, 0 failed"));
     assertThat("the three new lines", liveRows(tables.dataTable()), is(validLines + 3));
@@ -292,7 +347,7 @@ class AwsRehearsalIT {
     // Every row again: each key gets a second row, and the upsert deletes the older one with
     // position-delete files (v2) or deletion vectors (v3) on S3.
     Run reprocessed =
-        run(jar, "reprocessed", "run", concat(options, input, List.of("--reprocessAll")));
+        run(jar, credentials, "reprocessed", "run", concat(options, input, List.of("--reprocessAll")));
     assertThat(reprocessed.output(), reprocessed.exitCode(), is(0));
     Matcher upsert = UPSERT.matcher(reprocessed.output());
     assertThat(reprocessed.output(), upsert.find(), is(true));
@@ -300,12 +355,12 @@ class AwsRehearsalIT {
     assertThat("one live row per line still", liveRows(tables.dataTable()), is(validLines + 3));
     assertThat("no staging table is left", stagingTables(), not(hasItem(containsString(table))));
 
-    Run upkeep = run(jar, "upkeep", "upkeep", options);
+    Run upkeep = run(jar, credentials, "upkeep", "upkeep", options);
     assertThat(upkeep.output(), upkeep.exitCode(), is(0));
     assertThat(upkeep.output(), not(containsString("FAILED")));
     assertThat(liveRows(tables.dataTable()), is(validLines + 3));
 
-    Run verify = run(jar, "verify", "verify", options);
+    Run verify = run(jar, credentials, "verify", "verify", options);
     assertThat(verify.output(), verify.exitCode(), is(0));
     assertThat(verify.output(), containsString(String.format("%,d", validLines + 3)));
     assertThat("the agent saw no caller without the token", refusedCalls.get(), is(0));
@@ -329,15 +384,23 @@ class AwsRehearsalIT {
             .toList();
     assertThat(glueActions, hasItem("glue:GetTables"));
     List<String> options =
-        concat(options("denied", 2), List.of("--input=s3://" + LOGS + "/" + LOG_PREFIX + "/tiny"));
-    Run setup = run(Jar.DIRECT, "setup-denied", "run", options);
+        concat(
+            options("denied", 2, CredentialPath.POD_IDENTITY),
+            List.of("--input=s3://" + LOGS + "/" + LOG_PREFIX + "/tiny"));
+    Run setup = run(Jar.DIRECT, CredentialPath.POD_IDENTITY, "setup-denied", "run", options);
     assertThat(setup.output(), setup.exitCode(), is(0));
     assertThat(setup.output(), containsString("applications: 1 succeeded, 0 failed"));
     for (String action : glueActions) {
       withPolicy(
           IamPolicyTemplate.without(policy, action),
           () -> {
-            Run denied = run(Jar.DIRECT, "without-" + action.substring(5), "run", options);
+            Run denied =
+                run(
+                    Jar.DIRECT,
+                    CredentialPath.POD_IDENTITY,
+                    "without-" + action.substring(5),
+                    "run",
+                    options);
             String grant = "grant " + action + " to the role Logberg runs as";
             if (action.equals("glue:DeleteTable")) {
               // Dropping the run's staging tables is its last step: the run has done its work, the
@@ -416,6 +479,40 @@ class AwsRehearsalIT {
           containsString("the role's trust policy must let the caller"));
       assertThat(AwsErrors.explain(refused).orElseThrow(), containsString("sts:AssumeRole"));
     }
+    // IRSA: STS exchanges only a token the trust policy's web identity statement names.
+    try (StsClient sts =
+        StsClient.builder()
+            .endpointOverride(webIdentity.endpoint())
+            .region(Region.of(REGION))
+            .credentialsProvider(AnonymousCredentialsProvider.create())
+            .build()) {
+      int stsRefusedBefore = webIdentity.refused();
+      StsException notTrusted =
+          assertThrows(
+              StsException.class,
+              () ->
+                  sts.assumeRoleWithWebIdentity(
+                      r ->
+                          r.roleArn(ROLE_ARN)
+                              .roleSessionName("other")
+                              .webIdentityToken(
+                                  webIdentity.mint(
+                                      OIDC_ISSUER,
+                                      "system:serviceaccount:other:default",
+                                      "sts.amazonaws.com"))));
+      assertThat(notTrusted.statusCode(), is(403));
+      assertThat(webIdentity.refused(), is(stsRefusedBefore + 1));
+      String issued =
+          sts.assumeRoleWithWebIdentity(
+                  r ->
+                      r.roleArn(ROLE_ARN)
+                          .roleSessionName("logberg")
+                          .webIdentityToken(
+                              webIdentity.mint(OIDC_ISSUER, SERVICE_ACCOUNT, "sts.amazonaws.com")))
+              .credentials()
+              .sessionToken();
+      assertThat(webIdentity.issuedTokens().contains(issued), is(true));
+    }
   }
 
   private interface Step {
@@ -461,6 +558,39 @@ class AwsRehearsalIT {
                 .policyDocument(forEmulator.toString()));
   }
 
+  /**
+   * deploy/iam's trust policy: Pod Identity's statement, with the user playing EKS's auth service as
+   * its principal (moto checks AWS principals only), and IRSA's as main.tf writes it.
+   */
+  private static String trustPolicy() {
+    String issuer = OIDC_ISSUER.replaceFirst("^https://", "");
+    ObjectNode trust = JSON.createObjectNode().put("Version", "2012-10-17");
+    var statements = trust.putArray("Statement");
+    ObjectNode podIdentity = statements.addObject().put("Sid", "EksPodIdentity");
+    podIdentity.put("Effect", "Allow").put("Action", "sts:AssumeRole");
+    podIdentity.putObject("Principal").put("AWS", "arn:aws:iam::" + ACCOUNT + ":user/eks-auth");
+    ObjectNode irsa = statements.addObject().put("Sid", "Irsa");
+    irsa.put("Effect", "Allow").put("Action", "sts:AssumeRoleWithWebIdentity");
+    irsa.putObject("Principal")
+        .put("Federated", "arn:aws:iam::" + ACCOUNT + ":oidc-provider/" + issuer);
+    ObjectNode equals = irsa.putObject("Condition").putObject("StringEquals");
+    equals.putArray(issuer + ":sub").add(SERVICE_ACCOUNT);
+    equals.putArray(issuer + ":aud").add("sts.amazonaws.com");
+    return trust.toString();
+  }
+
+  /** A user allowed {@code action} on the role, and its keys. */
+  private static AwsCredentials user(IamClient iam, String name, String action) {
+    iam.createUser(u -> u.userName(name));
+    iam.putUserPolicy(
+        p ->
+            p.userName(name)
+                .policyName("assume-logberg")
+                .policyDocument(statement(null, action, ROLE_ARN)));
+    var key = iam.createAccessKey(k -> k.userName(name)).accessKey();
+    return AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey());
+  }
+
   private static String statement(String principal, String action, String resource) {
     return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
         + (principal == null ? "" : "\"Principal\":" + principal + ",")
@@ -479,8 +609,12 @@ class AwsRehearsalIT {
         .credentialsProvider(StaticCredentialsProvider.create(credentials));
   }
 
-  /** The options Terraform's logberg_options output names, plus the loopback endpoints. */
-  private static List<String> options(String table, int formatVersion) {
+  /**
+   * The options Terraform's logberg_options output names, plus the loopback endpoints: with IRSA's
+   * credentials, the gates that admit only AssumeRoleWithWebIdentity's sessions.
+   */
+  private static List<String> options(String table, int formatVersion, CredentialPath credentials) {
+    boolean irsa = credentials == CredentialPath.IRSA;
     List<String> options =
         new ArrayList<>(
             List.of(
@@ -489,8 +623,9 @@ class AwsRehearsalIT {
                 "--warehouse=s3://" + LAKE + "/warehouse",
                 "--database=" + DATABASE,
                 "--table=" + table,
-                "--glueEndpoint=" + aws.endpoint(),
-                "--s3Endpoint=http://127.0.0.1:" + gate.port(),
+                "--glueEndpoint="
+                    + (irsa ? "http://127.0.0.1:" + webIdentityGlue.port() : aws.endpoint()),
+                "--s3Endpoint=http://127.0.0.1:" + (irsa ? webIdentityS3 : gate).port(),
                 "--s3PathStyleAccess",
                 "--progressSeconds=0"));
     if (formatVersion != 2) {
@@ -506,10 +641,11 @@ class AwsRehearsalIT {
   }
 
   /**
-   * {@code java -jar logberg-<jar>.jar command ...} with no AWS key in its environment, only Pod
-   * Identity's.
+   * {@code java -jar logberg-<jar>.jar command ...} with no AWS key in its environment, only what
+   * EKS's Pod Identity webhook or IRSA's would set.
    */
-  private static Run run(Jar jar, String name, String command, List<String> args)
+  private static Run run(
+      Jar jar, CredentialPath credentials, String name, String command, List<String> args)
       throws IOException, InterruptedException {
     assertThat(
         jar.path
@@ -529,10 +665,20 @@ class AwsRehearsalIT {
     ProcessBuilder builder = new ProcessBuilder(line);
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(key -> key.startsWith("AWS_"));
-    env.put(
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-        "http://127.0.0.1:" + agent.getAddress().getPort() + "/v1/credentials");
-    env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tokenFile.toString());
+    if (credentials == CredentialPath.IRSA) {
+      // What IRSA's webhook sets; STS's endpoint is the loopback one.
+      env.put("AWS_ROLE_ARN", ROLE_ARN);
+      env.put("AWS_WEB_IDENTITY_TOKEN_FILE", webIdentityTokenFile.toString());
+      env.put("AWS_REGION", REGION);
+      env.put("AWS_DEFAULT_REGION", REGION);
+      env.put("AWS_STS_REGIONAL_ENDPOINTS", "regional");
+      env.put("AWS_ENDPOINT_URL_STS", webIdentity.endpoint().toString());
+    } else {
+      env.put(
+          "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+          "http://127.0.0.1:" + agent.getAddress().getPort() + "/v1/credentials");
+      env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tokenFile.toString());
+    }
     env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-credentials-file").toString());
     env.put("AWS_CONFIG_FILE", dir.resolve("no-config-file").toString());
     env.put("AWS_EC2_METADATA_DISABLED", "true");
@@ -559,7 +705,7 @@ class AwsRehearsalIT {
   /** Reads through the same Glue catalog, as the role (the session keys are system properties). */
   private static <T> T withCatalog(
       java.util.function.Function<org.apache.iceberg.catalog.Catalog, T> work) {
-    List<String> args = options("unused", 2);
+    List<String> args = options("unused", 2, CredentialPath.POD_IDENTITY);
     CatalogSpec spec =
         CatalogSpecs.fromOptions(
             PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(LogbergOptions.class));
@@ -621,7 +767,7 @@ class AwsRehearsalIT {
             .credentials("identity", "credential")
             .overrides(properties)
             .build(BlobStoreContext.class);
-    // Only the role's session keys sign valid requests. s3proxy does not know
+    // Only the role's sessions' keys sign valid requests. s3proxy does not know
     // x-amz-security-token (sent with session keys); it checks the signature over it.
     s3 =
         S3Proxy.builder()
@@ -631,6 +777,15 @@ class AwsRehearsalIT {
             .ignoreUnknownHeaders(true)
             .endpoint(URI.create("http://127.0.0.1:0"))
             .build();
+    BlobStore store = blobs.getBlobStore();
+    s3.setBlobStoreLocator(
+        (identity, container, blob) -> {
+          String secret = secrets.get(identity);
+          if (secret == null && webIdentity != null) {
+            secret = webIdentity.issuedSecrets().get(identity);
+          }
+          return secret == null ? null : Map.entry(secret, store);
+        });
     s3.start();
     while (!"STARTED".equals(s3.getState())) {
       Thread.sleep(10);
@@ -666,6 +821,7 @@ class AwsRehearsalIT {
   }
 
   private static void credentials(HttpExchange exchange) throws IOException {
+    agentCalls.incrementAndGet();
     try (exchange) {
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
       byte[] body;

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,23 +17,29 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A loopback gate in front of s3proxy that lets a request through only with the session token: S3
  * refuses session keys without their token, s3proxy does not look at it. It reads each request's
- * head, answers 403 if {@code x-amz-security-token} is not the session's, and otherwise passes the
- * request's bytes on unchanged (the signature covers the Host header, which the client set to this
- * gate's address and s3proxy checks as received). Bodies are framed by Content-Length, as the AWS
- * SDK sends them; a chunked request is refused, so nothing passes unchecked.
+ * head, answers 403 if {@code x-amz-security-token} is not one of the sessions' it admits, and
+ * otherwise passes the request's bytes on unchanged (the signature covers the Host header, which
+ * the client set to this gate's address and the server checks as received). Bodies are framed by
+ * Content-Length, as the AWS SDK sends them; a chunked request is refused, so nothing passes
+ * unchecked. In front of the emulator's Glue, it shows which sessions' tokens reached Glue.
  */
 final class SessionTokenGate implements AutoCloseable {
   private final ServerSocket server;
   private final int upstreamPort;
-  private final String token;
+  private final Set<String> tokens;
   private final ExecutorService threads = Executors.newCachedThreadPool(r -> daemon(r));
   private final AtomicInteger passed = new AtomicInteger();
   private final AtomicInteger refused = new AtomicInteger();
 
   SessionTokenGate(int upstreamPort, String token) throws IOException {
+    this(upstreamPort, Set.of(token));
+  }
+
+  /** Admits the tokens {@code tokens} holds when a request comes (it may grow meanwhile). */
+  SessionTokenGate(int upstreamPort, Set<String> tokens) throws IOException {
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.upstreamPort = upstreamPort;
-    this.token = token;
+    this.tokens = tokens;
     threads.submit(this::accept);
   }
 
@@ -73,12 +80,14 @@ final class SessionTokenGate implements AutoCloseable {
           return;
         }
         String presented = header(head, "x-amz-security-token");
-        if (!token.equals(presented) || header(head, "transfer-encoding") != null) {
+        if (presented == null
+            || !tokens.contains(presented)
+            || header(head, "transfer-encoding") != null) {
           refused.incrementAndGet();
           byte[] body =
               ("<Error><Code>"
                       + (presented == null ? "MissingSecurityHeader" : "InvalidToken")
-                      + "</Code><Message>the session token did not reach S3</Message></Error>")
+                      + "</Code><Message>the session token did not reach the gate</Message></Error>")
                   .getBytes(StandardCharsets.UTF_8);
           OutputStream out = client.getOutputStream();
           out.write(
