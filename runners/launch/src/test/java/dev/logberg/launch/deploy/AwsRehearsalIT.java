@@ -197,9 +197,10 @@ class AwsRehearsalIT {
       // The role deploy/iam makes: Pod Identity's statement (assumable here by a user playing EKS's
       // auth service) and IRSA's (a web identity of the cluster's OIDC provider).
       iam.createRole(r -> r.roleName("logberg").assumeRolePolicyDocument(trust));
-      eksAuth = user(iam, "eks-auth", "sts:AssumeRole");
+      eksAuth = user(iam, "eks-auth", "sts:AssumeRole", ROLE_ARN);
       // STS's side of AssumeRoleWithWebIdentity, which moto takes only signed (WebIdentitySts).
-      oidcFederation = user(iam, "sts-oidc-federation", "sts:AssumeRoleWithWebIdentity");
+      // moto authorises that action against resource "*", never the role's ARN.
+      oidcFederation = user(iam, "sts-oidc-federation", "sts:AssumeRoleWithWebIdentity", "*");
       grant(iam, policy);
       // deploy/iam's aws_glue_catalog_database.
       glue.createDatabase(
@@ -579,14 +580,14 @@ class AwsRehearsalIT {
     return trust.toString();
   }
 
-  /** A user allowed {@code action} on the role, and its keys. */
-  private static AwsCredentials user(IamClient iam, String name, String action) {
+  /** A user allowed {@code action} on {@code resource}, and its keys. */
+  private static AwsCredentials user(IamClient iam, String name, String action, String resource) {
     iam.createUser(u -> u.userName(name));
     iam.putUserPolicy(
         p ->
             p.userName(name)
                 .policyName("assume-logberg")
-                .policyDocument(statement(null, action, ROLE_ARN)));
+                .policyDocument(statement(null, action, resource)));
     var key = iam.createAccessKey(k -> k.userName(name)).accessKey();
     return AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey());
   }
