@@ -115,7 +115,7 @@ class AwsRehearsalIT {
 
   /** The cluster's OIDC issuer and the service account IRSA's trust statement names. */
   private static final String OIDC_ISSUER =
-      "https://oidc.eks." + "us-east-1" + ".amazonaws.com/id/REHEARSAL0123456789ABCDEF";
+      "https://oidc.eks." + REGION + ".amazonaws.com/id/REHEARSAL0123456789ABCDEF";
 
   private static final String SERVICE_ACCOUNT = "system:serviceaccount:logberg:logberg-flink";
   private static final Path TREE = ROOT.resolve("testdata/spark-application-logs/spark-team-a");
