@@ -146,14 +146,16 @@ class FlinkApplicationModeIT {
   /**
    * Every application with work is claimed by another live run (a Direct run held at its claims,
    * beating its heartbeat): the run lands nothing, exit code 4, and the job FINISHED with a WARN
-   * line, as README's "Exit codes on Flink" says.
+   * line, as README's "Exit codes on Flink" says. The holder beats every ten seconds (the default):
+   * its claims stay live for thirty seconds after a beat, so a machine busy enough to delay a beat
+   * does not hand them to the Flink run.
    */
   @Test
   void aRunWhoseWorkOtherLiveRunsHoldFinishesWithoutLandingAnything() throws Exception {
     Path work = Files.createDirectories(dir.resolve("blocked"));
     try (RestCatalogServer catalog = new RestCatalogServer(work.resolve("warehouse"))) {
       Warehouse lake = new Warehouse(work.resolve("warehouse"), input, catalog.args());
-      List<String> args = lake.args("--heartbeatSeconds=1");
+      List<String> args = lake.args("--heartbeatSeconds=10");
       RunnerJar.Started holder =
           RunnerJar.DIRECT.start(lake.logs(), List.of("-Dlogberg.faultPoint=claimed"), "run", args);
       try {
