@@ -75,6 +75,27 @@ public record RunConfig(
     return of(options, context, lake.inputs(), lake.warehouse(), catalog, lake.s3Settings());
   }
 
+  /** This run without live progress lines: {@code watch} prints a line per run instead. */
+  RunConfig withoutLiveProgress() {
+    return new RunConfig(
+        inputs,
+        warehouse,
+        catalog,
+        tables,
+        partitionBy,
+        policy,
+        s3,
+        resolveInProcessMaxRows,
+        maxLineBytes,
+        readGroups,
+        readGroupBytes,
+        0,
+        heartbeatSeconds,
+        upkeepAfterRun,
+        keepFanOutsOnDisk,
+        context);
+  }
+
   /** The four tables {@code --database} and {@code --table} name. */
   public static LogbergTables tablesOf(LogbergOptions options) {
     return new LogbergTables(options.getDatabase(), options.getTable());
