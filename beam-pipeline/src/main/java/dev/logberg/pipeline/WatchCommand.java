@@ -56,7 +56,7 @@ final class WatchCommand extends Command {
                   + " --s3Endpoint).");
       return Main.Outcome.of(Main.BAD_OPTIONS);
     }
-    try (StopSignal stop = StopSignal.onShutdown()) {
+    try (StopSignal stop = StopSignal.onSignals()) {
       return watch(invocation, options, stop);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * When {@code watch} runs next: a run every interval from the start of the last one (at once when
- * a run took longer than that), so each table gets at most one publication per interval; upkeep
+ * When {@code watch} runs next: a run every interval from the start of the last one (at once when a
+ * run took longer than that), so each table gets at most one publication per interval; upkeep
  * between two runs once its own interval has passed.
  */
 public final class Cadence {

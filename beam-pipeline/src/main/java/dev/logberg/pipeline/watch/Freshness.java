@@ -11,9 +11,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The progress of a job that never ends, one line per run of {@code watch}: how many files were
- * waiting when the run listed and for how long the oldest had waited, what the run landed, rows per
- * minute over the last ten minutes, and the last publication. Keeps the runs of those ten minutes
- * only, so its memory stays flat however long watch runs.
+ * waiting when the run listed, what it landed and how long after its oldest file appeared (the
+ * run's worst freshness), rows per minute over the last ten minutes, and the last publication.
+ * Keeps the runs of those ten minutes only, so its memory stays flat however long watch runs.
  */
 public final class Freshness {
   static final Duration WINDOW = Duration.ofMinutes(10);
@@ -81,16 +81,16 @@ public final class Freshness {
     Instant oldest = run.oldestModified();
     return String.format(
         Locale.ROOT,
-        "%,d %s waiting%s: landed %,d rows in %.1f s%s",
+        "%,d %s waiting: landed %,d rows in %.1f s%s%s",
         run.files(),
         run.files() == 1 ? "file" : "files",
-        oldest == null
-            ? ""
-            : " (the oldest for "
-                + Math.max(0, Duration.between(oldest, run.started()).toSeconds())
-                + " s)",
         run.rows(),
         seconds,
+        oldest == null
+            ? ""
+            : ", the oldest file "
+                + Math.max(0, Duration.between(oldest, run.ended()).toSeconds())
+                + " s after it appeared",
         run.exitCode() == 0 ? "" : ", exit code " + run.exitCode());
   }
 

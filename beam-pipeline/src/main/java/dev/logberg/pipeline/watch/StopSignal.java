@@ -2,30 +2,55 @@ package dev.logberg.pipeline.watch;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
- * How a long-lived {@code watch} ends: SIGTERM (a pod's deletion, Ctrl-C) asks it to stop, and the
- * JVM's exit waits for the run in progress to end, up to a grace period within Kubernetes' default
- * of 30 s. A run cut short there is one killed run: the next one repairs it.
+ * How a long-lived {@code watch} ends: SIGTERM (a pod's deletion) or SIGINT (Ctrl-C) asks it to
+ * stop after the run in progress, and it exits 0. The signals are taken from the JVM rather than
+ * waited for in a shutdown hook: at shutdown, Iceberg's worker pools and Hadoop's file systems
+ * close in hooks of their own, under the run still in progress. A second signal stops at once, the
+ * JVM's way; a run cut short is then one killed run, which the next one repairs.
  */
 public final class StopSignal implements AutoCloseable {
-  static final Duration GRACE = Duration.ofSeconds(25);
+  private static final Logger LOG = LoggerFactory.getLogger(StopSignal.class);
+  private static final List<String> SIGNALS = List.of("TERM", "INT");
 
   private final CountDownLatch requested = new CountDownLatch(1);
-  private final CountDownLatch finished = new CountDownLatch(1);
-  private final Thread hook;
+  private final List<Signal> taken = new ArrayList<>();
+  private final List<SignalHandler> previous = new ArrayList<>();
 
-  private StopSignal() {
-    hook = new Thread(this::stopAndWait, "logberg-watch-stop");
+  private StopSignal() {}
+
+  /** Takes SIGTERM and SIGINT until closed. */
+  public static StopSignal onSignals() {
+    StopSignal stop = new StopSignal();
+    for (String name : SIGNALS) {
+      Signal signal = new Signal(name);
+      try {
+        stop.previous.add(Signal.handle(signal, stop::handle));
+        stop.taken.add(signal);
+      } catch (IllegalArgumentException e) {
+        // The JVM keeps this signal for itself (e.g. with -Xrs): it ends watch its own way.
+        LOG.warn("Cannot take SIG{}: {}", name, e.getMessage());
+      }
+    }
+    return stop;
   }
 
-  /** A signal that the JVM's shutdown (SIGTERM, SIGINT) gives. */
-  public static StopSignal onShutdown() {
-    StopSignal signal = new StopSignal();
-    Runtime.getRuntime().addShutdownHook(signal.hook);
-    return signal;
+  private void handle(Signal signal) {
+    if (requested.getCount() == 0) {
+      previous.get(taken.indexOf(signal)).handle(signal);
+      return;
+    }
+    LOG.info("SIG{}: stopping after the run in progress", signal.getName());
+    requested.countDown();
   }
 
   public boolean requested() {
@@ -40,23 +65,11 @@ public final class StopSignal implements AutoCloseable {
     }
   }
 
-  private void stopAndWait() {
-    requested.countDown();
-    try {
-      finished.await(GRACE.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Watch has ended: the JVM's exit need not wait any more. */
+  /** Gives the signals back to the JVM. */
   @Override
   public void close() {
-    finished.countDown();
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException e) {
-      // The JVM is shutting down: the hook is running and now returns.
+    for (int i = 0; i < taken.size(); i++) {
+      Signal.handle(taken.get(i), previous.get(i));
     }
   }
 }
