@@ -2,6 +2,7 @@ package dev.logberg.launch;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.is;
@@ -92,6 +93,34 @@ class ManifestsTest {
     assertThat(flinkConfiguration.get("restart-strategy.type"), equalTo("none"));
     // A bounded job: no checkpoints.
     assertThat(flinkConfiguration, not(hasKey("execution.checkpointing.interval")));
+  }
+
+  @Test
+  void aContinuousFlinkDeploymentRunsWatchAndOtherwiseTheSameJob() {
+    Map<String, Object> once = render("flink-k8s", "--jobName", "logberg-team-a");
+    Map<String, Object> continuous =
+        render("flink-k8s", "--jobName", "logberg-team-a", "--continuous");
+    List<String> args = new ArrayList<>(EXPECTED_ARGS);
+    args.set(0, "watch");
+    args.add("--parallelism=2");
+    assertThat(at(continuous, "spec", "job", "args"), equalTo(args));
+    // Everything but the command is the one-run deployment's: the same JVM options, restart
+    // strategy and resources.
+    map(at(once, "spec", "job")).put("args", args);
+    assertThat(continuous, equalTo(once));
+  }
+
+  @Test
+  void continuousIsRefusedWhereItCannotRun() {
+    Launched scheduled =
+        Launched.run(
+            System.getenv(),
+            launch("flink-k8s", "--continuous", "--schedule", "@hourly", "--jobName", "logs"));
+    assertThat(scheduled.code(), is(Launcher.BAD_USAGE));
+    assertThat(scheduled.err(), containsString("schedule runs or run continuously, not both"));
+    Launched spark = Launched.run(System.getenv(), launch("spark-k8s", "--continuous"));
+    assertThat(spark.code(), is(Launcher.BAD_USAGE));
+    assertThat(spark.err(), containsString("--continuous runs on the direct, flink-local and"));
   }
 
   @Test
