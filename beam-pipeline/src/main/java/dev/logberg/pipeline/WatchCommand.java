@@ -29,9 +29,8 @@ final class WatchCommand extends Command {
   WatchCommand() {
     super(
         "watch",
-        "keep landing new files as they arrive: a run every --commitEverySeconds in one process,",
-        "until SIGTERM or Ctrl-C (which let the run in progress end) [--commitEverySeconds=30]"
-            + " [--upkeepEveryMinutes=60]");
+        "keep landing new files as they arrive, a run every --commitEverySeconds, until SIGTERM",
+        "or Ctrl-C, which let the run in progress end; upkeep every --upkeepEveryMinutes");
   }
 
   @Override
