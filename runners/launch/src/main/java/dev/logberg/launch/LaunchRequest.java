@@ -283,10 +283,14 @@ record LaunchRequest(
           "--continuous and --schedule: a continuous job runs until deleted and lands files as they"
               + " arrive; schedule runs or run continuously, not both");
     }
-    if (flags.has("continuous") && target != null && target.runner().equals("spark")) {
+    if (flags.has("continuous") && target != null && target.kubernetes()) {
+      // The operator fixes an application's job id, and Flink then allows one job per application
+      // (ApplicationDispatcherBootstrap#fixJobIdAndRunApplicationAsync); a Spark driver that never
+      // ends holds its executors. docs/CONTINUOUS.md says what runs instead.
       problems.add(
-          "--continuous runs on the direct, flink-local and flink-k8s targets: a Spark driver that"
-              + " never ends holds its executors; schedule Spark runs with --schedule instead");
+          "--continuous runs on the direct and flink-local targets: a FlinkDeployment runs one job"
+              + " per application, a SparkApplication's driver would hold its executors forever;"
+              + " on Kubernetes use --schedule (docs/CONTINUOUS.md)");
     }
     if (schedule != null && jobName == null) {
       problems.add(

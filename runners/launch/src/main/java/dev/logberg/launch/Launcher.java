@@ -232,8 +232,8 @@ public final class Launcher {
                                  deploy/flink/scheduler.yaml's account), spark-k8s a ScheduledSparkApplication;
                                  needs --jobName
           --upkeepSchedule CRON  k8s, with --schedule: also a CronJob that runs `upkeep` on this schedule
-          --continuous           direct, flink-local, flink-k8s: run `watch` instead of `run`, one long-lived job
-                                 that lands new files within about a minute (a run every 30 s, upkeep hourly)
+          --continuous           direct, flink-local: run `watch` instead of `run`, one long-lived process that
+                                 lands new files within about a minute (a run every 30 s, upkeep hourly)
           --kubectlImage IMAGE   scheduled flink-k8s: the kubectl that creates each run
                                  (default registry.k8s.io/kubectl:v1.31.4)
 

@@ -96,18 +96,13 @@ class ManifestsTest {
   }
 
   @Test
-  void aContinuousFlinkDeploymentRunsWatchAndOtherwiseTheSameJob() {
-    Map<String, Object> once = render("flink-k8s", "--jobName", "logberg-team-a");
-    Map<String, Object> continuous =
-        render("flink-k8s", "--jobName", "logberg-team-a", "--continuous");
-    List<String> args = new ArrayList<>(EXPECTED_ARGS);
-    args.set(0, "watch");
-    args.add("--parallelism=2");
-    assertThat(at(continuous, "spec", "job", "args"), equalTo(args));
-    // Everything but the command is the one-run deployment's: the same JVM options, restart
-    // strategy and resources.
-    map(at(once, "spec", "job")).put("args", args);
-    assertThat(continuous, equalTo(once));
+  void aContinuousLocalLaunchRunsWatchWithTheSameArguments(@TempDir Path jars) throws Exception {
+    Files.createFile(jars.resolve("logberg-flink.jar"));
+    List<String> once = localCommand(jars, "flink-local");
+    List<String> continuous = localCommand(jars, "flink-local", "--continuous");
+    List<String> expected = new ArrayList<>(once);
+    expected.set(expected.indexOf("run"), "watch");
+    assertThat(continuous, equalTo(expected));
   }
 
   @Test
@@ -118,9 +113,12 @@ class ManifestsTest {
             launch("flink-k8s", "--continuous", "--schedule", "@hourly", "--jobName", "logs"));
     assertThat(scheduled.code(), is(Launcher.BAD_USAGE));
     assertThat(scheduled.err(), containsString("schedule runs or run continuously, not both"));
-    Launched spark = Launched.run(System.getenv(), launch("spark-k8s", "--continuous"));
-    assertThat(spark.code(), is(Launcher.BAD_USAGE));
-    assertThat(spark.err(), containsString("--continuous runs on the direct, flink-local and"));
+    for (String target : List.of("flink-k8s", "spark-k8s")) {
+      Launched k8s = Launched.run(System.getenv(), launch(target, "--continuous"));
+      assertThat(k8s.code(), is(Launcher.BAD_USAGE));
+      assertThat(
+          k8s.err(), containsString("--continuous runs on the direct and flink-local targets"));
+    }
   }
 
   @Test
