@@ -46,6 +46,12 @@ public final class Counters {
 
   public static final String BYTES_PLANNED = "bytes_planned";
 
+  /**
+   * When the oldest file this run lands was last changed (epoch milliseconds): a Beam distribution,
+   * of which reports read the minimum, so that a continuous run can say how long files waited.
+   */
+  public static final String PLANNED_MODIFIED_MILLIS = "planned_modified_millis";
+
   /** Claims committed (one per run that claimed anything; the start of reading). */
   public static final String CLAIMS_COMMITTED = "claims_committed";
 

@@ -204,6 +204,20 @@ public interface LogbergOptions extends PipelineOptions {
 
   void setMaxApplications(int value);
 
+  @Param(
+      regex = "[0-9]{1,12}(KB|MB|GB|TB)?",
+      mismatch = "'%s' is not a size such as 500MB or 20GB",
+      example = "20GB")
+  @Description(
+      "Most bytes one run processes (0: no limit), counted by application folder in application id"
+          + " order (at least one application, however large): a first run over a large bucket"
+          + " lands it in slices of about this size. The rest count as SKIP_DEFERRED, as with"
+          + " --maxApplications; given both, a run stops at the first limit reached.")
+  @Default.String("0")
+  String getMaxBytes();
+
+  void setMaxBytes(String value);
+
   @Param(example = "5")
   @Description(
       "Seconds between a run's heartbeats while it holds claims. A claim whose run stopped beating for"

@@ -44,6 +44,7 @@ public final class Main {
     static final List<Command> ALL =
         List.of(
             new RunCommand(),
+            new WatchCommand(),
             new VerifyCommand(),
             new DumpCommand(),
             new UpkeepCommand(),

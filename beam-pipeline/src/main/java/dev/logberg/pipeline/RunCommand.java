@@ -26,6 +26,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.ApplicationNameOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,9 +94,51 @@ final class RunCommand extends Command {
 
   /**
    * One job on the tables of {@code config}, {@code args} being the arguments its options were
-   * parsed from.
+   * parsed from, then its summary (and upkeep, if asked for).
    */
   static Main.Outcome runJob(
+      RunConfig config,
+      String[] args,
+      PrintStream out,
+      Supplier<Map<String, Long>> workerCounters) {
+    Landing landing = land(config, args, out, workerCounters);
+    RunMetrics metrics = landing.metrics();
+    if (metrics == null) {
+      return landing.outcome();
+    }
+    CatalogSpec catalog = config.catalog();
+    LogbergTables tables = config.tables();
+    out.printf("Run %s finished in %.1f s%n", config.context().jobId(), landing.seconds());
+    out.println(metrics.report());
+    out.println(TableSummary.afterRun(catalog, tables).report(tables));
+    if (config.upkeepAfterRun() && UpkeepCommand.upkeep(catalog, tables, true, out) != Main.OK) {
+      // The run landed its data; the upkeep line above says what failed.
+      return Main.Outcome.of(Main.JOB_FAILED);
+    }
+    if (landing.outcome().exitCode() == Main.BLOCKED) {
+      out.printf(
+          "Nothing landed: %,d applications with work are claimed by other runs that are alive"
+              + " (exit code %d).%n",
+          metrics.get(Counters.DECISION_PREFIX + Decision.SKIP_CLAIMED.name()), Main.BLOCKED);
+    }
+    return landing.outcome();
+  }
+
+  /**
+   * What one job did: how it ended and, if it ran to its end, its counters and its seconds from
+   * start to end.
+   */
+  record Landing(Main.Outcome outcome, @Nullable RunMetrics metrics, double seconds) {
+    static Landing failed(int exitCode, @Nullable RuntimeException failure) {
+      return new Landing(new Main.Outcome(exitCode, failure), null, 0);
+    }
+  }
+
+  /**
+   * One job on the tables of {@code config}: prepares the tables, beats for its claims, runs the
+   * graph and publishes. Prints only what went wrong.
+   */
+  static Landing land(
       RunConfig config,
       String[] args,
       PrintStream out,
@@ -117,7 +160,7 @@ final class RunCommand extends Command {
         EmbeddedCatalog.refusal(catalog, tables, context.jobId(), config.heartbeatSeconds());
     if (refusal != null) {
       out.printf("Run %s refused: %s (exit code %d)%n", context.jobId(), refusal, Main.BLOCKED);
-      return Main.Outcome.of(Main.BLOCKED);
+      return Landing.failed(Main.BLOCKED, null);
     }
     try {
       TableSetup.ensureTables(catalog, tables, config.partitionBy());
@@ -126,11 +169,9 @@ final class RunCommand extends Command {
       out.printf(
           "Cannot prepare the tables of %s in catalog %s (warehouse %s): %s%n",
           tables.dataTable(), catalog.name(), config.warehouse(), Main.rootMessage(e));
-      return new Main.Outcome(Main.JOB_FAILED, e);
+      return Landing.failed(Main.JOB_FAILED, e);
     }
 
-    long started;
-    RunMetrics metrics;
     RunFencing.clear(catalog, tables, context.jobId());
     // The heartbeat starts before anything is claimed and outlives the job: while it beats, no
     // other run takes this run's claims.
@@ -141,15 +182,17 @@ final class RunCommand extends Command {
             RunStaging.create(
                 catalog, tables, context.jobId(), deadRuns(catalog, tables, config))) {
       Pipeline pipeline = graph.join();
-      started = System.nanoTime();
+      long started = System.nanoTime();
       LOG.info(
           "Starting run {} on {} with input {}",
           context.jobId(),
           pipeline.getOptions().getRunner().getSimpleName(),
           config.inputs());
-      metrics =
+      RunMetrics metrics =
           RunMetrics.of(
               JobProgress.runToEnd(pipeline, config.progressSeconds(), out, workerCounters));
+      return new Landing(
+          Main.Outcome.of(exitCode(metrics)), metrics, (System.nanoTime() - started) / 1e9);
     } catch (RuntimeException e) {
       LOG.error("Run {} failed", context.jobId(), e);
       String successor = RunFencing.lostTo(catalog, tables, context.jobId());
@@ -158,19 +201,11 @@ final class RunCommand extends Command {
             "Run %s LOST ITS CLAIMS: its heartbeat lapsed and run %s took them over; it committed"
                 + " nothing after that (exit code %d).%n",
             context.jobId(), successor, Main.FENCED);
-        return new Main.Outcome(Main.FENCED, e);
+        return Landing.failed(Main.FENCED, e);
       }
       out.printf("Run %s FAILED: %s%n", context.jobId(), Main.rootMessage(e));
-      return new Main.Outcome(Main.JOB_FAILED, e);
+      return Landing.failed(Main.JOB_FAILED, e);
     }
-    out.printf("Run %s finished in %.1f s%n", context.jobId(), (System.nanoTime() - started) / 1e9);
-    out.println(metrics.report());
-    out.println(TableSummary.afterRun(catalog, tables).report(tables));
-    if (config.upkeepAfterRun() && UpkeepCommand.upkeep(catalog, tables, true, out) != Main.OK) {
-      // The run landed its data; the upkeep line above says what failed.
-      return Main.Outcome.of(Main.JOB_FAILED);
-    }
-    return Main.Outcome.of(exitCode(metrics, out));
   }
 
   /**
@@ -190,19 +225,14 @@ final class RunCommand extends Command {
   }
 
   /** 3 if an application failed; 4 if nothing was landed because other runs hold the claims. */
-  private static int exitCode(RunMetrics metrics, PrintStream out) {
+  static int exitCode(RunMetrics metrics) {
     if (metrics.get(Counters.APPS_FAILED) > 0) {
       return Main.APPS_FAILED;
     }
     long claimedElsewhere = metrics.get(Counters.DECISION_PREFIX + Decision.SKIP_CLAIMED.name());
-    if (claimedElsewhere > 0 && metrics.get(Counters.FOLDERS_TO_PROCESS) == 0) {
-      out.printf(
-          "Nothing landed: %,d applications with work are claimed by other runs that are alive"
-              + " (exit code %d).%n",
-          claimedElsewhere, Main.BLOCKED);
-      return Main.BLOCKED;
-    }
-    return Main.OK;
+    return claimedElsewhere > 0 && metrics.get(Counters.FOLDERS_TO_PROCESS) == 0
+        ? Main.BLOCKED
+        : Main.OK;
   }
 
   /**

@@ -75,6 +75,38 @@ public record RunConfig(
     return of(options, context, lake.inputs(), lake.warehouse(), catalog, lake.s3Settings());
   }
 
+  /** This run without live progress lines: {@code watch} prints a line per run instead. */
+  RunConfig withoutLiveProgress() {
+    return new RunConfig(
+        inputs,
+        warehouse,
+        catalog,
+        tables,
+        partitionBy,
+        policy,
+        s3,
+        resolveInProcessMaxRows,
+        maxLineBytes,
+        readGroups,
+        readGroupBytes,
+        0,
+        heartbeatSeconds,
+        upkeepAfterRun,
+        keepFanOutsOnDisk,
+        context);
+  }
+
+  /** A size as {@link LogbergOptions#getMaxBytes} takes it: digits and an optional KB to TB. */
+  static long bytes(String size) {
+    String unit = size.replaceAll("[0-9]", "");
+    long number = Long.parseLong(size.substring(0, size.length() - unit.length()));
+    int power = List.of("", "KB", "MB", "GB", "TB").indexOf(unit);
+    if (power < 0) {
+      throw new IllegalArgumentException("not a size: " + size);
+    }
+    return Math.multiplyExact(number, 1L << (10 * power));
+  }
+
   /** The four tables {@code --database} and {@code --table} name. */
   public static LogbergTables tablesOf(LogbergOptions options) {
     return new LogbergTables(options.getDatabase(), options.getTable());
@@ -107,7 +139,8 @@ public record RunConfig(
             options.getMaxAttempts(),
             options.getReprocessAll(),
             options.getReprocess() == null ? Set.of() : Set.copyOf(options.getReprocess()),
-            options.getMaxApplications()),
+            options.getMaxApplications(),
+            bytes(options.getMaxBytes())),
         s3,
         options.getResolveInProcessMaxRows(),
         options.getMaxLineBytes(),

@@ -32,7 +32,7 @@ class CommandTest {
   }
 
   @Test
-  void commandsAreFoundByNameAndOnlyRunNeedsWhatAJobNeeds() {
+  void commandsAreFoundByNameAndOnlyRunAndWatchNeedWhatAJobNeeds() {
     assertThat(Main.command("run"), instanceOf(RunCommand.class));
     assertThat(Main.command("verify"), instanceOf(VerifyCommand.class));
     assertThat(Main.command("dump"), instanceOf(DumpCommand.class));
@@ -40,7 +40,7 @@ class CommandTest {
     assertThat(Main.command("vrify"), nullValue());
     assertThat(
         Main.commands().stream().filter(Command::runsJob).toList(),
-        is(List.of(Main.commands().get(0))));
+        is(List.of(Main.commands().get(0), Main.command("watch"))));
   }
 
   @Test
@@ -48,13 +48,18 @@ class CommandTest {
     HelpCommand.print(out, Main.commands());
     List<String> lines = output().lines().toList();
     assertThat(
-        lines.get(2), is("Usage: logberg [run|verify|dump|upkeep|logs|apps] [--option=value ...]"));
+        lines.get(2),
+        is("Usage: logberg [run|watch|verify|dump|upkeep|logs|apps] [--option=value ...]"));
     assertThat(
-        lines.subList(3, 8),
+        lines.subList(3, 10),
         is(
             List.of(
                 "  run      discover application folders, land new or changed ones, print a summary"
                     + " (default)",
+                "  watch    keep landing new files as they arrive, a run every --commitEverySeconds,"
+                    + " until SIGTERM",
+                "           or Ctrl-C, which let the run in progress end; upkeep every"
+                    + " --upkeepEveryMinutes",
                 "  verify   print the summary of the existing tables",
                 "  dump     print the tables' rows as sorted lines without run-dependent columns, to"
                     + " diff deployments",
@@ -69,8 +74,8 @@ class CommandTest {
     assertThat(
         HelpCommand.unknown("vrify", Main.commands()),
         is(
-            "Unknown command 'vrify': use run (the default), verify, dump, upkeep, logs, apps"
-                + " or help."));
+            "Unknown command 'vrify': use run (the default), watch, verify, dump, upkeep, logs,"
+                + " apps or help."));
   }
 
   @Test
@@ -120,6 +125,31 @@ class CommandTest {
         Main.run(new String[] {"logs", "spark-1", "--since=2025-01-16", "--until=2025-01-15"}, out),
         is(Main.BAD_OPTIONS));
     assertThat(output(), containsString("must be before --until"));
+  }
+
+  @Test
+  void watchHasItsCadenceInTheHelpAndChecksIt(@TempDir Path input) {
+    HelpCommand.print(out, Main.commands());
+    assertThat(output(), containsString("Options of watch only:"));
+    assertThat(output(), containsString("  --commitEverySeconds"));
+    assertThat(output(), containsString("  --upkeepEveryMinutes"));
+    assertThat(
+        Main.run(
+            new String[] {
+              "watch", "--input=" + input, "--commitEverySeconds=0", "--upkeepEveryMinutes=-1"
+            },
+            out),
+        is(Main.BAD_OPTIONS));
+    assertThat(output(), containsString("--commitEverySeconds: '0' is not 1 to 99999 seconds"));
+    assertThat(output(), containsString("--upkeepEveryMinutes: '-1' is not 0 to 99999 minutes"));
+  }
+
+  @Test
+  void watchRefusesTheLocalLakeWhichLandsACopyMadeAtTheStart(@TempDir Path input) {
+    assertThat(
+        Main.run(new String[] {"watch", "--input=" + input, "--localLake"}, out),
+        is(Main.BAD_OPTIONS));
+    assertThat(output(), containsString("drop --localLake"));
   }
 
   @Test

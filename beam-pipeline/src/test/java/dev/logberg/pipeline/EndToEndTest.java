@@ -4,8 +4,10 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,10 +21,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.iceberg.FileScanTask;
@@ -197,6 +202,40 @@ class EndToEndTest {
     assertThat(distinct(again, SparkLogsTable.EVENT_ID), is((long) again.size()));
     assertThat(lake.rows(lake.tables.rejectsTable()), hasSize(rejectsBefore.size()));
     assertThat(lake.rows(lake.tables.metadataTable()), hasSize(before.size()));
+  }
+
+  /**
+   * A backfill in slices: with {@code --maxBytes} at half the tree, each run lands the next
+   * applications in id order within the limit and counts the rest as deferred, until everything is
+   * landed once.
+   */
+  @Test
+  void maxBytesLandsTheTreeInSlicesThatTogetherLandEveryLineOnce() throws IOException {
+    long tree = 0;
+    for (Path file : filesOfTree()) {
+      tree += Files.size(file);
+    }
+    List<Long> deferred = new ArrayList<>();
+    for (int run = 1; run <= 5; run++) {
+      Lakehouse.Run slice = lake.run("--maxBytes=" + (tree / 2));
+      assertThat(slice.output(), slice.exitCode(), is(Main.OK));
+      Matcher m = Pattern.compile("SKIP_DEFERRED=(\\d+)").matcher(slice.output());
+      if (!m.find()) {
+        break;
+      }
+      deferred.add(Long.parseLong(m.group(1)));
+    }
+    assertThat("applications left after each slice", deferred.size(), greaterThan(0));
+    for (int i = 1; i < deferred.size(); i++) {
+      assertThat(deferred.get(i), lessThan(deferred.get(i - 1)));
+    }
+    List<Record> data = lake.rows(lake.tables.dataTable());
+    long valid = 0;
+    for (JsonNode app : manifest.get("apps")) {
+      valid += app.get("validLines").asLong();
+    }
+    assertThat(data, hasSize((int) valid));
+    assertThat(distinct(data, SparkLogsTable.EVENT_ID), is(valid));
   }
 
   /**

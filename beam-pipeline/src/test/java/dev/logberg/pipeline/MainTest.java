@@ -39,7 +39,7 @@ class MainTest {
     assertThat(
         help.output(),
         allOf(
-            containsString("Usage: logberg [run|verify|dump|upkeep|logs|apps]"),
+            containsString("Usage: logberg [run|watch|verify|dump|upkeep|logs|apps]"),
             containsString("--input"),
             containsString("spark-* subfolders"),
             containsString("--maxAttempts"),

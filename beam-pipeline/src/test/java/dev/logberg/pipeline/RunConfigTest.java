@@ -35,4 +35,13 @@ class RunConfigTest {
     assertThat(on(CrashingRunner.class, dir).readGroupBytes(), is(FileGroups.SPREAD_GROUP_BYTES));
     assertThat(on(CrashingRunner.class, dir, "--readGroups=3").readGroups(), is(3));
   }
+
+  @Test
+  void maxBytesReadsSizesInBinaryUnits() {
+    assertThat(RunConfig.bytes("0"), is(0L));
+    assertThat(RunConfig.bytes("1500"), is(1_500L));
+    assertThat(RunConfig.bytes("500MB"), is(500L << 20));
+    assertThat(RunConfig.bytes("20GB"), is(20L << 30));
+    assertThat(RunConfig.bytes("2TB"), is(2L << 40));
+  }
 }

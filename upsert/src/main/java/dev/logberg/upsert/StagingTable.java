@@ -1,5 +1,10 @@
 package dev.logberg.upsert;
 
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -133,7 +138,34 @@ public final class StagingTable {
               + ": not a staging table with gc.enabled=false (dropping it with purge could delete"
               + " data files)");
     }
+    String location = catalog.loadTable(staging).location();
     catalog.dropTable(staging, true);
+    removeEmptyLocalFolders(location);
+  }
+
+  /**
+   * Dropping a table deletes its files, not the folders a local warehouse made for them (object
+   * stores have none): without this, {@code watch} would leave two empty folders per run, 5,760 a
+   * day at its default cadence. Folders that still hold anything stay.
+   */
+  private static void removeEmptyLocalFolders(String location) {
+    Path table;
+    if (location.startsWith("file:")) {
+      table = Path.of(URI.create(location));
+    } else if (location.startsWith("/")) {
+      table = Path.of(location);
+    } else {
+      return;
+    }
+    for (Path folder : List.of(table.resolve("metadata"), table.resolve("data"), table)) {
+      try {
+        Files.deleteIfExists(folder);
+      } catch (DirectoryNotEmptyException e) {
+        LOG.debug("Keeping {}: not empty", folder);
+      } catch (IOException e) {
+        LOG.warn("Cannot remove the empty folder {} of a dropped staging table: {}", folder, e);
+      }
+    }
   }
 
   /**

@@ -150,6 +150,10 @@ class StagingTableTest {
     StagingTable.drop(lake.catalog(), TableIdentifier.of("db", "t_staging_r1"));
 
     assertThat(Files.exists(local(stagingMetadata)), is(false));
+    assertThat(
+        "the staging table's folder, left empty",
+        Files.exists(local(staging.location())),
+        is(false));
     assertThat(live(target), is(Map.of("a", "a2", "b", "b1", "c", "c1")));
     for (FileScanTask task : tasks(target)) {
       assertThat(task.file().location(), startsWith(target.location() + "/data/"));

@@ -44,7 +44,10 @@ final class LocalAppFolderLister implements AppFolderLister {
           .map(
               p ->
                   new LogFile(
-                      p.toString(), base.relativize(p).toString().replace('\\', '/'), size(p)))
+                      p.toString(),
+                      base.relativize(p).toString().replace('\\', '/'),
+                      size(p),
+                      modifiedMillis(p)))
           .toList();
     } catch (UncheckedIOException e) {
       throw e.getCause();
@@ -64,6 +67,14 @@ final class LocalAppFolderLister implements AppFolderLister {
   private static long size(Path p) {
     try {
       return Files.size(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static long modifiedMillis(Path p) {
+    try {
+      return Files.getLastModifiedTime(p).toMillis();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -10,5 +10,8 @@ import java.io.Serializable;
  *     spark-<id>/<pod>/<file>.json}: the identity of its lines, the same whether the tree lies on
  *     S3 or was copied to a laptop
  * @param size bytes on storage (compressed size for compressed files)
+ * @param modifiedMillis when storage last changed it (milliseconds since the epoch): how long it
+ *     has waited to be landed, for the progress of a continuous run
  */
-public record LogFile(String location, String sourceFile, long size) implements Serializable {}
+public record LogFile(String location, String sourceFile, long size, long modifiedMillis)
+    implements Serializable {}

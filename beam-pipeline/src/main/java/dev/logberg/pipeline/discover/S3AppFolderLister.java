@@ -67,7 +67,8 @@ final class S3AppFolderLister implements AppFolderLister {
             new LogFile(
                 "s3://" + folder.bucket() + "/" + object.key(),
                 object.key().substring(parent.length()),
-                object.size()));
+                object.size(),
+                object.lastModified().toEpochMilli()));
       }
     } catch (SdkException e) {
       throw new IOException("cannot list " + folder + ": " + e.getMessage(), e);

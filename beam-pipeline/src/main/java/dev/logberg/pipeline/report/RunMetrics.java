@@ -5,6 +5,7 @@ import dev.logberg.upsert.UpsertIntoIceberg;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.DistributionResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
@@ -35,6 +36,14 @@ public record RunMetrics(Map<String, Long> counters) {
               : upsert(counter.getName().getName());
       // Attempted, not committed: not every runner reports committed values.
       counters.merge(name, counter.getAttempted(), Long::sum);
+    }
+    // Of a distribution, its minimum (see Counters#PLANNED_MODIFIED_MILLIS), under its own name.
+    for (MetricResult<DistributionResult> distribution : query.getDistributions()) {
+      if (distribution.getName().getNamespace().equals(Counters.NAMESPACE)
+          && distribution.getAttempted().getCount() > 0) {
+        counters.merge(
+            distribution.getName().getName(), distribution.getAttempted().getMin(), Math::min);
+      }
     }
     return new RunMetrics(counters);
   }

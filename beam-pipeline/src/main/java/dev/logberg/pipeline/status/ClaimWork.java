@@ -13,6 +13,7 @@ import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -106,6 +107,11 @@ public final class ClaimWork extends PTransform<PCollection<AppFolder>, PCollect
       List<LogFile> toLand = claimed.runs().stream().flatMap(r -> r.toLand().stream()).toList();
       Counters.counter(Counters.FILES_PLANNED).inc(toLand.size());
       Counters.counter(Counters.BYTES_PLANNED).inc(toLand.stream().mapToLong(LogFile::size).sum());
+      toLand.stream()
+          .mapToLong(LogFile::modifiedMillis)
+          .min()
+          .ifPresent(
+              Metrics.distribution(Counters.NAMESPACE, Counters.PLANNED_MODIFIED_MILLIS)::update);
       Counters.counter(Counters.CLAIMS_COMMITTED).inc();
       FaultPoints.reach(CLAIMED);
       claimed.runs().forEach(out::output);

@@ -217,7 +217,8 @@ final class Claimer {
       }
     }
     int withWork = chosen.size();
-    Set<AppFolder> slice = Set.copyOf(policy.slice(List.copyOf(chosen.keySet()), AppFolder::appId));
+    Set<AppFolder> slice =
+        Set.copyOf(policy.slice(List.copyOf(chosen.keySet()), AppFolder::appId, AppFolder::bytes));
     if (slice.size() < withWork) {
       for (AppFolder later : List.copyOf(chosen.keySet())) {
         if (!slice.contains(later)) {
@@ -227,9 +228,10 @@ final class Claimer {
         }
       }
       LOG.info(
-          "--maxApplications={}: this run processes {} of the {} applications with work; {} are"
-              + " left for the next runs",
+          "--maxApplications={} --maxBytes={}: this run processes {} of the {} applications with"
+              + " work; {} are left for the next runs",
           policy.maxApplications(),
+          policy.maxBytes(),
           slice.size(),
           withWork,
           withWork - slice.size());

@@ -1,10 +1,12 @@
 package dev.logberg.pipeline.status;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -16,9 +18,14 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * @param reprocess application ids to process whatever their status
  * @param maxApplications most applications one run processes (0: no limit); the others with work
  *     are {@link Decision#SKIP_DEFERRED}, left to the next runs: a backfill in bounded slices
+ * @param maxBytes most bytes of application folders one run processes (0: no limit), likewise
  */
 public record DecisionPolicy(
-    int maxAttempts, boolean reprocessAll, Set<String> reprocess, int maxApplications)
+    int maxAttempts,
+    boolean reprocessAll,
+    Set<String> reprocess,
+    int maxApplications,
+    long maxBytes)
     implements Serializable {
 
   public DecisionPolicy {
@@ -26,19 +33,30 @@ public record DecisionPolicy(
   }
 
   public DecisionPolicy(int maxAttempts, boolean reprocessAll, Set<String> reprocess) {
-    this(maxAttempts, reprocessAll, reprocess, 0);
+    this(maxAttempts, reprocessAll, reprocess, 0, 0);
   }
 
   /**
-   * The applications this run processes of those with work: all of them, or the first {@link
-   * #maxApplications} in id order (a deterministic slice; each run's slice lands, so the next run's
-   * is the next one).
+   * The applications this run processes of those with work: all of them, or the first ones in id
+   * order within {@link #maxApplications} and {@link #maxBytes} (at least one, however large): a
+   * deterministic slice; each run's slice lands, so the next run's is the next one.
    */
-  public <T> List<T> slice(List<T> withWork, Function<T, String> appId) {
-    if (maxApplications <= 0 || withWork.size() <= maxApplications) {
+  public <T> List<T> slice(List<T> withWork, Function<T, String> appId, ToLongFunction<T> bytes) {
+    if (maxApplications <= 0 && maxBytes <= 0) {
       return withWork;
     }
-    return withWork.stream().sorted(Comparator.comparing(appId)).limit(maxApplications).toList();
+    List<T> slice = new ArrayList<>();
+    long total = 0;
+    for (T app : withWork.stream().sorted(Comparator.comparing(appId)).toList()) {
+      long size = bytes.applyAsLong(app);
+      if ((maxApplications > 0 && slice.size() >= maxApplications)
+          || (maxBytes > 0 && !slice.isEmpty() && total + size > maxBytes)) {
+        break;
+      }
+      slice.add(app);
+      total += size;
+    }
+    return slice.size() == withWork.size() ? withWork : slice;
   }
 
   /**

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class FileGroupsTest {
 
   private static FileOfApp file(String name, long size) {
-    return new FileOfApp("spark-a", new LogFile("/logs/" + name, name, size));
+    return new FileOfApp("spark-a", new LogFile("/logs/" + name, name, size, 0));
   }
 
   private static List<Long> bytes(List<FileGroup> groups) {

@@ -58,7 +58,7 @@ class ReadLinesTest {
         writer.write('\n');
       }
     }
-    return new LogFile(path.toString(), sourceFile, Files.size(path));
+    return new LogFile(path.toString(), sourceFile, Files.size(path), 0);
   }
 
   private static PlannedRun run(String appId, List<LogFile> files) {
@@ -140,7 +140,7 @@ class ReadLinesTest {
     LogFile good = write("spark-3/driver/a.json", 10, false);
     LogFile missing =
         new LogFile(
-            dir.resolve("spark-3/driver/gone.json").toString(), "spark-3/driver/gone.json", 5);
+            dir.resolve("spark-3/driver/gone.json").toString(), "spark-3/driver/gone.json", 5, 0);
     Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.create());
     PAssert.that(read(pipeline, List.of(run("spark-3", List.of(good, missing))), 1))
         .satisfies(
@@ -185,7 +185,7 @@ class ReadLinesTest {
     Path path = dir.resolve("spark-4/driver/long.json");
     Files.createDirectories(path.getParent());
     Files.writeString(path, "short\n" + "y".repeat(MAX_LINE_BYTES + 10) + "\nafter\n");
-    LogFile file = new LogFile(path.toString(), "spark-4/driver/long.json", Files.size(path));
+    LogFile file = new LogFile(path.toString(), "spark-4/driver/long.json", Files.size(path), 0);
     Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.create());
     PAssert.that(read(pipeline, List.of(run("spark-4", List.of(file))), 0))
         .satisfies(

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -151,12 +152,29 @@ class DecisionPolicyTest {
 
   @Test
   void maxApplicationsTakesTheFirstApplicationsWithWorkInIdOrder() {
-    DecisionPolicy capped = new DecisionPolicy(3, false, Set.of(), 2);
+    DecisionPolicy capped = new DecisionPolicy(3, false, Set.of(), 2, 0);
     assertThat(
-        capped.slice(List.of("spark-c", "spark-a", "spark-d", "spark-b"), id -> id),
+        capped.slice(List.of("spark-c", "spark-a", "spark-d", "spark-b"), id -> id, id -> 1),
         is(List.of("spark-a", "spark-b")));
     assertThat(
-        POLICY.slice(List.of("spark-c", "spark-a", "spark-d"), id -> id),
+        POLICY.slice(List.of("spark-c", "spark-a", "spark-d"), id -> id, id -> 1),
         is(List.of("spark-c", "spark-a", "spark-d")));
+  }
+
+  @Test
+  void maxBytesTakesApplicationsInIdOrderUntilTheNextWouldPassTheLimit() {
+    Map<String, Long> bytes = Map.of("spark-a", 40L, "spark-b", 50L, "spark-c", 30L);
+    List<String> withWork = List.of("spark-c", "spark-b", "spark-a");
+    assertThat(
+        new DecisionPolicy(3, false, Set.of(), 0, 100).slice(withWork, id -> id, bytes::get),
+        is(List.of("spark-a", "spark-b")));
+    // At least one application, however large: a slice always makes progress.
+    assertThat(
+        new DecisionPolicy(3, false, Set.of(), 0, 10).slice(withWork, id -> id, bytes::get),
+        is(List.of("spark-a")));
+    // Both limits: the first reached.
+    assertThat(
+        new DecisionPolicy(3, false, Set.of(), 1, 100).slice(withWork, id -> id, bytes::get),
+        is(List.of("spark-a")));
   }
 }

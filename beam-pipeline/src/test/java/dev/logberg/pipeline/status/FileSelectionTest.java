@@ -17,7 +17,7 @@ class FileSelectionTest {
   private static final String APP = "spark-aa";
 
   private static LogFile file(String name, long size) {
-    return new LogFile("/logs/" + APP + "/" + name, APP + "/" + name, size);
+    return new LogFile("/logs/" + APP + "/" + name, APP + "/" + name, size, 0);
   }
 
   private static final LogFile A = file("driver/a.json", 10);

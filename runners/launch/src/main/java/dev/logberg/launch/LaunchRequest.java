@@ -31,6 +31,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * @param schedule the cron schedule of a scheduled launch; null for one run
  * @param upkeepSchedule the cron schedule of {@code upkeep}; null for none
  * @param kubectlImage the image whose kubectl creates each scheduled Flink run
+ * @param continuous whether the job is {@code watch} (one long-lived job landing files as they
+ *     arrive) rather than one {@code run}
  */
 record LaunchRequest(
     TemplateSpec template,
@@ -46,7 +48,8 @@ record LaunchRequest(
     boolean apply,
     @Nullable String schedule,
     @Nullable String upkeepSchedule,
-    String kubectlImage) {
+    String kubectlImage,
+    boolean continuous) {
 
   static final Set<String> VALUED =
       Set.of(
@@ -63,7 +66,7 @@ record LaunchRequest(
           "schedule",
           "upkeepSchedule",
           "kubectlImage");
-  static final Set<String> SWITCHES = Set.of("apply");
+  static final Set<String> SWITCHES = Set.of("apply", "continuous");
   static final String DEFAULT_NAMESPACE = "logberg";
   static final int DEFAULT_PARALLELISM = 2;
   static final int MAX_PARALLELISM = 1024;
@@ -275,6 +278,20 @@ record LaunchRequest(
           "--apply runs `kubectl apply -f -`, but kubectl is not on the PATH: install it, or leave out"
               + " --apply and apply the printed manifest yourself");
     }
+    if (flags.has("continuous") && schedule != null) {
+      problems.add(
+          "--continuous and --schedule: a continuous job runs until deleted and lands files as they"
+              + " arrive; schedule runs or run continuously, not both");
+    }
+    if (flags.has("continuous") && target != null && target.kubernetes()) {
+      // The operator fixes an application's job id, and Flink then allows one job per application
+      // (ApplicationDispatcherBootstrap#fixJobIdAndRunApplicationAsync); a Spark driver that never
+      // ends holds its executors. docs/CONTINUOUS.md says what runs instead.
+      problems.add(
+          "--continuous runs on the direct and flink-local targets: a FlinkDeployment runs one job"
+              + " per application, a SparkApplication's driver would hold its executors forever;"
+              + " on Kubernetes use --schedule (docs/CONTINUOUS.md)");
+    }
     if (schedule != null && jobName == null) {
       problems.add(
           "--schedule needs --jobName: the name of the schedule, which every run's name and job id"
@@ -309,16 +326,17 @@ record LaunchRequest(
         flags.has("apply"),
         schedule,
         upkeepSchedule,
-        kubectlImage);
+        kubectlImage,
+        flags.has("continuous"));
   }
 
   /**
-   * The arguments of the runner jar's main: {@code run}, one {@code --name=value} item per value,
-   * runner settings.
+   * The arguments of the runner jar's main: {@code run} (or {@code watch}), one {@code
+   * --name=value} item per value, runner settings.
    */
   List<String> pipelineArgs() {
     List<String> args = new ArrayList<>();
-    args.add("run");
+    args.add(continuous ? "watch" : "run");
     parameters.forEach((name, value) -> args.add("--" + name + "=" + value));
     if (jobName != null) {
       // Not --jobName: that fixes the job id, and every run of this manifest (a re-deploy, a

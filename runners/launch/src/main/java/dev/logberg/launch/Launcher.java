@@ -232,11 +232,15 @@ public final class Launcher {
                                  deploy/flink/scheduler.yaml's account), spark-k8s a ScheduledSparkApplication;
                                  needs --jobName
           --upkeepSchedule CRON  k8s, with --schedule: also a CronJob that runs `upkeep` on this schedule
+          --continuous           direct, flink-local: run `watch` instead of `run`, one long-lived process that
+                                 lands new files within about a minute (a run every 30 s, upkeep hourly)
           --kubectlImage IMAGE   scheduled flink-k8s: the kubectl that creates each run
                                  (default registry.k8s.io/kubectl:v1.31.4)
 
         Exit codes: 0 done, 1 the launch failed, 2 bad arguments; a local run exits with the runner's own code.""");
-    Flags flags = Flags.parse(args, LaunchRequest.VALUED, Set.of("param"), Set.of("apply", "help"));
+    Flags flags =
+        Flags.parse(
+            args, LaunchRequest.VALUED, Set.of("param"), Set.of("apply", "continuous", "help"));
     Optional<String> file = flags.get("template");
     if (file.isEmpty()) {
       return;

@@ -2,6 +2,7 @@ package dev.logberg.launch;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.is;
@@ -92,6 +93,32 @@ class ManifestsTest {
     assertThat(flinkConfiguration.get("restart-strategy.type"), equalTo("none"));
     // A bounded job: no checkpoints.
     assertThat(flinkConfiguration, not(hasKey("execution.checkpointing.interval")));
+  }
+
+  @Test
+  void aContinuousLocalLaunchRunsWatchWithTheSameArguments(@TempDir Path jars) throws Exception {
+    Files.createFile(jars.resolve("logberg-flink.jar"));
+    List<String> once = localCommand(jars, "flink-local");
+    List<String> continuous = localCommand(jars, "flink-local", "--continuous");
+    List<String> expected = new ArrayList<>(once);
+    expected.set(expected.indexOf("run"), "watch");
+    assertThat(continuous, equalTo(expected));
+  }
+
+  @Test
+  void continuousIsRefusedWhereItCannotRun() {
+    Launched scheduled =
+        Launched.run(
+            System.getenv(),
+            launch("flink-k8s", "--continuous", "--schedule", "@hourly", "--jobName", "logs"));
+    assertThat(scheduled.code(), is(Launcher.BAD_USAGE));
+    assertThat(scheduled.err(), containsString("schedule runs or run continuously, not both"));
+    for (String target : List.of("flink-k8s", "spark-k8s")) {
+      Launched k8s = Launched.run(System.getenv(), launch(target, "--continuous"));
+      assertThat(k8s.code(), is(Launcher.BAD_USAGE));
+      assertThat(
+          k8s.err(), containsString("--continuous runs on the direct and flink-local targets"));
+    }
   }
 
   @Test

@@ -1,0 +1,153 @@
+package dev.logberg.runners;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Continuous landing the way it runs: a forked Direct jar's {@code watch} while a writer drops
+ * application folders and files into its input, killed with SIGKILL in a run whose rows are staged
+ * but not published, restarted while files keep arriving, then stopped with SIGTERM. Every line
+ * lands exactly once: the tables equal one batch run's over the whole tree, and every snapshot of
+ * the data table holds each key once.
+ */
+class WatchIT {
+  /** Claims of a killed watch lapse after three seconds without a beat. */
+  private static final String HEARTBEAT = "--heartbeatSeconds=1";
+
+  private static final String EVERY = "--commitEverySeconds=2";
+
+  /** A run's line: "3 files waiting (the oldest for 2 s): landed ...". */
+  private static final Pattern LANDED = Pattern.compile("(\\d+) files? waiting");
+
+  @Test
+  void everyLineLandsOnceWhileFilesArriveAcrossKillsAndRestarts(@TempDir Path dir)
+      throws Exception {
+    List<List<Path>> rounds = rounds(5);
+    Path input = Files.createDirectories(dir.resolve("spark-team-a"));
+    Warehouse lake = new Warehouse(dir.resolve("warehouse"), input);
+
+    // Killed in its first run, which staged the first round's rows and has not published them,
+    // while more files arrive.
+    RunnerJar.Started doomed =
+        RunnerJar.DIRECT.start(
+            lake.logs(), List.of("-Dlogberg.faultPoint=staged"), "watch", watch(lake));
+    int dropped = drop(rounds.get(0), input);
+    doomed.awaitOutput("FAULT POINT staged reached");
+    dropped += drop(rounds.get(1), input);
+    doomed.process().destroyForcibly(); // SIGKILL: no heartbeat removal, claims held
+    doomed.process().waitFor();
+
+    // Restarted, it repairs the killed run while files keep arriving: new application folders,
+    // then their folders grow.
+    RunnerJar.Started watch = RunnerJar.DIRECT.start(lake.logs(), List.of(), "watch", watch(lake));
+    awaitLanded(watch, dropped);
+    for (int round = 2; round < rounds.size(); round++) {
+      dropped += drop(rounds.get(round), input);
+      Thread.sleep(1_000);
+    }
+    awaitLanded(watch, dropped);
+    assertThat(
+        "runs that landed files\n" + watch.output(),
+        runsThatLanded(watch.output()),
+        greaterThan(1));
+    watch.process().destroy(); // SIGTERM: the run in progress ends, then watch
+    RunnerJar.Run stopped = watch.finish();
+    assertThat(stopped.output(), stopped.exitCode(), is(0));
+    assertThat(stopped.output(), containsString("watch stopped after"));
+
+    Warehouse batch = new Warehouse(dir.resolve("batch"), input);
+    RunnerJar.Run reference = RunnerJar.DIRECT.run(batch.logs(), "run", batch.args());
+    assertThat(reference.output(), reference.exitCode(), is(0));
+    assertThat(lake.landed(), is(batch.landed()));
+    assertThat(
+        lake.dump().stream()
+            .filter(l -> l.startsWith("spark_logs_processing_metadata\t"))
+            .filter(l -> !l.contains("\tSUCCESS\t"))
+            .toList(),
+        is(empty()));
+    SnapshotKeys.assertDistinct(lake, null);
+  }
+
+  private static List<String> watch(Warehouse lake) {
+    return lake.args(EVERY, HEARTBEAT);
+  }
+
+  /** testdata/'s files in {@code count} rounds: file i in round i mod count, in name order. */
+  private static List<List<Path>> rounds(int count) throws IOException {
+    List<List<Path>> rounds = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      rounds.add(new ArrayList<>());
+    }
+    try (Stream<Path> files = Files.walk(Warehouse.TESTDATA)) {
+      List<Path> all =
+          files
+              .filter(Files::isRegularFile)
+              .filter(
+                  p -> Warehouse.TESTDATA.relativize(p).getName(0).toString().startsWith("spark-"))
+              .filter(p -> !p.getFileName().toString().startsWith("."))
+              .sorted()
+              .toList();
+      for (int i = 0; i < all.size(); i++) {
+        rounds.get(i % count).add(all.get(i));
+      }
+    }
+    return rounds;
+  }
+
+  /**
+   * Puts {@code files} into {@code input} the way Fluent Bit's S3 output does: each object appears
+   * whole (written beside it, then moved in), never rewritten.
+   */
+  private static int drop(List<Path> files, Path input) throws IOException {
+    for (Path from : files) {
+      Path to = input.resolve(Warehouse.TESTDATA.relativize(from).toString());
+      Files.createDirectories(to.getParent());
+      Path partial = to.resolveSibling("." + to.getFileName() + ".part");
+      Files.copy(from, partial);
+      Files.move(partial, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+    return files.size();
+  }
+
+  /** Waits until the runs of {@code watch} have landed {@code files} files in total. */
+  private static void awaitLanded(RunnerJar.Started watch, int files) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (landed(watch.output()) < files) {
+      assertThat(watch.output(), watch.process().isAlive(), is(true));
+      assertThat(
+          "landed " + files + " files in 3 minutes:\n" + watch.output(),
+          System.nanoTime() < deadline,
+          is(true));
+      Thread.sleep(200);
+    }
+    assertThat(watch.output(), landed(watch.output()), is(files));
+  }
+
+  private static int runsThatLanded(String output) {
+    return (int) LANDED.matcher(output).results().count();
+  }
+
+  private static int landed(String output) {
+    Matcher m = LANDED.matcher(output);
+    int files = 0;
+    while (m.find()) {
+      files += Integer.parseInt(m.group(1));
+    }
+    return files;
+  }
+}
