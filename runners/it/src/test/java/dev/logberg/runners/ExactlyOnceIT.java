@@ -2,29 +2,18 @@ package dev.logberg.runners;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
-import static org.hamcrest.Matchers.everyItem;
-import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.in;
 import static org.hamcrest.Matchers.is;
 
-import dev.logberg.pipeline.tables.LogbergTables;
-import dev.logberg.pipeline.tables.SparkLogsTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.apache.iceberg.Snapshot;
-import org.apache.iceberg.Table;
-import org.apache.iceberg.data.IcebergGenerics;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -164,7 +153,7 @@ class ExactlyOnceIT {
       assertThat("round " + round + " deletes nothing", count(run.output(), DELETED), is(0L));
     }
     assertThat(lake.landed(), is(reference));
-    assertEverySnapshotHasDistinctKeys(lake, false);
+    SnapshotKeys.assertDistinct(lake, null);
   }
 
   /** The data, rejects and files tables equal the clean run's; every application is SUCCESS. */
@@ -176,7 +165,7 @@ class ExactlyOnceIT {
             .filter(l -> !l.contains("\tSUCCESS\t"))
             .toList(),
         is(empty()));
-    assertEverySnapshotHasDistinctKeys(lake, true);
+    SnapshotKeys.assertDistinct(lake, validLines);
     try (SparkSql spark = new SparkSql(lake.catalog())) {
       assertThat(spark.number("SELECT count(*) FROM %s", "logs.spark_logs"), is(validLines));
       assertThat(
@@ -186,45 +175,6 @@ class ExactlyOnceIT {
           spark.number("SELECT count(*) FROM %s", "logs.spark_logs_rejects"),
           is(manifestRejects()));
     }
-  }
-
-  /**
-   * Each snapshot a time-travelling reader can pick has one row per key, and with {@code whole}
-   * every line of the tree: no reader ever saw part of a run's rows.
-   */
-  private static void assertEverySnapshotHasDistinctKeys(Warehouse lake, boolean whole) {
-    LogbergTables tables = lake.tables();
-    lake.catalog()
-        .apply(
-            c -> {
-              Table data = c.loadTable(tables.dataTable());
-              List<Long> counts = new ArrayList<>();
-              for (Snapshot snapshot : data.snapshots()) {
-                Set<String> keys = new HashSet<>();
-                long rows = 0;
-                try (CloseableIterable<Record> records =
-                    IcebergGenerics.read(data)
-                        .useSnapshot(snapshot.snapshotId())
-                        .select(SparkLogsTable.EVENT_ID)
-                        .build()) {
-                  for (Record r : records) {
-                    rows++;
-                    assertThat(
-                        "snapshot " + snapshot.snapshotId() + " repeats a key",
-                        keys.add((String) r.getField(SparkLogsTable.EVENT_ID)),
-                        is(true));
-                  }
-                } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-                counts.add(rows);
-              }
-              assertThat(counts.size(), greaterThan(0));
-              if (whole) {
-                assertThat("rows of each snapshot", counts, everyItem(is(validLines)));
-              }
-              return null;
-            });
   }
 
   private static long count(String output, Pattern pattern) {
