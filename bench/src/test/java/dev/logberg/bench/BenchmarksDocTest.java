@@ -29,7 +29,11 @@ class BenchmarksDocTest {
   private static final Path ROOT = Path.of("..");
   private static final List<String> SCRIPTS =
       List.of(
-          "bench/run-all.sh", "bench/run-upsert.sh", "bench/run-scale.sh", "bench/run-layout.sh");
+          "bench/run-all.sh",
+          "bench/run-upsert.sh",
+          "bench/run-scale.sh",
+          "bench/run-layout.sh",
+          "bench/run-freshness.sh");
   private static final Pattern DATE = Pattern.compile("\\b20\\d\\d-\\d\\d-\\d\\d\\b");
 
   /** A {@code --name)} branch of a script's option loop. */
@@ -66,6 +70,7 @@ class BenchmarksDocTest {
             + figures("bench/run-upsert.sh", "bench/run-upsert.sh --sizes=1000000")
             + figures("bench/run-scale.sh", "SKIP_BUILD=1 bench/run-scale.sh")
             + figures("bench/run-layout.sh", "bench/run-layout.sh --size 1GB")
+            + figures("bench/run-freshness.sh", "bench/run-freshness.sh --minutes 60")
             + "\n## Method\n";
     assertThat(problems(good), is(empty()));
     // What is broken in the good document -> the problem the check must name.

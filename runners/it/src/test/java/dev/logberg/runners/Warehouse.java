@@ -124,6 +124,14 @@ record Warehouse(Path path, Path input, List<String> catalogArgs) {
         .toList();
   }
 
+  /** The metadata table's rows (dumped) of applications whose status is not SUCCESS. */
+  List<String> notSucceeded() {
+    return dump().stream()
+        .filter(l -> l.startsWith("spark_logs_processing_metadata\t"))
+        .filter(l -> !l.contains("\tSUCCESS\t"))
+        .toList();
+  }
+
   /** The current snapshot of each table: equal lists mean no table changed. */
   List<Long> snapshots() {
     LogbergTables tables = tables();
