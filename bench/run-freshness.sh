@@ -66,7 +66,7 @@ RATIOS=$(awk -v w="$(summary direct-watch p50_s)" -v l="$(summary direct-loop p5
   printf "p50 Direct watch / run loop %.2f; targets p50 <= 30 s, p95 <= 60 s: Direct %s, Flink %s",
     w / l, (w <= 30 && w95 <= 60) ? "met" : "missed", (f <= 30 && f95 <= 60) ? "met" : "missed" }')
 java -cp "$BENCH_CP" dev.logberg.bench.CurrentFigures --script=bench/run-freshness.sh \
-  --measured="$(date -u +%FT%TZ)" \
+  --measured="$(date -u "+%F %H:%M UTC")" \
   --machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), load before: $LOAD_BEFORE; the three landings at once" \
   --data="a new file of $LINES lines every $EVERY s (a new application every 6 files), each appearing whole; a run every $COMMIT s" \
   --command="bench/run-freshness.sh --minutes $MINUTES --baselineMinutes $BASELINE_MINUTES --fileEverySeconds $EVERY --linesPerFile $LINES --commitEverySeconds $COMMIT" \
