@@ -83,14 +83,14 @@ import software.amazon.awssdk.services.sts.model.StsException;
  *       role's sessions; Glue checks each call's action against the role's policy and the session
  *       token.
  *   <li>Credentials arrive both ways deploy/iam trusts. Flink's runs (and the negative controls)
- *       get them the Pod Identity way: STS AssumeRole issues the session (as EKS Pod Identity's auth
- *       service does) and a loopback container-credentials endpoint (the agent) hands it only to
- *       callers presenting the token of {@code AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE}. Direct's
+ *       get them the Pod Identity way: STS AssumeRole issues the session (as EKS Pod Identity's
+ *       auth service does) and a loopback container-credentials endpoint (the agent) hands it only
+ *       to callers presenting the token of {@code AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE}. Direct's
  *       runs get them the IRSA way: {@code AWS_ROLE_ARN} and a projected service-account token in
  *       {@code AWS_WEB_IDENTITY_TOKEN_FILE}, which the SDK exchanges with STS
  *       AssumeRoleWithWebIdentity ({@code AWS_ENDPOINT_URL_STS}: {@link WebIdentitySts}, which
- *       checks the token against the trust policy, then moto issues the session); their S3 and
- *       Glue calls pass gates that admit only the sessions AssumeRoleWithWebIdentity issued.
+ *       checks the token against the trust policy, then moto issues the session); their S3 and Glue
+ *       calls pass gates that admit only the sessions AssumeRoleWithWebIdentity issued.
  *   <li>S3 is s3proxy, accepting only the sessions' keys, behind a gate that refuses any request
  *       without a session's token ({@link SessionTokenGate}; s3proxy ignores it). moto's own S3
  *       cannot serve here: it checks signatures against the URL as its web framework hands it over,
@@ -172,7 +172,9 @@ class AwsRehearsalIT {
 
   private record Run(int exitCode, String output, String log) {}
 
-  /** How a forked jar gets the role's credentials: the two ways deploy/iam's trust policy allows. */
+  /**
+   * How a forked jar gets the role's credentials: the two ways deploy/iam's trust policy allows.
+   */
   private enum CredentialPath {
     POD_IDENTITY,
     IRSA
@@ -348,7 +350,12 @@ class AwsRehearsalIT {
     // Every row again: each key gets a second row, and the upsert deletes the older one with
     // position-delete files (v2) or deletion vectors (v3) on S3.
     Run reprocessed =
-        run(jar, credentials, "reprocessed", "run", concat(options, input, List.of("--reprocessAll")));
+        run(
+            jar,
+            credentials,
+            "reprocessed",
+            "run",
+            concat(options, input, List.of("--reprocessAll")));
     assertThat(reprocessed.output(), reprocessed.exitCode(), is(0));
     Matcher upsert = UPSERT.matcher(reprocessed.output());
     assertThat(reprocessed.output(), upsert.find(), is(true));
@@ -560,8 +567,8 @@ class AwsRehearsalIT {
   }
 
   /**
-   * deploy/iam's trust policy: Pod Identity's statement, with the user playing EKS's auth service as
-   * its principal (moto checks AWS principals only), and IRSA's as main.tf writes it.
+   * deploy/iam's trust policy: Pod Identity's statement, with the user playing EKS's auth service
+   * as its principal (moto checks AWS principals only), and IRSA's as main.tf writes it.
    */
   private static String trustPolicy() {
     String issuer = OIDC_ISSUER.replaceFirst("^https://", "");

@@ -36,11 +36,11 @@ import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
  * {@code AWS_ROLE_ARN}, unsigned, to {@code AWS_ENDPOINT_URL_STS}. This front does what STS does
  * with the cluster's OIDC provider: it lets the token through only if the role's trust policy has
  * an {@code sts:AssumeRoleWithWebIdentity} statement for the provider of the token's issuer whose
- * {@code StringEquals} conditions name the token's {@code sub} and {@code aud} (deploy/iam's
- * "Irsa" statement). moto then issues the role's session: it cannot take the call unsigned while
- * it enforces IAM, so the front signs it as a user playing STS's OIDC federation, allowed only
- * {@code sts:AssumeRoleWithWebIdentity} on the role. The token is not a signed JWT (no keys here):
- * the front accepts only tokens the cluster of the test minted.
+ * {@code StringEquals} conditions name the token's {@code sub} and {@code aud} (deploy/iam's "Irsa"
+ * statement). moto then issues the role's session: it cannot take the call unsigned while it
+ * enforces IAM, so the front signs it as a user playing STS's OIDC federation, allowed only {@code
+ * sts:AssumeRoleWithWebIdentity} on the role. The token is not a signed JWT (no keys here): the
+ * front accepts only tokens the cluster of the test minted.
  */
 final class WebIdentitySts implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -85,8 +85,8 @@ final class WebIdentitySts implements AutoCloseable {
   }
 
   /**
-   * A projected service-account token as the kubelet writes it (a JWT; its signature is not
-   * checked here, so only tokens minted by this method are accepted).
+   * A projected service-account token as the kubelet writes it (a JWT; its signature is not checked
+   * here, so only tokens minted by this method are accepted).
    */
   String mint(String issuer, String subject, String audience) {
     Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
