@@ -45,7 +45,7 @@ class CrossRunnerIT {
       RunnerJar.Run help = runner.run(dir.resolve("help"), "help", List.of());
       assertThat(runner + ": " + help.output(), help.exitCode(), is(0));
       assertThat(
-          help.output(), containsString("Usage: logberg [run|verify|dump|upkeep|logs|apps]"));
+          help.output(), containsString("Usage: logberg [run|watch|verify|dump|upkeep|logs|apps]"));
       assertThat(help.output(), containsString("--warehouse"));
     }
   }
