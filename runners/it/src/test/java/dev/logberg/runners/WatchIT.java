@@ -65,6 +65,15 @@ class WatchIT {
         "runs that landed files\n" + watch.output(),
         runsThatLanded(watch.output()),
         greaterThan(1));
+    // With nothing new, the next run adds no snapshot to any table.
+    List<Long> landed = lake.snapshots();
+    int idle = idleRuns(watch.output());
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    while (idleRuns(watch.output()) == idle && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    assertThat(watch.output(), idleRuns(watch.output()), greaterThan(idle));
+    assertThat("snapshots after an idle run", lake.snapshots(), is(landed));
     watch.process().destroy(); // SIGTERM: the run in progress ends, then watch
     RunnerJar.Run stopped = watch.finish();
     assertThat(stopped.output(), stopped.exitCode(), is(0));
@@ -131,6 +140,10 @@ class WatchIT {
       Thread.sleep(200);
     }
     assertThat(watch.output(), landed(watch.output()), is(files));
+  }
+
+  private static int idleRuns(String output) {
+    return output.split("no file waiting", -1).length - 1;
   }
 
   private static int runsThatLanded(String output) {
