@@ -242,7 +242,9 @@ final class ApplicationCluster {
       throws IOException, InterruptedException {
     boolean jobManager = resourceParams.equals("GET_JM_RESOURCE_PARAMS");
     List<String> resources = resourceParams(home, resourceParams);
-    List<String> line = new ArrayList<>(List.of(java()));
+    // Every JVM option from the rendered configuration; the only other one is the build's JIT
+    // setting for test processes (TestJvm), which changes speed, not behaviour.
+    List<String> line = TestJvm.java();
     line.addAll(Arrays.asList(resources.get(0).split(" ")));
     for (String key :
         List.of(
@@ -276,13 +278,13 @@ final class ApplicationCluster {
       throws IOException, InterruptedException {
     Process utils =
         new ProcessBuilder(
-                java(),
-                "-cp",
-                classpath(),
-                "org.apache.flink.runtime.util.bash.BashJavaUtils",
-                command,
-                "--configDir",
-                home.resolve("conf").toString())
+                TestJvm.java(
+                    "-cp",
+                    classpath(),
+                    "org.apache.flink.runtime.util.bash.BashJavaUtils",
+                    command,
+                    "--configDir",
+                    home.resolve("conf").toString()))
             .redirectErrorStream(true)
             .start();
     String output = new String(utils.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -392,10 +394,6 @@ final class ApplicationCluster {
     byte[] bytes = new byte[n];
     ThreadLocalRandom.current().nextBytes(bytes);
     return bytes;
-  }
-
-  private static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   @SuppressWarnings("unchecked")

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -64,6 +65,10 @@ class CrossRunnerIT {
       RunnerJar.Run first = runner.run(warehouse.logs(), "run", warehouse.args());
       assertThat(runner + ": " + first.output(), first.exitCode(), is(0));
       assertThat(first.output(), containsString("applications: 5 succeeded, 0 failed"));
+      assertThat(
+          runner + ": no progress with --progressSeconds=0",
+          first.output(),
+          not(containsString("progress: ")));
       List<String> dump = warehouse.dump();
       dumps.put(runner, dump);
       if (runner == RunnerJar.SPARK_SUBMIT) {

@@ -1,7 +1,6 @@
 package dev.logberg.runners;
 
 import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
@@ -23,9 +22,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * What a user sees while a run works, on each runner's jar: live progress lines (with rows counted
- * as they are parsed) before the summary, and none with {@code --progressSeconds=0}. And Spark with
- * a heap too small to cache its input ({@code -Xmx600m} on a 50 MB tree) still reads each input
- * file, and byte, once and processes each application once: a recomputed read would count twice.
+ * as they are parsed) before the summary ({@link CrossRunnerIT} checks that {@code
+ * --progressSeconds=0} prints none). And Spark with a heap too small to cache its input ({@code
+ * -Xmx600m} on a 50 MB tree) still reads each input file, and byte, once and processes each
+ * application once: a recomputed read would count twice.
  */
 class ProgressIT {
   private static final Pattern ROWS = Pattern.compile("\\| rows ([\\d,]+) \\|");
@@ -44,9 +44,6 @@ class ProgressIT {
   private static long treeApps;
   private static long treeFiles;
   private static long treeBytes;
-
-  /** A copy of the small checked-in tree, for the quick runs. */
-  private static Path small;
 
   @BeforeAll
   static void generateTrees() throws IOException {
@@ -72,15 +69,13 @@ class ProgressIT {
       treeApps = logs.stream().map(p -> tree.relativize(p).getName(0)).distinct().count();
     }
     assertThat(treeFiles, greaterThan(0L));
-    small = Warehouse.copyTestdata(dir.resolve("small").resolve("spark-team-a"));
   }
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(
       value = RunnerJar.class,
       names = {"DIRECT", "FLINK", "SPARK"})
-  void printsLiveProgressBeforeTheSummaryAndNoneWhenTurnedOff(RunnerJar runner, @TempDir Path run)
-      throws Exception {
+  void printsLiveProgressBeforeTheSummary(RunnerJar runner, @TempDir Path run) throws Exception {
     Path warehouse = run.resolve("progress").resolve("warehouse");
     RunnerJar.Run live =
         runner.run(
@@ -101,15 +96,6 @@ class ProgressIT {
         runner + ": a progress line with rows > 0 in\n" + String.join("\n", progress),
         progress.stream().mapToLong(ProgressIT::rows).max().orElse(0),
         greaterThan(0L));
-
-    Warehouse quiet = new Warehouse(run.resolve("quiet").resolve("warehouse"), small);
-    RunnerJar.Run off = runner.run(quiet.logs(), "run", quiet.args()); // --progressSeconds=0
-    assertThat(runner + ":\n" + off.output(), off.exitCode(), is(0));
-    assertThat(off.output(), containsString("finished in"));
-    assertThat(
-        runner + ": no progress with --progressSeconds=0",
-        off.output(),
-        not(containsString("progress: ")));
   }
 
   @Test

@@ -6,7 +6,6 @@ import static org.hamcrest.Matchers.is;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -28,22 +27,20 @@ final class RenderedLaunch {
       throws Exception {
     Path manifest = work.resolve(target + ".yaml");
     List<String> line =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                RunnerJar.REPO.resolve("runners/launch/target/logberg-launch.jar").toString(),
-                "launch",
-                "--template",
-                RunnerJar.REPO.resolve("deploy/templates/spark-logs-to-iceberg.json").toString(),
-                "--target",
-                target,
-                "--jobName",
-                jobName,
-                "--image",
-                "registry.example.com/logberg:test",
-                "--output",
-                manifest.toString()));
+        TestJvm.java(
+            "-jar",
+            RunnerJar.REPO.resolve("runners/launch/target/logberg-launch.jar").toString(),
+            "launch",
+            "--template",
+            RunnerJar.REPO.resolve("deploy/templates/spark-logs-to-iceberg.json").toString(),
+            "--target",
+            target,
+            "--jobName",
+            jobName,
+            "--image",
+            "registry.example.com/logberg:test",
+            "--output",
+            manifest.toString());
     for (String param : params) {
       line.addAll(List.of("--param", param));
     }

@@ -144,9 +144,7 @@ enum RunnerJar {
    */
   Started start(Path logs, List<String> jvmArgs, String command, List<String> args)
       throws IOException {
-    List<String> line =
-        new ArrayList<>(
-            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g"));
+    List<String> line = TestJvm.java("-Xmx2g");
     line.addAll(jvmArgs);
     line.addAll(launch());
     line.add(command);

@@ -3,7 +3,9 @@ package dev.logberg.runners;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +22,8 @@ class SparkClusterIT {
   @TempDir static Path dir;
 
   @Test
-  void clusterModeLandsWhatTheDirectJarLandsAndEndsFailedWithExitCodeThree() throws Exception {
+  void clusterModeLandsWhatTheDirectJarLandsAndEndsFailedWithExitCodesThreeAndOne()
+      throws Exception {
     Path input = Warehouse.copyTestdata(dir.resolve("spark-team-a"));
     Warehouse direct = new Warehouse(dir.resolve("direct").resolve("warehouse"), input);
     RunnerJar.Run reference = RunnerJar.DIRECT.run(direct.logs(), "run", direct.args());
@@ -43,12 +46,35 @@ class SparkClusterIT {
             "spark-k8s",
             "logberg-partly-failed",
             List.of("input=" + tree, "warehouse=" + partly.path(), "progressSeconds=0"));
+    // A third: the job fails (its catalog refuses connections), exit code 1.
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    Map<String, Object> failingManifest =
+        RenderedLaunch.render(
+            dir,
+            "spark-k8s",
+            "logberg-failing",
+            List.of(
+                "input=" + input,
+                "warehouse=" + dir.resolve("failing").resolve("warehouse"),
+                "catalogType=rest",
+                "catalogUri=http://127.0.0.1:" + closed));
     SparkStandalone.Driver driver;
     SparkStandalone.Driver partlyFailed;
+    SparkStandalone.Driver failing;
     try (SparkStandalone spark = SparkStandalone.start(dir.resolve("spark"), 2)) {
       driver = spark.submit(manifest);
       partlyFailed = spark.submit(partlyManifest);
+      failing = spark.submit(failingManifest);
     }
+    // README "Exit codes on Spark": code 1 ends the application FAILED, the reason in the driver
+    // log.
+    assertThat(failing.output(), failing.state(), is("FAILED"));
+    assertThat(failing.output(), containsString("Cannot prepare the tables"));
+    assertThat(failing.output(), containsString("Connection refused"));
+    assertThat(failing.output(), not(containsString("finished in")));
     // README "Exit codes on Spark": code 3 ends the application FAILED, the failure recorded.
     assertThat(partlyFailed.output(), partlyFailed.state(), is("FAILED"));
     assertThat(partlyFailed.output(), containsString("applications: 4 succeeded, 1 failed"));

@@ -209,10 +209,7 @@ final class SparkStandalone implements AutoCloseable {
    * its daemons, in the environment Spark's scripts set up.
    */
   private Process java(String name, String mainClass, String... args) throws IOException {
-    List<String> line =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+    List<String> line = TestJvm.java("-Xmx512m");
     line.addAll(Arrays.asList(JavaModuleOptions.defaultModuleOptions().split(" ")));
     line.addAll(List.of("-cp", classpath, mainClass));
     line.addAll(Arrays.asList(args));

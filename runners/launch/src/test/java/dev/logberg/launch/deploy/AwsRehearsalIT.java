@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -662,12 +663,11 @@ class AwsRehearsalIT {
         is(true));
     List<String> line =
         new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g",
-                "-jar",
-                jar.path.toString(),
-                command));
+            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+    // The build's JIT setting for test processes (pom.xml, logberg.test.jit): speed, not behaviour.
+    line.addAll(Arrays.asList(System.getProperty("logberg.test.jit", "").split(" ")));
+    line.addAll(List.of("-jar", jar.path.toString(), command));
+    line.removeIf(String::isBlank);
     line.addAll(jar.localOptions);
     line.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(line);
