@@ -113,7 +113,7 @@ final class ApplicationCluster {
       int taskManagers, List<String> firstTaskManagerOptions, Consumer<Running> whileRunning) {}
 
   /** The processes of a running cluster, for a test that interferes with them. */
-  record Running(Path home, List<Process> taskManagers) {
+  record Running(Path home, Process jobManager, List<Process> taskManagers) {
     Path taskManagerLog(int index) {
       return home.resolve("taskmanager-" + index + ".log");
     }
@@ -155,7 +155,7 @@ final class ApplicationCluster {
               "GET_JM_RESOURCE_PARAMS",
               "dev.logberg.flinkdist.ApplicationClusterProcess",
               conf.toString());
-      topology.whileRunning().accept(new Running(home, List.copyOf(taskManagers)));
+      topology.whileRunning().accept(new Running(home, jobManager, List.copyOf(taskManagers)));
       List<Job> jobs = awaitApplicationEnd(jobManager, home.resolve("jobmanager.log"), restPort);
       boolean alive = !jobManager.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
       StringBuilder exceptions = new StringBuilder();

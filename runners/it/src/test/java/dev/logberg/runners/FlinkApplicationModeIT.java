@@ -2,6 +2,7 @@ package dev.logberg.runners;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
@@ -120,26 +121,34 @@ class FlinkApplicationModeIT {
 
   /** Kills task manager {@code index} with SIGKILL once its fault point holds a reading thread. */
   private static void killWhenReading(ApplicationCluster.Running running, int index) {
-    Process taskManager = running.taskManagers().get(index);
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
     try {
-      while (!Files.readString(running.taskManagerLog(index))
-          .contains("FAULT POINT reading reached")) {
-        if (!taskManager.isAlive() || System.nanoTime() > deadline) {
-          throw new AssertionError(
-              "task manager "
-                  + index
-                  + " never reached the fault point:\n"
-                  + Files.readString(running.taskManagerLog(index)));
-        }
-        Thread.sleep(200);
-      }
-      taskManager.destroyForcibly().waitFor();
+      awaitTaskManagerLog(running, index, "FAULT POINT reading reached");
+      running.taskManagers().get(index).destroyForcibly().waitFor();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
+    }
+  }
+
+  /** Waits (4 minutes at most) until task manager {@code index} logged {@code text}. */
+  private static void awaitTaskManagerLog(
+      ApplicationCluster.Running running, int index, String text)
+      throws IOException, InterruptedException {
+    Process taskManager = running.taskManagers().get(index);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+    while (!Files.readString(running.taskManagerLog(index)).contains(text)) {
+      if (!taskManager.isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "task manager "
+                + index
+                + " never logged '"
+                + text
+                + "':\n"
+                + Files.readString(running.taskManagerLog(index)));
+      }
+      Thread.sleep(200);
     }
   }
 
@@ -170,6 +179,76 @@ class FlinkApplicationModeIT {
       } finally {
         holder.process().destroyForcibly().waitFor();
       }
+    }
+  }
+
+  /**
+   * The job manager, where {@code main} and its heartbeat run, frozen (SIGSTOP) past the run's
+   * lease while the task manager waits at a fault point after claiming; a Direct run takes the
+   * claims over and lands everything; then both go on. The job FAILED with the fence's reason,
+   * {@code main} reports the lost claims (code 5), and no table changed since the successor, as
+   * README's "Exit codes on Flink" says.
+   */
+  @Test
+  void aRunThatLostItsClaimsFailsItsJobAndCommitsNothingMore() throws Exception {
+    Path work = Files.createDirectories(dir.resolve("fenced"));
+    Path resume = work.resolve("resume");
+    try (RestCatalogServer catalog = new RestCatalogServer(work.resolve("warehouse"))) {
+      Warehouse lake = new Warehouse(work.resolve("warehouse"), input, catalog.args());
+      List<String> params =
+          lake.args("--heartbeatSeconds=1").stream().map(a -> a.substring(2)).toList();
+      Map<String, Object> manifest = ApplicationCluster.render(work, "logberg-fenced", params);
+      List<List<String>> afterSuccessor = new ArrayList<>();
+
+      ApplicationCluster.Ending fenced =
+          ApplicationCluster.run(
+              manifest,
+              work,
+              new ApplicationCluster.Topology(
+                  1,
+                  List.of(
+                      "-Dlogberg.faultPoint=claimed", "-Dlogberg.faultPoint.resumeFile=" + resume),
+                  running -> afterSuccessor.add(takeOverWhileFrozen(running, lake, resume))));
+      assertThat(fenced.jobManagerLog(), fenced.onlyJob().state(), is("FAILED"));
+      assertEndedOnce(fenced);
+      assertThat(fenced.jobManagerLog(), containsString("LOST ITS CLAIMS"));
+      assertThat(fenced.jobManagerLog(), containsString("run successor took them over"));
+      assertThat(fenced.exceptions(), containsString("may no longer commit"));
+      assertThat("no table changed since the successor", lake.dump(), is(afterSuccessor.get(0)));
+      assertThat(lake.landed(), is(directLanded));
+      assertThat(lake.jobIds(lake.tables().metadataTable()), everyItem(is("successor")));
+      assertThat(lake.jobIds(lake.tables().filesTable()), everyItem(is("successor")));
+    }
+  }
+
+  /**
+   * Once the task manager holds its claims at the fault point: freezes the job manager for four
+   * heartbeats, lands the tree with a Direct run, and lets both go on. Returns the tables as the
+   * successor left them.
+   */
+  private static List<String> takeOverWhileFrozen(
+      ApplicationCluster.Running running, Warehouse lake, Path resume) {
+    try {
+      awaitTaskManagerLog(running, 0, "FAULT POINT claimed reached");
+      Signals.send("STOP", running.jobManager().pid());
+      try {
+        Thread.sleep(4_000); // past the lease of three beats
+        RunnerJar.Run successor =
+            RunnerJar.DIRECT.run(
+                lake.logs(), "run", lake.args("--heartbeatSeconds=1", "--jobName=successor"));
+        assertThat(successor.output(), successor.exitCode(), is(0));
+        assertThat(successor.output(), containsString("applications: 5 succeeded, 0 failed"));
+        List<String> tables = lake.dump();
+        Files.createFile(resume);
+        return tables;
+      } finally {
+        Signals.send("CONT", running.jobManager().pid());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
     }
   }
 

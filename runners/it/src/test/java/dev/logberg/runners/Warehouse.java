@@ -8,6 +8,7 @@ import dev.logberg.upsert.CatalogSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,9 @@ import java.util.zip.GZIPOutputStream;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
 
 /**
  * A local warehouse that runs land {@code input} in, and what its tables hold. Its catalog is the
@@ -146,5 +150,21 @@ record Warehouse(Path path, Path input, List<String> catalogArgs) {
                     .map((TableIdentifier id) -> c.loadTable(id).currentSnapshot())
                     .map(Snapshot::snapshotId)
                     .toList());
+  }
+
+  /** The job id of every live row of a status table. */
+  List<String> jobIds(TableIdentifier table) {
+    return catalog()
+        .apply(
+            c -> {
+              List<String> ids = new ArrayList<>();
+              try (CloseableIterable<Record> rows =
+                  IcebergGenerics.read(c.loadTable(table)).select("job_id").build()) {
+                rows.forEach(r -> ids.add((String) r.getField("job_id")));
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+              return ids;
+            });
   }
 }
