@@ -106,11 +106,11 @@ final class ApplicationCluster {
   /**
    * How the job's parallelism is spread: over {@code taskManagers} processes (the slots per task
    * manager become parallelism / taskManagers, as the operator starts parallelism / slots pods);
-   * {@code firstTaskManagerOptions} are added to the first task manager's JVM only (a fault point);
-   * {@code whileRunning} runs once both kinds of process started.
+   * {@code taskManagerOptions} are added to every task manager's JVM (a fault point); {@code
+   * whileRunning} runs once both kinds of process started.
    */
   record Topology(
-      int taskManagers, List<String> firstTaskManagerOptions, Consumer<Running> whileRunning) {}
+      int taskManagers, List<String> taskManagerOptions, Consumer<Running> whileRunning) {}
 
   /** The processes of a running cluster, for a test that interferes with them. */
   record Running(Path home, Process jobManager, List<Process> taskManagers) {
@@ -140,7 +140,7 @@ final class ApplicationCluster {
                 home,
                 configuration,
                 "taskmanager-" + i,
-                i == 0 ? topology.firstTaskManagerOptions() : List.of(),
+                topology.taskManagerOptions(),
                 "GET_TM_RESOURCE_PARAMS",
                 "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
                 "--configDir",

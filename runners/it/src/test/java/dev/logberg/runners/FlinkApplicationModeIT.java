@@ -99,8 +99,10 @@ class FlinkApplicationModeIT {
             work,
             new ApplicationCluster.Topology(
                 2,
-                List.of("-Dlogberg.faultPoint=reading"),
-                running -> killWhenReading(running, 0)));
+                List.of(
+                    "-Dlogberg.faultPoint=reading",
+                    "-Dlogberg.faultPoint.resumeFile=" + work.resolve("resume")),
+                running -> killTheFirstToRead(running, work.resolve("resume"))));
     assertThat(killed.jobManagerLog(), killed.onlyJob().state(), is("FAILED"));
     assertEndedOnce(killed);
     assertThat(killed.jobManagerLog(), containsString("NoRestartBackoffTimeStrategy"));
@@ -119,11 +121,26 @@ class FlinkApplicationModeIT {
         statuses.toString(), statuses.stream().allMatch(l -> l.contains("\tSUCCESS\t")), is(true));
   }
 
-  /** Kills task manager {@code index} with SIGKILL once its fault point holds a reading thread. */
-  private static void killWhenReading(ApplicationCluster.Running running, int index) {
+  /**
+   * Kills (SIGKILL) the first task manager whose fault point holds a reading thread, then lets the
+   * other one read on: which of them reads depends on how the run's files are grouped.
+   */
+  private static void killTheFirstToRead(ApplicationCluster.Running running, Path resume) {
     try {
-      awaitTaskManagerLog(running, index, "FAULT POINT reading reached");
-      running.taskManagers().get(index).destroyForcibly().waitFor();
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+      while (true) {
+        for (int i = 0; i < running.taskManagers().size(); i++) {
+          if (Files.readString(running.taskManagerLog(i)).contains("FAULT POINT reading reached")) {
+            running.taskManagers().get(i).destroyForcibly().waitFor();
+            Files.createFile(resume);
+            return;
+          }
+        }
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("no task manager reached the fault point in 4 minutes");
+        }
+        Thread.sleep(200);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

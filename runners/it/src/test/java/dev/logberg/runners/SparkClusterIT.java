@@ -22,8 +22,7 @@ class SparkClusterIT {
   @TempDir static Path dir;
 
   @Test
-  void clusterModeLandsWhatTheDirectJarLandsAndEndsFailedWithExitCodesThreeAndOne()
-      throws Exception {
+  void clusterModeLandsWhatTheDirectJarLandsAndEndsFailedForEveryOtherExitCode() throws Exception {
     Path input = Warehouse.copyTestdata(dir.resolve("spark-team-a"));
     Warehouse direct = new Warehouse(dir.resolve("direct").resolve("warehouse"), input);
     RunnerJar.Run reference = RunnerJar.DIRECT.run(direct.logs(), "run", direct.args());
@@ -61,14 +60,36 @@ class SparkClusterIT {
                 "warehouse=" + dir.resolve("failing").resolve("warehouse"),
                 "catalogType=rest",
                 "catalogUri=http://127.0.0.1:" + closed));
+    // A fourth: bad options (its input folder does not exist), exit code 2.
+    Map<String, Object> badManifest =
+        RenderedLaunch.render(
+            dir,
+            "spark-k8s",
+            "logberg-bad",
+            List.of(
+                "input=" + dir.resolve("no-such-folder"),
+                "warehouse=" + dir.resolve("bad").resolve("warehouse")));
     SparkStandalone.Driver driver;
     SparkStandalone.Driver partlyFailed;
     SparkStandalone.Driver failing;
+    SparkStandalone.Driver bad;
+    SparkStandalone.Driver held;
     try (SparkStandalone spark = SparkStandalone.start(dir.resolve("spark"), 2)) {
       driver = spark.submit(manifest);
       partlyFailed = spark.submit(partlyManifest);
       failing = spark.submit(failingManifest);
+      bad = spark.submit(badManifest);
+      held = submitWhileAnotherRunHoldsTheClaims(spark, input);
     }
+    // Code 4: the application ends FAILED, having landed nothing, and says why.
+    assertThat(held.output(), held.state(), is("FAILED"));
+    assertThat(held.output(), containsString("SKIP_CLAIMED=5"));
+    assertThat(
+        held.output(), containsString("Nothing landed: 5 applications with work are claimed"));
+    // Code 2: FAILED, the bad option named.
+    assertThat(bad.output(), bad.state(), is("FAILED"));
+    assertThat(bad.output(), containsString("--input: folder"));
+    assertThat(bad.output(), containsString("does not exist"));
     // README "Exit codes on Spark": code 1 ends the application FAILED, the reason in the driver
     // log.
     assertThat(failing.output(), failing.state(), is("FAILED"));
@@ -90,5 +111,30 @@ class SparkClusterIT {
         containsString("Run logberg-cluster-"));
     assertThat("executors on both workers", driver.executorWorkers(), is(2));
     assertThat("Spark cluster mode = Direct", cluster.dump(), is(direct.dump()));
+  }
+
+  /**
+   * Submits a run over {@code input} while a Direct run, held at its claims and beating its
+   * heartbeat every ten seconds, holds every application: the submitted run has nothing to land.
+   */
+  private static SparkStandalone.Driver submitWhileAnotherRunHoldsTheClaims(
+      SparkStandalone spark, Path input) throws Exception {
+    Path work = dir.resolve("held");
+    try (RestCatalogServer catalog = new RestCatalogServer(work.resolve("warehouse"))) {
+      Warehouse lake = new Warehouse(work.resolve("warehouse"), input, catalog.args());
+      RunnerJar.Started holder =
+          RunnerJar.DIRECT.start(
+              lake.logs(),
+              List.of("-Dlogberg.faultPoint=claimed"),
+              "run",
+              lake.args("--heartbeatSeconds=10"));
+      try {
+        holder.awaitOutput("FAULT POINT claimed reached");
+        List<String> params = lake.args().stream().map(a -> a.substring(2)).toList();
+        return spark.submit(RenderedLaunch.render(dir, "spark-k8s", "logberg-held", params));
+      } finally {
+        holder.process().destroyForcibly().waitFor();
+      }
+    }
   }
 }
