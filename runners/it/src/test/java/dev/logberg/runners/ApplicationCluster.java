@@ -242,9 +242,10 @@ final class ApplicationCluster {
       throws IOException, InterruptedException {
     boolean jobManager = resourceParams.equals("GET_JM_RESOURCE_PARAMS");
     List<String> resources = resourceParams(home, resourceParams);
-    // Every JVM option from the rendered configuration; the only other one is the build's JIT
-    // setting for test processes (TestJvm), which changes speed, not behaviour.
-    List<String> line = TestJvm.java();
+    // Every JVM option from the rendered configuration, none from the build (not even TestJvm's).
+    List<String> line =
+        new ArrayList<>(
+            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     line.addAll(Arrays.asList(resources.get(0).split(" ")));
     for (String key :
         List.of(
