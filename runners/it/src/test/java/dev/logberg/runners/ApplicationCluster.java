@@ -107,10 +107,19 @@ final class ApplicationCluster {
    * How the job's parallelism is spread: over {@code taskManagers} processes (the slots per task
    * manager become parallelism / taskManagers, as the operator starts parallelism / slots pods);
    * {@code taskManagerOptions} are added to every task manager's JVM (a fault point); {@code
-   * whileRunning} runs once both kinds of process started.
+   * whileRunning} runs once both kinds of process started. With {@code asRendered} the job and task
+   * managers run with the rendered options and nothing else; otherwise the build's JIT setting for
+   * test processes ({@link TestJvm#jit}) is added, which changes speed, not behaviour.
    */
   record Topology(
-      int taskManagers, List<String> taskManagerOptions, Consumer<Running> whileRunning) {}
+      int taskManagers,
+      List<String> taskManagerOptions,
+      Consumer<Running> whileRunning,
+      boolean asRendered) {
+    Topology(int taskManagers, List<String> taskManagerOptions, Consumer<Running> whileRunning) {
+      this(taskManagers, taskManagerOptions, whileRunning, false);
+    }
+  }
 
   /** The processes of a running cluster, for a test that interferes with them. */
   record Running(Path home, Process jobManager, List<Process> taskManagers) {
@@ -131,6 +140,9 @@ final class ApplicationCluster {
         configuration(manifest, usrlib, restPort, topology.taskManagers());
     Files.writeString(conf.resolve("config.yaml"), yaml(configuration));
 
+    List<String> jit = topology.asRendered() ? List.of() : TestJvm.jit();
+    List<String> taskManagerOptions = new ArrayList<>(jit);
+    taskManagerOptions.addAll(topology.taskManagerOptions());
     List<Process> taskManagers = new ArrayList<>();
     Process jobManager = null;
     try {
@@ -140,7 +152,7 @@ final class ApplicationCluster {
                 home,
                 configuration,
                 "taskmanager-" + i,
-                topology.taskManagerOptions(),
+                taskManagerOptions,
                 "GET_TM_RESOURCE_PARAMS",
                 "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
                 "--configDir",
@@ -151,7 +163,7 @@ final class ApplicationCluster {
               home,
               configuration,
               "jobmanager",
-              List.of(),
+              jit,
               "GET_JM_RESOURCE_PARAMS",
               "dev.logberg.flinkdist.ApplicationClusterProcess",
               conf.toString());
@@ -228,8 +240,9 @@ final class ApplicationCluster {
    * the JVM's memory flags and the memory settings to pass as {@code -D} pairs from the configured
    * process size, and every other JVM option comes from the configuration ({@code
    * env.java.default-opts.all}, {@code env.java.opts.all}, then the role's own), as the image's
-   * scripts read them from the ConfigMap the operator writes. Nothing from this build's JVM: a
-   * FlinkDeployment without the options its job needs fails here as it would on the cluster.
+   * scripts read them from the ConfigMap the operator writes; then {@code extraOptions} (a fault
+   * point, and the build's JIT setting unless {@link Topology#asRendered}). Nothing else from this
+   * build's JVM: a FlinkDeployment without the options its job needs fails here as on the cluster.
    */
   private static Process start(
       Path home,
@@ -242,7 +255,7 @@ final class ApplicationCluster {
       throws IOException, InterruptedException {
     boolean jobManager = resourceParams.equals("GET_JM_RESOURCE_PARAMS");
     List<String> resources = resourceParams(home, resourceParams);
-    // Every JVM option from the rendered configuration, none from the build (not even TestJvm's).
+    // The rendered configuration's options, then extraOptions (see Topology#asRendered).
     List<String> line =
         new ArrayList<>(
             List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));

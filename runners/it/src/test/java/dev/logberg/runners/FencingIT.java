@@ -11,8 +11,9 @@ import dev.logberg.pipeline.tables.LogbergTables;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A run frozen past its lease (SIGSTOP) while another run takes its claims over and finishes: when
@@ -23,19 +24,30 @@ class FencingIT {
   /** Exit code of a run that lost its claims (Main.FENCED). */
   private static final int FENCED = 5;
 
-  @Test
-  void aRunThatLostItsClaimsCommitsNothingMore(@TempDir Path dir) throws Exception {
+  /**
+   * On the Direct jar and on the Spark jar (the driver exits with the same code 5 in a cluster,
+   * where SparkClusterIT shows that any non-zero code ends the application FAILED).
+   */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(
+      value = RunnerJar.class,
+      names = {"DIRECT", "SPARK"})
+  void aRunThatLostItsClaimsCommitsNothingMore(RunnerJar runner, @TempDir Path dir)
+      throws Exception {
     // Through a catalog service: a process frozen on the embedded sqlite catalog may hold its lock.
     try (RestCatalogServer catalog = new RestCatalogServer(dir.resolve("warehouse"))) {
       Path input = Warehouse.copyTestdata(dir.resolve("spark-team-a"));
       frozenRunIsFenced(
-          new Warehouse(dir.resolve("warehouse"), input, catalog.args()), dir.resolve("resume"));
+          runner,
+          new Warehouse(dir.resolve("warehouse"), input, catalog.args()),
+          dir.resolve("resume"));
     }
   }
 
-  private static void frozenRunIsFenced(Warehouse lake, Path resume) throws Exception {
+  private static void frozenRunIsFenced(RunnerJar runner, Warehouse lake, Path resume)
+      throws Exception {
     RunnerJar.Started frozen =
-        RunnerJar.DIRECT.start(
+        runner.start(
             lake.logs(),
             List.of("-Dlogberg.faultPoint=claimed", "-Dlogberg.faultPoint.resumeFile=" + resume),
             "run",

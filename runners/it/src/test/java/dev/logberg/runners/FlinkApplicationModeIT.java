@@ -56,7 +56,7 @@ class FlinkApplicationModeIT {
             List.of("input=" + input, "warehouse=" + flink.path(), "progressSeconds=1"));
 
     ApplicationCluster.Ending first =
-        ApplicationCluster.run(manifest, dir.resolve("flink-app"), TWO_TASK_MANAGERS);
+        ApplicationCluster.run(manifest, dir.resolve("flink-app"), AS_RENDERED);
     assertFinished(first);
     for (String taskManagerLog : first.taskManagerLogs()) {
       assertThat(
@@ -321,6 +321,13 @@ class FlinkApplicationModeIT {
    */
   private static final ApplicationCluster.Topology TWO_TASK_MANAGERS =
       new ApplicationCluster.Topology(2, List.of(), running -> {});
+
+  /**
+   * The same with exactly the rendered JVM options, none from the build: a FlinkDeployment missing
+   * an option its job needs fails here. The other launches add the build's JIT setting for speed.
+   */
+  private static final ApplicationCluster.Topology AS_RENDERED =
+      new ApplicationCluster.Topology(2, List.of(), running -> {}, true);
 
   private static List<String> params(Path warehouse, Path tree) {
     return List.of("input=" + tree, "warehouse=" + warehouse, "progressSeconds=0");
