@@ -127,20 +127,9 @@ class FlinkApplicationModeIT {
    */
   private static void killTheFirstToRead(ApplicationCluster.Running running, Path resume) {
     try {
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-      while (true) {
-        for (int i = 0; i < running.taskManagers().size(); i++) {
-          if (Files.readString(running.taskManagerLog(i)).contains("FAULT POINT reading reached")) {
-            running.taskManagers().get(i).destroyForcibly().waitFor();
-            Files.createFile(resume);
-            return;
-          }
-        }
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("no task manager reached the fault point in 4 minutes");
-        }
-        Thread.sleep(200);
-      }
+      int reader = awaitTaskManagerLog(running, "FAULT POINT reading reached");
+      running.taskManagers().get(reader).destroyForcibly().waitFor();
+      Files.createFile(resume);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -149,21 +138,26 @@ class FlinkApplicationModeIT {
     }
   }
 
-  /** Waits (4 minutes at most) until task manager {@code index} logged {@code text}. */
-  private static void awaitTaskManagerLog(
-      ApplicationCluster.Running running, int index, String text)
+  /**
+   * Waits (4 minutes at most, while a task manager lives) until one logged {@code text}; returns
+   * its index.
+   */
+  private static int awaitTaskManagerLog(ApplicationCluster.Running running, String text)
       throws IOException, InterruptedException {
-    Process taskManager = running.taskManagers().get(index);
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-    while (!Files.readString(running.taskManagerLog(index)).contains(text)) {
-      if (!taskManager.isAlive() || System.nanoTime() > deadline) {
+    while (true) {
+      for (int i = 0; i < running.taskManagers().size(); i++) {
+        if (Files.readString(running.taskManagerLog(i)).contains(text)) {
+          return i;
+        }
+      }
+      if (running.taskManagers().stream().noneMatch(Process::isAlive)
+          || System.nanoTime() > deadline) {
         throw new AssertionError(
-            "task manager "
-                + index
-                + " never logged '"
+            "no task manager logged '"
                 + text
-                + "':\n"
-                + Files.readString(running.taskManagerLog(index)));
+                + "'; task manager 0:\n"
+                + Files.readString(running.taskManagerLog(0)));
       }
       Thread.sleep(200);
     }
@@ -246,7 +240,7 @@ class FlinkApplicationModeIT {
   private static List<String> takeOverWhileFrozen(
       ApplicationCluster.Running running, Warehouse lake, Path resume) {
     try {
-      awaitTaskManagerLog(running, 0, "FAULT POINT claimed reached");
+      awaitTaskManagerLog(running, "FAULT POINT claimed reached");
       Signals.send("STOP", running.jobManager().pid());
       try {
         Thread.sleep(4_000); // past the lease of three beats

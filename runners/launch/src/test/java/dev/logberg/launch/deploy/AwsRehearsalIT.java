@@ -665,9 +665,10 @@ class AwsRehearsalIT {
         new ArrayList<>(
             List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
     // The build's JIT setting for test processes (pom.xml, logberg.test.jit): speed, not behaviour.
-    line.addAll(Arrays.asList(System.getProperty("logberg.test.jit", "").split(" ")));
+    Arrays.stream(System.getProperty("logberg.test.jit", "").split("\\s+"))
+        .filter(flag -> !flag.isBlank())
+        .forEach(line::add);
     line.addAll(List.of("-jar", jar.path.toString(), command));
-    line.removeIf(String::isBlank);
     line.addAll(jar.localOptions);
     line.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(line);
