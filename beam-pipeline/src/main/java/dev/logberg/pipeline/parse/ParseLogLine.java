@@ -19,7 +19,6 @@ import org.apache.beam.sdk.transforms.FlatMapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
-import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -34,14 +33,15 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * Nothing is dropped: blank lines are counted, everything else is a row or a reject.
  *
  * <p>The parse has one output, a {@link ParsedBatch} per batch of lines, which two steps split:
- * {@link #ROWS} (the bulk, to the data table's write) and the small outcomes: {@link #REJECTS}, per
- * source file how many rows and rejects it produced ({@link #ROW_COUNTS}, {@link #REJECT_COUNTS})
- * and the files that could not be read ({@link #FAILURES}). One output means each batch is parsed
- * once and moves as one element, where a multi-output parse hands every row to every consumer of
- * its outputs (Flink encodes it for each) and is parsed again for each consumer by a runner that
- * recomputes (Spark, once its cache is full; see {@link #keptOnDisk}).
+ * {@link #ROWS} (the bulk, to the data table's write) and the small outcomes: {@link #REJECTS}, how
+ * many rows and rejects a source file produced ({@link #ROW_COUNTS}, {@link #REJECT_COUNTS}: one
+ * partial count per file and bundle, which the consumer sums) and the files that could not be read
+ * ({@link #FAILURES}). One output means each batch is parsed once and moves as one element, where a
+ * multi-output parse hands every row to every consumer of its outputs (Flink encodes it for each)
+ * and is parsed again for each consumer by a runner that recomputes (Spark, once its cache is full;
+ * see {@link #keptOnDisk}).
  */
-public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PCollectionTuple> {
+public final class ParseLogLine extends PTransform<PCollection<List<LineBatch>>, PCollectionTuple> {
   public static final TupleTag<Row> ROWS = new TupleTag<>() {};
   public static final TupleTag<Row> REJECTS = new TupleTag<>() {};
   public static final TupleTag<KV<String, Long>> ROW_COUNTS = new TupleTag<>() {};
@@ -79,7 +79,7 @@ public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PColl
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<LineBatch> lines) {
+  public PCollectionTuple expand(PCollection<List<LineBatch>> lines) {
     PCollection<ParsedBatch> parsed =
         lines
             .apply("Parse", ParDo.of(new ParseFn(ingestedAtMicros)))
@@ -108,12 +108,12 @@ public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PColl
                 StringUtf8Coder.of(), KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())));
     return PCollectionTuple.of(ROWS, rows)
         .and(REJECTS, outcomes.get(REJECTS))
-        .and(ROW_COUNTS, outcomes.get(ROW_COUNTS).apply("SumRows", Sum.longsPerKey()))
-        .and(REJECT_COUNTS, outcomes.get(REJECT_COUNTS).apply("SumRejects", Sum.longsPerKey()))
+        .and(ROW_COUNTS, outcomes.get(ROW_COUNTS))
+        .and(REJECT_COUNTS, outcomes.get(REJECT_COUNTS))
         .and(FAILURES, outcomes.get(FAILURES));
   }
 
-  static final class ParseFn extends DoFn<LineBatch, ParsedBatch> {
+  static final class ParseFn extends DoFn<List<LineBatch>, ParsedBatch> {
     private final long ingestedAtMicros;
     private final Counter rows = Counters.counter(Counters.ROWS_PARSED);
     private final Counter blank = Counters.counter(Counters.LINES_BLANK);
@@ -136,7 +136,13 @@ public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PColl
     }
 
     @ProcessElement
-    public void process(@Element LineBatch batch, OutputReceiver<ParsedBatch> out) {
+    public void process(@Element List<LineBatch> pack, OutputReceiver<ParsedBatch> out) {
+      for (LineBatch batch : pack) {
+        out.output(parse(batch));
+      }
+    }
+
+    private ParsedBatch parse(LineBatch batch) {
       encoded.clear();
       List<Row> rejects = new ArrayList<>();
       int blanks = 0;
@@ -161,14 +167,8 @@ public final class ParseLogLine extends PTransform<PCollection<LineBatch>, PColl
       rows.inc(rowCount);
       rejected.inc(rejects.size());
       blank.inc(blanks);
-      out.output(
-          new ParsedBatch(
-              batch.appId(),
-              batch.sourceFile(),
-              rowCount,
-              encoded.take(),
-              rejects,
-              batch.failure()));
+      return new ParsedBatch(
+          batch.appId(), batch.sourceFile(), rowCount, encoded.take(), rejects, batch.failure());
     }
 
     private Row rejectRow(

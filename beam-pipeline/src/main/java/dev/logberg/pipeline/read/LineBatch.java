@@ -66,6 +66,15 @@ public final class LineBatch {
     return texts.size();
   }
 
+  /** The characters of its lines. */
+  long chars() {
+    long chars = 0;
+    for (String text : texts) {
+      chars += text.length();
+    }
+    return chars;
+  }
+
   public String text(int index) {
     return texts.get(index);
   }

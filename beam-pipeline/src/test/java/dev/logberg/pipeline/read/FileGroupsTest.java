@@ -36,8 +36,25 @@ class FileGroupsTest {
     List<FileOfApp> packed = groups.stream().flatMap(g -> g.files().stream()).toList();
     assertThat(packed, containsInAnyOrder(files.toArray()));
     for (FileGroup group : groups) {
-      assertThat(group.bytes(), is(group.bytes(0, group.files().size())));
+      assertThat(group.bytes(), is(group.bytes(0, group.spanEnds().size())));
     }
+  }
+
+  /** A span ends once it reaches SPAN_BYTES: a large file alone, small ones together. */
+  @Test
+  void spansGatherSmallFilesAndLeaveALargeOneAlone() {
+    long span = FileGroup.SPAN_BYTES;
+    List<FileOfApp> files = new ArrayList<>(List.of(file("big", 3 * span)));
+    for (int i = 0; i < 5; i++) {
+      files.add(file("half-" + i, span / 2));
+    }
+    files.add(file("tiny", 10));
+    FileGroup group = FileGroups.pack(files, 1, FileGroups.FEW_GROUP_BYTES).get(0);
+    assertThat(group.spanEnds(), is(List.of(1, 3, 5, 7)));
+    assertThat(group.span(0).get(0).file().sourceFile(), is("big"));
+    assertThat(group.span(3).size(), is(2));
+    assertThat(group.bytes(1, 3), is(2 * span));
+    assertThat(group.bytes(0, 4), is(group.bytes()));
   }
 
   @Test

@@ -27,6 +27,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.values.PCollection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,10 +67,15 @@ class ReadLinesTest {
         new AppFolder(appId, "/logs/" + appId, files), Decision.PROCESS_NEW, 1);
   }
 
-  private static PCollection<LineBatch> read(Pipeline pipeline, List<PlannedRun> runs, int groups) {
+  private static PCollection<List<LineBatch>> readPacks(
+      Pipeline pipeline, List<PlannedRun> runs, int groups) {
     return pipeline
         .apply(Create.of(runs))
         .apply(ReadLines.of(MAX_LINE_BYTES, groups, FileGroups.FEW_GROUP_BYTES));
+  }
+
+  private static PCollection<LineBatch> read(Pipeline pipeline, List<PlannedRun> runs, int groups) {
+    return readPacks(pipeline, runs, groups).apply(Flatten.iterables());
   }
 
   /**
@@ -133,6 +139,40 @@ class ReadLinesTest {
       pipeline.run().waitUntilFinish();
     }
     assertThat(total > 2 * LINES_PER_BIG_FILE, is(true));
+  }
+
+  /**
+   * Small files travel together: on the DirectRunner each 100 outputs of the reader end a bundle,
+   * and each bundle a data file of the write.
+   */
+  @Test
+  void manySmallFilesMoveInAFewPacks() throws IOException {
+    List<LogFile> files = new ArrayList<>();
+    Map<String, Long> expected = new HashMap<>();
+    for (int i = 0; i < 300; i++) {
+      String name = "spark-5/exec-" + i + "/part.json";
+      files.add(write(name, 5, false));
+      expected.put(name, 5L);
+    }
+    Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.create());
+    PCollection<List<LineBatch>> packs = readPacks(pipeline, List.of(run("spark-5", files)), 1);
+    PAssert.that(packs)
+        .satisfies(
+            all -> {
+              List<Integer> lines = new ArrayList<>();
+              all.forEach(pack -> lines.add(pack.stream().mapToInt(LineBatch::size).sum()));
+              // 1,500 lines: a full pack (at least BATCH_LINES), then the rest; a third when the
+              // runner checkpointed the reader between them.
+              assertThat("lines per pack " + lines, lines.size() <= 3, is(true));
+              return null;
+            });
+    PAssert.that(packs.apply(Flatten.iterables()))
+        .satisfies(
+            batches -> {
+              checkBatches(batches, expected);
+              return null;
+            });
+    pipeline.run().waitUntilFinish();
   }
 
   @Test
