@@ -64,7 +64,7 @@ run "pod_identity_only" {
       ListLogPrefix             = toset(["s3:ListBucket"])
       ReadLogObjects            = toset(["s3:GetObject"])
       ListWarehousePrefix       = toset(["s3:ListBucket"])
-      ReadWriteWarehouseObjects = toset(["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"])
+      ReadWriteWarehouseObjects = toset(["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"])
       GlueDatabase              = toset(["glue:GetDatabase"])
       GlueTables                = toset(["glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable", "glue:DeleteTable"])
     }

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.PartitionField;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Table;
@@ -124,6 +125,8 @@ public final class StagingTable {
    * Drops a staging table. Purge removes its metadata files only: with {@code gc.enabled=false}
    * Iceberg's {@code CatalogUtil.dropTableData} deletes no data file, and the published ones belong
    * to the target. (A REST catalog purges on its server; it must honour {@code gc.enabled} too.)
+   * Iceberg only logs the files it could not delete; a metadata file still there afterwards is said
+   * once, with the permission that is most likely missing.
    *
    * @throws IllegalStateException if the table is not a staging table with gc disabled
    */
@@ -138,9 +141,18 @@ public final class StagingTable {
               + ": not a staging table with gc.enabled=false (dropping it with purge could delete"
               + " data files)");
     }
-    String location = catalog.loadTable(staging).location();
+    Table table = catalog.loadTable(staging);
+    String metadata = ((HasTableOperations) table).operations().current().metadataFileLocation();
     catalog.dropTable(staging, true);
-    removeEmptyLocalFolders(location);
+    if (table.io().newInputFile(metadata).exists()) {
+      LOG.warn(
+          "Dropped the staging table {}, but not its metadata files ({} is still there): if the"
+              + " store refused to delete them, grant s3:DeleteObject on the warehouse prefix to the"
+              + " role Logberg runs as (deploy/iam). Upkeep's orphan removal deletes them later.",
+          staging,
+          metadata);
+    }
+    removeEmptyLocalFolders(table.location());
   }
 
   /**

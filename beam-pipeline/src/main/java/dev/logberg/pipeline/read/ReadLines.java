@@ -3,6 +3,7 @@ package dev.logberg.pipeline.read;
 import dev.logberg.pipeline.Counters;
 import dev.logberg.pipeline.discover.LogFile;
 import dev.logberg.pipeline.status.PlannedRun;
+import dev.logberg.pipeline.storage.AwsErrors;
 import dev.logberg.upsert.faults.FaultPoints;
 import java.io.IOException;
 import java.io.InputStream;
@@ -201,7 +202,9 @@ public final class ReadLines
         // Lines already read stay: the application is marked FAILED and its retry rewrites them by
         // key.
         failed.inc();
-        String error = "cannot read " + file.sourceFile() + ": " + e;
+        // An AWS refusal says what to grant (AwsErrors); the status row and the log keep it.
+        String error =
+            "cannot read " + file.sourceFile() + ": " + AwsErrors.explain(e).orElse(e.toString());
         LOG.warn("{} (application {} will be marked FAILED)", error, element.appId());
         batch.fail(error);
       } finally {

@@ -53,7 +53,6 @@ public final class AwsErrors {
           Map.entry("UploadPart", "s3:PutObject"),
           Map.entry("CompleteMultipartUpload", "s3:PutObject"),
           Map.entry("AbortMultipartUpload", "s3:AbortMultipartUpload"),
-          Map.entry("ListParts", "s3:ListMultipartUploadParts"),
           Map.entry("DeleteObject", "s3:DeleteObject"),
           Map.entry("DeleteObjects", "s3:DeleteObject"));
 

@@ -1,6 +1,7 @@
 package dev.logberg.launch.deploy;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,11 +11,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The AWS emulator moto (IAM, STS and Glue on one loopback port) in a process of its own: {@code
- * python3 -m moto.server}. It starts with IAM enforcement off, so setup calls pass as an
+ * The AWS emulator moto (IAM, STS, Glue and S3 on one loopback port) in a process of its own:
+ * {@code python3 -m moto.server}, started through {@code moto_server.py} (a test resource next to
+ * this class), which makes moto check S3 signatures over the request as the client sent it
+ * (getmoto/moto#5948: moto re-signs a URL with {@code %2F} already decoded, so every signed listing
+ * with a "/" in its prefix failed). It starts with IAM enforcement off, so setup calls pass as an
  * administrator's would; {@link #enforce} turns it on, after which every call is checked against
  * the policies of the caller's user or assumed role, and an assumed role's session token must come
  * with each call. A machine without python3 or moto fails the test, with the command that installs
@@ -56,8 +61,12 @@ final class AwsEmulator implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
+    Path bootstrap = log.resolveSibling("moto_server.py");
+    try (InputStream script = AwsEmulator.class.getResourceAsStream("moto_server.py")) {
+      Files.copy(Objects.requireNonNull(script, "moto_server.py"), bootstrap);
+    }
     Process process =
-        new ProcessBuilder("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", "" + port)
+        new ProcessBuilder("python3", bootstrap.toString(), "-H", "127.0.0.1", "-p", "" + port)
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();

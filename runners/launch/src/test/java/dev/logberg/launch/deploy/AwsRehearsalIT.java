@@ -2,6 +2,7 @@ package dev.logberg.launch.deploy;
 
 import static dev.logberg.launch.deploy.DeployScript.ROOT;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
@@ -32,9 +33,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -48,11 +47,6 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStore;
-import org.jclouds.blobstore.BlobStoreContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,9 +73,9 @@ import software.amazon.awssdk.services.sts.model.StsException;
  * exactly the access policy Terraform renders from deploy/iam/policy.json.tftpl.
  *
  * <ul>
- *   <li>IAM, STS and Glue are the AWS emulator moto ({@link AwsEmulator}) with IAM enforced: the
- *       role carries the rendered policy and deploy/iam's two trust statements; STS issues the
- *       role's sessions; Glue checks each call's action against the role's policy and the session
+ *   <li>IAM, STS, Glue and S3 are the AWS emulator moto ({@link AwsEmulator}) with IAM enforced:
+ *       the role carries the rendered policy and deploy/iam's two trust statements; STS issues the
+ *       role's sessions; Glue and S3 check each call against the role's policy and the session
  *       token.
  *   <li>Credentials arrive both ways deploy/iam trusts. Flink's runs (and the negative controls)
  *       get them the Pod Identity way: STS AssumeRole issues the session (as EKS Pod Identity's
@@ -91,19 +85,16 @@ import software.amazon.awssdk.services.sts.model.StsException;
  *       {@code AWS_WEB_IDENTITY_TOKEN_FILE}, which the SDK exchanges with STS
  *       AssumeRoleWithWebIdentity ({@code AWS_ENDPOINT_URL_STS}: {@link WebIdentitySts}, which
  *       checks the token against the trust policy, then moto issues the session); their S3 and Glue
- *       calls pass gates that admit only the sessions AssumeRoleWithWebIdentity issued.
- *   <li>S3 is s3proxy, accepting only the sessions' keys, behind a gate that refuses any request
- *       without a session's token ({@link SessionTokenGate}; s3proxy ignores it). moto's own S3
- *       cannot serve here: it checks signatures against the URL as its web framework hands it over,
- *       with {@code %2F} already decoded, so every signed ListObjectsV2 with a "/" in its prefix
- *       (how discovery lists) fails with SignatureDoesNotMatch, from the Java SDK and boto3 alike.
- *       Nothing here evaluates the policy's S3 statements.
+ *       calls pass gates ({@link SessionTokenGate}) that admit only the sessions
+ *       AssumeRoleWithWebIdentity issued, and so show those sessions' tokens reached both.
  * </ul>
  *
- * <p>moto checks actions, not Glue resource ARNs (it authorises every Glue call against resource
- * "*"), so the role here holds the policy's statements with Glue resources widened to "*";
- * IamPolicyTest checks the ARNs. The negative controls take one action at a time out of the
- * rendered policy and show the run then fails, naming the permission.
+ * <p>Where moto differs from AWS, the role here holds a widened copy of the policy ({@link
+ * #grant}): moto authorises every Glue call against resource "*", never a Glue ARN; it authorises a
+ * multi-object delete (DeleteObjects) against the bucket's ARN, not each key's; and it ignores the
+ * {@code s3:prefix} conditions of the ListBucket statements. IamPolicyTest checks the ARNs and
+ * conditions as written. The negative controls take one action at a time out of the rendered policy
+ * and show the run then fails, naming the permission.
  */
 class AwsRehearsalIT {
   private static final String ACCOUNT = "123456789012";
@@ -143,9 +134,7 @@ class AwsRehearsalIT {
   private static AwsEmulator aws;
   private static ObjectNode policy;
   private static AwsSessionCredentials session;
-  private static S3Proxy s3;
   private static SessionTokenGate gate;
-  private static BlobStoreContext blobs;
   private static HttpServer agent;
   private static String agentToken;
   private static Path tokenFile;
@@ -155,7 +144,6 @@ class AwsRehearsalIT {
   private static Path webIdentityTokenFile;
   private static SessionTokenGate webIdentityS3;
   private static SessionTokenGate webIdentityGlue;
-  private static final Map<String, String> secrets = new ConcurrentHashMap<>();
   private static JsonNode totals;
 
   private enum Jar {
@@ -213,6 +201,14 @@ class AwsRehearsalIT {
                       i.name(DATABASE)
                           .locationUri("s3://" + LAKE + "/warehouse/" + DATABASE + ".db")));
     }
+    // The buckets and the logs Fluent Bit would have written, as an administrator.
+    try (S3Client client = s3(admin)) {
+      client.createBucket(b -> b.bucket(LOGS));
+      client.createBucket(b -> b.bucket(LAKE));
+      upload(client, TREE, "direct");
+      upload(client, TREE, "flink");
+      upload(client, TREE.resolve(TINY_APP), "tiny/" + TINY_APP);
+    }
     aws.enforce();
     Credentials issued;
     try (StsClient sts = aws(StsClient.builder(), eksAuth).build()) {
@@ -222,25 +218,15 @@ class AwsRehearsalIT {
     session =
         AwsSessionCredentials.create(
             issued.accessKeyId(), issued.secretAccessKey(), issued.sessionToken());
-    secrets.put(session.accessKeyId(), session.secretAccessKey());
-    startS3();
-    gate = new SessionTokenGate(s3.getPort(), session.sessionToken());
+    gate = new SessionTokenGate(aws.endpoint().getPort(), session.sessionToken());
     startAgent();
     webIdentity = new WebIdentitySts(aws.endpoint(), oidcFederation, REGION, ACCOUNT, trust);
     webIdentityTokenFile = dir.resolve("eks.amazonaws.com-serviceaccount-token");
     Files.writeString(
         webIdentityTokenFile, webIdentity.mint(OIDC_ISSUER, SERVICE_ACCOUNT, "sts.amazonaws.com"));
-    // s3proxy takes the keys of every session AssumeRoleWithWebIdentity issues (startS3); the
-    // gates in front of S3 and Glue for the IRSA runs admit those sessions' tokens only.
-    webIdentityS3 = new SessionTokenGate(s3.getPort(), webIdentity.issuedTokens());
+    // The gates in front of S3 and Glue for the IRSA runs admit those sessions' tokens only.
+    webIdentityS3 = new SessionTokenGate(aws.endpoint().getPort(), webIdentity.issuedTokens());
     webIdentityGlue = new SessionTokenGate(aws.endpoint().getPort(), webIdentity.issuedTokens());
-    try (S3Client client = s3Client()) {
-      client.createBucket(b -> b.bucket(LOGS));
-      client.createBucket(b -> b.bucket(LAKE));
-      upload(client, TREE, "direct");
-      upload(client, TREE, "flink");
-      upload(client, TREE.resolve(TINY_APP), "tiny/" + TINY_APP);
-    }
     // The test reads the tables back as the role, through the SDK's default chain.
     System.setProperty("aws.accessKeyId", session.accessKeyId());
     System.setProperty("aws.secretAccessKey", session.secretAccessKey());
@@ -263,12 +249,6 @@ class AwsRehearsalIT {
     }
     if (gate != null) {
       gate.close();
-    }
-    if (s3 != null) {
-      s3.stop();
-    }
-    if (blobs != null) {
-      blobs.close();
     }
     if (aws != null) {
       aws.close();
@@ -330,7 +310,9 @@ class AwsRehearsalIT {
     assertThat(again.output(), containsString("{SKIP_DONE=5}"));
     assertThat("nothing changed", snapshots(tables), is(snapshots));
 
-    try (S3Client client = s3Client()) {
+    // Fluent Bit writes the new file; the role may only read the logs.
+    aws.relax();
+    try (S3Client client = s3(AwsBasicCredentials.create("A", "B"))) {
       client.putObject(
           b ->
               b.bucket(LOGS)
@@ -342,6 +324,8 @@ class AwsRehearsalIT {
                           + "sessionize-clicks-c4372c-exec-1/"
                           + "sessionize-clicks-c4372c-exec-1_091500_grown1.json"),
           RequestBody.fromString(GROWTH));
+    } finally {
+      aws.enforce();
     }
     Run grown = run(jar, credentials, "grown", "run", concat(options, input));
     assertThat(grown.output(), grown.exitCode(), is(0));
@@ -426,6 +410,69 @@ class AwsRehearsalIT {
   }
 
   /**
+   * Which run shows that a statement's action is needed: its command, extra options and exit code
+   * without the action.
+   */
+  private record S3Control(
+      String sid, String action, String command, List<String> extra, int exitCode) {}
+
+  /**
+   * Each S3 action of each statement is needed: without it, the command that uses it fails (exit 1;
+   * 3 when an application's logs cannot be read; exit 0 with files left behind for DeleteObject)
+   * and says on the console which permission to grant. A one-application tree whose tables exist: a
+   * run lists the logs (ListLogPrefix) and reads and writes table files
+   * (ReadWriteWarehouseObjects), a run with --reprocessAll reads the logs again (ReadLogObjects),
+   * upkeep lists the table locations for orphans (ListWarehousePrefix), and dropping a run's
+   * staging tables deletes their metadata files (DeleteObject).
+   */
+  @Test
+  void everyS3ActionOfThePolicyIsNeededAndItsAbsenceIsNamed() throws Exception {
+    List<S3Control> controls =
+        List.of(
+            new S3Control("ListLogPrefix", "s3:ListBucket", "run", List.of(), 1),
+            new S3Control("ReadLogObjects", "s3:GetObject", "run", List.of("--reprocessAll"), 3),
+            new S3Control("ListWarehousePrefix", "s3:ListBucket", "upkeep", List.of(), 1),
+            new S3Control("ReadWriteWarehouseObjects", "s3:GetObject", "run", List.of(), 1),
+            new S3Control("ReadWriteWarehouseObjects", "s3:PutObject", "run", List.of(), 1),
+            new S3Control("ReadWriteWarehouseObjects", "s3:DeleteObject", "run", List.of(), 0));
+    // Every S3 action of the policy has its control but AbortMultipartUpload, which only a
+    // multipart upload that failed half-way calls (Iceberg's S3OutputStream then aborts it).
+    List<String> granted = new ArrayList<>();
+    IamPolicyTemplate.actionsBySid(policy)
+        .forEach(
+            (sid, actions) ->
+                actions.stream()
+                    .filter(a -> a.startsWith("s3:") && !a.equals("s3:AbortMultipartUpload"))
+                    .forEach(a -> granted.add(sid + " " + a)));
+    assertThat(
+        controls.stream().map(c -> c.sid() + " " + c.action()).toList(),
+        containsInAnyOrder(granted.toArray()));
+    List<String> options =
+        concat(
+            options("s3denied", 2, CredentialPath.POD_IDENTITY),
+            List.of("--input=s3://" + LOGS + "/" + LOG_PREFIX + "/tiny"));
+    Run setup = run(Jar.DIRECT, CredentialPath.POD_IDENTITY, "setup-s3denied", "run", options);
+    assertThat(setup.output(), setup.exitCode(), is(0));
+    assertThat(setup.output(), containsString("applications: 1 succeeded, 0 failed"));
+    for (S3Control control : controls) {
+      withPolicy(
+          IamPolicyTemplate.without(policy, control.sid(), control.action()),
+          () -> {
+            Run denied =
+                run(
+                    Jar.DIRECT,
+                    CredentialPath.POD_IDENTITY,
+                    "without-" + control.sid() + "-" + control.action().substring(3),
+                    control.command(),
+                    concat(options, control.extra()));
+            String console = denied.output() + denied.log();
+            assertThat(console, denied.exitCode(), is(control.exitCode()));
+            assertThat(console, containsString("grant " + control.action()));
+          });
+    }
+  }
+
+  /**
    * What makes the runs above proof of the session: the emulator refuses the session's keys with
    * another token, and refuses the role to a caller the trust policy does not name; the refusal
    * says what to fix.
@@ -445,25 +492,35 @@ class AwsRehearsalIT {
     try (GlueClient glue = aws(GlueClient.builder(), session).build()) {
       assertThat(glue.getDatabase(d -> d.name(DATABASE)).database().name(), is(DATABASE));
     }
-    // The session's keys without their token: S3 (here the gate in front of s3proxy) refuses.
+    // The session's keys with another token: the emulator's S3 refuses them.
+    try (S3Client otherToken =
+        s3(
+            AwsSessionCredentials.create(
+                session.accessKeyId(), session.secretAccessKey(), session.sessionToken() + "x"))) {
+      S3Exception refused =
+          assertThrows(
+              S3Exception.class,
+              () -> otherToken.listObjectsV2(l -> l.bucket(LOGS).prefix(LOG_PREFIX + "/tiny/")));
+      assertThat(refused.awsErrorDetails().errorCode(), is("InvalidToken"));
+    }
+    // Without their token the gate in front of it refuses them; with it, it lets them through.
     int refusedBefore = gate.refused();
+    int passedBefore = gate.passed();
     try (S3Client noToken =
-        S3Client.builder()
-            .endpointOverride(URI.create("http://127.0.0.1:" + gate.port()))
-            .forcePathStyle(true)
-            .region(Region.of(REGION))
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(session.accessKeyId(), session.secretAccessKey())))
-            .build()) {
+            throughGate(
+                AwsBasicCredentials.create(session.accessKeyId(), session.secretAccessKey()));
+        S3Client withToken = throughGate(session)) {
       S3Exception refused =
           assertThrows(
               S3Exception.class,
               () -> noToken.listObjectsV2(l -> l.bucket(LOGS).prefix(LOG_PREFIX + "/tiny/")));
       assertThat(refused.statusCode(), is(403));
+      assertThat(
+          withToken.listObjectsV2(l -> l.bucket(LOGS).prefix(LOG_PREFIX + "/tiny/")).keyCount(),
+          greaterThan(0));
     }
     assertThat(gate.refused(), is(refusedBefore + 1));
-    assertThat(gate.passed(), greaterThan(0));
+    assertThat(gate.passed(), is(passedBefore + 1));
     AwsCredentials stranger;
     aws.relax();
     try (IamClient iam = aws(IamClient.builder(), AwsBasicCredentials.create("A", "B")).build()) {
@@ -549,15 +606,23 @@ class AwsRehearsalIT {
   }
 
   /**
-   * Puts the role's access policy. moto authorises Glue calls against resource "*", never a Glue
-   * ARN, so Glue statements get that resource here; their actions are enforced as written.
+   * Puts the role's access policy, widened where moto authorises against another resource than AWS
+   * does: Glue calls against "*", never a Glue ARN, and a multi-object delete (DeleteObjects,
+   * Iceberg's bulk delete) against the bucket, not each key. Actions are enforced as written.
    */
   private static void grant(IamClient iam, ObjectNode access) {
     ObjectNode forEmulator = access.deepCopy();
     for (JsonNode statement : forEmulator.get("Statement")) {
-      if (IamPolicyTemplate.strings(statement, "Action").stream()
-          .allMatch(a -> a.startsWith("glue:"))) {
+      List<String> actions = IamPolicyTemplate.strings(statement, "Action");
+      if (actions.stream().allMatch(a -> a.startsWith("glue:"))) {
         ((ObjectNode) statement).put("Resource", "*");
+      } else if (actions.contains("s3:DeleteObject")) {
+        var resources = JSON.createArrayNode();
+        for (String resource : IamPolicyTemplate.strings(statement, "Resource")) {
+          resources.add(resource);
+          resources.add(resource.substring(0, resource.indexOf('/')));
+        }
+        ((ObjectNode) statement).set("Resource", resources);
       }
     }
     iam.putRolePolicy(
@@ -766,48 +831,19 @@ class AwsRehearsalIT {
                 .toList());
   }
 
-  private static void startS3() throws Exception {
-    Properties properties = new Properties();
-    properties.setProperty("jclouds.filesystem.basedir", dir.resolve("s3").toString());
-    Files.createDirectories(dir.resolve("s3"));
-    // filesystem-nio2, not filesystem: the latter lists folders as objects ending in "/".
-    blobs =
-        ContextBuilder.newBuilder("filesystem-nio2")
-            .credentials("identity", "credential")
-            .overrides(properties)
-            .build(BlobStoreContext.class);
-    // Only the role's sessions' keys sign valid requests. s3proxy does not know
-    // x-amz-security-token (sent with session keys); it checks the signature over it.
-    s3 =
-        S3Proxy.builder()
-            .blobStore(blobs.getBlobStore())
-            .awsAuthentication(
-                AuthenticationType.AWS_V2_OR_V4, session.accessKeyId(), session.secretAccessKey())
-            .ignoreUnknownHeaders(true)
-            .endpoint(URI.create("http://127.0.0.1:0"))
-            .build();
-    BlobStore store = blobs.getBlobStore();
-    s3.setBlobStoreLocator(
-        (identity, container, blob) -> {
-          String secret = secrets.get(identity);
-          if (secret == null && webIdentity != null) {
-            secret = webIdentity.issuedSecrets().get(identity);
-          }
-          return secret == null ? null : Map.entry(secret, store);
-        });
-    s3.start();
-    while (!"STARTED".equals(s3.getState())) {
-      Thread.sleep(10);
-    }
-  }
-
-  private static S3Client s3Client() {
+  /** An S3 client of the emulator through the gate that checks the Pod Identity session token. */
+  private static S3Client throughGate(AwsCredentials credentials) {
     return S3Client.builder()
         .endpointOverride(URI.create("http://127.0.0.1:" + gate.port()))
         .forcePathStyle(true)
         .region(Region.of(REGION))
-        .credentialsProvider(StaticCredentialsProvider.create(session))
+        .credentialsProvider(StaticCredentialsProvider.create(credentials))
         .build();
+  }
+
+  /** An S3 client of the emulator, path-style as Logberg's options set it. */
+  private static S3Client s3(AwsCredentials credentials) {
+    return aws(S3Client.builder(), credentials).forcePathStyle(true).build();
   }
 
   private static void upload(S3Client client, Path from, String to) throws IOException {

@@ -137,11 +137,22 @@ final class IamPolicyTemplate {
 
   /** {@code policy} without {@code action}: statements left with no action are dropped. */
   static ObjectNode without(ObjectNode policy, String action) {
+    return without(policy, null, action);
+  }
+
+  /**
+   * {@code policy} without {@code action} in statement {@code sid} (in every statement if null):
+   * statements left with no action are dropped.
+   */
+  static ObjectNode without(ObjectNode policy, String sid, String action) {
     ObjectNode copy = policy.deepCopy();
     ArrayNode statements = JSON.createArrayNode();
     for (JsonNode statement : copy.get("Statement")) {
+      boolean named = sid == null || sid.equals(statement.get("Sid").asText());
       ArrayNode actions = JSON.createArrayNode();
-      strings(statement, "Action").stream().filter(a -> !a.equals(action)).forEach(actions::add);
+      strings(statement, "Action").stream()
+          .filter(a -> !(named && a.equals(action)))
+          .forEach(actions::add);
       if (!actions.isEmpty()) {
         ((ObjectNode) statement).set("Action", actions);
         statements.add(statement);

@@ -47,7 +47,6 @@ class IamPolicyTest {
           "s3:PutObject",
           "s3:DeleteObject",
           "s3:AbortMultipartUpload",
-          "s3:ListMultipartUploadParts",
           "glue:GetDatabase",
           "glue:GetTable",
           "glue:GetTables",
