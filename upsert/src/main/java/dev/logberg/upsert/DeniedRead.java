@@ -38,23 +38,27 @@ final class DeniedRead implements InputFile {
     return e instanceof S3Exception s3 && s3.statusCode() == 403 ? new Refused(s3) : e;
   }
 
-  @Override
-  public long getLength() {
+  /** A read of the file, which may throw {@code E}. */
+  private interface Read<T, E extends Exception> {
+    T get() throws E;
+  }
+
+  private static <T, E extends Exception> T guarded(Read<T, E> read) throws E {
     try {
-      return file.getLength();
+      return read.get();
     } catch (RuntimeException e) {
       throw translate(e);
     }
   }
 
   @Override
+  public long getLength() {
+    return guarded(file::getLength);
+  }
+
+  @Override
   public SeekableInputStream newStream() {
-    SeekableInputStream stream;
-    try {
-      stream = file.newStream();
-    } catch (RuntimeException e) {
-      throw translate(e);
-    }
+    SeekableInputStream stream = guarded(file::newStream);
     return new SeekableInputStream() {
       @Override
       public long getPos() throws IOException {
@@ -63,29 +67,21 @@ final class DeniedRead implements InputFile {
 
       @Override
       public void seek(long newPos) throws IOException {
-        try {
-          stream.seek(newPos);
-        } catch (RuntimeException e) {
-          throw translate(e);
-        }
+        guarded(
+            () -> {
+              stream.seek(newPos);
+              return newPos;
+            });
       }
 
       @Override
       public int read() throws IOException {
-        try {
-          return stream.read();
-        } catch (RuntimeException e) {
-          throw translate(e);
-        }
+        return guarded(stream::read);
       }
 
       @Override
       public int read(byte[] b, int off, int len) throws IOException {
-        try {
-          return stream.read(b, off, len);
-        } catch (RuntimeException e) {
-          throw translate(e);
-        }
+        return guarded(() -> stream.read(b, off, len));
       }
 
       @Override
@@ -102,10 +98,6 @@ final class DeniedRead implements InputFile {
 
   @Override
   public boolean exists() {
-    try {
-      return file.exists();
-    } catch (RuntimeException e) {
-      throw translate(e);
-    }
+    return guarded(file::exists);
   }
 }

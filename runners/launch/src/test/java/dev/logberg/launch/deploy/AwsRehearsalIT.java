@@ -376,13 +376,7 @@ class AwsRehearsalIT {
             .distinct()
             .toList();
     assertThat(glueActions, hasItem("glue:GetTables"));
-    List<String> options =
-        concat(
-            options("denied", 2, CredentialPath.POD_IDENTITY),
-            List.of("--input=s3://" + LOGS + "/" + LOG_PREFIX + "/tiny"));
-    Run setup = run(Jar.DIRECT, CredentialPath.POD_IDENTITY, "setup-denied", "run", options);
-    assertThat(setup.output(), setup.exitCode(), is(0));
-    assertThat(setup.output(), containsString("applications: 1 succeeded, 0 failed"));
+    List<String> options = landedTinyTree("denied");
     for (String action : glueActions) {
       withPolicy(
           IamPolicyTemplate.without(policy, action),
@@ -447,13 +441,7 @@ class AwsRehearsalIT {
     assertThat(
         controls.stream().map(c -> c.sid() + " " + c.action()).toList(),
         containsInAnyOrder(granted.toArray()));
-    List<String> options =
-        concat(
-            options("s3denied", 2, CredentialPath.POD_IDENTITY),
-            List.of("--input=s3://" + LOGS + "/" + LOG_PREFIX + "/tiny"));
-    Run setup = run(Jar.DIRECT, CredentialPath.POD_IDENTITY, "setup-s3denied", "run", options);
-    assertThat(setup.output(), setup.exitCode(), is(0));
-    assertThat(setup.output(), containsString("applications: 1 succeeded, 0 failed"));
+    List<String> options = landedTinyTree("s3denied");
     for (S3Control control : controls) {
       withPolicy(
           IamPolicyTemplate.without(policy, control.sid(), control.action()),
@@ -579,6 +567,21 @@ class AwsRehearsalIT {
               .sessionToken();
       assertThat(webIdentity.issuedTokens().contains(issued), is(true));
     }
+  }
+
+  /**
+   * The options of runs on the one-application tree, into table {@code table} after a first run
+   * with the full policy landed it.
+   */
+  private static List<String> landedTinyTree(String table) throws Exception {
+    List<String> options =
+        concat(
+            options(table, 2, CredentialPath.POD_IDENTITY),
+            List.of("--input=s3://" + LOGS + "/" + LOG_PREFIX + "/tiny"));
+    Run setup = run(Jar.DIRECT, CredentialPath.POD_IDENTITY, "setup-" + table, "run", options);
+    assertThat(setup.output(), setup.exitCode(), is(0));
+    assertThat(setup.output(), containsString("applications: 1 succeeded, 0 failed"));
+    return options;
   }
 
   private interface Step {
