@@ -9,6 +9,7 @@
 #   made with those jars too, in the same invocation, alternating (before/after on the same machine state).
 #   bench/run-estate.sh                                  # N = 1000 4000, Direct and Flink [local] p=2
 #   bench/run-estate.sh --apps "1000 4000 16000" --runners direct
+#   bench/run-estate.sh --apps "1000 4000 16000" --runners spark   # Spark local[2]
 #   bench/run-estate.sh --apps "" --listing 50000    # listing alone: a first run capped at one application
 #     (--maxApplications=1) lists and plans all N folders and lands one; minus a one-application run, that is
 #     the cost of discovery over N folders.
@@ -74,6 +75,7 @@ run() {
   local jar extra=()
   jar=$(jar_of "$1" "$2")
   [[ $2 == flink ]] && extra=(--flinkMaster=[local] --parallelism=2)
+  [[ $2 == spark ]] && extra=(--sparkMaster=local[2])
   /usr/bin/time -f %M -o "$5.rss" java -Xmx"$XMX" -jar "$jar" run "${extra[@]}" "${@:6}" --input="$4" \
     --warehouse="$3/warehouse" --progressSeconds=30 > "$5" 2>&1 || { echo "run failed; see $5" >&2; exit 1; }
   sed -n 's/^Run .* finished in \([0-9.]*\) s$/\1/p' "$5"
