@@ -66,15 +66,6 @@ public final class LineBatch {
     return texts.size();
   }
 
-  /** The characters of its lines. */
-  long chars() {
-    long chars = 0;
-    for (String text : texts) {
-      chars += text.length();
-    }
-    return chars;
-  }
-
   public String text(int index) {
     return texts.get(index);
   }
@@ -143,6 +134,11 @@ public final class LineBatch {
     /** The file cannot be read further: the next batch taken is its last and says why. */
     void fail(String error) {
       failure = error;
+    }
+
+    /** The characters of the lines added since the last take. */
+    long chars() {
+      return chars;
     }
 
     /** Whether there is nothing to take: no line and no failure. */

@@ -187,7 +187,7 @@ public final class ReadLines
                 in,
                 (number, text, tooLong) -> {
                   if (batch.add(text, tooLong)) {
-                    pack.add(batch.take());
+                    pack.add(batch);
                   }
                 });
         files.inc();
@@ -209,7 +209,7 @@ public final class ReadLines
         batch.fail(error);
       } finally {
         if (!batch.isEmpty()) {
-          pack.add(batch.take());
+          pack.add(batch);
         }
       }
     }
@@ -229,10 +229,12 @@ public final class ReadLines
         this.out = out;
       }
 
-      void add(LineBatch batch) {
+      /** Takes the builder's batch, whose characters it counted as they were added. */
+      void add(LineBatch.Builder builder) {
+        chars += builder.chars();
+        LineBatch batch = builder.take();
         batches.add(batch);
         lineCount += batch.size();
-        chars += batch.chars();
         if (lineCount >= BATCH_LINES || chars >= BATCH_CHARS) {
           flush();
         }
