@@ -283,14 +283,12 @@ record LaunchRequest(
           "--continuous and --schedule: a continuous job runs until deleted and lands files as they"
               + " arrive; schedule runs or run continuously, not both");
     }
-    if (flags.has("continuous") && target != null && target.kubernetes()) {
-      // The operator fixes an application's job id, and Flink then allows one job per application
-      // (ApplicationDispatcherBootstrap#fixJobIdAndRunApplicationAsync); a Spark driver that never
-      // ends holds its executors. docs/CONTINUOUS.md says what runs instead.
+    if (flags.has("continuous") && target == Target.SPARK_K8S) {
+      // A SparkApplication's driver that never ends holds its executors.
       problems.add(
-          "--continuous runs on the direct and flink-local targets: a FlinkDeployment runs one job"
-              + " per application, a SparkApplication's driver would hold its executors forever;"
-              + " on Kubernetes use --schedule (docs/CONTINUOUS.md)");
+          "--continuous runs on the direct, flink-local and flink-k8s targets: a SparkApplication's"
+              + " driver would hold its executors forever; for Spark on Kubernetes use --schedule"
+              + " (docs/CONTINUOUS.md)");
     }
     if (schedule != null && jobName == null) {
       problems.add(
@@ -348,7 +346,13 @@ record LaunchRequest(
         args.add("--flinkMaster=[local]");
         args.add("--parallelism=" + parallelism);
       }
-      case FLINK_K8S -> args.add("--parallelism=" + parallelism);
+      case FLINK_K8S -> {
+        if (continuous) {
+          // watch runs its pod's own Flink cluster (Manifests#watchDeployment).
+          args.add("--flinkMaster=[local]");
+        }
+        args.add("--parallelism=" + parallelism);
+      }
       // On the cluster spark.master (set by the operator) wins; locally the master is the
       // parallelism.
       case SPARK_LOCAL -> args.add("--sparkMaster=local[" + parallelism + "]");

@@ -129,6 +129,9 @@ public final class Launcher {
   /** The resources of a Kubernetes launch: one run, or a schedule of runs (and of upkeep). */
   private static List<Map<String, Object>> manifests(LaunchRequest request) {
     boolean flink = request.target() == Target.FLINK_K8S;
+    if (request.continuous()) {
+      return List.of(Manifests.watchDeployment(request.placement(), request.pipelineArgs()));
+    }
     if (request.schedule() == null) {
       return List.of(
           flink
@@ -232,8 +235,9 @@ public final class Launcher {
                                  deploy/flink/scheduler.yaml's account), spark-k8s a ScheduledSparkApplication;
                                  needs --jobName
           --upkeepSchedule CRON  k8s, with --schedule: also a CronJob that runs `upkeep` on this schedule
-          --continuous           direct, flink-local: run `watch` instead of `run`, one long-lived process that
-                                 lands new files within about a minute (a run every 30 s, upkeep hourly)
+          --continuous           direct, flink-local, flink-k8s: run `watch` instead of `run`, one long-lived
+                                 process that lands new files within about a minute (a run every 30 s, upkeep
+                                 hourly); flink-k8s renders a Deployment of one pod (docs/CONTINUOUS.md)
           --kubectlImage IMAGE   scheduled flink-k8s: the kubectl that creates each run
                                  (default registry.k8s.io/kubectl:v1.31.4)
 

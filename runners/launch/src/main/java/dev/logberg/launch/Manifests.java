@@ -235,19 +235,79 @@ final class Manifests {
   }
 
   /**
+   * How long Kubernetes waits after SIGTERM before it kills a continuous pod: {@code watch} lets
+   * the run in progress end, which on a quiet stream takes seconds and after a backlog minutes. A
+   * run killed at the deadline is a killed run, repaired by the next pod's first run.
+   */
+  static final int WATCH_GRACE_SECONDS = 300;
+
+  /** The memory of a continuous pod per slot of its local Flink cluster, as a task manager's. */
+  static final int WATCH_GIB_PER_SLOT = 2;
+
+  /**
+   * {@code watch} of the Flink jar on Kubernetes: a Deployment of one pod whose process runs every
+   * run on one local Flink cluster ({@code ProcessCluster}). Not a FlinkDeployment: the operator
+   * fixes each application's job id, and Flink 1.19 then allows one job per application ({@code
+   * ApplicationDispatcherBootstrap#fixJobIdAndRunApplicationAsync}), where {@code watch} runs one
+   * job per interval. {@code Recreate}: an update stops the old pod (which ends its run) before the
+   * new one starts; two at once would be safe (claims) but idle. A pod that dies is restarted by
+   * the Deployment, and its first run repairs the killed one.
+   */
+  static Map<String, Object> watchDeployment(Placement placement, List<String> pipelineArgs) {
+    Map<String, Object> container =
+        jarContainer("watch", placement.image(), FLINK_JAR, pipelineArgs);
+    String memory = WATCH_GIB_PER_SLOT * placement.parallelism() + "Gi";
+    container.put(
+        "resources",
+        Map.of(
+            "requests", Map.of("cpu", String.valueOf(placement.parallelism()), "memory", memory),
+            "limits", Map.of("memory", memory)));
+    Map<String, Object> pod = new LinkedHashMap<>();
+    pod.put("serviceAccountName", placement.serviceAccount());
+    pod.put("terminationGracePeriodSeconds", WATCH_GRACE_SECONDS);
+    pod.put("securityContext", Map.of("runAsNonRoot", true, "runAsUser", FLINK_USER));
+    pod.put("containers", List.of(container));
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("replicas", 1);
+    spec.put("strategy", Map.of("type", "Recreate"));
+    spec.put("selector", Map.of("matchLabels", labels(placement, "flink")));
+    spec.put(
+        "template", Map.of("metadata", Map.of("labels", labels(placement, "flink")), "spec", pod));
+    return resource("apps/v1", "Deployment", placement, "flink", spec);
+  }
+
+  /** The user of the Flink image (and of its pods); the Spark image's is 185. */
+  static final int FLINK_USER = 9999;
+
+  /**
+   * A container that runs a runner jar of the image with {@code java -jar} (which applies the jar's
+   * {@code Add-Opens}), the image's entry point replaced.
+   */
+  private static Map<String, Object> jarContainer(
+      String name, String image, String jarUri, List<String> args) {
+    List<String> command =
+        new ArrayList<>(List.of("java", "-jar", jarUri.substring("local://".length())));
+    command.addAll(args);
+    Map<String, Object> container = new LinkedHashMap<>();
+    container.put("name", name);
+    container.put("image", image);
+    container.put("imagePullPolicy", "IfNotPresent");
+    container.put("command", command);
+    return container;
+  }
+
+  /**
    * {@code upkeep} on its own schedule: the runner jar's upkeep command in the job's image, as the
    * job's service account (the same AWS role) and the image's own non-root user.
    */
   static Map<String, Object> upkeepCronJob(
       Placement placement, String runner, List<String> upkeepArgs, String schedule) {
-    String jar = (runner.equals("flink") ? FLINK_JAR : SPARK_JAR).substring("local://".length());
-    List<String> command = new ArrayList<>(List.of("java", "-jar", jar));
-    command.addAll(upkeepArgs);
-    Map<String, Object> container = new LinkedHashMap<>();
-    container.put("name", "upkeep");
-    container.put("image", placement.image());
-    container.put("imagePullPolicy", "IfNotPresent");
-    container.put("command", command);
+    Map<String, Object> container =
+        jarContainer(
+            "upkeep",
+            placement.image(),
+            runner.equals("flink") ? FLINK_JAR : SPARK_JAR,
+            upkeepArgs);
     container.put(
         "resources",
         Map.of(
@@ -258,7 +318,7 @@ final class Manifests {
     pod.put("restartPolicy", "Never");
     pod.put(
         "securityContext",
-        Map.of("runAsNonRoot", true, "runAsUser", runner.equals("flink") ? 9999 : 185));
+        Map.of("runAsNonRoot", true, "runAsUser", runner.equals("flink") ? FLINK_USER : 185));
     pod.put("containers", List.of(container));
     return cronJob(placement.name() + "-upkeep", placement, runner, schedule, pod);
   }

@@ -113,12 +113,49 @@ class ManifestsTest {
             launch("flink-k8s", "--continuous", "--schedule", "@hourly", "--jobName", "logs"));
     assertThat(scheduled.code(), is(Launcher.BAD_USAGE));
     assertThat(scheduled.err(), containsString("schedule runs or run continuously, not both"));
-    for (String target : List.of("flink-k8s", "spark-k8s")) {
-      Launched k8s = Launched.run(System.getenv(), launch(target, "--continuous"));
-      assertThat(k8s.code(), is(Launcher.BAD_USAGE));
-      assertThat(
-          k8s.err(), containsString("--continuous runs on the direct and flink-local targets"));
-    }
+    Launched spark = Launched.run(System.getenv(), launch("spark-k8s", "--continuous"));
+    assertThat(spark.code(), is(Launcher.BAD_USAGE));
+    assertThat(
+        spark.err(),
+        containsString("--continuous runs on the direct, flink-local and flink-k8s targets"));
+  }
+
+  /**
+   * {@code watch} on Kubernetes: one pod (never two, even during an update) running the Flink jar's
+   * {@code watch} on its own local cluster, with the same arguments as a one-off run, as the job's
+   * service account and the image's user, given time to end its run in progress on SIGTERM.
+   */
+  @Test
+  void aContinuousFlinkLaunchIsADeploymentOfOneWatchingPod() {
+    Map<String, Object> once = render("flink-k8s", "--jobName", "logs", "--parallelism", "4");
+    Map<String, Object> manifest =
+        render("flink-k8s", "--jobName", "logs", "--parallelism", "4", "--continuous");
+    assertThat(manifest.get("apiVersion"), equalTo("apps/v1"));
+    assertThat(manifest.get("kind"), equalTo("Deployment"));
+    assertThat(at(manifest, "metadata", "name"), equalTo("logs"));
+    Map<String, Object> spec = map(manifest.get("spec"));
+    assertThat(spec.get("replicas"), equalTo(1));
+    assertThat(at(spec, "strategy", "type"), equalTo("Recreate"));
+    assertThat(
+        at(spec, "selector", "matchLabels"), equalTo(at(spec, "template", "metadata", "labels")));
+    Map<String, Object> pod = map(at(spec, "template", "spec"));
+    assertThat(pod.get("serviceAccountName"), equalTo("logberg-flink"));
+    assertThat(pod.get("terminationGracePeriodSeconds"), equalTo(300));
+    assertThat(
+        pod.get("securityContext"), equalTo(Map.of("runAsNonRoot", true, "runAsUser", 9999)));
+    List<?> containers = (List<?>) pod.get("containers");
+    assertThat(containers.size(), is(1));
+    Map<String, Object> container = map(containers.get(0));
+    List<String> expected =
+        new ArrayList<>(List.of("java", "-jar", "/opt/flink/usrlib/logberg-flink.jar"));
+    @SuppressWarnings("unchecked")
+    List<String> runArgs = (List<String>) at(once, "spec", "job", "args");
+    expected.addAll(runArgs);
+    expected.set(expected.indexOf("run"), "watch");
+    expected.add(expected.indexOf("--parallelism=4"), "--flinkMaster=[local]");
+    assertThat(container.get("command"), equalTo(expected));
+    assertThat(at(container, "resources", "requests", "cpu"), equalTo("4"));
+    assertThat(at(container, "resources", "limits", "memory"), equalTo("8Gi"));
   }
 
   @Test

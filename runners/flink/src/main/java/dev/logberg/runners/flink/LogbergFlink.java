@@ -35,17 +35,11 @@ public final class LogbergFlink {
 
   private LogbergFlink() {}
 
-  public static void main(String[] args) {
-    // Flink's batch GroupByKey gives a one-pass Iterable unless asked; Iceberg's commit step
-    // iterates its group twice.
-    Main.Outcome outcome =
-        Main.execute(
-            Main.withDefaults(args, "--runner=FlinkRunner", "--reIterableGroupByKeyResult=true"),
-            System.out,
-            FlinkJobProgress::counters);
+  public static void main(String[] args) throws Exception {
     if (!hostedByFlink()) {
-      System.exit(outcome.exitCode());
+      System.exit(onItsOwn(args));
     }
+    Main.Outcome outcome = execute(args);
     switch (outcome.exitCode()) {
       case Main.OK -> {}
       case Main.BLOCKED ->
@@ -71,6 +65,25 @@ public final class LogbergFlink {
             outcome.failure());
       }
     }
+  }
+
+  /**
+   * {@code java -jar}: a {@code watch} on a local cluster keeps one for the process (see {@link
+   * ProcessCluster}); returns the exit code.
+   */
+  private static int onItsOwn(String[] args) throws Exception {
+    try (ProcessCluster cluster = ProcessCluster.startFor(args)) {
+      return execute(cluster == null ? args : cluster.args(args)).exitCode();
+    }
+  }
+
+  private static Main.Outcome execute(String[] args) {
+    // Flink's batch GroupByKey gives a one-pass Iterable unless asked; Iceberg's commit step
+    // iterates its group twice.
+    return Main.execute(
+        Main.withDefaults(args, "--runner=FlinkRunner", "--reIterableGroupByKeyResult=true"),
+        System.out,
+        FlinkJobProgress::counters);
   }
 
   /**
