@@ -25,6 +25,13 @@ final class RenderedLaunch {
    */
   static Map<String, Object> render(Path work, String target, String jobName, List<String> params)
       throws Exception {
+    return render(work, target, jobName, params, List.of());
+  }
+
+  /** Like {@link #render(Path, String, String, List)}, with launcher {@code switches} added. */
+  static Map<String, Object> render(
+      Path work, String target, String jobName, List<String> params, List<String> switches)
+      throws Exception {
     Path manifest = work.resolve(target + ".yaml");
     List<String> line =
         TestJvm.java(
@@ -41,6 +48,7 @@ final class RenderedLaunch {
             "registry.example.com/logberg:test",
             "--output",
             manifest.toString());
+    line.addAll(switches);
     for (String param : params) {
       line.addAll(List.of("--param", param));
     }

@@ -126,16 +126,21 @@ enum RunnerJar {
   }
 
   private static String threadDump(long pid) throws IOException, InterruptedException {
-    Process jcmd =
-        new ProcessBuilder(
+    return jcmd(pid, "Thread.print");
+  }
+
+  /** What the JDK's {@code jcmd} answers for the JVM {@code pid}. */
+  static String jcmd(long pid, String... command) throws IOException, InterruptedException {
+    List<String> line =
+        new ArrayList<>(
+            List.of(
                 Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid),
-                "Thread.print")
-            .redirectErrorStream(true)
-            .start();
-    String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                Long.toString(pid)));
+    line.addAll(Arrays.asList(command));
+    Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
+    String answer = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     jcmd.waitFor(1, TimeUnit.MINUTES);
-    return dump;
+    return answer;
   }
 
   /**

@@ -87,6 +87,66 @@ class WatchIT {
     SnapshotKeys.assertDistinct(lake, null);
   }
 
+  /**
+   * {@code watch} as it runs on Kubernetes: the Deployment that {@code launch --continuous --target
+   * flink-k8s} renders, its container's command run as the pod runs it ({@link WatchPod}), killed
+   * (SIGKILL, as an OOM kill or a lost node does) in a run with rows staged, started again (the
+   * Deployment's restart) while files arrive, then stopped as a deleted pod is (SIGTERM), within
+   * its grace period. Every line lands once, and all the runs of the process ran on one local Flink
+   * cluster: one RPC class loader after them all. Beam's {@code [local]} starts a cluster per run
+   * and left each landing run's reachable, so an hour of {@code watch} grew to 2.25 GB.
+   */
+  @Test
+  void theFlinkDeploymentOfWatchLandsExactlyOnOneClusterAcrossAKill(@TempDir Path dir)
+      throws Exception {
+    List<List<Path>> rounds = rounds(5);
+    Path input = Files.createDirectories(dir.resolve("spark-team-a"));
+    Warehouse lake = new Warehouse(dir.resolve("warehouse"), input);
+    List<String> params = lake.args(HEARTBEAT).stream().map(a -> a.substring(2)).toList();
+    WatchPod pod =
+        new WatchPod(
+            RenderedLaunch.render(
+                dir, "flink-k8s", "logberg-watch", params, List.of("--continuous")),
+            lake.logs());
+
+    RunnerJar.Started doomed = pod.start("-Dlogberg.faultPoint=staged");
+    int dropped = drop(rounds.get(0), input);
+    doomed.awaitOutput("FAULT POINT staged reached");
+    dropped += drop(rounds.get(1), input);
+    doomed.process().destroyForcibly();
+    doomed.process().waitFor();
+
+    RunnerJar.Started watch = pod.start();
+    awaitLanded(watch, dropped);
+    for (int round = 2; round < rounds.size(); round++) {
+      dropped += drop(rounds.get(round), input);
+      awaitLanded(watch, dropped);
+    }
+    String loaders = RunnerJar.jcmd(watch.process().pid(), "VM.classloader_stats");
+    assertThat(
+        "one local cluster's RPC class loader after "
+            + runsThatLanded(watch.output())
+            + " landing runs:\n"
+            + loaders,
+        loaders.lines().filter(l -> l.contains("SubmoduleClassLoader")).count(),
+        is(1L));
+    watch.process().destroy();
+    assertThat(
+        "watch ended within the pod's grace period",
+        watch.process().waitFor(pod.graceSeconds(), TimeUnit.SECONDS),
+        is(true));
+    RunnerJar.Run stopped = watch.finish();
+    assertThat(stopped.output(), stopped.exitCode(), is(0));
+    assertThat(stopped.output(), containsString("watch stopped after"));
+
+    Warehouse batch = new Warehouse(dir.resolve("batch"), input);
+    RunnerJar.Run reference = RunnerJar.DIRECT.run(batch.logs(), "run", batch.args());
+    assertThat(reference.output(), reference.exitCode(), is(0));
+    assertThat(lake.landed(), is(batch.landed()));
+    assertThat("applications not SUCCESS", lake.notSucceeded(), is(empty()));
+    SnapshotKeys.assertDistinct(lake, null);
+  }
+
   private static List<String> watch(Warehouse lake) {
     return lake.args(EVERY, HEARTBEAT);
   }
