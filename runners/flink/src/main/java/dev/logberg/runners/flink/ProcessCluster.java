@@ -64,11 +64,15 @@ final class ProcessCluster implements AutoCloseable {
     if (!master.equals("[local]") && !master.equals("[auto]")) {
       return null;
     }
-    int slots = Integer.parseInt(value(args, PARALLELISM, "-1"));
-    if (slots < 1) {
-      // What Beam's [local] takes when no parallelism is given.
-      slots = Runtime.getRuntime().availableProcessors();
+    String parallelism = value(args, PARALLELISM, "");
+    if (!parallelism.matches("[1-9][0-9]{0,3}") && !parallelism.isEmpty()) {
+      return null; // the options' validation names the bad value
     }
+    // Without one, what Beam's [local] takes.
+    int slots =
+        parallelism.isEmpty()
+            ? Runtime.getRuntime().availableProcessors()
+            : Integer.parseInt(parallelism);
     Configuration configuration = new Configuration();
     configuration.set(RestOptions.BIND_PORT, "0");
     MiniCluster cluster =
