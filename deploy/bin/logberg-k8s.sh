@@ -17,7 +17,8 @@ Usage: logberg-k8s.sh <verb> --engine flink|spark [options] [--param name=value 
 
 Verbs:
   deploy    render the FlinkDeployment / SparkApplication with the launcher, then kubectl apply it; with
-            --schedule, the schedule that launches a run each time instead (and --upkeepSchedule: upkeep's)
+            --schedule, the schedule that launches a run each time instead (and --upkeepSchedule: upkeep's);
+            with --continuous (flink), a Deployment of one pod running `watch` instead
   status    the job resource with its state, and its pods
   logs      logs of the job manager (Flink) or driver (Spark) pod
   monitor   poll the job state until it ends: exit 0 when FINISHED (Flink) / COMPLETED (Spark),
@@ -41,6 +42,8 @@ Options:
   --output FILE             deploy: keep the rendered manifest in FILE (default: a temporary file)
   --schedule CRON           deploy: a run on this schedule, e.g. "0 * * * *" for every hour, not one run now
   --upkeepSchedule CRON     deploy --schedule: also upkeep (compaction, snapshot expiry) on this schedule
+  --continuous              flink: the job is `watch`, landing files as they arrive, in a Deployment of one pod;
+                            status, logs and cleanup then act on that Deployment (monitor: it never ends)
   --timeout SECONDS         monitor: give up after this long (default: 3600)
   --interval SECONDS        monitor: seconds between polls (default: 15)
   --follow                  logs: keep streaming
@@ -108,6 +111,7 @@ upkeep_schedule=""
 timeout=3600
 interval=15
 follow=false
+continuous=false
 local_verify=false
 dry_run=false
 params=()
@@ -148,6 +152,7 @@ while (($# > 0)); do
       ;;
     --dry-run) dry_run=true ;;
     --follow) follow=true ;;
+    --continuous) continuous=true ;;
     --local) local_verify=true ;;
     --)
       shift
@@ -210,6 +215,16 @@ case "$engine" in
   *) fail_usage "unknown engine '$engine': use --engine flink or --engine spark" ;;
 esac
 service_account=${service_account:-logberg-$engine}
+if [[ $continuous == true ]]; then
+  [[ $engine == flink ]] ||
+    fail_usage "--continuous runs on flink: a Spark driver that never ends would hold its executors (docs/CONTINUOUS.md)"
+  [[ $verb != monitor ]] || fail_usage "a continuous job never ends: use status or logs"
+  # What the launcher renders for --continuous: a Deployment labelled like every Logberg resource.
+  resource="deployments.apps"
+  status_columns="NAME:.metadata.name,READY:.status.readyReplicas,UPDATED:.status.updatedReplicas,AVAILABLE:.status.availableReplicas"
+  pods_selector="app.kubernetes.io/instance=$job_name,app.kubernetes.io/component=flink"
+  main_pod_selector=$pods_selector
+fi
 
 # Names end up in label selectors and a JSON override: restricting them to Kubernetes name syntax keeps them inert
 # there too. 45 is Flink's limit for a cluster id; the Spark driver pod adds "-driver" within 63.
@@ -246,6 +261,7 @@ deploy() {
     --namespace "$namespace" --serviceAccount "$service_account" --jobName "$job_name" --output "$manifest")
   launch+=(--image "$image")
   [[ -z $schedule ]] || launch+=(--schedule "$schedule")
+  [[ $continuous == false ]] || launch+=(--continuous)
   [[ -z $upkeep_schedule ]] || launch+=(--upkeepSchedule "$upkeep_schedule")
   local param
   for param in ${params[@]+"${params[@]}"}; do

@@ -4,6 +4,7 @@ import static dev.logberg.launch.deploy.DeployScript.ROOT;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.emptyString;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -58,6 +59,8 @@ class LogbergK8sScriptTest {
         "deploy --engine spark --param novalue | --param takes name=value, not 'novalue'",
         "monitor --engine spark --timeout 0 | --timeout must be a positive number of seconds",
         "monitor --engine spark --interval | --interval needs a value",
+        "deploy --engine spark --continuous | --continuous runs on flink",
+        "monitor --engine flink --continuous | a continuous job never ends: use status or logs",
       })
   void badUsageIsRefusedWithItsReason(String args, String message) throws Exception {
     DeployScript result = DeployScript.run(args.split(" "));
@@ -188,6 +191,64 @@ class LogbergK8sScriptTest {
               .toList(),
           unschedule.commands());
     }
+  }
+
+  /**
+   * A continuous Flink job end to end: deploy renders and applies the Deployment of `watch`;
+   * status, logs and cleanup act on that Deployment and its pod.
+   */
+  @Test
+  void dryRunOfAContinuousFlinkJobActsOnItsDeployment() throws Exception {
+    Path manifest = tmp.resolve("fresh.yaml");
+    DeployScript deploy =
+        DeployScript.run(
+            "--dry-run",
+            "deploy",
+            "--engine",
+            "flink",
+            "--jobName",
+            "fresh",
+            "--image",
+            "registry.example.com/logberg-flink:1.0",
+            "--output",
+            manifest.toString(),
+            "--continuous",
+            "--param",
+            "input=s3://logs/team-a");
+    assertEquals(0, deploy.code(), deploy.err());
+    assertThat(deploy.commands().get(0).contains("--continuous"), is(true));
+    assertEquals(
+        List.of("kubectl", "apply", "--namespace", "logberg", "--filename", manifest.toString()),
+        deploy.commands().get(1));
+
+    String selector = "app.kubernetes.io/instance=fresh,app.kubernetes.io/component=flink";
+    DeployScript status =
+        DeployScript.run(
+            "--dry-run", "status", "--engine", "flink", "--jobName", "fresh", "--continuous");
+    assertEquals(0, status.code(), status.err());
+    assertEquals(
+        List.of("kubectl", "get", "deployments.apps", "fresh"),
+        status.commands().get(0).subList(0, 4));
+    assertThat(status.commands().get(1), hasItem(selector));
+    DeployScript logs =
+        DeployScript.run(
+            "--dry-run", "logs", "--engine", "flink", "--jobName", "fresh", "--continuous");
+    assertEquals(0, logs.code(), logs.err());
+    assertThat(logs.commands().get(0), hasItem(selector));
+    DeployScript cleanup =
+        DeployScript.run(
+            "--dry-run", "cleanup", "--engine", "flink", "--jobName", "fresh", "--continuous");
+    assertEquals(0, cleanup.code(), cleanup.err());
+    assertEquals(
+        List.of(
+            "kubectl",
+            "delete",
+            "deployments.apps",
+            "fresh",
+            "--namespace",
+            "logberg",
+            "--ignore-not-found"),
+        cleanup.commands().get(0));
   }
 
   @Test
