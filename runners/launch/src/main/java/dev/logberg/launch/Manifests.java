@@ -256,23 +256,31 @@ final class Manifests {
   static Map<String, Object> watchDeployment(Placement placement, List<String> pipelineArgs) {
     Map<String, Object> container =
         jarContainer("watch", placement.image(), FLINK_JAR, pipelineArgs);
+    // Ordered maps throughout: the rendered example in deploy/ must come out the same every time.
     String memory = WATCH_GIB_PER_SLOT * placement.parallelism() + "Gi";
-    container.put(
-        "resources",
-        Map.of(
-            "requests", Map.of("cpu", String.valueOf(placement.parallelism()), "memory", memory),
-            "limits", Map.of("memory", memory)));
+    Map<String, Object> requests = new LinkedHashMap<>();
+    requests.put("cpu", String.valueOf(placement.parallelism()));
+    requests.put("memory", memory);
+    Map<String, Object> resources = new LinkedHashMap<>();
+    resources.put("requests", requests);
+    resources.put("limits", Map.of("memory", memory));
+    container.put("resources", resources);
+    Map<String, Object> securityContext = new LinkedHashMap<>();
+    securityContext.put("runAsNonRoot", true);
+    securityContext.put("runAsUser", FLINK_USER);
     Map<String, Object> pod = new LinkedHashMap<>();
     pod.put("serviceAccountName", placement.serviceAccount());
     pod.put("terminationGracePeriodSeconds", WATCH_GRACE_SECONDS);
-    pod.put("securityContext", Map.of("runAsNonRoot", true, "runAsUser", FLINK_USER));
+    pod.put("securityContext", securityContext);
     pod.put("containers", List.of(container));
+    Map<String, Object> template = new LinkedHashMap<>();
+    template.put("metadata", Map.of("labels", labels(placement, "flink")));
+    template.put("spec", pod);
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("replicas", 1);
     spec.put("strategy", Map.of("type", "Recreate"));
     spec.put("selector", Map.of("matchLabels", labels(placement, "flink")));
-    spec.put(
-        "template", Map.of("metadata", Map.of("labels", labels(placement, "flink")), "spec", pod));
+    spec.put("template", template);
     return resource("apps/v1", "Deployment", placement, "flink", spec);
   }
 

@@ -25,6 +25,7 @@ class ExampleManifestsTest {
   @ValueSource(
       strings = {
         "deploy/flink/logberg-flinkdeployment.yaml",
+        "deploy/flink/logberg-watch-deployment.yaml",
         "deploy/spark/logberg-sparkapplication.yaml"
       })
   void exampleIsWhatItsCommandRenders(String example) throws Exception {
