@@ -155,6 +155,14 @@ enum RunnerJar {
     line.add(command);
     line.addAll(localOptions);
     line.addAll(args);
+    return start(line, command, logs);
+  }
+
+  /**
+   * Starts the command {@code line}, which runs this jar's {@code command}, with its output in
+   * {@code logs}.
+   */
+  Started start(List<String> line, String command, Path logs) throws IOException {
     Files.createDirectories(logs);
     String stem = name().toLowerCase(Locale.ROOT) + "-" + command + "-" + System.nanoTime();
     Path out = logs.resolve(stem + ".out");

@@ -31,6 +31,9 @@ class WatchIT {
 
   private static final String EVERY = "--commitEverySeconds=2";
 
+  /** How long a Direct {@code watch} may take to end its run in progress after SIGTERM. */
+  private static final int STOP_SECONDS = 120;
+
   /** A run's line: "3 files waiting (the oldest for 2 s): landed ...". */
   private static final Pattern LANDED = Pattern.compile("(\\d+) files? waiting");
 
@@ -40,22 +43,12 @@ class WatchIT {
     List<List<Path>> rounds = rounds(5);
     Path input = Files.createDirectories(dir.resolve("spark-team-a"));
     Warehouse lake = new Warehouse(dir.resolve("warehouse"), input);
-
-    // Killed in its first run, which staged the first round's rows and has not published them,
-    // while more files arrive.
-    RunnerJar.Started doomed =
-        RunnerJar.DIRECT.start(
-            lake.logs(), List.of("-Dlogberg.faultPoint=staged"), "watch", watch(lake));
-    int dropped = drop(rounds.get(0), input);
-    doomed.awaitOutput("FAULT POINT staged reached");
-    dropped += drop(rounds.get(1), input);
-    doomed.process().destroyForcibly(); // SIGKILL: no heartbeat removal, claims held
-    doomed.process().waitFor();
-
-    // Restarted, it repairs the killed run while files keep arriving: new application folders,
-    // then their folders grow.
-    RunnerJar.Started watch = RunnerJar.DIRECT.start(lake.logs(), List.of(), "watch", watch(lake));
-    awaitLanded(watch, dropped);
+    Restarted restarted =
+        killedThenRestarted(
+            jvm -> RunnerJar.DIRECT.start(lake.logs(), jvm, "watch", watch(lake)), rounds, input);
+    RunnerJar.Started watch = restarted.watch();
+    // New application folders, then their folders grow, while it runs.
+    int dropped = restarted.dropped();
     for (int round = 2; round < rounds.size(); round++) {
       dropped += drop(rounds.get(round), input);
       Thread.sleep(1_000);
@@ -74,17 +67,7 @@ class WatchIT {
     }
     assertThat(watch.output(), idleRuns(watch.output()), greaterThan(idle));
     assertThat("snapshots after an idle run", lake.snapshots(), is(landed));
-    watch.process().destroy(); // SIGTERM: the run in progress ends, then watch
-    RunnerJar.Run stopped = watch.finish();
-    assertThat(stopped.output(), stopped.exitCode(), is(0));
-    assertThat(stopped.output(), containsString("watch stopped after"));
-
-    Warehouse batch = new Warehouse(dir.resolve("batch"), input);
-    RunnerJar.Run reference = RunnerJar.DIRECT.run(batch.logs(), "run", batch.args());
-    assertThat(reference.output(), reference.exitCode(), is(0));
-    assertThat(lake.landed(), is(batch.landed()));
-    assertThat("applications not SUCCESS", lake.notSucceeded(), is(empty()));
-    SnapshotKeys.assertDistinct(lake, null);
+    stopThenCompare(watch, STOP_SECONDS, lake, dir);
   }
 
   /**
@@ -108,16 +91,9 @@ class WatchIT {
             RenderedLaunch.render(
                 dir, "flink-k8s", "logberg-watch", params, List.of("--continuous")),
             lake.logs());
-
-    RunnerJar.Started doomed = pod.start("-Dlogberg.faultPoint=staged");
-    int dropped = drop(rounds.get(0), input);
-    doomed.awaitOutput("FAULT POINT staged reached");
-    dropped += drop(rounds.get(1), input);
-    doomed.process().destroyForcibly();
-    doomed.process().waitFor();
-
-    RunnerJar.Started watch = pod.start();
-    awaitLanded(watch, dropped);
+    Restarted restarted = killedThenRestarted(pod::start, rounds, input);
+    RunnerJar.Started watch = restarted.watch();
+    int dropped = restarted.dropped();
     for (int round = 2; round < rounds.size(); round++) {
       dropped += drop(rounds.get(round), input);
       awaitLanded(watch, dropped);
@@ -130,16 +106,52 @@ class WatchIT {
             + loaders,
         loaders.lines().filter(l -> l.contains("SubmoduleClassLoader")).count(),
         is(1L));
+    stopThenCompare(watch, pod.graceSeconds(), lake, dir);
+  }
+
+  /** How a test starts {@code watch}, with JVM options (a fault point) before its jar. */
+  private interface Launch {
+    RunnerJar.Started start(List<String> jvmOptions) throws IOException;
+  }
+
+  /** A {@code watch} started after a killed one, and the files dropped so far, all landed. */
+  private record Restarted(RunnerJar.Started watch, int dropped) {}
+
+  /**
+   * Starts {@code watch} and kills it (SIGKILL: no heartbeat removal, claims held) in its first
+   * run, which staged the first round's rows and has not published them, while the second round
+   * arrives; then starts it again, which repairs the killed run and lands both rounds.
+   */
+  private static Restarted killedThenRestarted(Launch launch, List<List<Path>> rounds, Path input)
+      throws Exception {
+    RunnerJar.Started doomed = launch.start(List.of("-Dlogberg.faultPoint=staged"));
+    int dropped = drop(rounds.get(0), input);
+    doomed.awaitOutput("FAULT POINT staged reached");
+    dropped += drop(rounds.get(1), input);
+    doomed.process().destroyForcibly();
+    doomed.process().waitFor();
+    RunnerJar.Started watch = launch.start(List.of());
+    awaitLanded(watch, dropped);
+    return new Restarted(watch, dropped);
+  }
+
+  /**
+   * Stops {@code watch} with SIGTERM, which lets the run in progress end within {@code
+   * graceSeconds}, then checks that the tables equal one batch run's over the whole tree and that
+   * every snapshot holds each key once.
+   */
+  private static void stopThenCompare(
+      RunnerJar.Started watch, int graceSeconds, Warehouse lake, Path dir) throws Exception {
     watch.process().destroy();
     assertThat(
-        "watch ended within the pod's grace period",
-        watch.process().waitFor(pod.graceSeconds(), TimeUnit.SECONDS),
+        "watch ended within " + graceSeconds + " s of SIGTERM",
+        watch.process().waitFor(graceSeconds, TimeUnit.SECONDS),
         is(true));
     RunnerJar.Run stopped = watch.finish();
     assertThat(stopped.output(), stopped.exitCode(), is(0));
     assertThat(stopped.output(), containsString("watch stopped after"));
 
-    Warehouse batch = new Warehouse(dir.resolve("batch"), input);
+    Warehouse batch = new Warehouse(dir.resolve("batch"), lake.input());
     RunnerJar.Run reference = RunnerJar.DIRECT.run(batch.logs(), "run", batch.args());
     assertThat(reference.output(), reference.exitCode(), is(0));
     assertThat(lake.landed(), is(batch.landed()));

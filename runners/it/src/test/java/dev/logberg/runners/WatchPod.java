@@ -4,9 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -43,22 +41,14 @@ final class WatchPod {
   }
 
   /** Starts the container's process with {@code jvmOptions} (a fault point) added. */
-  RunnerJar.Started start(String... jvmOptions) throws IOException {
+  RunnerJar.Started start(List<String> jvmOptions) throws IOException {
     assertThat(memoryLimit, memoryLimit.matches("[0-9]+Gi"), is(true));
     List<String> line = TestJvm.java("-XX:MaxRAM=" + memoryLimit.replace("Gi", "g"));
-    line.addAll(Arrays.asList(jvmOptions));
+    line.addAll(jvmOptions);
     line.addAll(List.of("-jar", RunnerJar.FLINK.jar().toString()));
     line.addAll(command.subList(3, command.size()));
     line.add("--commitEverySeconds=2");
-    Files.createDirectories(logs);
-    String stem = "watch-pod-" + System.nanoTime();
-    Path out = logs.resolve(stem + ".out");
-    Process process =
-        new ProcessBuilder(line)
-            .redirectOutput(out.toFile())
-            .redirectError(logs.resolve(stem + ".err").toFile())
-            .start();
-    return new RunnerJar.Started(RunnerJar.FLINK, "watch", process, out);
+    return RunnerJar.FLINK.start(line, "watch", logs);
   }
 
   @SuppressWarnings("unchecked")
