@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -136,33 +137,12 @@ class LogbergK8sScriptTest {
    */
   @Test
   void dryRunDeployOfAScheduleAndUnscheduleNameWhatTheLauncherRenders() throws Exception {
-    Path manifest = tmp.resolve("hourly.yaml");
     DeployScript deploy =
-        DeployScript.run(
-            "--dry-run",
-            "deploy",
-            "--engine",
-            "spark",
-            "--jobName",
-            "hourly",
-            "--image",
-            "registry.example.com/logberg-spark:1.0",
-            "--output",
-            manifest.toString(),
-            "--schedule",
-            "0 * * * *",
-            "--upkeepSchedule=30 3 * * *",
-            "--param",
-            "input=s3://logs/team-a");
-    assertEquals(0, deploy.code(), deploy.err());
+        dryRunDeploy("spark", "hourly", "--schedule", "0 * * * *", "--upkeepSchedule=30 3 * * *");
     List<String> launch = deploy.commands().get(0);
     assertEquals(
         List.of("--schedule", "0 * * * *", "--upkeepSchedule", "30 3 * * *"),
         launch.subList(launch.indexOf("--schedule"), launch.indexOf("--schedule") + 4));
-    assertEquals(
-        List.of("kubectl", "apply", "--namespace", "logberg", "--filename", manifest.toString()),
-        deploy.commands().get(1));
-
     for (String engine : List.of("flink", "spark")) {
       DeployScript unschedule =
           DeployScript.run("--dry-run", "unschedule", "--engine", engine, "--jobName", "hourly");
@@ -199,27 +179,8 @@ class LogbergK8sScriptTest {
    */
   @Test
   void dryRunOfAContinuousFlinkJobActsOnItsDeployment() throws Exception {
-    Path manifest = tmp.resolve("fresh.yaml");
-    DeployScript deploy =
-        DeployScript.run(
-            "--dry-run",
-            "deploy",
-            "--engine",
-            "flink",
-            "--jobName",
-            "fresh",
-            "--image",
-            "registry.example.com/logberg-flink:1.0",
-            "--output",
-            manifest.toString(),
-            "--continuous",
-            "--param",
-            "input=s3://logs/team-a");
-    assertEquals(0, deploy.code(), deploy.err());
+    DeployScript deploy = dryRunDeploy("flink", "fresh", "--continuous");
     assertThat(deploy.commands().get(0).contains("--continuous"), is(true));
-    assertEquals(
-        List.of("kubectl", "apply", "--namespace", "logberg", "--filename", manifest.toString()),
-        deploy.commands().get(1));
 
     String selector = "app.kubernetes.io/instance=fresh,app.kubernetes.io/component=flink";
     DeployScript status =
@@ -249,6 +210,37 @@ class LogbergK8sScriptTest {
             "logberg",
             "--ignore-not-found"),
         cleanup.commands().get(0));
+  }
+
+  /**
+   * A dry run of {@code deploy} of team-a's logs with {@code options}: it renders the manifest,
+   * then applies the file it rendered.
+   */
+  private DeployScript dryRunDeploy(String engine, String jobName, String... options)
+      throws Exception {
+    Path manifest = tmp.resolve(jobName + ".yaml");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--dry-run",
+                "deploy",
+                "--engine",
+                engine,
+                "--jobName",
+                jobName,
+                "--image",
+                "registry.example.com/logberg-" + engine + ":1.0",
+                "--output",
+                manifest.toString(),
+                "--param",
+                "input=s3://logs/team-a"));
+    args.addAll(List.of(options));
+    DeployScript deploy = DeployScript.run(args.toArray(String[]::new));
+    assertEquals(0, deploy.code(), deploy.err());
+    assertEquals(
+        List.of("kubectl", "apply", "--namespace", "logberg", "--filename", manifest.toString()),
+        deploy.commands().get(1));
+    return deploy;
   }
 
   @Test
