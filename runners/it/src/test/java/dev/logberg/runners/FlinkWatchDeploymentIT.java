@@ -24,37 +24,40 @@ import org.junit.jupiter.api.io.TempDir;
  * cluster: one RPC class loader after them all. Beam's {@code [local]} starts a cluster per run and
  * left each landing run's reachable, so an hour of {@code watch} grew to 2.25 GB.
  *
- * <p>The heartbeat is the rendered one (every ten seconds, claims live for thirty after a beat), so
- * the class can share the machine with another (runners/it's pom.xml): the restarted pod waits for
- * the killed one's claims to lapse, as on a cluster.
+ * <p>As deployed: a catalog service (a REST catalog here, Glue on AWS), and the rendered heartbeat
+ * (every ten seconds, claims live for thirty after a beat), so the class can share the machine with
+ * another (runners/it's pom.xml). The restarted pod waits for the killed one's claims to lapse, as
+ * on a cluster.
  */
 class FlinkWatchDeploymentIT {
   @Test
   void landsExactlyOnOneLocalClusterAcrossAKillAndARestart(@TempDir Path dir) throws Exception {
     List<List<Path>> rounds = rounds(5);
     Path input = Files.createDirectories(dir.resolve("spark-team-a"));
-    Warehouse lake = new Warehouse(dir.resolve("warehouse"), input);
-    List<String> params = lake.args().stream().map(a -> a.substring(2)).toList();
-    WatchPod pod =
-        new WatchPod(
-            RenderedLaunch.render(
-                dir, "flink-k8s", "logberg-watch", params, List.of("--continuous")),
-            lake.logs());
-    Trickle.Restarted restarted = killedThenRestarted(pod::start, rounds, input);
-    RunnerJar.Started watch = restarted.watch();
-    int dropped = restarted.dropped();
-    for (int round = 2; round < rounds.size(); round++) {
-      dropped += drop(rounds.get(round), input);
-      awaitLanded(watch, dropped);
+    try (RestCatalogServer catalog = new RestCatalogServer(dir.resolve("warehouse"))) {
+      Warehouse lake = new Warehouse(dir.resolve("warehouse"), input, catalog.args());
+      List<String> params = lake.args().stream().map(a -> a.substring(2)).toList();
+      WatchPod pod =
+          new WatchPod(
+              RenderedLaunch.render(
+                  dir, "flink-k8s", "logberg-watch", params, List.of("--continuous")),
+              lake.logs());
+      Trickle.Restarted restarted = killedThenRestarted(pod::start, rounds, input);
+      RunnerJar.Started watch = restarted.watch();
+      int dropped = restarted.dropped();
+      for (int round = 2; round < rounds.size(); round++) {
+        dropped += drop(rounds.get(round), input);
+        awaitLanded(watch, dropped);
+      }
+      String loaders = RunnerJar.jcmd(watch.process().pid(), "VM.classloader_stats");
+      assertThat(
+          "one local cluster's RPC class loader after "
+              + runsThatLanded(watch.output())
+              + " landing runs:\n"
+              + loaders,
+          loaders.lines().filter(l -> l.contains("SubmoduleClassLoader")).count(),
+          is(1L));
+      stopThenCompare(watch, pod.graceSeconds(), lake, dir);
     }
-    String loaders = RunnerJar.jcmd(watch.process().pid(), "VM.classloader_stats");
-    assertThat(
-        "one local cluster's RPC class loader after "
-            + runsThatLanded(watch.output())
-            + " landing runs:\n"
-            + loaders,
-        loaders.lines().filter(l -> l.contains("SubmoduleClassLoader")).count(),
-        is(1L));
-    stopThenCompare(watch, pod.graceSeconds(), lake, dir);
   }
 }
