@@ -8,10 +8,12 @@ import static dev.logberg.runners.Trickle.runsThatLanded;
 import static dev.logberg.runners.Trickle.stopThenCompare;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
  * on a cluster.
  */
 class FlinkWatchDeploymentIT {
+  /** How many finished jobs' archived graphs the process's cluster keeps. */
+  private static final int KEPT_JOBS = 8;
+
+  /** A run's line on standard output starts with its time ("10:00:04 3 files waiting: ..."). */
+  private static final Pattern RUN = Pattern.compile("(?m)^\\d{2}:\\d{2}:\\d{2} ");
+
   @Test
   void landsExactlyOnOneLocalClusterAcrossAKillAndARestart(@TempDir Path dir) throws Exception {
     List<List<Path>> rounds = rounds(5);
@@ -49,6 +57,16 @@ class FlinkWatchDeploymentIT {
         dropped += drop(rounds.get(round), input);
         awaitLanded(watch, dropped);
       }
+      // More runs than the cluster keeps finished jobs of (ProcessCluster).
+      while (runs(watch.output()) < KEPT_JOBS + 4) {
+        assertThat(watch.output(), watch.process().isAlive(), is(true));
+        Thread.sleep(200);
+      }
+      String histogram = RunnerJar.jcmd(watch.process().pid(), "GC.class_histogram");
+      assertThat(
+          "the archived graphs of the last " + KEPT_JOBS + " jobs only:\n" + histogram,
+          instances(histogram, "org.apache.flink.runtime.executiongraph.ArchivedExecutionGraph"),
+          lessThanOrEqualTo(KEPT_JOBS));
       String loaders = RunnerJar.jcmd(watch.process().pid(), "VM.classloader_stats");
       assertThat(
           "one local cluster's RPC class loader after "
@@ -59,5 +77,20 @@ class FlinkWatchDeploymentIT {
           is(1L));
       stopThenCompare(watch, pod.graceSeconds(), lake, dir);
     }
+  }
+
+  private static long runs(String output) {
+    return RUN.matcher(output).results().count();
+  }
+
+  /** The instances of {@code className} in a {@code GC.class_histogram}. */
+  private static int instances(String histogram, String className) {
+    return histogram
+        .lines()
+        .map(String::trim)
+        .map(l -> l.split("\\s+"))
+        .filter(f -> f.length >= 4 && f[3].equals(className))
+        .mapToInt(f -> Integer.parseInt(f[1]))
+        .sum();
   }
 }

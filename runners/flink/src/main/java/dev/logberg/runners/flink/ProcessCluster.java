@@ -1,9 +1,12 @@
 package dev.logberg.runners.flink;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.time.Time;
 import org.apache.flink.api.dag.Pipeline;
 import org.apache.flink.client.deployment.executors.PipelineExecutorUtils;
 import org.apache.flink.client.program.ContextEnvironment;
@@ -16,10 +19,20 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.PipelineExecutor;
 import org.apache.flink.core.execution.PipelineExecutorFactory;
 import org.apache.flink.core.execution.PipelineExecutorServiceLoader;
+import org.apache.flink.runtime.blob.BlobServer;
+import org.apache.flink.runtime.clusterframework.types.ResourceID;
+import org.apache.flink.runtime.dispatcher.MemoryExecutionGraphInfoStore;
+import org.apache.flink.runtime.entrypoint.component.DispatcherResourceManagerComponent;
+import org.apache.flink.runtime.heartbeat.HeartbeatServices;
+import org.apache.flink.runtime.metrics.MetricRegistry;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.runtime.minicluster.MiniClusterJobClient;
 import org.apache.flink.runtime.minicluster.RpcServiceSharing;
+import org.apache.flink.runtime.rpc.FatalErrorHandler;
+import org.apache.flink.runtime.security.token.DelegationTokenManager;
+import org.apache.flink.runtime.webmonitor.retriever.MetricQueryServiceRetriever;
+import org.apache.flink.util.concurrent.FutureUtils;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +89,7 @@ final class ProcessCluster implements AutoCloseable {
     Configuration configuration = new Configuration();
     configuration.set(RestOptions.BIND_PORT, "0");
     MiniCluster cluster =
-        new MiniCluster(
+        new BoundedHistoryCluster(
             new MiniClusterConfiguration.Builder()
                 .setConfiguration(configuration)
                 .setNumTaskManagers(1)
@@ -121,6 +134,58 @@ final class ProcessCluster implements AutoCloseable {
       }
     }
     return otherwise;
+  }
+
+  /**
+   * A MiniCluster that keeps the archived graphs of its last {@link #FINISHED_JOBS} finished jobs
+   * only. Flink's keeps every one (its {@code MemoryExecutionGraphInfoStore} has neither expiry nor
+   * capacity), about 1 MB a job with Beam's metrics: 60-120 MB an hour at a run every 30 s, for a
+   * cluster that lives for months. Only its dispatcher's job store differs from Flink's.
+   */
+  private static final class BoundedHistoryCluster extends MiniCluster {
+    /** Enough for the result of the job that just ended, which its client reads. */
+    private static final int FINISHED_JOBS = 8;
+
+    BoundedHistoryCluster(MiniClusterConfiguration configuration) {
+      super(configuration);
+    }
+
+    @Override
+    protected Collection<? extends DispatcherResourceManagerComponent>
+        createDispatcherResourceManagerComponents(
+            Configuration configuration,
+            RpcServiceFactory rpcServiceFactory,
+            BlobServer blobServer,
+            HeartbeatServices heartbeatServices,
+            DelegationTokenManager delegationTokenManager,
+            MetricRegistry metricRegistry,
+            MetricQueryServiceRetriever metricQueryServiceRetriever,
+            FatalErrorHandler fatalErrorHandler)
+            throws Exception {
+      DispatcherResourceManagerComponent component =
+          createDispatcherResourceManagerComponentFactory()
+              .create(
+                  configuration,
+                  ResourceID.generate(),
+                  getIOExecutor(),
+                  rpcServiceFactory.createRpcService(),
+                  getHaServices(),
+                  blobServer,
+                  heartbeatServices,
+                  delegationTokenManager,
+                  metricRegistry,
+                  new MemoryExecutionGraphInfoStore(
+                      Time.milliseconds(0), FINISHED_JOBS, null, null),
+                  metricQueryServiceRetriever,
+                  Collections.emptySet(),
+                  fatalErrorHandler);
+      // As Flink's: the cluster stops its application when the component shuts down.
+      FutureUtils.assertNoException(
+          component
+              .getShutDownFuture()
+              .thenCompose(status -> component.stopApplication(status, null)));
+      return Collections.singleton(component);
+    }
   }
 
   /** Submits each job to the process's cluster; nothing shuts the cluster down after a job. */
