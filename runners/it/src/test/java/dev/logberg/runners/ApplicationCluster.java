@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
@@ -96,6 +97,22 @@ final class ApplicationCluster {
     Map<String, Object> tuned = new LinkedHashMap<>(manifest);
     tuned.put("spec", spec);
     return tuned;
+  }
+
+  /**
+   * The rendered manifest with its job's arguments edited by {@code edit}, as a user edits a
+   * manifest; {@code manifest} stays as rendered.
+   */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> withJobArgs(
+      Map<String, Object> manifest, UnaryOperator<List<String>> edit) {
+    Map<String, Object> spec = new LinkedHashMap<>(map(manifest.get("spec")));
+    Map<String, Object> job = new LinkedHashMap<>(map(spec.get("job")));
+    job.put("args", edit.apply(new ArrayList<>((List<String>) job.get("args"))));
+    spec.put("job", job);
+    Map<String, Object> edited = new LinkedHashMap<>(manifest);
+    edited.put("spec", spec);
+    return edited;
   }
 
   /** Runs the rendered application to its end with one task manager. */

@@ -288,6 +288,30 @@ class FlinkApplicationModeIT {
   }
 
   /**
+   * A FlinkDeployment edited to run {@code watch}, which needs a job per interval where a Flink
+   * application runs one: one FAILED job that says what runs {@code watch} instead, not a first run
+   * that lands and a second that fails.
+   */
+  @Test
+  void watchInAFlinkApplicationEndsItFailedOnceWithWhatToRunInstead() throws Exception {
+    Path work = Files.createDirectories(dir.resolve("watch"));
+    Map<String, Object> manifest =
+        ApplicationCluster.withJobArgs(
+            ApplicationCluster.render(
+                work, "logberg-watch", params(work.resolve("warehouse"), input)),
+            args -> {
+              args.set(args.indexOf("run"), "watch");
+              return args;
+            });
+
+    ApplicationCluster.Ending ending = ApplicationCluster.run(manifest, work);
+    assertThat(ending.jobManagerLog(), ending.onlyJob().state(), is("FAILED"));
+    assertEndedOnce(ending);
+    assertThat(ending.exceptions(), containsString("a Flink application runs one job"));
+    assertThat(ending.exceptions(), containsString("launch --continuous --target flink-k8s"));
+  }
+
+  /**
    * Some applications FAILED (a corrupt file): the job FINISHED, the failures are in the metadata
    * table.
    */

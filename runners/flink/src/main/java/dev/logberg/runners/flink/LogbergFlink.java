@@ -39,6 +39,15 @@ public final class LogbergFlink {
     if (!hostedByFlink()) {
       System.exit(onItsOwn(args));
     }
+    if (args.length > 0 && args[0].equals("watch")) {
+      // Under the operator Flink allows one job per application
+      // (ApplicationDispatcherBootstrap#fixJobIdAndRunApplicationAsync): the second run would fail.
+      throw new IllegalStateException(
+          "watch runs a Flink job every interval, and a Flink application runs one job: run watch"
+              + " with `java -jar logberg-flink.jar watch` on its own local cluster (`launch"
+              + " --continuous --target flink-k8s` renders that as a Deployment), and `run` in a"
+              + " FlinkDeployment");
+    }
     Main.Outcome outcome = execute(args);
     switch (outcome.exitCode()) {
       case Main.OK -> {}
