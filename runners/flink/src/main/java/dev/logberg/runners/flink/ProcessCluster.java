@@ -87,6 +87,10 @@ final class ProcessCluster implements AutoCloseable {
             ? Runtime.getRuntime().availableProcessors()
             : Integer.parseInt(parallelism);
     Configuration configuration = new Configuration();
+    // Its REST endpoint (every MiniCluster has one) on loopback only: in a pod it must not take
+    // jobs from the network.
+    configuration.set(RestOptions.BIND_ADDRESS, "localhost");
+    configuration.set(RestOptions.ADDRESS, "localhost");
     configuration.set(RestOptions.BIND_PORT, "0");
     MiniCluster cluster =
         new BoundedHistoryCluster(
