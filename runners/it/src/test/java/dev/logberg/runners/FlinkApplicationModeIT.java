@@ -151,13 +151,22 @@ class FlinkApplicationModeIT {
           return i;
         }
       }
+      if (!running.jobManager().isAlive()) {
+        throw new AssertionError(
+            "the job manager exited before a task manager logged '"
+                + text
+                + "':\n"
+                + Files.readString(running.home().resolve("jobmanager.log")));
+      }
       if (running.taskManagers().stream().noneMatch(Process::isAlive)
           || System.nanoTime() > deadline) {
         throw new AssertionError(
             "no task manager logged '"
                 + text
                 + "'; task manager 0:\n"
-                + Files.readString(running.taskManagerLog(0)));
+                + Files.readString(running.taskManagerLog(0))
+                + "\njob manager:\n"
+                + Files.readString(running.home().resolve("jobmanager.log")));
       }
       Thread.sleep(200);
     }
